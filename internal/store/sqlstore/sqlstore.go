@@ -1,0 +1,181 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// Store is a store.Store on SQLite or PostgreSQL.
+type Store struct {
+	db  *sql.DB
+	fl  flavor
+	log *slog.Logger
+}
+
+var _ store.Store = (*Store)(nil)
+
+// flavor holds what differs between the two databases.
+type flavor struct {
+	name string
+	// forUpdate is appended to a SELECT that is followed by an UPDATE of the
+	// same row in the same transaction. SQLite needs none: its transactions
+	// start with BEGIN IMMEDIATE and so hold the write lock already.
+	forUpdate string
+}
+
+var (
+	sqliteFlavor   = flavor{name: "sqlite"}
+	postgresFlavor = flavor{name: "postgres", forUpdate: " FOR UPDATE"}
+)
+
+// Dialect reports "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.fl.name }
+
+// DB exposes the database handle for tests and tools.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Ping implements store.Store.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Close implements store.Store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in a transaction and commits it if fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// mapErr turns driver errors into the store's sentinel errors.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %v", store.ErrConflict, err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("%w: a referenced row does not exist", store.ErrNotFound)
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return fmt.Errorf("%w: %s", store.ErrConflict, pe.ConstraintName)
+		case "23503":
+			return fmt.Errorf("%w: a referenced row does not exist", store.ErrNotFound)
+		}
+	}
+	return err
+}
+
+// notFound wraps ErrNotFound with what was missing.
+func notFound(what, key string) error {
+	return fmt.Errorf("%s %q: %w", what, key, store.ErrNotFound)
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// newID returns prefix + 20 random base32 characters (100 bits).
+func newID(prefix string) string {
+	var b [13]byte
+	rand.Read(b[:])
+	return prefix + idEncoding.EncodeToString(b[:])[:20]
+}
+
+// newAuditID is time-ordered: nanoseconds in hex, then randomness.
+func newAuditID(at time.Time) string {
+	var b [5]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%016x%s", at.UnixNano(), idEncoding.EncodeToString(b[:]))
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// like builds a case-insensitive substring pattern, escaping wildcards.
+func like(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(q)) + "%"
+}
+
+func limits(opt store.ListOptions) (limit, offset int) {
+	limit = opt.Limit
+	if limit <= 0 {
+		limit = store.DefaultListLimit
+	}
+	return limit, max(opt.Offset, 0)
+}
+
+// checkAffected returns a not-found error when an UPDATE or DELETE matched nothing.
+func checkAffected(res sql.Result, what, key string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound(what, key)
+	}
+	return nil
+}
+
+// now is the wall clock for updated stamps. The store never uses it to decide
+// expiry; expiry methods take now as an argument.
+func now() time.Time { return time.Now().UTC() }
+
+// stamp keeps a caller-supplied creation time and fills in the clock otherwise.
+func stamp(t time.Time) time.Time {
+	if t.IsZero() {
+		return now()
+	}
+	return t.UTC()
+}

@@ -1,0 +1,144 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// SaveAuthnRequest implements store.SAMLState.
+func (s *Store) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO saml_authn_requests (id, org_id, expires_at) VALUES ($1, $2, $3)`,
+		r.ID, r.OrgID, ms(r.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("save AuthnRequest ID: %w", mapErr(err))
+	}
+	return nil
+}
+
+// ConsumeAuthnRequest implements store.SAMLState. The DELETE both checks and
+// consumes, so two concurrent calls cannot both succeed.
+func (s *Store) ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM saml_authn_requests WHERE id = $1 AND org_id = $2 AND expires_at > $3`,
+		id, orgID, ms(now))
+	if err != nil {
+		return false, fmt.Errorf("consume AuthnRequest ID: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// RecordAssertion implements store.SAMLState with an insert-if-absent.
+func (s *Store) RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, $2)
+		ON CONFLICT (assertion_id) DO NOTHING`, assertionID, ms(expiresAt))
+	if err != nil {
+		return false, fmt.Errorf("record assertion ID: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PruneSAMLState implements store.SAMLState.
+func (s *Store) PruneSAMLState(ctx context.Context, now time.Time) (int64, error) {
+	var total int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM saml_authn_requests WHERE expires_at <= $1`,
+			`DELETE FROM saml_replay_cache WHERE expires_at <= $1`,
+		} {
+			res, err := tx.ExecContext(ctx, q, ms(now))
+			if err != nil {
+				return fmt.Errorf("prune SAML state: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			total += n
+		}
+		return nil
+	})
+	return total, err
+}
+
+const sessionColumns = `id, realm, user_id, org_id, method, detail, created_at, expires_at`
+
+// CreateSession implements store.Sessions.
+func (s *Store) CreateSession(ctx context.Context, ss store.Session) error {
+	ss.CreatedAt = stamp(ss.CreatedAt)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		ss.ID, ss.Realm, ss.UserID, ss.OrgID, ss.Method, ss.Detail, ms(ss.CreatedAt), ms(ss.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("create session: %w", mapErr(err))
+	}
+	return nil
+}
+
+// GetSession implements store.Sessions.
+func (s *Store) GetSession(ctx context.Context, id string, now time.Time) (store.Session, error) {
+	var ss store.Session
+	var created, expires int64
+	err := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND expires_at > $2`,
+		id, ms(now)).Scan(&ss.ID, &ss.Realm, &ss.UserID, &ss.OrgID, &ss.Method, &ss.Detail, &created, &expires)
+	ss.CreatedAt, ss.ExpiresAt = fromMS(created), fromMS(expires)
+	return ss, rowErr("session", "(hidden)", err)
+}
+
+// DeleteSession implements store.Sessions. Deleting a missing session is not an error.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
+	return err
+}
+
+// DeleteUserSessions implements store.Sessions.
+func (s *Store) DeleteUserSessions(ctx context.Context, realm, userID string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE realm = $1 AND user_id = $2`, realm, userID)
+	return err
+}
+
+// PruneSessions implements store.Sessions.
+func (s *Store) PruneSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, ms(now))
+	if err != nil {
+		return 0, fmt.Errorf("prune sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// AppendAudit implements store.Audit.
+func (s *Store) AppendAudit(ctx context.Context, e store.AuditEvent) error {
+	e.At = stamp(e.At)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO audit_log (id, at, realm, org_id, actor, action, target, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newAuditID(e.At), ms(e.At), e.Realm, e.OrgID, e.Actor, e.Action, e.Target, e.Detail)
+	if err != nil {
+		return fmt.Errorf("append audit event: %w", err)
+	}
+	return nil
+}
+
+// ListAudit implements store.Audit.
+func (s *Store) ListAudit(ctx context.Context, realm, orgID string, opt store.ListOptions) ([]store.AuditEvent, int, error) {
+	limit, offset := limits(opt)
+	where := ` WHERE realm = $1 AND ($2 = '' OR org_id = $2) AND (lower(action) LIKE $3 ESCAPE '\'
+		OR lower(actor) LIKE $3 ESCAPE '\' OR lower(target) LIKE $3 ESCAPE '\' OR lower(detail) LIKE $3 ESCAPE '\')`
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`+where, realm, orgID, like(opt.Query)).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count audit events: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, at, realm, org_id, actor, action, target, detail FROM audit_log`+
+		where+` ORDER BY id DESC LIMIT $4 OFFSET $5`, realm, orgID, like(opt.Query), limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list audit events: %w", err)
+	}
+	events, err := collect(rows, func(r interface{ Scan(...any) error }) (store.AuditEvent, error) {
+		var e store.AuditEvent
+		var at int64
+		err := r.Scan(&e.ID, &at, &e.Realm, &e.OrgID, &e.Actor, &e.Action, &e.Target, &e.Detail)
+		e.At = fromMS(at)
+		return e, err
+	})
+	return events, total, err
+}

@@ -1,0 +1,272 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+const orgColumns = `id, slug, name, plan, created_at`
+
+func scanOrg(row interface{ Scan(...any) error }) (store.Org, error) {
+	var o store.Org
+	var created int64
+	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Plan, &created)
+	o.CreatedAt = fromMS(created)
+	return o, err
+}
+
+// CreateOrg implements store.Workspace.
+func (s *Store) CreateOrg(ctx context.Context, o store.Org, admin *store.Member) (store.Org, error) {
+	if o.ID == "" {
+		o.ID = newID("org_")
+	}
+	o.CreatedAt = stamp(o.CreatedAt)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sp_orgs (`+orgColumns+`) VALUES ($1, $2, $3, $4, $5)`,
+			o.ID, o.Slug, o.Name, o.Plan, ms(o.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("create org %q: %w", o.Slug, mapErr(err))
+		}
+		if admin == nil {
+			return nil
+		}
+		admin.OrgID = o.ID
+		*admin, err = insertMember(ctx, tx, *admin)
+		return err
+	})
+	if err != nil {
+		return store.Org{}, err
+	}
+	return o, nil
+}
+
+// GetOrg implements store.Workspace.
+func (s *Store) GetOrg(ctx context.Context, id string) (store.Org, error) {
+	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE id = $1`, id))
+	return o, rowErr("org", id, err)
+}
+
+// GetOrgBySlug implements store.Workspace.
+func (s *Store) GetOrgBySlug(ctx context.Context, slug string) (store.Org, error) {
+	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE slug = $1`, slug))
+	return o, rowErr("org", slug, err)
+}
+
+// UpdateOrg implements store.Workspace.
+func (s *Store) UpdateOrg(ctx context.Context, id string, fn func(*store.Org) error) (store.Org, error) {
+	var o store.Org
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		o, err = scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE id = $1`+s.fl.forUpdate, id))
+		if err != nil {
+			return rowErr("org", id, err)
+		}
+		if err := fn(&o); err != nil {
+			return err
+		}
+		o.ID = id
+		_, err = tx.ExecContext(ctx, `UPDATE sp_orgs SET slug = $2, name = $3, plan = $4 WHERE id = $1`, id, o.Slug, o.Name, o.Plan)
+		if err != nil {
+			return fmt.Errorf("update org %q: %w", id, mapErr(err))
+		}
+		return nil
+	})
+	return o, err
+}
+
+// ListOrgs implements store.Workspace.
+func (s *Store) ListOrgs(ctx context.Context, opt store.ListOptions) ([]store.Org, int, error) {
+	limit, offset := limits(opt)
+	where := ` WHERE lower(slug) LIKE $1 ESCAPE '\' OR lower(name) LIKE $1 ESCAPE '\'`
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_orgs`+where, like(opt.Query)).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count orgs: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs`+where+` ORDER BY slug LIMIT $2 OFFSET $3`,
+		like(opt.Query), limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list orgs: %w", err)
+	}
+	orgs, err := collect(rows, scanOrg)
+	return orgs, total, err
+}
+
+const memberColumns = `id, org_id, email, role, password_hash, created_at`
+
+func scanMember(row interface{ Scan(...any) error }) (store.Member, error) {
+	var m store.Member
+	var created int64
+	err := row.Scan(&m.ID, &m.OrgID, &m.Email, &m.Role, &m.PasswordHash, &created)
+	m.CreatedAt = fromMS(created)
+	return m, err
+}
+
+func insertMember(ctx context.Context, q queryer, m store.Member) (store.Member, error) {
+	if m.ID == "" {
+		m.ID = newID("mbr_")
+	}
+	m.CreatedAt = stamp(m.CreatedAt)
+	_, err := q.ExecContext(ctx, `INSERT INTO sp_members (`+memberColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		m.ID, m.OrgID, m.Email, m.Role, m.PasswordHash, ms(m.CreatedAt))
+	if err != nil {
+		return store.Member{}, fmt.Errorf("add member %q: %w", m.Email, mapErr(err))
+	}
+	return m, nil
+}
+
+// CreateMember implements store.Workspace.
+func (s *Store) CreateMember(ctx context.Context, m store.Member) (store.Member, error) {
+	return insertMember(ctx, s.db, m)
+}
+
+// GetMember implements store.Workspace.
+func (s *Store) GetMember(ctx context.Context, id string) (store.Member, error) {
+	m, err := scanMember(s.db.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`, id))
+	return m, rowErr("member", id, err)
+}
+
+// GetMemberByEmail implements store.Workspace.
+func (s *Store) GetMemberByEmail(ctx context.Context, orgID, email string) (store.Member, error) {
+	m, err := scanMember(s.db.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members
+		WHERE org_id = $1 AND lower(email) = lower($2)`, orgID, email))
+	return m, rowErr("member", email, err)
+}
+
+// UpdateMember implements store.Workspace.
+func (s *Store) UpdateMember(ctx context.Context, id string, fn func(*store.Member) error) (store.Member, error) {
+	var m store.Member
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`+s.fl.forUpdate, id))
+		if err != nil {
+			return rowErr("member", id, err)
+		}
+		orgID := m.OrgID
+		if err := fn(&m); err != nil {
+			return err
+		}
+		m.ID, m.OrgID = id, orgID
+		_, err = tx.ExecContext(ctx, `UPDATE sp_members SET email = $2, role = $3, password_hash = $4 WHERE id = $1`,
+			id, m.Email, m.Role, m.PasswordHash)
+		if err != nil {
+			return fmt.Errorf("update member %q: %w", id, mapErr(err))
+		}
+		return nil
+	})
+	return m, err
+}
+
+// DeleteMember implements store.Workspace. The member's sessions end too.
+func (s *Store) DeleteMember(ctx context.Context, id string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sp_members WHERE id = $1`, id)
+		if err != nil {
+			return fmt.Errorf("delete member %q: %w", id, mapErr(err))
+		}
+		if err := checkAffected(res, "member", id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE realm = 'workspace' AND user_id = $1`, id)
+		return err
+	})
+}
+
+// ListMembers implements store.Workspace.
+func (s *Store) ListMembers(ctx context.Context, orgID string, opt store.ListOptions) ([]store.Member, int, error) {
+	limit, offset := limits(opt)
+	where := ` WHERE org_id = $1 AND lower(email) LIKE $2 ESCAPE '\'`
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_members`+where, orgID, like(opt.Query)).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count members: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+memberColumns+` FROM sp_members`+where+
+		` ORDER BY lower(email) LIMIT $3 OFFSET $4`, orgID, like(opt.Query), limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list members: %w", err)
+	}
+	members, err := collect(rows, scanMember)
+	return members, total, err
+}
+
+// MembershipsByEmail implements store.Workspace.
+func (s *Store) MembershipsByEmail(ctx context.Context, email string) ([]store.Member, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE lower(email) = lower($1)
+		ORDER BY created_at`, email)
+	if err != nil {
+		return nil, fmt.Errorf("memberships by email: %w", err)
+	}
+	return collect(rows, scanMember)
+}
+
+const connColumns = `org_id, provider, metadata_xml, idp_entity_id, certificates_pem, allow_idp_initiated,
+	jit_role, require_sso, allow_legacy_crypto, updated_at`
+
+func scanConn(row interface{ Scan(...any) error }) (store.SSOConnection, error) {
+	var c store.SSOConnection
+	var updated int64
+	err := row.Scan(&c.OrgID, &c.Provider, &c.MetadataXML, &c.IdPEntityID, &c.CertificatesPEM,
+		&c.AllowIdPInitiated, &c.JITRole, &c.RequireSSO, &c.AllowLegacyCrypto, &updated)
+	c.UpdatedAt = fromMS(updated)
+	return c, err
+}
+
+// PutSSOConnection implements store.Workspace.
+func (s *Store) PutSSOConnection(ctx context.Context, c store.SSOConnection) (store.SSOConnection, error) {
+	c.UpdatedAt = stamp(c.UpdatedAt)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_sso_connections (`+connColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (org_id) DO UPDATE SET provider = excluded.provider, metadata_xml = excluded.metadata_xml,
+		idp_entity_id = excluded.idp_entity_id, certificates_pem = excluded.certificates_pem,
+		allow_idp_initiated = excluded.allow_idp_initiated, jit_role = excluded.jit_role,
+		require_sso = excluded.require_sso, allow_legacy_crypto = excluded.allow_legacy_crypto,
+		updated_at = excluded.updated_at`,
+		c.OrgID, c.Provider, c.MetadataXML, c.IdPEntityID, c.CertificatesPEM, c.AllowIdPInitiated,
+		c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.UpdatedAt))
+	if err != nil {
+		return c, fmt.Errorf("save SSO connection of org %q: %w", c.OrgID, mapErr(err))
+	}
+	return c, nil
+}
+
+// GetSSOConnection implements store.Workspace.
+func (s *Store) GetSSOConnection(ctx context.Context, orgID string) (store.SSOConnection, error) {
+	c, err := scanConn(s.db.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections WHERE org_id = $1`, orgID))
+	return c, rowErr("SSO connection of org", orgID, err)
+}
+
+// UpdateSSOConnection implements store.Workspace.
+func (s *Store) UpdateSSOConnection(ctx context.Context, orgID string, fn func(*store.SSOConnection) error) (store.SSOConnection, error) {
+	var c store.SSOConnection
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections WHERE org_id = $1`+s.fl.forUpdate, orgID))
+		if err != nil {
+			return rowErr("SSO connection of org", orgID, err)
+		}
+		if err := fn(&c); err != nil {
+			return err
+		}
+		c.OrgID, c.UpdatedAt = orgID, now()
+		_, err = tx.ExecContext(ctx, `UPDATE sp_sso_connections SET provider = $2, metadata_xml = $3, idp_entity_id = $4,
+			certificates_pem = $5, allow_idp_initiated = $6, jit_role = $7, require_sso = $8,
+			allow_legacy_crypto = $9, updated_at = $10 WHERE org_id = $1`,
+			orgID, c.Provider, c.MetadataXML, c.IdPEntityID, c.CertificatesPEM, c.AllowIdPInitiated,
+			c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.UpdatedAt))
+		return err
+	})
+	return c, err
+}
+
+// DeleteSSOConnection implements store.Workspace.
+func (s *Store) DeleteSSOConnection(ctx context.Context, orgID string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_sso_connections WHERE org_id = $1`, orgID)
+	if err != nil {
+		return fmt.Errorf("delete SSO connection: %w", err)
+	}
+	return checkAffected(res, "SSO connection of org", orgID)
+}

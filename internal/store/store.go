@@ -1,0 +1,148 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything Signet keeps. Implementations must be safe for
+// concurrent use.
+type Store interface {
+	Directory
+	Applications
+	Workspace
+	SAMLState
+	Sessions
+	Audit
+
+	// Ping reports whether the database is reachable.
+	Ping(ctx context.Context) error
+	// SchemaVersion reports the applied and the newest known migration.
+	SchemaVersion(ctx context.Context) (applied, latest int64, err error)
+	// Close releases the database.
+	Close() error
+}
+
+// Directory holds the Identity Center's users and groups.
+type Directory interface {
+	CreateUser(ctx context.Context, u User) (User, error)
+	GetUser(ctx context.Context, id string) (User, error)
+	GetUserByUsername(ctx context.Context, username string) (User, error)
+	// UpdateUser reads the user, applies fn and writes the result, atomically.
+	UpdateUser(ctx context.Context, id string, fn func(*User) error) (User, error)
+	DeleteUser(ctx context.Context, id string) error
+	ListUsers(ctx context.Context, opt ListOptions) (users []User, total int, err error)
+
+	CreateGroup(ctx context.Context, g Group) (Group, error)
+	GetGroup(ctx context.Context, id string) (Group, error)
+	GetGroupByName(ctx context.Context, name string) (Group, error)
+	DeleteGroup(ctx context.Context, id string) error
+	ListGroups(ctx context.Context, opt ListOptions) (groups []Group, total int, err error)
+	// AddGroupMember is idempotent.
+	AddGroupMember(ctx context.Context, groupID, userID string) error
+	RemoveGroupMember(ctx context.Context, groupID, userID string) error
+	ListGroupMembers(ctx context.Context, groupID string) ([]User, error)
+	ListUserGroups(ctx context.Context, userID string) ([]Group, error)
+}
+
+// Applications holds the Identity Center's SAML applications.
+type Applications interface {
+	// CreateApp stores the app and its first signing key in one transaction.
+	CreateApp(ctx context.Context, a App, key SigningKey) (App, error)
+	GetApp(ctx context.Context, id string) (App, error)
+	GetAppByName(ctx context.Context, name string) (App, error)
+	UpdateApp(ctx context.Context, id string, fn func(*App) error) (App, error)
+	// DeleteApp removes the app with its mappings, assignments and keys.
+	DeleteApp(ctx context.Context, id string) error
+	ListApps(ctx context.Context, opt ListOptions) (apps []App, total int, err error)
+
+	// SetAttributeMappings replaces the Subject mapping and every attribute
+	// mapping of the app in one transaction.
+	SetAttributeMappings(ctx context.Context, appID, subjectValue, subjectFormat string, attrs []AttributeMapping) error
+	// ListAttributeMappings returns the attribute rows in their saved order.
+	ListAttributeMappings(ctx context.Context, appID string) ([]AttributeMapping, error)
+
+	// Assign is idempotent.
+	Assign(ctx context.Context, a Assignment) error
+	Unassign(ctx context.Context, appID, kind, principalID string) error
+	ListAssignments(ctx context.Context, appID string) ([]Assignment, error)
+	// AppsForUser lists the apps assigned to the user directly or through
+	// any of the user's groups.
+	AppsForUser(ctx context.Context, userID string) ([]App, error)
+	// IsAssigned reports whether the user may use the app.
+	IsAssigned(ctx context.Context, appID, userID string) (bool, error)
+
+	// AddSigningKey adds a key; ErrConflict if the app has MaxSigningKeysPerApp.
+	// If key.Active, every other key of the app becomes inactive.
+	AddSigningKey(ctx context.Context, key SigningKey) (SigningKey, error)
+	ListSigningKeys(ctx context.Context, appID string) ([]SigningKey, error)
+	// ActiveSigningKey returns the key the app signs with.
+	ActiveSigningKey(ctx context.Context, appID string) (SigningKey, error)
+	// ActivateSigningKey makes the key the only active one of its app.
+	ActivateSigningKey(ctx context.Context, appID, keyID string) error
+	// DeleteSigningKey removes an inactive key; ErrConflict for the active one.
+	DeleteSigningKey(ctx context.Context, appID, keyID string) error
+}
+
+// Workspace holds orgs, their members and their SSO connections.
+type Workspace interface {
+	// CreateOrg stores the org and, when admin is not nil, its first member,
+	// in one transaction.
+	CreateOrg(ctx context.Context, o Org, admin *Member) (Org, error)
+	GetOrg(ctx context.Context, id string) (Org, error)
+	GetOrgBySlug(ctx context.Context, slug string) (Org, error)
+	UpdateOrg(ctx context.Context, id string, fn func(*Org) error) (Org, error)
+	ListOrgs(ctx context.Context, opt ListOptions) (orgs []Org, total int, err error)
+
+	CreateMember(ctx context.Context, m Member) (Member, error)
+	GetMember(ctx context.Context, id string) (Member, error)
+	GetMemberByEmail(ctx context.Context, orgID, email string) (Member, error)
+	UpdateMember(ctx context.Context, id string, fn func(*Member) error) (Member, error)
+	DeleteMember(ctx context.Context, id string) error
+	ListMembers(ctx context.Context, orgID string, opt ListOptions) (members []Member, total int, err error)
+	// MembershipsByEmail lists every membership of the email, in any org.
+	MembershipsByEmail(ctx context.Context, email string) ([]Member, error)
+
+	// PutSSOConnection creates or replaces the org's connection.
+	PutSSOConnection(ctx context.Context, c SSOConnection) (SSOConnection, error)
+	GetSSOConnection(ctx context.Context, orgID string) (SSOConnection, error)
+	UpdateSSOConnection(ctx context.Context, orgID string, fn func(*SSOConnection) error) (SSOConnection, error)
+	DeleteSSOConnection(ctx context.Context, orgID string) error
+}
+
+// SAMLState is the protocol state every replica must share.
+type SAMLState interface {
+	// SaveAuthnRequest records an outstanding request ID for an org.
+	SaveAuthnRequest(ctx context.Context, r AuthnRequest) error
+	// ConsumeAuthnRequest deletes the request and reports whether it existed,
+	// belonged to orgID and had not expired at now. A request is consumed at
+	// most once, even under concurrent calls.
+	ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (bool, error)
+	// RecordAssertion inserts the assertion ID into the replay cache if it is
+	// absent and reports whether it was inserted. Exactly one of any number of
+	// concurrent calls with the same ID returns true.
+	RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error)
+	// PruneSAMLState deletes expired request IDs and replay-cache entries.
+	PruneSAMLState(ctx context.Context, now time.Time) (int64, error)
+}
+
+// Sessions holds signed-in browsers.
+type Sessions interface {
+	CreateSession(ctx context.Context, s Session) error
+	// GetSession returns the session if it exists and has not expired at now.
+	GetSession(ctx context.Context, id string, now time.Time) (Session, error)
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions ends every session of the user in the realm.
+	DeleteUserSessions(ctx context.Context, realm, userID string) error
+	PruneSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// Audit holds the audit log.
+type Audit interface {
+	AppendAudit(ctx context.Context, e AuditEvent) error
+	// ListAudit returns the newest events first; orgID filters Workspace
+	// events (empty: every event of the realm).
+	ListAudit(ctx context.Context, realm, orgID string, opt ListOptions) (events []AuditEvent, total int, err error)
+}

@@ -1,0 +1,650 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// Run runs every conformance test against stores made by newStore.
+func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s store.Store)
+	}{
+		{"Users", testUsers},
+		{"UserList", testUserList},
+		{"Groups", testGroups},
+		{"Apps", testApps},
+		{"AttributeMappings", testAttributeMappings},
+		{"Assignments", testAssignments},
+		{"SigningKeys", testSigningKeys},
+		{"Orgs", testOrgs},
+		{"Members", testMembers},
+		{"SSOConnections", testSSOConnections},
+		{"AuthnRequests", testAuthnRequests},
+		{"ReplayCache", testReplayCache},
+		{"Sessions", testSessions},
+		{"Audit", testAudit},
+		{"TransactionsAllOrNothing", testTransactions},
+		{"ConcurrentReplayInsert", testConcurrentReplay},
+		{"ConcurrentRequestConsume", testConcurrentConsume},
+		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"SchemaVersion", testSchemaVersion},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != nil {
+					f, ok := r.(failure)
+					if !ok {
+						panic(r)
+					}
+					t.Fatalf("unexpected error: %v", f.err)
+				}
+			}()
+			tt.fn(t, newStore(t))
+		})
+	}
+}
+
+var ignoreTimes = cmpopts.IgnoreFields(store.User{}, "CreatedAt", "UpdatedAt")
+
+func mustNotFound(t *testing.T, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("%s: err = %v, want ErrNotFound", what, err)
+	}
+}
+
+func mustConflict(t *testing.T, what string, err error) {
+	t.Helper()
+	if !errors.Is(err, store.ErrConflict) {
+		t.Errorf("%s: err = %v, want ErrConflict", what, err)
+	}
+}
+
+// failure carries an unexpected error from must to the recover in Run.
+type failure struct{ err error }
+
+// must returns v, or ends the test (through the recover in Run) on err.
+// It lets table-free checks read as one line: u := must(s.GetUser(ctx, id)).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(failure{err})
+	}
+	return v
+}
+
+// check ends the test on an unexpected error.
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testUsers(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	in := store.User{Username: "Alice", Email: "alice@example.com", GivenName: "Alice", FamilyName: "Liddell",
+		DisplayName: "Alice Liddell", PasswordHash: "$argon2id$x", Active: true}
+	u := must(s.CreateUser(ctx, in))
+	if u.ID == "" || u.CreatedAt.IsZero() {
+		t.Fatalf("CreateUser did not fill ID and CreatedAt: %+v", u)
+	}
+	got := must(s.GetUser(ctx, u.ID))
+	if diff := cmp.Diff(u, got, ignoreTimes); diff != "" {
+		t.Errorf("GetUser (-want +got):\n%s", diff)
+	}
+	byName := must(s.GetUserByUsername(ctx, "alice"))
+	if byName.ID != u.ID {
+		t.Errorf("GetUserByUsername is not case-insensitive: got %q", byName.ID)
+	}
+	_, err := s.CreateUser(ctx, store.User{Username: "ALICE"})
+	mustConflict(t, "duplicate username", err)
+
+	upd := must(s.UpdateUser(ctx, u.ID, func(u *store.User) error { u.Email = ""; u.Admin = true; return nil }))
+	if upd.Email != "" || !upd.Admin {
+		t.Errorf("UpdateUser = %+v", upd)
+	}
+	if got := must(s.GetUser(ctx, u.ID)); got.Email != "" || !got.Admin {
+		t.Errorf("after update, GetUser = %+v", got)
+	}
+	bob := must(s.CreateUser(ctx, store.User{Username: "bob"}))
+	_, err = s.UpdateUser(ctx, bob.ID, func(u *store.User) error { u.Username = "alice"; return nil })
+	mustConflict(t, "rename onto existing username", err)
+	boom := errors.New("boom")
+	if _, err := s.UpdateUser(ctx, bob.ID, func(u *store.User) error { u.Email = "x@y"; return boom }); !errors.Is(err, boom) {
+		t.Errorf("UpdateUser closure error = %v, want boom", err)
+	}
+	if got := must(s.GetUser(ctx, bob.ID)); got.Email != "" {
+		t.Errorf("a failed closure still changed the user: %+v", got)
+	}
+
+	_, err = s.GetUser(ctx, "usr_missing")
+	mustNotFound(t, "GetUser missing", err)
+	_, err = s.UpdateUser(ctx, "usr_missing", func(*store.User) error { return nil })
+	mustNotFound(t, "UpdateUser missing", err)
+	mustNotFound(t, "DeleteUser missing", s.DeleteUser(ctx, "usr_missing"))
+	if err := s.DeleteUser(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.GetUser(ctx, u.ID)
+	mustNotFound(t, "GetUser after delete", err)
+}
+
+func testUserList(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	for i := range 7 {
+		must(s.CreateUser(ctx, store.User{Username: fmt.Sprintf("user%02d", i), Email: fmt.Sprintf("u%d@corp.example", i)}))
+	}
+	must(s.CreateUser(ctx, store.User{Username: "100%_special"}))
+	page, total := mustList(t)(s.ListUsers(ctx, store.ListOptions{Limit: 3, Offset: 3}))
+	if total != 8 || len(page) != 3 || page[0].Username != "user02" {
+		t.Errorf("ListUsers page 2 = %d users starting %q, total %d; want 3 starting user02, total 8", len(page), first(page), total)
+	}
+	found, total := mustList(t)(s.ListUsers(ctx, store.ListOptions{Query: "U3@CORP"}))
+	if total != 1 || len(found) != 1 || found[0].Username != "user03" {
+		t.Errorf("ListUsers search by email = %v (total %d)", found, total)
+	}
+	found, total = mustList(t)(s.ListUsers(ctx, store.ListOptions{Query: "%_"}))
+	if total != 1 || found[0].Username != "100%_special" {
+		t.Errorf("ListUsers with wildcard characters must match them literally, got %d users", total)
+	}
+}
+
+func first(us []store.User) string {
+	if len(us) == 0 {
+		return ""
+	}
+	return us[0].Username
+}
+
+func mustList(t *testing.T) func([]store.User, int, error) ([]store.User, int) {
+	return func(us []store.User, n int, err error) ([]store.User, int) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return us, n
+	}
+}
+
+func testGroups(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	g := must(s.CreateGroup(ctx, store.Group{Name: "Analysts", Description: "data people"}))
+	_, err := s.CreateGroup(ctx, store.Group{Name: "analysts"})
+	mustConflict(t, "duplicate group name", err)
+	if got := must(s.GetGroupByName(ctx, "ANALYSTS")); got.ID != g.ID || got.Description != "data people" {
+		t.Errorf("GetGroupByName = %+v", got)
+	}
+	u1 := must(s.CreateUser(ctx, store.User{Username: "u1"}))
+	u2 := must(s.CreateUser(ctx, store.User{Username: "u2"}))
+	for range 2 { // idempotent
+		if err := s.AddGroupMember(ctx, g.ID, u1.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(t, s.AddGroupMember(ctx, g.ID, u2.ID))
+	mustNotFound(t, "AddGroupMember unknown user", s.AddGroupMember(ctx, g.ID, "usr_missing"))
+	members := must(s.ListGroupMembers(ctx, g.ID))
+	if len(members) != 2 || members[0].Username != "u1" {
+		t.Errorf("ListGroupMembers = %v", members)
+	}
+	groups := must(s.ListUserGroups(ctx, u2.ID))
+	if len(groups) != 1 || groups[0].ID != g.ID {
+		t.Errorf("ListUserGroups = %v", groups)
+	}
+	check(t, s.RemoveGroupMember(ctx, g.ID, u2.ID))
+	mustNotFound(t, "RemoveGroupMember twice", s.RemoveGroupMember(ctx, g.ID, u2.ID))
+	all, total, err := s.ListGroups(ctx, store.ListOptions{Query: "anal"})
+	if err != nil || total != 1 || len(all) != 1 {
+		t.Errorf("ListGroups = %v, %d, %v", all, total, err)
+	}
+	check(t, s.DeleteUser(ctx, u1.ID))
+	if members := must(s.ListGroupMembers(ctx, g.ID)); len(members) != 0 {
+		t.Errorf("deleting a user must remove the membership, got %v", members)
+	}
+	check(t, s.DeleteGroup(ctx, g.ID))
+	_, err = s.GetGroup(ctx, g.ID)
+	mustNotFound(t, "GetGroup after delete", err)
+	mustNotFound(t, "DeleteGroup twice", s.DeleteGroup(ctx, g.ID))
+}
+
+func newApp(t *testing.T, s store.Store, name string) store.App {
+	t.Helper()
+	a := store.App{Name: name, Description: "d", ACSURL: "https://sp.example/acs", Audience: "https://sp.example",
+		SessionDuration: time.Hour, SubjectValue: "${user:subject}", SubjectFormat: "persistent"}
+	return must(s.CreateApp(t.Context(), a, testKey("k1")))
+}
+
+func testKey(cert string) store.SigningKey {
+	return store.SigningKey{CertificatePEM: cert, PrivateKey: []byte("sealed:" + cert),
+		NotAfter: time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func testApps(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a := newApp(t, s, "Amplitude")
+	got := must(s.GetApp(ctx, a.ID))
+	if diff := cmp.Diff(a, got, cmpopts.IgnoreFields(store.App{}, "CreatedAt", "UpdatedAt")); diff != "" {
+		t.Errorf("GetApp (-want +got):\n%s", diff)
+	}
+	if got := must(s.GetAppByName(ctx, "amplitude")); got.ID != a.ID {
+		t.Errorf("GetAppByName = %q", got.ID)
+	}
+	_, err := s.CreateApp(ctx, store.App{Name: "AMPLITUDE", SubjectValue: "x", SubjectFormat: "persistent"}, testKey("k"))
+	mustConflict(t, "duplicate app name", err)
+	keys := must(s.ListSigningKeys(ctx, a.ID))
+	if len(keys) != 1 || !keys[0].Active || string(keys[0].PrivateKey) != "sealed:k1" {
+		t.Errorf("CreateApp must store one active key, got %+v", keys)
+	}
+	upd := must(s.UpdateApp(ctx, a.ID, func(a *store.App) error { a.RelayState = "/home"; a.SessionDuration = 8 * time.Hour; return nil }))
+	if got := must(s.GetApp(ctx, a.ID)); got.RelayState != "/home" || got.SessionDuration != 8*time.Hour || upd.RelayState != "/home" {
+		t.Errorf("UpdateApp did not persist: %+v", got)
+	}
+	apps, total, err := s.ListApps(ctx, store.ListOptions{Query: "ampl"})
+	if err != nil || total != 1 || len(apps) != 1 {
+		t.Errorf("ListApps = %v %d %v", apps, total, err)
+	}
+	check(t, s.DeleteApp(ctx, a.ID))
+	_, err = s.GetApp(ctx, a.ID)
+	mustNotFound(t, "GetApp after delete", err)
+	if keys := must(s.ListSigningKeys(ctx, a.ID)); len(keys) != 0 {
+		t.Errorf("DeleteApp left keys behind: %v", keys)
+	}
+	mustNotFound(t, "DeleteApp twice", s.DeleteApp(ctx, a.ID))
+}
+
+func testAttributeMappings(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a := newApp(t, s, "App")
+	want := []store.AttributeMapping{
+		{Name: "email", Value: "${user:email}", Format: "basic"},
+		{Name: "groups", Value: "${user:groups}", Format: "unspecified"},
+	}
+	check(t, s.SetAttributeMappings(ctx, a.ID, "${user:email}", "emailAddress", want))
+	if diff := cmp.Diff(want, must(s.ListAttributeMappings(ctx, a.ID))); diff != "" {
+		t.Errorf("ListAttributeMappings (-want +got):\n%s", diff)
+	}
+	if got := must(s.GetApp(ctx, a.ID)); got.SubjectValue != "${user:email}" || got.SubjectFormat != "emailAddress" {
+		t.Errorf("subject mapping not saved: %+v", got)
+	}
+	// Replacing is whole: fewer rows afterwards.
+	check(t, s.SetAttributeMappings(ctx, a.ID, "${user:subject}", "persistent", want[1:]))
+	if got := must(s.ListAttributeMappings(ctx, a.ID)); len(got) != 1 || got[0].Name != "groups" {
+		t.Errorf("after replace: %v", got)
+	}
+	mustNotFound(t, "SetAttributeMappings unknown app", s.SetAttributeMappings(ctx, "app_missing", "x", "persistent", nil))
+}
+
+func testAssignments(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a := newApp(t, s, "App")
+	other := newApp(t, s, "Other")
+	direct := must(s.CreateUser(ctx, store.User{Username: "direct"}))
+	viaGroup := must(s.CreateUser(ctx, store.User{Username: "viagroup"}))
+	nobody := must(s.CreateUser(ctx, store.User{Username: "nobody"}))
+	g := must(s.CreateGroup(ctx, store.Group{Name: "g"}))
+	check(t, s.AddGroupMember(ctx, g.ID, viaGroup.ID))
+	for range 2 {
+		check(t, s.Assign(ctx, store.Assignment{AppID: a.ID, PrincipalKind: store.PrincipalUser, PrincipalID: direct.ID}))
+	}
+	check(t, s.Assign(ctx, store.Assignment{AppID: a.ID, PrincipalKind: store.PrincipalGroup, PrincipalID: g.ID}))
+	mustNotFound(t, "Assign unknown user", s.Assign(ctx, store.Assignment{AppID: a.ID, PrincipalKind: store.PrincipalUser, PrincipalID: "usr_x"}))
+	mustNotFound(t, "Assign unknown app", s.Assign(ctx, store.Assignment{AppID: "app_x", PrincipalKind: store.PrincipalUser, PrincipalID: direct.ID}))
+	if got := must(s.ListAssignments(ctx, a.ID)); len(got) != 2 {
+		t.Errorf("ListAssignments = %v, want 2", got)
+	}
+	for _, tt := range []struct {
+		user store.User
+		app  store.App
+		want bool
+	}{{direct, a, true}, {viaGroup, a, true}, {nobody, a, false}, {direct, other, false}} {
+		if got := must(s.IsAssigned(ctx, tt.app.ID, tt.user.ID)); got != tt.want {
+			t.Errorf("IsAssigned(%s, %s) = %v, want %v", tt.app.Name, tt.user.Username, got, tt.want)
+		}
+	}
+	if apps := must(s.AppsForUser(ctx, viaGroup.ID)); len(apps) != 1 || apps[0].ID != a.ID {
+		t.Errorf("AppsForUser(viagroup) = %v", apps)
+	}
+	if apps := must(s.AppsForUser(ctx, nobody.ID)); len(apps) != 0 {
+		t.Errorf("AppsForUser(nobody) = %v", apps)
+	}
+	check(t, s.DeleteGroup(ctx, g.ID))
+	if must(s.IsAssigned(ctx, a.ID, viaGroup.ID)) {
+		t.Error("deleting the group must remove its assignment")
+	}
+	check(t, s.Unassign(ctx, a.ID, store.PrincipalUser, direct.ID))
+	mustNotFound(t, "Unassign twice", s.Unassign(ctx, a.ID, store.PrincipalUser, direct.ID))
+}
+
+func testSigningKeys(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a := newApp(t, s, "App")
+	first := must(s.ActiveSigningKey(ctx, a.ID))
+	second := must(s.AddSigningKey(ctx, store.SigningKey{AppID: a.ID, CertificatePEM: "k2", PrivateKey: []byte("p2")}))
+	if second.Active {
+		t.Error("a new inactive key came back active")
+	}
+	_, err := s.AddSigningKey(ctx, store.SigningKey{AppID: a.ID, CertificatePEM: "k3"})
+	mustConflict(t, "third key", err)
+	_, err = s.AddSigningKey(ctx, store.SigningKey{AppID: "app_missing", CertificatePEM: "k"})
+	mustNotFound(t, "key for unknown app", err)
+	mustConflict(t, "delete active key", s.DeleteSigningKey(ctx, a.ID, first.ID))
+	check(t, s.ActivateSigningKey(ctx, a.ID, second.ID))
+	if got := must(s.ActiveSigningKey(ctx, a.ID)); got.ID != second.ID {
+		t.Errorf("active key = %s, want %s", got.ID, second.ID)
+	}
+	active := 0
+	for _, k := range must(s.ListSigningKeys(ctx, a.ID)) {
+		if k.Active {
+			active++
+		}
+	}
+	if active != 1 {
+		t.Errorf("%d active keys, want exactly 1", active)
+	}
+	check(t, s.DeleteSigningKey(ctx, a.ID, first.ID))
+	mustNotFound(t, "activate deleted key", s.ActivateSigningKey(ctx, a.ID, first.ID))
+	other := newApp(t, s, "Other")
+	mustNotFound(t, "activate another app's key", s.ActivateSigningKey(ctx, other.ID, second.ID))
+}
+
+func testOrgs(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	admin := &store.Member{Email: "admin@acme.example", Role: "admin", PasswordHash: "h"}
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, admin))
+	if admin.ID == "" || admin.OrgID != o.ID {
+		t.Errorf("CreateOrg did not fill the admin: %+v", admin)
+	}
+	if got := must(s.GetOrgBySlug(ctx, "acme")); got.ID != o.ID || got.Plan != "growth" {
+		t.Errorf("GetOrgBySlug = %+v", got)
+	}
+	// A failing admin insert rolls the org back.
+	dup := &store.Member{Email: "x@y", Role: "admin"}
+	_, err := s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Again", Plan: "starter"}, dup)
+	mustConflict(t, "duplicate slug", err)
+	upd := must(s.UpdateOrg(ctx, o.ID, func(o *store.Org) error { o.Plan = "enterprise"; return nil }))
+	if upd.Plan != "enterprise" || must(s.GetOrg(ctx, o.ID)).Plan != "enterprise" {
+		t.Errorf("UpdateOrg did not persist")
+	}
+	_, err = s.GetOrg(ctx, "org_missing")
+	mustNotFound(t, "GetOrg missing", err)
+	orgs, total, err := s.ListOrgs(ctx, store.ListOptions{})
+	if err != nil || total != 1 || len(orgs) != 1 {
+		t.Errorf("ListOrgs = %v %d %v", orgs, total, err)
+	}
+}
+
+func testMembers(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	acme := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, nil))
+	beta := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "starter"}, nil))
+	m := must(s.CreateMember(ctx, store.Member{OrgID: acme.ID, Email: "Pat@Example.com", Role: "member"}))
+	_, err := s.CreateMember(ctx, store.Member{OrgID: acme.ID, Email: "pat@example.com", Role: "viewer"})
+	mustConflict(t, "same email twice in one org", err)
+	must(s.CreateMember(ctx, store.Member{OrgID: beta.ID, Email: "pat@example.com", Role: "viewer"}))
+	_, err = s.CreateMember(ctx, store.Member{OrgID: "org_missing", Email: "a@b", Role: "viewer"})
+	mustNotFound(t, "member of unknown org", err)
+	if got := must(s.GetMemberByEmail(ctx, acme.ID, "PAT@example.COM")); got.ID != m.ID {
+		t.Errorf("GetMemberByEmail = %+v", got)
+	}
+	if got := must(s.MembershipsByEmail(ctx, "pat@example.com")); len(got) != 2 {
+		t.Errorf("MembershipsByEmail = %v, want 2", got)
+	}
+	upd := must(s.UpdateMember(ctx, m.ID, func(m *store.Member) error { m.Role = "admin"; m.OrgID = beta.ID; return nil }))
+	if upd.Role != "admin" || upd.OrgID != acme.ID {
+		t.Errorf("UpdateMember = %+v: role must change, org must not", upd)
+	}
+	list, total, err := s.ListMembers(ctx, acme.ID, store.ListOptions{})
+	if err != nil || total != 1 || len(list) != 1 {
+		t.Errorf("ListMembers = %v %d %v", list, total, err)
+	}
+	check(t, s.DeleteMember(ctx, m.ID))
+	_, err = s.GetMember(ctx, m.ID)
+	mustNotFound(t, "GetMember after delete", err)
+	mustNotFound(t, "DeleteMember twice", s.DeleteMember(ctx, m.ID))
+}
+
+func testSSOConnections(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, nil))
+	_, err := s.GetSSOConnection(ctx, o.ID)
+	mustNotFound(t, "GetSSOConnection before set", err)
+	c := store.SSOConnection{OrgID: o.ID, Provider: "aws", MetadataXML: "<md/>", IdPEntityID: "https://idp",
+		CertificatesPEM: "PEM", AllowIdPInitiated: true, JITRole: "member"}
+	must(s.PutSSOConnection(ctx, c))
+	c.Provider, c.JITRole = "okta", ""
+	must(s.PutSSOConnection(ctx, c))
+	got := must(s.GetSSOConnection(ctx, o.ID))
+	if got.Provider != "okta" || got.JITRole != "" || !got.AllowIdPInitiated || got.MetadataXML != "<md/>" {
+		t.Errorf("PutSSOConnection replace: %+v", got)
+	}
+	must(s.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error { c.RequireSSO = true; return nil }))
+	if !must(s.GetSSOConnection(ctx, o.ID)).RequireSSO {
+		t.Error("UpdateSSOConnection did not persist")
+	}
+	_, err = s.PutSSOConnection(ctx, store.SSOConnection{OrgID: "org_missing", Provider: "other"})
+	mustNotFound(t, "connection for unknown org", err)
+	check(t, s.DeleteSSOConnection(ctx, o.ID))
+	mustNotFound(t, "DeleteSSOConnection twice", s.DeleteSSOConnection(ctx, o.ID))
+}
+
+func testAuthnRequests(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a := must(s.CreateOrg(ctx, store.Org{Slug: "a", Name: "A", Plan: "growth"}, nil))
+	b := must(s.CreateOrg(ctx, store.Org{Slug: "b", Name: "B", Plan: "growth"}, nil))
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	check(t, s.SaveAuthnRequest(ctx, store.AuthnRequest{ID: "id-1", OrgID: a.ID, ExpiresAt: now.Add(5 * time.Minute)}))
+	check(t, s.SaveAuthnRequest(ctx, store.AuthnRequest{ID: "id-old", OrgID: a.ID, ExpiresAt: now.Add(-time.Second)}))
+	mustConflict(t, "duplicate request ID", s.SaveAuthnRequest(ctx, store.AuthnRequest{ID: "id-1", OrgID: b.ID, ExpiresAt: now.Add(time.Minute)}))
+	for _, tt := range []struct {
+		name, org, id string
+		want          bool
+	}{
+		{"other org", b.ID, "id-1", false},
+		{"expired", a.ID, "id-old", false},
+		{"unknown", a.ID, "id-2", false},
+		{"right org", a.ID, "id-1", true},
+		{"consumed already", a.ID, "id-1", false},
+	} {
+		if got := must(s.ConsumeAuthnRequest(ctx, tt.org, tt.id, now)); got != tt.want {
+			t.Errorf("ConsumeAuthnRequest %s = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if n := must(s.PruneSAMLState(ctx, now)); n != 1 {
+		t.Errorf("PruneSAMLState removed %d, want 1 (the expired request)", n)
+	}
+}
+
+func testReplayCache(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	if !must(s.RecordAssertion(ctx, "_a1", now.Add(time.Minute))) {
+		t.Fatal("first RecordAssertion returned false")
+	}
+	if must(s.RecordAssertion(ctx, "_a1", now.Add(time.Hour))) {
+		t.Error("second RecordAssertion of the same ID returned true")
+	}
+	must(s.RecordAssertion(ctx, "_a2", now.Add(-time.Minute)))
+	if n := must(s.PruneSAMLState(ctx, now)); n != 1 {
+		t.Errorf("PruneSAMLState removed %d, want 1", n)
+	}
+	if must(s.RecordAssertion(ctx, "_a1", now.Add(time.Minute))) {
+		t.Error("pruning removed an unexpired entry")
+	}
+}
+
+func testSessions(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	ss := store.Session{ID: "h1", Realm: store.RealmWorkspace, UserID: "mbr_1", OrgID: "org_1", Method: "sso",
+		Detail: "https://idp", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	check(t, s.CreateSession(ctx, ss))
+	mustConflict(t, "duplicate session ID", s.CreateSession(ctx, ss))
+	got := must(s.GetSession(ctx, "h1", now))
+	if diff := cmp.Diff(ss, got); diff != "" {
+		t.Errorf("GetSession (-want +got):\n%s", diff)
+	}
+	_, err := s.GetSession(ctx, "h1", now.Add(2*time.Hour))
+	mustNotFound(t, "expired session", err)
+	check(t, s.CreateSession(ctx, store.Session{ID: "h2", Realm: store.RealmWorkspace, UserID: "mbr_1", ExpiresAt: now.Add(time.Hour)}))
+	check(t, s.DeleteUserSessions(ctx, store.RealmWorkspace, "mbr_1"))
+	_, err = s.GetSession(ctx, "h2", now)
+	mustNotFound(t, "session after DeleteUserSessions", err)
+	check(t, s.CreateSession(ctx, store.Session{ID: "h3", Realm: store.RealmAdmin, UserID: "u", ExpiresAt: now.Add(-time.Second)}))
+	if n := must(s.PruneSessions(ctx, now)); n != 1 {
+		t.Errorf("PruneSessions removed %d, want 1", n)
+	}
+	check(t, s.DeleteSession(ctx, "nope"))
+}
+
+func testAudit(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	base := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for i, a := range []string{"user.create", "app.create", "app.delete"} {
+		check(t, s.AppendAudit(ctx, store.AuditEvent{At: base.Add(time.Duration(i) * time.Second), Realm: store.RealmAdmin,
+			Actor: "root", Action: a, Target: "t", Detail: "d"}))
+	}
+	check(t, s.AppendAudit(ctx, store.AuditEvent{At: base, Realm: store.RealmWorkspace, OrgID: "org_1", Actor: "a@b", Action: "sso.update"}))
+	ev, total, err := s.ListAudit(ctx, store.RealmAdmin, "", store.ListOptions{})
+	if err != nil || total != 3 || ev[0].Action != "app.delete" || ev[2].Action != "user.create" {
+		t.Errorf("ListAudit = %v %d %v; want newest first", ev, total, err)
+	}
+	ev, total, _ = s.ListAudit(ctx, store.RealmAdmin, "", store.ListOptions{Query: "APP."})
+	if total != 2 || len(ev) != 2 {
+		t.Errorf("ListAudit search = %d", total)
+	}
+	ev, total, _ = s.ListAudit(ctx, store.RealmWorkspace, "org_1", store.ListOptions{})
+	if total != 1 || ev[0].OrgID != "org_1" {
+		t.Errorf("ListAudit by org = %v", ev)
+	}
+}
+
+// testTransactions checks all-or-nothing behaviour of the multi-row writes.
+func testTransactions(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	a := newApp(t, s, "App")
+	good := []store.AttributeMapping{{Name: "email", Value: "${user:email}", Format: "basic"}}
+	check(t, s.SetAttributeMappings(ctx, a.ID, "${user:email}", "emailAddress", good))
+	// Two rows at the same position cannot happen, so force a failure with a
+	// name the database refuses: a NUL byte is rejected by PostgreSQL, and
+	// for SQLite the app must not exist. Use an unknown app instead, which
+	// fails on the first statement, and a duplicate app name for CreateApp.
+	if err := s.SetAttributeMappings(ctx, "app_missing", "x", "persistent", good); err == nil {
+		t.Fatal("SetAttributeMappings on a missing app succeeded")
+	}
+	// CreateApp with a conflicting name must not leave a key behind.
+	_, err := s.CreateApp(ctx, store.App{Name: "app", SubjectValue: "x", SubjectFormat: "persistent"}, testKey("orphan"))
+	mustConflict(t, "CreateApp duplicate", err)
+	// CreateOrg whose admin insert fails must not leave the org behind.
+	_, err = s.CreateOrg(ctx, store.Org{Slug: "tx", Name: "Tx", Plan: "growth"}, &store.Member{Email: "a@b", Role: "admin", OrgID: "ignored", ID: "dup"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.CreateOrg(ctx, store.Org{Slug: "tx2", Name: "Tx2", Plan: "growth"}, &store.Member{ID: "dup", Email: "c@d", Role: "admin"})
+	mustConflict(t, "CreateOrg with duplicate member ID", err)
+	_, err = s.GetOrgBySlug(ctx, "tx2")
+	mustNotFound(t, "org of a rolled-back CreateOrg", err)
+	// UpdateUser whose write fails leaves the row as it was.
+	u := must(s.CreateUser(ctx, store.User{Username: "one", Email: "one@x"}))
+	must(s.CreateUser(ctx, store.User{Username: "two"}))
+	_, err = s.UpdateUser(ctx, u.ID, func(u *store.User) error { u.Email = "changed@x"; u.Username = "two"; return nil })
+	mustConflict(t, "UpdateUser onto taken username", err)
+	if got := must(s.GetUser(ctx, u.ID)); got.Email != "one@x" {
+		t.Errorf("failed update changed the row: %+v", got)
+	}
+}
+
+// testConcurrentReplay: 50 goroutines record the same assertion ID; exactly
+// one must win. This is what stops a replayed assertion across replicas.
+func testConcurrentReplay(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	var wins, errs atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 50 {
+		wg.Go(func() {
+			<-start
+			ok, err := s.RecordAssertion(ctx, "_same-assertion", time.Now().Add(time.Hour))
+			if err != nil {
+				errs.Add(1)
+				t.Error(err)
+			}
+			if ok {
+				wins.Add(1)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if wins.Load() != 1 || errs.Load() != 0 {
+		t.Errorf("50 concurrent inserts of one ID: %d succeeded, %d failed; want exactly 1 success and no errors", wins.Load(), errs.Load())
+	}
+}
+
+func testConcurrentConsume(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "c", Name: "C", Plan: "growth"}, nil))
+	now := time.Now()
+	check(t, s.SaveAuthnRequest(ctx, store.AuthnRequest{ID: "id-race", OrgID: o.ID, ExpiresAt: now.Add(time.Hour)}))
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			ok, err := s.ConsumeAuthnRequest(context.Background(), o.ID, "id-race", now)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				wins.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Errorf("20 concurrent consumptions: %d succeeded, want 1", wins.Load())
+	}
+}
+
+// testConcurrentUpdates: read-modify-write through UpdateOrg must not lose
+// updates under contention.
+func testConcurrentUpdates(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "n", Name: "", Plan: "growth"}, nil))
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			_, err := s.UpdateOrg(ctx, o.ID, func(o *store.Org) error { o.Name += "x"; return nil })
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := must(s.GetOrg(ctx, o.ID)).Name; got != "xxxxxxxxxx" {
+		t.Errorf("after 10 concurrent appends, name = %q (%d), want 10 x's", got, len(got))
+	}
+}
+
+func testSchemaVersion(t *testing.T, s store.Store) {
+	applied, latest, err := s.SchemaVersion(t.Context())
+	if err != nil || applied != latest || latest < 1 {
+		t.Errorf("SchemaVersion = %d, %d, %v; want applied == latest >= 1", applied, latest, err)
+	}
+	if err := s.Ping(t.Context()); err != nil {
+		t.Errorf("Ping: %v", err)
+	}
+}

@@ -1,0 +1,162 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import "time"
+
+// User is a person in the Identity Center directory.
+type User struct {
+	ID           string
+	Username     string // unique, case-insensitive
+	Email        string // the primary email; may be empty
+	GivenName    string
+	FamilyName   string
+	DisplayName  string
+	PasswordHash string // argon2id in PHC format; empty means no password sign-in
+	Active       bool
+	Admin        bool // may use the Identity Center console
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Group is a named set of directory users.
+type Group struct {
+	ID          string
+	Name        string // unique, case-insensitive
+	Description string
+	CreatedAt   time.Time
+}
+
+// App is a custom SAML 2.0 application in the Identity Center.
+type App struct {
+	ID              string
+	Name            string // the display name; unique, case-insensitive
+	Description     string
+	ACSURL          string // Application ACS URL
+	Audience        string // Application SAML audience (the SP entity ID)
+	StartURL        string // Application start URL (optional)
+	RelayState      string // Relay state sent with IdP-initiated sign-in (optional)
+	SessionDuration time.Duration
+	SPMetadata      string // the uploaded SP metadata, if the app was made from it
+	SubjectValue    string // the Subject mapping, e.g. ${user:subject}
+	SubjectFormat   string // unspecified, emailAddress, persistent or transient
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// AttributeMapping is one "Add new attribute mapping" row of an application.
+type AttributeMapping struct {
+	Name   string // User attribute in the application
+	Value  string // Maps to this string value or user attribute in Identity Center
+	Format string // unspecified, basic or uri
+}
+
+// Principal kinds for assignments.
+const (
+	PrincipalUser  = "user"
+	PrincipalGroup = "group"
+)
+
+// Assignment gives a user, or every member of a group, access to an app.
+type Assignment struct {
+	AppID         string
+	PrincipalKind string // PrincipalUser or PrincipalGroup
+	PrincipalID   string
+	CreatedAt     time.Time
+}
+
+// SigningKey is one of an application's (at most two) signing certificates.
+type SigningKey struct {
+	ID             string
+	AppID          string
+	CertificatePEM string
+	PrivateKey     []byte // sealed with the server's secret key; never plaintext
+	Active         bool
+	NotAfter       time.Time
+	CreatedAt      time.Time
+}
+
+// MaxSigningKeysPerApp is how many signing certificates an app may hold.
+const MaxSigningKeysPerApp = 2
+
+// Org is a Workspace organization.
+type Org struct {
+	ID        string
+	Slug      string // unique, lower case; used in URLs
+	Name      string
+	Plan      string // starter, plus, growth, enterprise or scholarship
+	CreatedAt time.Time
+}
+
+// Member is a person in an org.
+type Member struct {
+	ID           string
+	OrgID        string
+	Email        string // unique within the org, case-insensitive
+	Role         string // viewer, member, manager or admin
+	PasswordHash string // empty: no password sign-in
+	CreatedAt    time.Time
+}
+
+// SSOConnection is an org's SAML connection to its IdP.
+type SSOConnection struct {
+	OrgID             string
+	Provider          string // other, okta, entra, google, onelogin, auth0, jumpcloud, aws
+	MetadataXML       string
+	IdPEntityID       string
+	CertificatesPEM   string // the trusted IdP signing certificates, PEM, at most two
+	AllowIdPInitiated bool
+	JITRole           string // empty: JIT provisioning off
+	RequireSSO        bool
+	AllowLegacyCrypto bool
+	UpdatedAt         time.Time
+}
+
+// AuthnRequest is an outstanding SP-initiated request, bound to an org.
+type AuthnRequest struct {
+	ID        string
+	OrgID     string
+	ExpiresAt time.Time
+}
+
+// Session realms.
+const (
+	RealmAdmin     = "admin"     // Identity Center console
+	RealmPortal    = "portal"    // Identity Center access portal
+	RealmWorkspace = "workspace" // Workspace org sign-in
+)
+
+// Session is a signed-in browser. ID is a hash of the cookie value, so a
+// leaked database does not leak usable cookies.
+type Session struct {
+	ID        string
+	Realm     string
+	UserID    string // directory user or Workspace member
+	OrgID     string // Workspace sessions only
+	Method    string // how the person signed in, e.g. "password" or "sso"
+	Detail    string // e.g. the IdP entity ID for SSO sign-in
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// AuditEvent is one entry of the audit log.
+type AuditEvent struct {
+	ID     string // time-ordered; set by the store
+	At     time.Time
+	Realm  string // RealmAdmin for the Identity Center, RealmWorkspace for orgs
+	OrgID  string // Workspace events only
+	Actor  string // who did it: a username, an email or "cli"
+	Action string // e.g. "app.create"
+	Target string // what it was done to
+	Detail string // human-readable detail
+}
+
+// ListOptions pages and filters a list.
+type ListOptions struct {
+	Query  string // case-insensitive substring; empty matches everything
+	Limit  int    // 0 means the default (50)
+	Offset int
+}
+
+// DefaultListLimit is the page size when ListOptions.Limit is 0.
+const DefaultListLimit = 50
