@@ -1,0 +1,142 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/signet-sso/signet/internal/store/sqlstore"
+)
+
+// Config is the configuration of a running Signet. Field comments are the
+// user documentation; the flag of each is in its tag.
+type Config struct {
+	// Role selects which listeners run: all, idp (Identity Center) or sp (Workspace).
+	Role string
+	// Database is sqlite:PATH or a postgres:// URL.
+	Database string
+	// IdPURL is the public base URL of the Identity Center; SAML entity IDs
+	// and endpoints are built from it.
+	IdPURL string
+	// SPURL is the public base URL of the Workspace.
+	SPURL string
+	// IdPAddr is the address the Identity Center listens on.
+	IdPAddr string
+	// SPAddr is the address the Workspace listens on.
+	SPAddr string
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is text or json.
+	LogFormat string
+
+	location sqlstore.Location
+}
+
+// Defaults.
+const (
+	DefaultIdPURL  = "http://localhost:9000"
+	DefaultSPURL   = "http://localhost:8000"
+	DefaultIdPAddr = "127.0.0.1:9000"
+	DefaultSPAddr  = "127.0.0.1:8000"
+)
+
+// databaseFlags registers --database (every command has it).
+func (c *Config) databaseFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Database, "database", "sqlite:"+sqlstore.DefaultSQLitePath,
+		"where data is kept: sqlite:PATH or postgres://user:pass@host:5432/dbname (also SIGNET_DATABASE_URL)")
+}
+
+// urlFlags registers --idp-url and --sp-url.
+func (c *Config) urlFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.IdPURL, "idp-url", DefaultIdPURL, "public base URL of the Identity Center (SAML entity IDs and endpoints are built from it)")
+	fs.StringVar(&c.SPURL, "sp-url", DefaultSPURL, "public base URL of the Workspace (org entity IDs and ACS URLs are built from it)")
+}
+
+// serverFlags registers what a running server needs.
+func (c *Config) serverFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.IdPAddr, "idp-addr", DefaultIdPAddr, "address the Identity Center listens on")
+	fs.StringVar(&c.SPAddr, "sp-addr", DefaultSPAddr, "address the Workspace listens on")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+}
+
+// Validate checks everything at once and reports every problem, one per line.
+func (c *Config) Validate() error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	switch c.Role {
+	case "", "all", "idp", "sp":
+	default:
+		add("--role %q: use all, idp or sp", c.Role)
+	}
+	if c.Database != "" || c.location.Driver == "" {
+		loc, err := sqlstore.ParseLocation(c.Database)
+		if err != nil {
+			add("--database: %v", err)
+		}
+		c.location = loc
+	}
+	for _, u := range []struct{ name, val string }{{"--idp-url", c.IdPURL}, {"--sp-url", c.SPURL}} {
+		if u.val == "" {
+			continue
+		}
+		if err := checkBaseURL(u.val); err != nil {
+			add("%s %q: %v", u.name, u.val, err)
+		}
+	}
+	for _, a := range []struct{ name, val string }{{"--idp-addr", c.IdPAddr}, {"--sp-addr", c.SPAddr}} {
+		if a.val == "" {
+			continue
+		}
+		if _, port, err := net.SplitHostPort(a.val); err != nil || port == "" {
+			add("%s %q: want host:port, e.g. 127.0.0.1:9000", a.name, a.val)
+		}
+	}
+	if c.IdPAddr != "" && c.IdPAddr == c.SPAddr && (c.Role == "all" || c.Role == "") {
+		add("--idp-addr and --sp-addr are both %q: the two roles need different addresses", c.IdPAddr)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "", "debug", "info", "warn", "error":
+	default:
+		add("--log-level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		add("--log-format %q: use text or json", c.LogFormat)
+	}
+	if len(problems) > 0 {
+		return usageError{"invalid configuration:\n  - " + strings.Join(problems, "\n  - ")}
+	}
+	return nil
+}
+
+// checkBaseURL accepts an absolute http(s) URL without query or fragment.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return errors.New("must start with http:// or https://")
+	}
+	if u.Host == "" {
+		return errors.New("needs a host")
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return errors.New("must not have a query, fragment or user info")
+	}
+	return nil
+}
+
+// Location is the parsed --database (valid after Validate).
+func (c *Config) Location() sqlstore.Location { return c.location }
+
+// runsIdP and runsSP report which roles the config runs.
+func (c *Config) runsIdP() bool { return c.Role == "" || c.Role == "all" || c.Role == "idp" }
+func (c *Config) runsSP() bool  { return c.Role == "" || c.Role == "all" || c.Role == "sp" }

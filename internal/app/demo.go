@@ -1,0 +1,173 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/template"
+
+	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/store/sqlstore"
+)
+
+func runDemo(ctx context.Context, io IO, args []string) error {
+	var c Config
+	var dataDir string
+	fs := newFlagSet("demo", "[--data DIR] [--idp-addr 127.0.0.1:9000] [--sp-addr 127.0.0.1:8000]", io.Stderr)
+	fs.StringVar(&dataDir, "data", "", "folder for the demo's fresh SQLite database (default: a new temporary folder); it must not hold a database yet")
+	c.urlFlags(fs)
+	c.serverFlags(fs)
+	if err := parseFlags(fs, args, io.Env); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	dir, err := demoDataDir(dataDir)
+	if err != nil {
+		return err
+	}
+	c.Role = "all"
+	c.Database = "sqlite:" + filepath.Join(dir, "signet.db")
+	// Unless told otherwise, the public URLs follow the listen addresses.
+	followIdP := !flagSet(fs, "idp-url") && io.Env("SIGNET_IDP_URL") == ""
+	followSP := !flagSet(fs, "sp-url") && io.Env("SIGNET_SP_URL") == ""
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	log := newLogger(io.Stderr, c.LogLevel, c.LogFormat)
+	st, err := sqlstore.Open(ctx, c.Location(), sqlstore.Options{Migrate: true, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	creds, err := seedDemo(ctx, st, password.Default)
+	if err != nil {
+		return fmt.Errorf("create the demo people and org: %w", err)
+	}
+	return serve(ctx, log, &c, st, func(addrs map[string]string) {
+		if followIdP {
+			c.IdPURL = "http://" + addrs["idp"]
+		}
+		if followSP {
+			c.SPURL = "http://" + addrs["sp"]
+		}
+		creds.IdPURL, creds.SPURL, creds.DataDir = c.IdPURL, c.SPURL, dir
+		printDemo(io.Stdout, creds)
+	})
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// demoDataDir returns a folder with no database in it.
+func demoDataDir(dir string) (string, error) {
+	if dir == "" {
+		return os.MkdirTemp("", "signet-demo-*")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "signet.db")); err == nil {
+		return "", fmt.Errorf("%s already holds a database; the demo starts fresh: pick another --data folder or delete that one", dir)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	return dir, os.MkdirAll(dir, 0o700)
+}
+
+// demoCredentials is what the demo prints.
+type demoCredentials struct {
+	IdPURL, SPURL, DataDir     string
+	AdminUser, AdminPassword   string
+	Alice, AlicePassword       string
+	AliceEmail                 string
+	Bob, BobPassword           string
+	Group                      string
+	OrgSlug, OrgName           string
+	OrgAdmin, OrgAdminPassword string
+}
+
+// seedDemo creates the seed's cast: an Identity Center admin, two people in
+// a group (Bob has no primary email, for step 14), and an org on the Growth
+// plan with its admin. The SSO connection is left for the person to make.
+func seedDemo(ctx context.Context, st store.Store, p password.Params) (demoCredentials, error) {
+	c := demoCredentials{
+		AdminUser: "admin", AdminPassword: password.Generate(),
+		Alice: "alice", AlicePassword: password.Generate(), AliceEmail: "alice@example.com",
+		Bob: "bob", BobPassword: password.Generate(),
+		Group: "Analytics users", OrgSlug: "acme", OrgName: "Acme Analytics",
+		OrgAdmin: "admin@acme.example", OrgAdminPassword: password.Generate(),
+	}
+	hash := func(pw string) string { h, _ := password.Hash(pw, p); return h }
+	if _, err := st.CreateUser(ctx, store.User{Username: c.AdminUser, DisplayName: "Identity Center admin",
+		Email: "it-admin@example.com", PasswordHash: hash(c.AdminPassword), Active: true, Admin: true}); err != nil {
+		return c, err
+	}
+	alice, err := st.CreateUser(ctx, store.User{Username: c.Alice, Email: c.AliceEmail, GivenName: "Alice",
+		FamilyName: "Liddell", DisplayName: "Alice Liddell", PasswordHash: hash(c.AlicePassword), Active: true})
+	if err != nil {
+		return c, err
+	}
+	bob, err := st.CreateUser(ctx, store.User{Username: c.Bob, GivenName: "Bob", FamilyName: "Builder",
+		DisplayName: "Bob Builder", PasswordHash: hash(c.BobPassword), Active: true})
+	if err != nil {
+		return c, err
+	}
+	g, err := st.CreateGroup(ctx, store.Group{Name: c.Group, Description: "People who use the analytics product"})
+	if err != nil {
+		return c, err
+	}
+	for _, u := range []store.User{alice, bob} {
+		if err := st.AddGroupMember(ctx, g.ID, u.ID); err != nil {
+			return c, err
+		}
+	}
+	_, err = st.CreateOrg(ctx, store.Org{Slug: c.OrgSlug, Name: c.OrgName, Plan: "growth"},
+		&store.Member{Email: c.OrgAdmin, Role: "admin", PasswordHash: hash(c.OrgAdminPassword)})
+	return c, err
+}
+
+var demoText = template.Must(template.New("demo").Parse(`
+Signet demo is running (data in {{.DataDir}}; press Ctrl-C to stop).
+
+  Identity Center (IdP)   {{.IdPURL}}/admin     console
+                          {{.IdPURL}}/portal    access portal
+  Workspace (SP)          {{.SPURL}}/login      org sign-in
+
+Credentials
+  Identity Center admin   {{.AdminUser}} / {{.AdminPassword}}
+  Directory user          {{.Alice}} / {{.AlicePassword}}   (primary email {{.AliceEmail}})
+  Directory user          {{.Bob}} / {{.BobPassword}}   (no primary email)
+  Group                   "{{.Group}}" (alice and bob)
+  Org                     {{.OrgName}} (slug {{.OrgSlug}}, Growth plan)
+  Org admin               {{.OrgAdmin}} / {{.OrgAdminPassword}}
+
+Walk-through (the seed's 15 steps; the SSO connection is yours to make)
+  1-4  Sign in to the console, Applications > Add application > "I have an application I want
+       to set up" > SAML 2.0 > Next; Display name "Amplitude".
+  5    Download the IAM Identity Center SAML metadata file.
+  6    In the Workspace, sign in as the org admin: Settings > Organization settings > Access & SSO
+       Settings > Single Sign-On Settings; Identity Provider "Other"; upload the metadata file.
+  7    Copy the Entity ID and the Assertion Consumer Service URL shown there.
+  8    Back in the console: "Manually type your metadata values", paste them, Submit.
+  9-11 Actions > Edit attribute mappings: Subject = ${user:email}, format emailAddress;
+       add email = ${user:email}, format basic; Save changes.
+  12-13 Assigned users and groups > Assign users and groups > "{{.Group}}".
+  14   alice has a primary email; bob does not (his sign-in is refused, and the page says why).
+  15   Open the access portal as alice and click the tile: you land signed in to {{.OrgName}}.
+
+Health: {{.IdPURL}}/readyz and {{.SPURL}}/readyz
+`))
+
+func printDemo(w io.Writer, c demoCredentials) {
+	demoText.Execute(w, c)
+}

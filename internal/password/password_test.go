@@ -1,0 +1,44 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package password
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHashCheck(t *testing.T) {
+	h, err := Hash("correct horse battery", Cheap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Errorf("Hash = %q, want PHC argon2id", h)
+	}
+	if err := Check(h, "correct horse battery"); err != nil {
+		t.Errorf("Check(right) = %v", err)
+	}
+	tests := []struct{ name, hash, pw string }{
+		{"wrong password", h, "correct horse batterY"},
+		{"empty hash", "", "x"},
+		{"garbage hash", "$argon2id$v=19$zzz", "x"},
+		{"other algorithm", strings.Replace(h, "argon2id", "argon2i", 1), "correct horse battery"},
+		{"absurd memory", strings.Replace(h, "m=64", "m=99999999", 1), "correct horse battery"},
+		{"too long", h, strings.Repeat("a", MaxLength+1)},
+	}
+	for _, tt := range tests {
+		if err := Check(tt.hash, tt.pw); err != ErrMismatch {
+			t.Errorf("%s: Check = %v, want ErrMismatch", tt.name, err)
+		}
+	}
+}
+
+func TestValidateAndGenerate(t *testing.T) {
+	if Validate("short") == nil || Validate(strings.Repeat("x", 300)) == nil {
+		t.Error("Validate accepted a bad length")
+	}
+	g := Generate()
+	if Validate(g) != nil || g == Generate() {
+		t.Errorf("Generate = %q: must be valid and random", g)
+	}
+}

@@ -1,0 +1,88 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Listener is one role's HTTP server.
+type Listener struct {
+	Role    string // "idp" or "sp", for logs
+	Addr    string
+	Handler http.Handler
+}
+
+// ShutdownGrace is how long in-flight requests get to finish on shutdown.
+const ShutdownGrace = 15 * time.Second
+
+// ServeAll binds every listener first (so a taken port fails before anything
+// is served), then serves until ctx is done, then drains in-flight requests.
+// ready, if not nil, is called with the bound addresses once all listen.
+func ServeAll(ctx context.Context, log *slog.Logger, ls []Listener, ready func(map[string]string)) error {
+	var bound []net.Listener
+	closeAll := func() {
+		for _, l := range bound {
+			l.Close()
+		}
+	}
+	addrs := map[string]string{}
+	for _, l := range ls {
+		nl, err := net.Listen("tcp", l.Addr)
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("%s listener: cannot listen on %s: %w", l.Role, l.Addr, err)
+		}
+		bound = append(bound, nl)
+		addrs[l.Role] = nl.Addr().String()
+	}
+	servers := make([]*http.Server, len(ls))
+	errc := make(chan error, len(ls))
+	for i, l := range ls {
+		servers[i] = &http.Server{
+			Handler:           l.Handler,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			MaxHeaderBytes:    64 << 10,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+			BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		}
+		log.Info("listening", "role", l.Role, "addr", bound[i].Addr().String())
+		go func(s *http.Server, nl net.Listener) {
+			if err := s.Serve(nl); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}(servers[i], bound[i])
+	}
+	if ready != nil {
+		ready(addrs)
+	}
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: draining in-flight requests", "grace", ShutdownGrace)
+	case serveErr = <-errc:
+		log.Error("listener failed; shutting down", "err", serveErr)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		wg.Go(func() {
+			if err := s.Shutdown(sctx); err != nil {
+				log.Warn("shutdown did not finish cleanly", "err", err)
+			}
+		})
+	}
+	wg.Wait()
+	return serveErr
+}
