@@ -1,0 +1,398 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package saml
+
+import (
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+)
+
+// Endpoint is a SAML service location.
+type Endpoint struct {
+	Binding   string `json:"binding"`
+	Location  string `json:"location"`
+	Index     int    `json:"index,omitempty"`
+	IsDefault bool   `json:"is_default,omitempty"`
+}
+
+// IdPDescriptor is what Signet uses of an IDPSSODescriptor.
+type IdPDescriptor struct {
+	SSOServices             []Endpoint
+	SLOServices             []Endpoint
+	SigningCertificates     []*x509.Certificate // distinct; KeyDescriptors with use="signing" or no use
+	NameIDFormats           []string            // empty <NameIDFormat/> elements (AWS) are skipped
+	WantAuthnRequestsSigned bool
+}
+
+// SPDescriptor is what Signet uses of an SPSSODescriptor.
+type SPDescriptor struct {
+	AssertionConsumerServices []Endpoint
+	SigningCertificates       []*x509.Certificate
+	EncryptionCertificates    []*x509.Certificate
+	NameIDFormats             []string
+	AuthnRequestsSigned       bool
+	WantAssertionsSigned      bool
+}
+
+// EntityMetadata is one parsed EntityDescriptor.
+type EntityMetadata struct {
+	EntityID   string
+	ValidUntil time.Time // zero when absent
+	IdP        *IdPDescriptor
+	SP         *SPDescriptor
+	// Warnings are things a person should know that do not stop use, such
+	// as a certificate that expires soon.
+	Warnings []string
+}
+
+// Role selects which descriptor ParseMetadata requires.
+type Role int
+
+// Roles for MetadataOptions.Require.
+const (
+	RoleAny Role = iota
+	RoleIdP
+	RoleSP
+)
+
+// MetadataOptions tune ParseMetadata.
+type MetadataOptions struct {
+	// EntityID picks one entity from an EntitiesDescriptor. Empty: the
+	// document must hold exactly one entity with the required role.
+	EntityID string
+	Require  Role
+	// AllowLegacyCrypto accepts 1024-bit RSA certificates.
+	AllowLegacyCrypto bool
+	// Now is used for certificate-expiry warnings; zero means no warnings.
+	Now    time.Time
+	Limits Limits
+}
+
+// ParseMetadata reads SAML 2.0 metadata as real IdPs and SPs write it. It
+// refuses DTDs, locations that are not absolute http(s) URLs, weak keys,
+// and documents where the entity to use is missing or ambiguous.
+func ParseMetadata(data []byte, opt MetadataOptions) (*EntityMetadata, error) {
+	doc, perr := parseXML(data, opt.Limits.withDefaults())
+	if perr != nil {
+		return nil, perr
+	}
+	entities, err := collectEntities(doc.Root(), 0)
+	if err != nil {
+		return nil, err
+	}
+	var matches []*etree.Element
+	for _, e := range entities {
+		if opt.EntityID != "" && e.SelectAttrValue("entityID", "") != opt.EntityID {
+			continue
+		}
+		if opt.Require == RoleIdP && child(e, NSMetadata, "IDPSSODescriptor") == nil ||
+			opt.Require == RoleSP && child(e, NSMetadata, "SPSSODescriptor") == nil {
+			continue
+		}
+		matches = append(matches, e)
+	}
+	switch {
+	case len(matches) == 0 && opt.EntityID != "":
+		return nil, errorf(CodeMetadataInvalid, "no entity %q with the required role in the metadata", opt.EntityID)
+	case len(matches) == 0:
+		return nil, metadataError("the metadata has no %s", roleName(opt.Require))
+	case len(matches) > 1:
+		return nil, metadataError("the metadata describes %d entities; upload the metadata of exactly one", len(matches))
+	}
+	return parseEntity(matches[0], opt)
+}
+
+func roleName(r Role) string {
+	switch r {
+	case RoleIdP:
+		return "identity provider (IDPSSODescriptor)"
+	case RoleSP:
+		return "service provider (SPSSODescriptor)"
+	}
+	return "entity"
+}
+
+// metadataError is a CodeMetadataInvalid error whose message says what is
+// wrong; metadata comes from the admin, so the detail is theirs to see.
+func metadataError(format string, args ...any) *Error {
+	e := errorf(CodeMetadataInvalid, format, args...)
+	e.Message = "The SAML metadata could not be used: " + fmt.Sprintf(format, args...) + "."
+	return e
+}
+
+func collectEntities(el *etree.Element, depth int) ([]*etree.Element, error) {
+	if depth > 8 {
+		return nil, metadataError("EntitiesDescriptor nested too deeply")
+	}
+	switch {
+	case is(el, NSMetadata, "EntityDescriptor"):
+		return []*etree.Element{el}, nil
+	case is(el, NSMetadata, "EntitiesDescriptor"):
+		var out []*etree.Element
+		for _, c := range el.ChildElements() {
+			if is(c, NSMetadata, "EntityDescriptor") || is(c, NSMetadata, "EntitiesDescriptor") {
+				sub, err := collectEntities(c, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, sub...)
+			}
+		}
+		return out, nil
+	}
+	return nil, metadataError("the document is not SAML metadata (root element <%s>)", el.Tag)
+}
+
+func parseEntity(e *etree.Element, opt MetadataOptions) (*EntityMetadata, error) {
+	m := &EntityMetadata{EntityID: strings.TrimSpace(e.SelectAttrValue("entityID", ""))}
+	if m.EntityID == "" {
+		return nil, metadataError("the EntityDescriptor has no entityID")
+	}
+	if v := e.SelectAttrValue("validUntil", ""); v != "" {
+		t, err := parseTime(v)
+		if err != nil {
+			return nil, metadataError("validUntil %q is not a valid time", v)
+		}
+		m.ValidUntil = t
+		if !opt.Now.IsZero() && t.Before(opt.Now) {
+			m.Warnings = append(m.Warnings, "the metadata's validUntil date has passed; download fresh metadata from the IdP")
+		}
+	}
+	if d := child(e, NSMetadata, "IDPSSODescriptor"); d != nil {
+		idp, err := parseIdPDescriptor(d, opt)
+		if err != nil {
+			return nil, err
+		}
+		m.IdP = idp
+		m.Warnings = append(m.Warnings, expiryWarnings(idp.SigningCertificates, opt.Now)...)
+	}
+	if d := child(e, NSMetadata, "SPSSODescriptor"); d != nil {
+		sp, err := parseSPDescriptor(d, opt)
+		if err != nil {
+			return nil, err
+		}
+		m.SP = sp
+	}
+	return m, nil
+}
+
+func parseIdPDescriptor(d *etree.Element, opt MetadataOptions) (*IdPDescriptor, error) {
+	if !strings.Contains(d.SelectAttrValue("protocolSupportEnumeration", ""), NSProtocol) {
+		return nil, metadataError("the IDPSSODescriptor does not support SAML 2.0")
+	}
+	idp := &IdPDescriptor{WantAuthnRequestsSigned: parseBool(d.SelectAttrValue("WantAuthnRequestsSigned", ""))}
+	var err error
+	if idp.SSOServices, err = endpoints(d, "SingleSignOnService"); err != nil {
+		return nil, err
+	}
+	if idp.SLOServices, err = endpoints(d, "SingleLogoutService"); err != nil {
+		return nil, err
+	}
+	if len(idp.SSOServices) == 0 {
+		return nil, metadataError("the IdP metadata has no SingleSignOnService")
+	}
+	if idp.SigningCertificates, err = keyDescriptors(d, "signing", opt.AllowLegacyCrypto); err != nil {
+		return nil, err
+	}
+	if len(idp.SigningCertificates) == 0 {
+		return nil, metadataError("the IdP metadata has no signing certificate")
+	}
+	idp.NameIDFormats = nameIDFormats(d)
+	return idp, nil
+}
+
+func parseSPDescriptor(d *etree.Element, opt MetadataOptions) (*SPDescriptor, error) {
+	if !strings.Contains(d.SelectAttrValue("protocolSupportEnumeration", ""), NSProtocol) {
+		return nil, metadataError("the SPSSODescriptor does not support SAML 2.0")
+	}
+	sp := &SPDescriptor{
+		AuthnRequestsSigned:  parseBool(d.SelectAttrValue("AuthnRequestsSigned", "")),
+		WantAssertionsSigned: parseBool(d.SelectAttrValue("WantAssertionsSigned", "")),
+	}
+	var err error
+	if sp.AssertionConsumerServices, err = endpoints(d, "AssertionConsumerService"); err != nil {
+		return nil, err
+	}
+	if len(sp.AssertionConsumerServices) == 0 {
+		return nil, metadataError("the SP metadata has no AssertionConsumerService")
+	}
+	if sp.SigningCertificates, err = keyDescriptors(d, "signing", opt.AllowLegacyCrypto); err != nil {
+		return nil, err
+	}
+	if sp.EncryptionCertificates, err = keyDescriptors(d, "encryption", true); err != nil {
+		return nil, err
+	}
+	sp.NameIDFormats = nameIDFormats(d)
+	return sp, nil
+}
+
+// DefaultACS returns the SP's HTTP-POST ACS: the one marked default, else
+// the lowest index, else the first.
+func (sp *SPDescriptor) DefaultACS() (Endpoint, bool) {
+	var best *Endpoint
+	for i := range sp.AssertionConsumerServices {
+		e := &sp.AssertionConsumerServices[i]
+		if e.Binding != BindingHTTPPost {
+			continue
+		}
+		if e.IsDefault {
+			return *e, true
+		}
+		if best == nil || e.Index < best.Index {
+			best = e
+		}
+	}
+	if best == nil {
+		return Endpoint{}, false
+	}
+	return *best, true
+}
+
+// SSOService returns the IdP's endpoint for binding.
+func (idp *IdPDescriptor) SSOService(binding string) (Endpoint, bool) {
+	for _, e := range idp.SSOServices {
+		if e.Binding == binding {
+			return e, true
+		}
+	}
+	return Endpoint{}, false
+}
+
+func endpoints(d *etree.Element, tag string) ([]Endpoint, error) {
+	var out []Endpoint
+	for _, c := range children(d, NSMetadata, tag) {
+		ep := Endpoint{
+			Binding:   c.SelectAttrValue("Binding", ""),
+			Location:  strings.TrimSpace(c.SelectAttrValue("Location", "")),
+			IsDefault: parseBool(c.SelectAttrValue("isDefault", "")),
+		}
+		if v := c.SelectAttrValue("index", ""); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return nil, metadataError("%s has an invalid index %q", tag, v)
+			}
+			ep.Index = n
+		}
+		if err := CheckHTTPURL(ep.Location); err != nil {
+			return nil, metadataError("%s Location %q: %v", tag, truncate(ep.Location, 80), err)
+		}
+		out = append(out, ep)
+	}
+	return out, nil
+}
+
+// CheckHTTPURL accepts an absolute http or https URL with a host and no
+// user info: never javascript:, data:, file: or a relative reference.
+func CheckHTTPURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("not a URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("must be an http or https URL")
+	}
+	if u.Host == "" || u.User != nil {
+		return fmt.Errorf("must be an absolute URL with a host and no user info")
+	}
+	return nil
+}
+
+// keyDescriptors returns the distinct certificates usable for use: a
+// KeyDescriptor without a use attribute serves both (SAML metadata §2.4.1.1).
+func keyDescriptors(d *etree.Element, use string, allowLegacy bool) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for _, kd := range children(d, NSMetadata, "KeyDescriptor") {
+		if u := kd.SelectAttrValue("use", ""); u != "" && u != use {
+			continue
+		}
+		ki := child(kd, NSDSig, "KeyInfo")
+		for _, xd := range children(ki, NSDSig, "X509Data") {
+			for _, xc := range children(xd, NSDSig, "X509Certificate") {
+				cert, err := parseBase64Certificate(xc.Text())
+				if err != nil {
+					return nil, metadataError("a %s certificate does not parse: %v", use, err)
+				}
+				if e := checkKeyStrength(cert, allowLegacy); e != nil {
+					e.Message = fmt.Sprintf("The %s certificate's key is too weak (%s); RSA keys must have at least %d bits.", use, KeyDescription(cert), MinRSABits)
+					return nil, e
+				}
+				if !containsCert(out, cert) {
+					out = append(out, cert)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func parseBase64Certificate(text string) (*x509.Certificate, error) {
+	der, err := base64.StdEncoding.DecodeString(stripSpace(text))
+	if err != nil {
+		return nil, fmt.Errorf("invalid base64")
+	}
+	return x509.ParseCertificate(der)
+}
+
+func containsCert(list []*x509.Certificate, c *x509.Certificate) bool {
+	for _, x := range list {
+		if x.Equal(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func nameIDFormats(d *etree.Element) []string {
+	var out []string
+	for _, f := range children(d, NSMetadata, "NameIDFormat") {
+		if v := strings.TrimSpace(f.Text()); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// expiryWarnings warns about certificates expired or expiring within 90 days.
+func expiryWarnings(certs []*x509.Certificate, now time.Time) []string {
+	if now.IsZero() {
+		return nil
+	}
+	var out []string
+	for _, c := range certs {
+		switch {
+		case now.After(c.NotAfter):
+			out = append(out, fmt.Sprintf("the signing certificate %q expired on %s", c.Subject.String(), c.NotAfter.Format("2006-01-02")))
+		case c.NotAfter.Sub(now) < 90*24*time.Hour:
+			out = append(out, fmt.Sprintf("the signing certificate %q expires on %s, within 90 days", c.Subject.String(), c.NotAfter.Format("2006-01-02")))
+		case now.Before(c.NotBefore):
+			out = append(out, fmt.Sprintf("the signing certificate %q is not valid until %s", c.Subject.String(), c.NotBefore.Format("2006-01-02")))
+		}
+	}
+	return out
+}
+
+func parseBool(s string) bool { return s == "true" || s == "1" }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func stripSpace(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\r', '\n':
+			return -1
+		}
+		return r
+	}, s)
+}

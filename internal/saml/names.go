@@ -1,0 +1,96 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package saml
+
+// XML namespaces.
+const (
+	NSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
+	NSProtocol  = "urn:oasis:names:tc:SAML:2.0:protocol"
+	NSMetadata  = "urn:oasis:names:tc:SAML:2.0:metadata"
+	NSDSig      = "http://www.w3.org/2000/09/xmldsig#"
+	NSXMLEnc    = "http://www.w3.org/2001/04/xmlenc#"
+	NSXSI       = "http://www.w3.org/2001/XMLSchema-instance"
+	NSXS        = "http://www.w3.org/2001/XMLSchema"
+)
+
+// Bindings.
+const (
+	BindingHTTPPost     = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+	BindingHTTPRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+)
+
+// NameID formats.
+const (
+	NameIDUnspecified  = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+	NameIDEmail        = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+	NameIDPersistent   = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+	NameIDTransient    = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+	nameIDEmail20Alias = "urn:oasis:names:tc:SAML:2.0:nameid-format:emailAddress"
+	nameIDEntity       = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
+)
+
+// NameIDFormats maps the short names used in the console and CLI to URIs.
+var NameIDFormats = map[string]string{
+	"unspecified":  NameIDUnspecified,
+	"emailAddress": NameIDEmail,
+	"persistent":   NameIDPersistent,
+	"transient":    NameIDTransient,
+}
+
+// Attribute NameFormats.
+const (
+	AttrNameFormatUnspecified = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
+	AttrNameFormatBasic       = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
+	AttrNameFormatURI         = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+)
+
+// AttrNameFormats maps the short names used in the console and CLI to URIs.
+var AttrNameFormats = map[string]string{
+	"unspecified": AttrNameFormatUnspecified,
+	"basic":       AttrNameFormatBasic,
+	"uri":         AttrNameFormatURI,
+}
+
+// Status codes.
+const (
+	StatusSuccess             = "urn:oasis:names:tc:SAML:2.0:status:Success"
+	StatusRequester           = "urn:oasis:names:tc:SAML:2.0:status:Requester"
+	StatusResponder           = "urn:oasis:names:tc:SAML:2.0:status:Responder"
+	StatusInvalidNameIDPolicy = "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"
+)
+
+const (
+	confirmationBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+	authnContextPPT    = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+)
+
+// Signature and digest algorithms.
+const (
+	AlgRSASHA1            = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+	AlgRSASHA256          = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+	AlgRSASHA384          = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"
+	AlgRSASHA512          = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
+	AlgECDSASHA256        = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+	AlgECDSASHA384        = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384"
+	AlgECDSASHA512        = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512"
+	DigestSHA1            = "http://www.w3.org/2000/09/xmldsig#sha1"
+	DigestSHA256          = "http://www.w3.org/2001/04/xmlenc#sha256"
+	DigestSHA384          = "http://www.w3.org/2001/04/xmldsig-more#sha384"
+	DigestSHA512          = "http://www.w3.org/2001/04/xmlenc#sha512"
+	transformEnveloped    = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+	c14nExclusive         = "http://www.w3.org/2001/10/xml-exc-c14n#"
+	c14nExclusiveComments = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
+)
+
+// Encryption algorithms.
+const (
+	encRSAOAEPMGF1P = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+	encRSAOAEP11    = "http://www.w3.org/2009/xmlenc11#rsa-oaep"
+	encRSA15        = "http://www.w3.org/2001/04/xmlenc#rsa-1_5"
+	encAES128CBC    = "http://www.w3.org/2001/04/xmlenc#aes128-cbc"
+	encAES192CBC    = "http://www.w3.org/2001/04/xmlenc#aes192-cbc"
+	encAES256CBC    = "http://www.w3.org/2001/04/xmlenc#aes256-cbc"
+	encAES128GCM    = "http://www.w3.org/2009/xmlenc11#aes128-gcm"
+	encAES192GCM    = "http://www.w3.org/2009/xmlenc11#aes192-gcm"
+	encAES256GCM    = "http://www.w3.org/2009/xmlenc11#aes256-gcm"
+)

@@ -1,0 +1,177 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package saml
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"unicode/utf8"
+
+	"github.com/beevik/etree"
+	xrv "github.com/mattermost/xml-roundtrip-validator"
+)
+
+// Limits bound the work any one message can cause. The zero value of a
+// field means its default.
+type Limits struct {
+	MaxMessageBytes  int // decoded XML of a message (default 1 MiB)
+	MaxInflatedBytes int // inflated Redirect-binding message (default 256 KiB)
+	MaxDepth         int // element nesting (default 48; real SAML needs about 12)
+	MaxAttributes    int // attributes and namespace declarations per element (default 64)
+	MaxElements      int // elements in a document (default 20,000)
+}
+
+// DefaultLimits are the limits used when a field is zero.
+var DefaultLimits = Limits{
+	MaxMessageBytes:  1 << 20,
+	MaxInflatedBytes: 256 << 10,
+	MaxDepth:         48,
+	MaxAttributes:    64,
+	MaxElements:      20000,
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.MaxMessageBytes > 0 {
+		d.MaxMessageBytes = l.MaxMessageBytes
+	}
+	if l.MaxInflatedBytes > 0 {
+		d.MaxInflatedBytes = l.MaxInflatedBytes
+	}
+	if l.MaxDepth > 0 {
+		d.MaxDepth = l.MaxDepth
+	}
+	if l.MaxAttributes > 0 {
+		d.MaxAttributes = l.MaxAttributes
+	}
+	if l.MaxElements > 0 {
+		d.MaxElements = l.MaxElements
+	}
+	return d
+}
+
+// DecodeBase64 decodes a SAML message sent as base64, ignoring the
+// whitespace that IdPs put in line-wrapped values. It refuses input whose
+// decoded size would exceed max before decoding it.
+func DecodeBase64(s []byte, max int) ([]byte, error) {
+	if base64.StdEncoding.DecodedLen(len(s)) > max+max/8+1024 {
+		return nil, errorf(CodeTooLarge, "base64 message of %d bytes exceeds the %d-byte limit", len(s), max)
+	}
+	clean := make([]byte, 0, len(s))
+	for _, c := range s {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			clean = append(clean, c)
+		}
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
+	n, err := base64.StdEncoding.Decode(out, clean)
+	if err != nil {
+		return nil, errorf(CodeMalformed, "invalid base64: %v", err)
+	}
+	if n > max {
+		return nil, errorf(CodeTooLarge, "message of %d bytes exceeds the %d-byte limit", n, max)
+	}
+	return out[:n], nil
+}
+
+// parseXML is the only way SAML input becomes a DOM. In order:
+//  1. refuse input over the size limit, empty input and invalid UTF-8;
+//  2. refuse any DTD construct ("<!" other than comments and CDATA), which
+//     rules out DOCTYPEs, entities, XXE and billion-laughs before parsing
+//     (SECURITY-CASES 24–27);
+//  3. run xml-roundtrip-validator, which refuses the constructs Go's
+//     encoding/xml does not read back the same way (CVE-2020-29509/29511);
+//  4. parse once with etree and check there is exactly one root, and that
+//     depth, attribute and element counts are within the limits.
+func parseXML(data []byte, lim Limits) (*etree.Document, *Error) {
+	if len(data) > lim.MaxMessageBytes {
+		return nil, errorf(CodeTooLarge, "XML of %d bytes exceeds the %d-byte limit", len(data), lim.MaxMessageBytes)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errorf(CodeMalformed, "empty message")
+	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, errorf(CodeMalformed, "message is not UTF-8 text")
+	}
+	// Entra ID and other Windows tools start files with a UTF-8 byte order mark.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if err := refuseDTD(data); err != nil {
+		return nil, err
+	}
+	if err := xrv.Validate(bytes.NewReader(data)); err != nil {
+		var rt xrv.XMLRoundtripError
+		if errors.As(err, &rt) {
+			return nil, errorf(CodeXMLForbidden, "XML does not survive a round trip: %v", err)
+		}
+		return nil, errorf(CodeMalformed, "XML does not parse: %v", err)
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings.Permissive = false
+	if err := doc.ReadFromBytes(data); err != nil {
+		return nil, errorf(CodeMalformed, "XML does not parse: %v", err)
+	}
+	roots := 0
+	for _, t := range doc.Child {
+		switch t := t.(type) {
+		case *etree.Element:
+			roots++
+		case *etree.CharData:
+			if !t.IsWhitespace() {
+				return nil, errorf(CodeMalformed, "text outside the root element")
+			}
+		}
+	}
+	if roots != 1 {
+		return nil, errorf(CodeMalformed, "%d root elements, want 1", roots)
+	}
+	if err := checkShape(doc.Root(), lim); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// refuseDTD rejects every markup declaration: anything starting "<!" except
+// a comment or a CDATA section.
+func refuseDTD(data []byte) *Error {
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte("<!"))
+		if j < 0 {
+			return nil
+		}
+		rest := data[i+j:]
+		if !bytes.HasPrefix(rest, []byte("<!--")) && !bytes.HasPrefix(rest, []byte("<![CDATA[")) {
+			return errorf(CodeXMLForbidden, "DTD or markup declaration at byte %d", i+j)
+		}
+		i += j + 2
+	}
+}
+
+// checkShape walks the tree without recursion and enforces the limits.
+func checkShape(root *etree.Element, lim Limits) *Error {
+	type item struct {
+		el    *etree.Element
+		depth int
+	}
+	stack := []item{{root, 1}}
+	count := 0
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		count++
+		switch {
+		case count > lim.MaxElements:
+			return errorf(CodeTooLarge, "more than %d elements", lim.MaxElements)
+		case it.depth > lim.MaxDepth:
+			return errorf(CodeTooLarge, "elements nested deeper than %d", lim.MaxDepth)
+		case len(it.el.Attr) > lim.MaxAttributes:
+			return errorf(CodeTooLarge, "element <%s> has %d attributes", it.el.Tag, len(it.el.Attr))
+		}
+		for _, c := range it.el.ChildElements() {
+			stack = append(stack, item{c, it.depth + 1})
+		}
+	}
+	return nil
+}
