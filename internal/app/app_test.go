@@ -102,7 +102,9 @@ func startServe(t *testing.T, st store.Store) map[string]string {
 	c := &Config{Role: "all", IdPAddr: "127.0.0.1:0", SPAddr: "127.0.0.1:0"}
 	ready := make(chan map[string]string, 1)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, newLogger(io.Discard, "error", "text"), c, st, func(a map[string]string) { ready <- a }) }()
+	go func() {
+		done <- serve(ctx, newLogger(io.Discard, "error", "text"), c, st, func(a map[string]string) { ready <- a })
+	}()
 	var addrs map[string]string
 	select {
 	case addrs = <-ready:
