@@ -1,0 +1,120 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package saml
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+)
+
+// Identity is who a verified assertion says signed in.
+type Identity struct {
+	Email  string
+	Source string // "NameID" or the attribute's name
+}
+
+// EmailAttributeNames are tried in order after the NameID. The first four
+// are the Workspace's documented rules; the rest are the names LDAP-style
+// IdPs (Shibboleth, SimpleSAMLphp, OneLogin) use for the same thing.
+var EmailAttributeNames = []string{
+	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+	"emailaddress",
+	"email",
+	"mail",
+	"urn:oid:0.9.2342.19200300.100.1.3",
+	"user.email",
+}
+
+// placeholderPattern matches unresolved templates such as ${user:email},
+// $(user:email}, {{email}}, %{email} and [email].
+var placeholderPattern = regexp.MustCompile(`\$\{[^}]*\}?|\$\([^)}]*[)}]?|\{\{[^}]*\}\}|%\{[^}]*\}`)
+
+// IsPlaceholder reports whether v is (or contains) an unresolved template.
+func IsPlaceholder(v string) bool { return placeholderPattern.MatchString(v) }
+
+// ResolveIdentity finds the person's email: the NameID when its format is
+// emailAddress or it looks like an email, else the first email attribute of
+// EmailAttributeNames (compared case-insensitively). Failures name the
+// cause and carry a hint in the words of p's console:
+//   - email_placeholder: a template such as ${user:email} was sent as text;
+//   - attribute_statement_empty: no attributes, and the NameID is no email
+//     (AWS's default: a persistent opaque NameID and no attributes);
+//   - email_invalid: a value is present but is not an email address;
+//   - email_missing: nothing that could be an email.
+func ResolveIdentity(a *Assertion, p Provider) (Identity, error) {
+	id, code, detail := resolve(a)
+	if code == "" {
+		return id, nil
+	}
+	e := newError(code, fmt.Errorf("%s", detail))
+	e.Hint = HintFor(p, code)
+	return Identity{}, e
+}
+
+func resolve(a *Assertion) (Identity, Code, string) {
+	type candidate struct{ value, source string }
+	var cands []candidate
+	nameID := strings.TrimSpace(a.NameID)
+	nameIDIsEmail := a.NameIDFormat == NameIDEmail || a.NameIDFormat == nameIDEmail20Alias
+	if nameIDIsEmail || strings.Contains(nameID, "@") || IsPlaceholder(nameID) {
+		cands = append(cands, candidate{nameID, "NameID"})
+	}
+	for _, name := range EmailAttributeNames {
+		for _, at := range a.Attributes {
+			if strings.EqualFold(at.Name, name) {
+				for _, v := range at.Values {
+					cands = append(cands, candidate{strings.TrimSpace(v), at.Name})
+				}
+			}
+		}
+	}
+	var placeholder, invalid string
+	for _, c := range cands {
+		switch {
+		case c.value == "":
+		case IsPlaceholder(c.value):
+			if placeholder == "" {
+				placeholder = fmt.Sprintf("%s is the unresolved template %q", c.source, truncate(c.value, 80))
+			}
+		case ValidEmail(c.value):
+			return Identity{Email: c.value, Source: c.source}, "", ""
+		default:
+			if invalid == "" {
+				invalid = fmt.Sprintf("%s %q is not an email address", c.source, truncate(c.value, 80))
+			}
+		}
+	}
+	switch {
+	case placeholder != "":
+		return Identity{}, CodeEmailPlaceholder, placeholder
+	case invalid != "":
+		return Identity{}, CodeEmailInvalid, invalid
+	case len(a.Attributes) == 0:
+		return Identity{}, CodeAttributeStatementNone, fmt.Sprintf("no attributes, and the NameID %q (format %s) is not an email address",
+			truncate(nameID, 80), formatOrNone(a.NameIDFormat))
+	}
+	return Identity{}, CodeEmailMissing, "neither the NameID nor any email attribute holds an email address"
+}
+
+func formatOrNone(f string) string {
+	if f == "" {
+		return "none"
+	}
+	return f
+}
+
+// ValidEmail accepts a bare address (no display name) with a local part and
+// a domain, at most 254 bytes.
+func ValidEmail(v string) bool {
+	if len(v) > 254 || strings.ContainsAny(v, " \t\r\n<>") {
+		return false
+	}
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Address != v || addr.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(v, '@')
+	return at > 0 && at < len(v)-1
+}

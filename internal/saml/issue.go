@@ -1,0 +1,284 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package saml
+
+import (
+	"crypto/ecdsa"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
+)
+
+// SignMode says which elements of a Response are signed.
+type SignMode int
+
+// Sign modes. The default, SignBoth, is what strict SPs (Shibboleth) and
+// lenient ones alike accept.
+const (
+	SignBoth SignMode = iota
+	SignAssertion
+	SignResponse
+)
+
+// DefaultAssertionLifetime is how long an issued assertion may be used.
+const DefaultAssertionLifetime = 5 * time.Minute
+
+// ResponseParams describe one Response to issue.
+type ResponseParams struct {
+	Issuer       string // the IdP entity ID
+	Destination  string // the SP's ACS URL (also the bearer Recipient)
+	Audience     string // the SP entity ID
+	InResponseTo string // the AuthnRequest ID; empty for IdP-initiated
+
+	NameID          string
+	NameIDFormat    string // a URI; empty means unspecified
+	SPNameQualifier string // optional
+	Attributes      []Attribute
+
+	SessionIndex    string        // empty: a random one
+	AuthnInstant    time.Time     // when the user signed in to the IdP
+	SessionDuration time.Duration // SessionNotOnOrAfter = AuthnInstant + this (0: omitted)
+	Lifetime        time.Duration // assertion validity (0: DefaultAssertionLifetime)
+
+	Key  KeyPair
+	Sign SignMode
+	Now  time.Time
+	Rand io.Reader
+}
+
+// IssueResponse builds and signs a Response with one Assertion (SAML core
+// §2.3.3, §3.3.3; Web SSO profile §4.1.4.2): Issuer, Subject with a bearer
+// confirmation, Conditions with an AudienceRestriction, an AuthnStatement
+// and, when there are attributes, an AttributeStatement.
+func IssueResponse(p ResponseParams) ([]byte, error) {
+	if p.Issuer == "" || p.Destination == "" || p.Audience == "" || p.NameID == "" {
+		return nil, errors.New("issue response: issuer, destination, audience and NameID are required")
+	}
+	if p.Key.Signer == nil || p.Key.Certificate == nil {
+		return nil, errors.New("issue response: no signing key")
+	}
+	sctx, err := signingContext(p.Key)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := newIDs(p.Rand, 3)
+	if err != nil {
+		return nil, err
+	}
+	now := p.Now.UTC()
+	assertion := buildAssertion(p, ids[1], ids[2], now)
+	if p.Sign == SignBoth || p.Sign == SignAssertion {
+		if err := signInPlace(sctx, assertion); err != nil {
+			return nil, err
+		}
+	}
+	resp := newProtocolElement("Response", ids[0], now)
+	resp.CreateAttr("Destination", p.Destination)
+	if p.InResponseTo != "" {
+		resp.CreateAttr("InResponseTo", p.InResponseTo)
+	}
+	addIssuer(resp, p.Issuer)
+	addStatus(resp, StatusSuccess, "")
+	resp.AddChild(assertion)
+	if p.Sign == SignBoth || p.Sign == SignResponse {
+		if err := signInPlace(sctx, resp); err != nil {
+			return nil, err
+		}
+	}
+	return serialize(resp)
+}
+
+// StatusResponseParams describe an error Response without an assertion.
+type StatusResponseParams struct {
+	Issuer, Destination, InResponseTo string
+	StatusCode, SubStatusCode         string // e.g. StatusRequester, StatusInvalidNameIDPolicy
+	Message                           string
+	Key                               KeyPair
+	Now                               time.Time
+	Rand                              io.Reader
+}
+
+// IssueStatusResponse builds a signed Response that reports a failure, such
+// as InvalidNameIDPolicy (SAML core §3.4.1.1).
+func IssueStatusResponse(p StatusResponseParams) ([]byte, error) {
+	sctx, err := signingContext(p.Key)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := newIDs(p.Rand, 1)
+	if err != nil {
+		return nil, err
+	}
+	resp := newProtocolElement("Response", ids[0], p.Now.UTC())
+	resp.CreateAttr("Destination", p.Destination)
+	if p.InResponseTo != "" {
+		resp.CreateAttr("InResponseTo", p.InResponseTo)
+	}
+	addIssuer(resp, p.Issuer)
+	st := addStatus(resp, p.StatusCode, p.SubStatusCode)
+	if p.Message != "" {
+		st.CreateElement("samlp:StatusMessage").SetText(p.Message)
+	}
+	if err := signInPlace(sctx, resp); err != nil {
+		return nil, err
+	}
+	return serialize(resp)
+}
+
+func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *etree.Element {
+	lifetime := p.Lifetime
+	if lifetime <= 0 {
+		lifetime = DefaultAssertionLifetime
+	}
+	until := formatTime(now.Add(lifetime))
+	a := etree.NewElement("saml:Assertion")
+	a.CreateAttr("xmlns:saml", NSAssertion)
+	a.CreateAttr("xmlns:xs", NSXS)
+	a.CreateAttr("xmlns:xsi", NSXSI)
+	a.CreateAttr("ID", id)
+	a.CreateAttr("Version", "2.0")
+	a.CreateAttr("IssueInstant", formatTime(now))
+	a.CreateElement("saml:Issuer").SetText(p.Issuer)
+
+	subj := a.CreateElement("saml:Subject")
+	nameID := subj.CreateElement("saml:NameID")
+	nameID.CreateAttr("Format", orDefault(p.NameIDFormat, NameIDUnspecified))
+	if p.SPNameQualifier != "" {
+		nameID.CreateAttr("SPNameQualifier", p.SPNameQualifier)
+	}
+	nameID.SetText(p.NameID)
+	sc := subj.CreateElement("saml:SubjectConfirmation")
+	sc.CreateAttr("Method", confirmationBearer)
+	scd := sc.CreateElement("saml:SubjectConfirmationData")
+	if p.InResponseTo != "" {
+		scd.CreateAttr("InResponseTo", p.InResponseTo)
+	}
+	scd.CreateAttr("NotOnOrAfter", until)
+	scd.CreateAttr("Recipient", p.Destination)
+
+	cond := a.CreateElement("saml:Conditions")
+	cond.CreateAttr("NotBefore", formatTime(now.Add(-time.Minute)))
+	cond.CreateAttr("NotOnOrAfter", until)
+	cond.CreateElement("saml:AudienceRestriction").CreateElement("saml:Audience").SetText(p.Audience)
+
+	authn := a.CreateElement("saml:AuthnStatement")
+	authnInstant := p.AuthnInstant
+	if authnInstant.IsZero() {
+		authnInstant = now
+	}
+	authn.CreateAttr("AuthnInstant", formatTime(authnInstant))
+	authn.CreateAttr("SessionIndex", orDefault(p.SessionIndex, sessionIndex))
+	if p.SessionDuration > 0 {
+		authn.CreateAttr("SessionNotOnOrAfter", formatTime(authnInstant.Add(p.SessionDuration)))
+	}
+	authn.CreateElement("saml:AuthnContext").CreateElement("saml:AuthnContextClassRef").SetText(authnContextPPT)
+
+	if len(p.Attributes) > 0 {
+		st := a.CreateElement("saml:AttributeStatement")
+		for _, at := range p.Attributes {
+			el := st.CreateElement("saml:Attribute")
+			el.CreateAttr("Name", at.Name)
+			el.CreateAttr("NameFormat", orDefault(at.NameFormat, AttrNameFormatUnspecified))
+			if at.FriendlyName != "" {
+				el.CreateAttr("FriendlyName", at.FriendlyName)
+			}
+			for _, v := range at.Values {
+				av := el.CreateElement("saml:AttributeValue")
+				av.CreateAttr("xsi:type", "xs:string")
+				av.SetText(v) // etree escapes: values stay text (SECURITY-CASES 79)
+			}
+		}
+	}
+	return a
+}
+
+func newProtocolElement(tag, id string, now time.Time) *etree.Element {
+	el := etree.NewElement("samlp:" + tag)
+	el.CreateAttr("xmlns:samlp", NSProtocol)
+	el.CreateAttr("xmlns:saml", NSAssertion)
+	el.CreateAttr("ID", id)
+	el.CreateAttr("Version", "2.0")
+	el.CreateAttr("IssueInstant", formatTime(now))
+	return el
+}
+
+func addIssuer(el *etree.Element, issuer string) {
+	el.CreateElement("saml:Issuer").SetText(issuer)
+}
+
+func addStatus(el *etree.Element, code, sub string) *etree.Element {
+	st := el.CreateElement("samlp:Status")
+	sc := st.CreateElement("samlp:StatusCode")
+	sc.CreateAttr("Value", code)
+	if sub != "" {
+		sc.CreateElement("samlp:StatusCode").CreateAttr("Value", sub)
+	}
+	return st
+}
+
+// signingContext signs with exclusive c14n and SHA-256: RSA-SHA256 for RSA
+// keys, ECDSA-SHA256 for P-256 keys.
+func signingContext(k KeyPair) (*dsig.SigningContext, error) {
+	ctx, err := dsig.NewSigningContext(k.Signer, [][]byte{k.Certificate.Raw})
+	if err != nil {
+		return nil, fmt.Errorf("signing context: %w", err)
+	}
+	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	alg := AlgRSASHA256
+	if _, ok := k.Signer.(*ecdsa.PrivateKey); ok {
+		alg = AlgECDSASHA256
+	}
+	if err := ctx.SetSignatureMethod(alg); err != nil {
+		return nil, fmt.Errorf("signing context: %w", err)
+	}
+	return ctx, nil
+}
+
+// signInPlace signs el (enveloped) and puts the Signature right after its
+// Issuer, where the SAML schema wants it.
+func signInPlace(ctx *dsig.SigningContext, el *etree.Element) error {
+	sig, err := ctx.ConstructSignature(el, true)
+	if err != nil {
+		return fmt.Errorf("sign <%s>: %w", el.Tag, err)
+	}
+	at := 0
+	if iss := child(el, NSAssertion, "Issuer"); iss != nil {
+		at = iss.Index() + 1
+	}
+	el.InsertChildAt(at, sig)
+	return nil
+}
+
+func serialize(el *etree.Element) ([]byte, error) {
+	doc := etree.NewDocument()
+	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
+	doc.SetRoot(el)
+	doc.WriteSettings.CanonicalText = true
+	doc.WriteSettings.CanonicalAttrVal = true
+	return doc.WriteToBytes()
+}
+
+// newIDs returns n random IDs of the form "_" + 32 hex digits (NCNames).
+func newIDs(rand io.Reader, n int) ([]string, error) {
+	buf := make([]byte, 16*n)
+	if _, err := io.ReadFull(rand, buf); err != nil {
+		return nil, fmt.Errorf("random ID: %w", err)
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "_" + hex.EncodeToString(buf[16*i:16*i+16])
+	}
+	return out, nil
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
