@@ -95,7 +95,8 @@ func (v *Verifier) VerifyBase64(ctx context.Context, value []byte) (*Assertion, 
 //  2. the root is samlp:Response; exactly one Assertion or
 //     EncryptedAssertion in the whole document outside Advice, as a direct
 //     child of the Response (profiles §4.1.4.2; SECURITY-CASES 3–8, 11, 17);
-//     no ds:Signature except as a direct child of Response or Assertion;
+//     no ds:Signature except as a direct child of Response or Assertion,
+//     and no Response inside the Response (17);
 //     IDs unique and NCNames (12, 33);
 //  3. Status is Success (core §3.2.2.2);
 //  4. a Response signature, if present, verifies (core §5.4);
@@ -184,6 +185,9 @@ func checkStructure(resp *etree.Element) *Error {
 	for len(stack) > 0 {
 		e := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		if e != resp && is(e, NSProtocol, "Response") {
+			return errorf(CodeMalformed, "a Response nested inside the Response")
+		}
 		if is(e, NSDSig, "Signature") {
 			p := e.Parent()
 			if !is(p, NSProtocol, "Response") && !is(p, NSAssertion, "Assertion") {

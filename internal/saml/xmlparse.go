@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/beevik/etree"
@@ -110,7 +111,11 @@ func parseXML(data []byte, lim Limits) (*etree.Document, *Error) {
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.Permissive = false
+	doc.ReadSettings.MaxDepth = lim.MaxDepth
 	if err := doc.ReadFromBytes(data); err != nil {
+		if errors.Is(err, etree.ErrMaxDepth) {
+			return nil, errorf(CodeTooLarge, "elements nested deeper than %d", lim.MaxDepth)
+		}
 		return nil, errorf(CodeMalformed, "XML does not parse: %v", err)
 	}
 	roots := 0
@@ -149,6 +154,13 @@ func refuseDTD(data []byte) *Error {
 	}
 }
 
+// cleanName refuses the names Go's encoding/xml accepts but reads back
+// differently: empty local names and colons left inside a local name, as
+// in `:=""` or `xmlns:=""` (xml-roundtrip-validator lets these through).
+func cleanName(space, local string) bool {
+	return local != "" && !strings.Contains(local, ":") && !strings.Contains(space, ":")
+}
+
 // checkShape walks the tree without recursion and enforces the limits.
 func checkShape(root *etree.Element, lim Limits) *Error {
 	type item struct {
@@ -168,6 +180,13 @@ func checkShape(root *etree.Element, lim Limits) *Error {
 			return errorf(CodeTooLarge, "elements nested deeper than %d", lim.MaxDepth)
 		case len(it.el.Attr) > lim.MaxAttributes:
 			return errorf(CodeTooLarge, "element <%s> has %d attributes", it.el.Tag, len(it.el.Attr))
+		case !cleanName(it.el.Space, it.el.Tag):
+			return errorf(CodeXMLForbidden, "element name %q is read ambiguously", it.el.FullTag())
+		}
+		for _, a := range it.el.Attr {
+			if !cleanName(a.Space, a.Key) {
+				return errorf(CodeXMLForbidden, "attribute name %q is read ambiguously (CVE-2020-29511)", a.FullKey())
+			}
 		}
 		for _, c := range it.el.ChildElements() {
 			stack = append(stack, item{c, it.depth + 1})

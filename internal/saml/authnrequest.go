@@ -1,0 +1,242 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package saml
+
+import (
+	"crypto/x509"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+)
+
+// AuthnRequestParams describe an SP-initiated request.
+type AuthnRequestParams struct {
+	Issuer      string // the SP entity ID
+	Destination string // the IdP's SSO URL
+	ACSURL      string
+	// NameIDFormat is omitted by default: AWS IAM Identity Center refuses a
+	// requested format that differs from the app's Subject format.
+	NameIDFormat string
+	ForceAuthn   bool
+	Now          time.Time
+	Rand         io.Reader
+}
+
+// AuthnRequest is a request built by NewAuthnRequest.
+type AuthnRequest struct {
+	ID  string
+	XML []byte
+}
+
+// NewAuthnRequest builds an AuthnRequest (SAML core §3.4.1) asking for the
+// response by HTTP-POST at ACSURL.
+func NewAuthnRequest(p AuthnRequestParams) (*AuthnRequest, error) {
+	if p.Issuer == "" || p.Destination == "" || p.ACSURL == "" {
+		return nil, errors.New("authn request: issuer, destination and ACS URL are required")
+	}
+	ids, err := newIDs(p.Rand, 1)
+	if err != nil {
+		return nil, err
+	}
+	req := newProtocolElement("AuthnRequest", ids[0], p.Now.UTC())
+	req.CreateAttr("Destination", p.Destination)
+	req.CreateAttr("AssertionConsumerServiceURL", p.ACSURL)
+	req.CreateAttr("ProtocolBinding", BindingHTTPPost)
+	if p.ForceAuthn {
+		req.CreateAttr("ForceAuthn", "true")
+	}
+	addIssuer(req, p.Issuer)
+	pol := req.CreateElement("samlp:NameIDPolicy")
+	if p.NameIDFormat != "" {
+		pol.CreateAttr("Format", p.NameIDFormat)
+	}
+	pol.CreateAttr("AllowCreate", "true")
+	xml, err := serialize(req)
+	if err != nil {
+		return nil, err
+	}
+	return &AuthnRequest{ID: ids[0], XML: xml}, nil
+}
+
+// ReceivedAuthnRequest is what the IdP reads from an AuthnRequest.
+type ReceivedAuthnRequest struct {
+	ID                 string
+	Issuer             string
+	Destination        string
+	ACSURL             string // AssertionConsumerServiceURL, if given
+	ACSIndex           int    // AssertionConsumerServiceIndex, -1 if not given
+	ProtocolBinding    string
+	NameIDPolicyFormat string
+	ForceAuthn         bool
+	IsPassive          bool
+	IssueInstant       time.Time
+	// Signed is set when an embedded (POST) or query-string (Redirect)
+	// signature was verified by CheckAuthnRequest.
+	Signed bool
+
+	doc *etree.Element
+	sig *etree.Element
+}
+
+// ParseAuthnRequest reads an AuthnRequest's XML (after binding decoding).
+func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
+	doc, perr := parseXML(xml, lim.withDefaults())
+	if perr != nil {
+		return nil, perr
+	}
+	root := doc.Root()
+	if !is(root, NSProtocol, "AuthnRequest") {
+		return nil, errorf(CodeRequestInvalid, "root element is <%s>, not an AuthnRequest", root.FullTag())
+	}
+	r := &ReceivedAuthnRequest{
+		ID:              root.SelectAttrValue("ID", ""),
+		Destination:     root.SelectAttrValue("Destination", ""),
+		ACSURL:          root.SelectAttrValue("AssertionConsumerServiceURL", ""),
+		ACSIndex:        -1,
+		ProtocolBinding: root.SelectAttrValue("ProtocolBinding", ""),
+		ForceAuthn:      parseBool(root.SelectAttrValue("ForceAuthn", "")),
+		IsPassive:       parseBool(root.SelectAttrValue("IsPassive", "")),
+		doc:             root,
+	}
+	// An ID must be a safe name: it is echoed back as InResponseTo
+	// (SECURITY-CASES 78, CVE-2021-37154).
+	if !isSafeID(r.ID) {
+		return nil, errorf(CodeRequestInvalid, "the request ID is not a valid XML ID")
+	}
+	if root.SelectAttrValue("Version", "") != "2.0" {
+		return nil, errorf(CodeRequestInvalid, "the request's Version is not 2.0")
+	}
+	t, err := parseTime(root.SelectAttrValue("IssueInstant", ""))
+	if err != nil {
+		return nil, errorf(CodeRequestInvalid, "IssueInstant: %v", err)
+	}
+	r.IssueInstant = t
+	if v := root.SelectAttrValue("AssertionConsumerServiceIndex", ""); v != "" {
+		if r.ACSIndex = atoiOr(v, -2); r.ACSIndex < 0 {
+			return nil, errorf(CodeRequestInvalid, "invalid AssertionConsumerServiceIndex")
+		}
+	}
+	if iss := child(root, NSAssertion, "Issuer"); iss != nil {
+		r.Issuer = strings.TrimSpace(iss.Text())
+	}
+	if pol := child(root, NSProtocol, "NameIDPolicy"); pol != nil {
+		r.NameIDPolicyFormat = pol.SelectAttrValue("Format", "")
+	}
+	sigs := children(root, NSDSig, "Signature")
+	if len(sigs) > 1 {
+		return nil, errorf(CodeSignatureInvalid, "the request has %d signatures", len(sigs))
+	}
+	if len(sigs) == 1 {
+		r.sig = sigs[0]
+	}
+	return r, nil
+}
+
+// AuthnRequestPolicy is what the IdP knows of the SP that sent a request.
+type AuthnRequestPolicy struct {
+	SSOURL        string   // our SSO endpoint: the Destination must be it
+	SPEntityID    string   // the app's audience: the Issuer must be it
+	ACSURLs       []string // registered ACS URLs, index order
+	RequireSigned bool
+	SPCerts       []*x509.Certificate // to verify signed requests
+	AllowLegacy   bool
+	Now           time.Time
+	ClockSkew     time.Duration
+	MaxAge        time.Duration
+	// Redirect is the decoded message when the request came by the
+	// HTTP-Redirect binding (its signature is in the query string).
+	Redirect *RedirectMessage
+}
+
+// CheckAuthnRequest applies the IdP's rules (SECURITY-CASES 76–78) and
+// returns the ACS URL to answer at: the Issuer must be the app's audience,
+// the Destination (if any) our SSO URL, the ACS URL (or index) one
+// registered for the app, the request fresh, and signed when required;
+// a present signature must verify.
+func CheckAuthnRequest(r *ReceivedAuthnRequest, p AuthnRequestPolicy) (string, error) {
+	if r.Issuer == "" || r.Issuer != p.SPEntityID {
+		return "", errorf(CodeUnknownServiceProvider, "request Issuer %q is not the application's audience %q", truncate(r.Issuer, 200), p.SPEntityID)
+	}
+	if r.Destination != "" && r.Destination != p.SSOURL {
+		return "", errorf(CodeDestinationMismatch, "request Destination %q is not this SSO URL", truncate(r.Destination, 200))
+	}
+	skew, maxAge := orDuration(p.ClockSkew, DefaultClockSkew), orDuration(p.MaxAge, DefaultMaxResponseAge)
+	if r.IssueInstant.After(p.Now.Add(skew)) || p.Now.Sub(r.IssueInstant) > maxAge+skew {
+		return "", errorf(CodeRequestInvalid, "request IssueInstant %s is not fresh", formatTime(r.IssueInstant))
+	}
+	if r.ProtocolBinding != "" && r.ProtocolBinding != BindingHTTPPost {
+		return "", errorf(CodeRequestInvalid, "ProtocolBinding %q is not supported; use HTTP-POST", truncate(r.ProtocolBinding, 100))
+	}
+	if err := checkRequestSignature(r, p); err != nil {
+		return "", err
+	}
+	return chooseACS(r, p.ACSURLs)
+}
+
+func checkRequestSignature(r *ReceivedAuthnRequest, p AuthnRequestPolicy) error {
+	switch {
+	case p.Redirect != nil && p.Redirect.Signed():
+		if err := p.Redirect.VerifyRedirectSignature(p.SPCerts, p.AllowLegacy); err != nil {
+			return err
+		}
+		r.Signed = true
+	case p.Redirect == nil && r.sig != nil:
+		if len(p.SPCerts) == 0 {
+			return errorf(CodeCertificateUntrusted, "the request is signed but the application has no SP signing certificate")
+		}
+		var legacy bool
+		if _, err := verifySigned(r.doc, r.sig, trustPolicy{certs: p.SPCerts, allowLegacy: p.AllowLegacy,
+			allowExpired: true, certNow: p.Now, usedLegacy: &legacy}); err != nil {
+			return err
+		}
+		r.Signed = true
+	}
+	if p.RequireSigned && !r.Signed {
+		return errorf(CodeSignatureMissing, "the application requires signed requests")
+	}
+	return nil
+}
+
+func chooseACS(r *ReceivedAuthnRequest, registered []string) (string, error) {
+	if len(registered) == 0 {
+		return "", errorf(CodeACSURLNotRegistered, "the application has no ACS URL")
+	}
+	switch {
+	case r.ACSURL != "":
+		if CheckHTTPURL(r.ACSURL) != nil || !slices.Contains(registered, r.ACSURL) {
+			return "", errorf(CodeACSURLNotRegistered, "ACS URL %q is not registered for the application", truncate(r.ACSURL, 200))
+		}
+		return r.ACSURL, nil
+	case r.ACSIndex >= 0:
+		if r.ACSIndex >= len(registered) {
+			return "", errorf(CodeACSURLNotRegistered, "AssertionConsumerServiceIndex %d is not registered", r.ACSIndex)
+		}
+		return registered[r.ACSIndex], nil
+	}
+	return registered[0], nil
+}
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func atoiOr(s string, def int) int {
+	n := 0
+	if s == "" || len(s) > 6 {
+		return def
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return def
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}

@@ -1,0 +1,132 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package samltest
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/beevik/etree"
+
+	"github.com/signet-sso/signet/internal/saml"
+)
+
+// NeedXMLSec1 skips the test when xmlsec1 is not installed, and fails it
+// under CI, where .ci/run installs it.
+func NeedXMLSec1(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("xmlsec1")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("xmlsec1 is not installed, but CI is set: .ci/run must install it")
+		}
+		t.Skip("xmlsec1 is not installed (apt-get install xmlsec1); skipping the independent-signer test")
+	}
+	return path
+}
+
+func writeKeyFiles(t testing.TB, key saml.KeyPair) (keyFile, certFile string) {
+	t.Helper()
+	dir := t.TempDir()
+	der, err := saml.MarshalPrivateKey(key.Signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile = filepath.Join(dir, "key.pem")
+	certFile = filepath.Join(dir, "cert.pem")
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	os.WriteFile(certFile, []byte(key.CertificatePEM()), 0o600)
+	return keyFile, certFile
+}
+
+// signatureTemplate is an xmlsec1 template: exclusive c14n, RSA-SHA256,
+// SHA-256, enveloped, referring to id.
+func signatureTemplate(id string) *etree.Element {
+	doc := etree.NewDocument()
+	doc.ReadFromString(`<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>` +
+		`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>` +
+		`<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>` +
+		`<ds:Reference URI="#` + id + `"><ds:Transforms>` +
+		`<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>` +
+		`<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>` +
+		`<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>` +
+		`</ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>`)
+	return doc.Root()
+}
+
+// XMLSec1Sign strips the signatures of a Response and signs it again with
+// xmlsec1: the Assertion when assertion is true, then the Response when
+// response is true.
+func XMLSec1Sign(t testing.TB, xml []byte, key saml.KeyPair, assertion, response bool) []byte {
+	t.Helper()
+	bin := NeedXMLSec1(t)
+	keyFile, certFile := writeKeyFiles(t, key)
+	doc := Parse(t, xml)
+	resp := doc.Root()
+	a := Assertion(t, doc)
+	RemoveSignature(resp)
+	RemoveSignature(a)
+	place := func(el *etree.Element) {
+		at := 0
+		if iss := el.SelectElement("Issuer"); iss != nil {
+			at = iss.Index() + 1
+		}
+		el.InsertChildAt(at, signatureTemplate(el.SelectAttrValue("ID", "")))
+	}
+	run := func(in []byte) []byte {
+		dir := t.TempDir()
+		inFile, outFile := filepath.Join(dir, "in.xml"), filepath.Join(dir, "out.xml")
+		os.WriteFile(inFile, in, 0o600)
+		cmd := exec.Command(bin, "--sign", "--privkey-pem", keyFile+","+certFile,
+			"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+			"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+			"--output", outFile, inFile)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("xmlsec1 --sign: %v\n%s", err, out)
+		}
+		b, _ := os.ReadFile(outFile)
+		return b
+	}
+	if assertion {
+		place(a)
+		xml = run(Bytes(t, doc))
+		doc = Parse(t, xml)
+		resp = doc.Root()
+	}
+	if response {
+		place(resp)
+		// xmlsec1 signs the first template in document order, which is now
+		// the Response's (the Assertion's is filled in already).
+		xml = run(Bytes(t, doc))
+	}
+	return xml
+}
+
+// XMLSec1Verify checks the first ds:Signature of xml (in document order)
+// with cert only; node names the signed element ("Response" or
+// "Assertion") so its ID attribute is recognised.
+func XMLSec1Verify(t testing.TB, xml []byte, cert *x509.Certificate) error {
+	t.Helper()
+	bin := NeedXMLSec1(t)
+	dir := t.TempDir()
+	certFile, inFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "in.xml")
+	os.WriteFile(certFile, []byte(saml.EncodeCertificatesPEM(cert)), 0o600)
+	os.WriteFile(inFile, xml, 0o600)
+	cmd := exec.Command(bin, "--verify", "--pubkey-cert-pem", certFile, "--enabled-key-data", "x509,rsa",
+		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response", inFile)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return &verifyError{strings.TrimSpace(string(out))}
+	}
+	return nil
+}
+
+type verifyError struct{ out string }
+
+func (e *verifyError) Error() string { return "xmlsec1 --verify failed: " + e.out }
