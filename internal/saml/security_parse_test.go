@@ -41,7 +41,7 @@ func TestSecurityCasesParsing(t *testing.T) {
 	}
 	runSecurityCases(t, []securityCase{
 		{name: "19 comment split in NameID reads as the whole text", want: "",
-			build: splice(">victim@corp.com.attacker.example<", ">victim@corp.com<!---->.attacker.example<", asVictim),
+			build:  splice(">victim@corp.com.attacker.example<", ">victim@corp.com<!---->.attacker.example<", asVictim),
 			config: func(v *saml.Verifier) {},
 			check: func(t *testing.T, a *saml.Assertion) {
 				if a.NameID != "victim@corp.com.attacker.example" {
