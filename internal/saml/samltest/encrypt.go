@@ -8,6 +8,8 @@ import (
 
 	"github.com/beevik/etree"
 	"github.com/crewjam/saml/xmlenc"
+
+	"github.com/signet-sso/signet/internal/saml"
 )
 
 // Encrypt replaces the Response's Assertion with an EncryptedAssertion for
@@ -34,6 +36,7 @@ func Encrypt(t testing.TB, xml []byte, cert *x509.Certificate, kt xmlenc.RSA, ci
 	}
 	ed.CreateAttr("xmlns:xenc", "http://www.w3.org/2001/04/xmlenc#")
 	ea := etree.NewElement("saml:EncryptedAssertion")
+	ea.CreateAttr("xmlns:saml", saml.NSAssertion)
 	ea.AddChild(ed)
 	idx := a.Index()
 	resp.RemoveChild(a)
