@@ -353,5 +353,5 @@ func TestSecurityCase50WeakMetadataKey(t *testing.T) {
 // mainTB lets TestMain use samltest.Key.
 type mainTB struct{ testing.TB }
 
-func (mainTB) Helper()            {}
+func (mainTB) Helper()           {}
 func (mainTB) Fatal(args ...any) { panic(args) }

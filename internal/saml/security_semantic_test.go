@@ -111,14 +111,14 @@ func TestSecurityCasesSemantics(t *testing.T) {
 				return env.Response(t, func(p *saml.ResponseParams) { p.Lifetime = time.Hour })
 			}, config: at(20 * time.Minute)},
 		{name: "61b IssueInstant in the future", want: saml.CodeNotYetValid,
-			build: func(t *testing.T, env *samltest.Env) []byte { return env.Response(t, nil) },
+			build:  func(t *testing.T, env *samltest.Env) []byte { return env.Response(t, nil) },
 			config: at(-10 * time.Minute)},
 		{name: "63a InResponseTo never issued", want: saml.CodeInResponseToUnknown,
 			build: func(t *testing.T, env *samltest.Env) []byte {
 				return env.Response(t, func(p *saml.ResponseParams) { p.InResponseTo = "_never_issued" })
 			}},
 		{name: "63b InResponseTo issued for another tenant", want: saml.CodeInResponseToUnknown,
-			build: func(t *testing.T, env *samltest.Env) []byte { return env.Response(t, nil) },
+			build:  func(t *testing.T, env *samltest.Env) []byte { return env.Response(t, nil) },
 			config: func(v *saml.Verifier) { v.RequestIDs = &samltest.Requests{} }},
 		{name: "64 solicited response replayed to the IdP-initiated path", want: saml.CodeInResponseToUnknown,
 			build: func(t *testing.T, env *samltest.Env) []byte {
