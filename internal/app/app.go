@@ -52,6 +52,7 @@ func commands() []command {
 		{"demo", "run both roles on a fresh SQLite database with sample people and an org", runDemo},
 		{"migrate", "apply pending database migrations and exit", runMigrate},
 		{"version", "print the version", runVersion},
+		{"saml", "verify a SAML response or summarize metadata: 'saml verify', 'saml metadata'", runSAML},
 	}
 }
 
