@@ -56,7 +56,10 @@ type Applications interface {
 	UpdateApp(ctx context.Context, id string, fn func(*App) error) (App, error)
 	// DeleteApp removes the app with its mappings, assignments and keys.
 	DeleteApp(ctx context.Context, id string) error
+	// ListApps lists active applications (never drafts).
 	ListApps(ctx context.Context, opt ListOptions) (apps []App, total int, err error)
+	// PruneDraftApps deletes drafts created before cutoff (abandoned "Add application" pages).
+	PruneDraftApps(ctx context.Context, cutoff time.Time) (int64, error)
 
 	// SetAttributeMappings replaces the Subject mapping and every attribute
 	// mapping of the app in one transaction.

@@ -40,9 +40,16 @@ type App struct {
 	SPMetadata      string // the uploaded SP metadata, if the app was made from it
 	SubjectValue    string // the Subject mapping, e.g. ${user:subject}
 	SubjectFormat   string // unspecified, emailAddress, persistent or transient
+	Status          string // AppActive, or AppDraft while "Add application" is open
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
+
+// Application statuses.
+const (
+	AppActive = "active"
+	AppDraft  = "draft"
+)
 
 // AttributeMapping is one "Add new attribute mapping" row of an application.
 type AttributeMapping struct {

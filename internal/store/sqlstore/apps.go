@@ -13,13 +13,13 @@ import (
 )
 
 const appColumns = `id, name, description, acs_url, audience, start_url, relay_state, session_seconds,
-	sp_metadata, subject_value, subject_format, created_at, updated_at`
+	sp_metadata, subject_value, subject_format, status, created_at, updated_at`
 
 func scanApp(row interface{ Scan(...any) error }) (store.App, error) {
 	var a store.App
 	var secs, created, updated int64
 	err := row.Scan(&a.ID, &a.Name, &a.Description, &a.ACSURL, &a.Audience, &a.StartURL, &a.RelayState,
-		&secs, &a.SPMetadata, &a.SubjectValue, &a.SubjectFormat, &created, &updated)
+		&secs, &a.SPMetadata, &a.SubjectValue, &a.SubjectFormat, &a.Status, &created, &updated)
 	a.SessionDuration = time.Duration(secs) * time.Second
 	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
 	return a, err
@@ -32,11 +32,14 @@ func (s *Store) CreateApp(ctx context.Context, a store.App, key store.SigningKey
 	}
 	a.CreatedAt = stamp(a.CreatedAt)
 	a.UpdatedAt = a.CreatedAt
+	if a.Status == "" {
+		a.Status = store.AppActive
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO idp_apps (`+appColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			a.ID, a.Name, a.Description, a.ACSURL, a.Audience, a.StartURL, a.RelayState,
-			int64(a.SessionDuration/time.Second), a.SPMetadata, a.SubjectValue, a.SubjectFormat,
+			int64(a.SessionDuration/time.Second), a.SPMetadata, a.SubjectValue, a.SubjectFormat, a.Status,
 			ms(a.CreatedAt), ms(a.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("create app %q: %w", a.Name, mapErr(err))
@@ -60,7 +63,7 @@ func (s *Store) GetApp(ctx context.Context, id string) (store.App, error) {
 
 // GetAppByName implements store.Applications.
 func (s *Store) GetAppByName(ctx context.Context, name string) (store.App, error) {
-	a, err := scanApp(s.db.QueryRowContext(ctx, `SELECT `+appColumns+` FROM idp_apps WHERE lower(name) = lower($1)`, name))
+	a, err := scanApp(s.db.QueryRowContext(ctx, `SELECT `+appColumns+` FROM idp_apps WHERE lower(name) = lower($1) AND status = 'active'`, name))
 	return a, rowErr("application", name, err)
 }
 
@@ -79,9 +82,9 @@ func (s *Store) UpdateApp(ctx context.Context, id string, fn func(*store.App) er
 		a.ID, a.UpdatedAt = id, now()
 		_, err = tx.ExecContext(ctx, `UPDATE idp_apps SET name = $2, description = $3, acs_url = $4, audience = $5,
 			start_url = $6, relay_state = $7, session_seconds = $8, sp_metadata = $9, subject_value = $10,
-			subject_format = $11, updated_at = $12 WHERE id = $1`,
+			subject_format = $11, status = $12, updated_at = $13 WHERE id = $1`,
 			id, a.Name, a.Description, a.ACSURL, a.Audience, a.StartURL, a.RelayState,
-			int64(a.SessionDuration/time.Second), a.SPMetadata, a.SubjectValue, a.SubjectFormat, ms(a.UpdatedAt))
+			int64(a.SessionDuration/time.Second), a.SPMetadata, a.SubjectValue, a.SubjectFormat, a.Status, ms(a.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("update app %q: %w", id, mapErr(err))
 		}
@@ -103,7 +106,7 @@ func (s *Store) DeleteApp(ctx context.Context, id string) error {
 // ListApps implements store.Applications.
 func (s *Store) ListApps(ctx context.Context, opt store.ListOptions) ([]store.App, int, error) {
 	limit, offset := limits(opt)
-	where := ` WHERE lower(name) LIKE $1 ESCAPE '\' OR lower(description) LIKE $1 ESCAPE '\'`
+	where := ` WHERE status = 'active' AND (lower(name) LIKE $1 ESCAPE '\' OR lower(description) LIKE $1 ESCAPE '\')`
 	var total int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM idp_apps`+where, like(opt.Query)).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count apps: %w", err)
@@ -115,6 +118,15 @@ func (s *Store) ListApps(ctx context.Context, opt store.ListOptions) ([]store.Ap
 	}
 	apps, err := collect(rows, scanApp)
 	return apps, total, err
+}
+
+// PruneDraftApps implements store.Applications.
+func (s *Store) PruneDraftApps(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_apps WHERE status = 'draft' AND created_at < $1`, ms(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("prune draft apps: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // SetAttributeMappings implements store.Applications.
@@ -209,8 +221,8 @@ const assignedApps = `SELECT app_id FROM idp_assignments WHERE principal_kind = 
 
 // AppsForUser implements store.Applications.
 func (s *Store) AppsForUser(ctx context.Context, userID string) ([]store.App, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+appColumns+` FROM idp_apps WHERE id IN (`+assignedApps+`)
-		ORDER BY lower(name)`, userID)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+appColumns+` FROM idp_apps WHERE status = 'active'
+		AND id IN (`+assignedApps+`) ORDER BY lower(name)`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("apps for user: %w", err)
 	}
@@ -220,7 +232,8 @@ func (s *Store) AppsForUser(ctx context.Context, userID string) ([]store.App, er
 // IsAssigned implements store.Applications.
 func (s *Store) IsAssigned(ctx context.Context, appID, userID string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+assignedApps+`) x WHERE x.app_id = $2`, userID, appID).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+assignedApps+`) x JOIN idp_apps a ON a.id = x.app_id
+		WHERE x.app_id = $2 AND a.status = 'active'`, userID, appID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("check assignment: %w", err)
 	}

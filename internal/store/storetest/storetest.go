@@ -28,6 +28,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Groups", testGroups},
 		{"Apps", testApps},
 		{"AttributeMappings", testAttributeMappings},
+		{"DraftApps", testDraftApps},
 		{"Assignments", testAssignments},
 		{"SigningKeys", testSigningKeys},
 		{"Orgs", testOrgs},
@@ -265,6 +266,32 @@ func testApps(t *testing.T, s store.Store) {
 		t.Errorf("DeleteApp left keys behind: %v", keys)
 	}
 	mustNotFound(t, "DeleteApp twice", s.DeleteApp(ctx, a.ID))
+}
+
+func testDraftApps(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	old := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var drafts []store.App
+	for range 2 { // drafts have no name yet, and may coexist
+		drafts = append(drafts, must(s.CreateApp(ctx, store.App{Status: store.AppDraft, SubjectValue: "${user:subject}",
+			SubjectFormat: "persistent", CreatedAt: old}, testKey("d"))))
+	}
+	active := newApp(t, s, "Active")
+	if apps, total, _ := s.ListApps(ctx, store.ListOptions{}); total != 1 || apps[0].ID != active.ID {
+		t.Errorf("ListApps shows drafts: %v", apps)
+	}
+	u := must(s.CreateUser(ctx, store.User{Username: "u"}))
+	check(t, s.Assign(ctx, store.Assignment{AppID: drafts[0].ID, PrincipalKind: store.PrincipalUser, PrincipalID: u.ID}))
+	if must(s.IsAssigned(ctx, drafts[0].ID, u.ID)) || len(must(s.AppsForUser(ctx, u.ID))) != 0 {
+		t.Error("a draft app must not be usable")
+	}
+	must(s.UpdateApp(ctx, drafts[1].ID, func(a *store.App) error { a.Name, a.Status = "Submitted", store.AppActive; return nil }))
+	if n := must(s.PruneDraftApps(ctx, old.Add(time.Hour))); n != 1 {
+		t.Errorf("PruneDraftApps removed %d, want 1", n)
+	}
+	if _, err := s.GetApp(ctx, drafts[1].ID); err != nil {
+		t.Errorf("the submitted app was pruned: %v", err)
+	}
 }
 
 func testAttributeMappings(t *testing.T, s store.Store) {
