@@ -53,6 +53,7 @@ func commands() []command {
 		{"migrate", "apply pending database migrations and exit", runMigrate},
 		{"version", "print the version", runVersion},
 		{"saml", "verify a SAML response or summarize metadata: 'saml verify', 'saml metadata'", runSAML},
+		{"idp", "manage the Identity Center: users, groups, applications, mappings, assignments; issue a response", runIdP},
 	}
 }
 

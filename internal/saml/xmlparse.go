@@ -194,3 +194,6 @@ func checkShape(root *etree.Element, lim Limits) *Error {
 	}
 	return nil
 }
+
+// EncodeBase64 encodes a message for the HTTP-POST binding.
+func EncodeBase64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -1,0 +1,68 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/signet-sso/signet/internal/idp"
+	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/secret"
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/store/sqlstore"
+)
+
+// dataDir is where Signet keeps files beside the database (the secret key
+// file): SIGNET_DATA_DIR, else the SQLite file's folder, else signet-data.
+func (c *Config) dataDir(env Env) string {
+	if d := env("SIGNET_DATA_DIR"); d != "" {
+		return d
+	}
+	if c.location.Driver == "sqlite" {
+		return filepath.Dir(c.location.Path)
+	}
+	return "signet-data"
+}
+
+// env holds what every role needs.
+type env struct {
+	cfg    *Config
+	store  store.Store
+	sealer *secret.Sealer
+	log    *slog.Logger
+	pw     password.Params
+}
+
+// openEnv opens the store (migrating it) and the secret key.
+func openEnv(ctx context.Context, c *Config, io IO, log *slog.Logger) (*env, func(), error) {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	st, err := sqlstore.Open(ctx, c.Location(), sqlstore.Options{Migrate: true, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	sealer, err := secret.Load(io.Env("SIGNET_SECRET_KEY"), c.dataDir(io.Env))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	pw := password.Default
+	if io.Env("SIGNET_INSECURE_FAST_PASSWORDS") == "1" { // tests only: cheap argon2id
+		pw = password.Cheap
+	}
+	return &env{cfg: c, store: st, sealer: sealer, log: log, pw: pw}, func() { st.Close() }, nil
+}
+
+func (e *env) idpService() *idp.Service {
+	return &idp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.IdPURL), Password: e.pw, Log: e.log}
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,300 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/secret"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// CertificateValidity is how long a generated signing certificate lasts (AWS: 5 years).
+const CertificateValidity = 5 * 365 * 24 * time.Hour
+
+// Service is the Identity Center's domain logic.
+type Service struct {
+	Store    store.Store
+	Sealer   *secret.Sealer
+	BaseURL  string // public base URL of the Identity Center, without a trailing slash
+	KeyKind  saml.KeyKind
+	Password password.Params
+	Now      func() time.Time
+	Rand     io.Reader
+	Log      *slog.Logger
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) rand() io.Reader {
+	if s.Rand != nil {
+		return s.Rand
+	}
+	return rand.Reader
+}
+
+// EntityID is the application's IdP entity ID (its issuer URL).
+func (s *Service) EntityID(appID string) string { return s.BaseURL + "/saml/apps/" + appID }
+
+// SSOURL is the application's sign-in URL (SSO service, both bindings).
+func (s *Service) SSOURL(appID string) string { return s.EntityID(appID) + "/sso" }
+
+// MetadataURL is where the application's IdP metadata is served.
+func (s *Service) MetadataURL(appID string) string { return s.EntityID(appID) + "/metadata" }
+
+// FieldErrors maps a form field to what is wrong with it.
+type FieldErrors map[string]string
+
+func (f FieldErrors) Error() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+": "+f[k])
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Audit records an Identity Center event; failures are logged, not fatal.
+func (s *Service) Audit(ctx context.Context, actor, action, target, detail string) {
+	err := s.Store.AppendAudit(ctx, store.AuditEvent{At: s.now(), Realm: store.RealmAdmin, Actor: actor,
+		Action: action, Target: target, Detail: detail})
+	if err != nil && s.Log != nil {
+		s.Log.ErrorContext(ctx, "write audit event", "action", action, "err", err)
+	}
+}
+
+// newSigningKey generates a key pair and seals its private key.
+func (s *Service) newSigningKey(appID string) (store.SigningKey, error) {
+	kind := s.KeyKind
+	if kind == "" {
+		kind = saml.KeyRSA2048
+	}
+	kp, err := saml.GenerateKeyPair(s.rand(), kind, "Signet Identity Center "+appID, s.now(), CertificateValidity)
+	if err != nil {
+		return store.SigningKey{}, err
+	}
+	der, err := saml.MarshalPrivateKey(kp.Signer)
+	if err != nil {
+		return store.SigningKey{}, err
+	}
+	return store.SigningKey{AppID: appID, CertificatePEM: kp.CertificatePEM(), PrivateKey: s.Sealer.Seal(der),
+		NotAfter: kp.Certificate.NotAfter}, nil
+}
+
+// keyPair unseals a stored key.
+func (s *Service) keyPair(k store.SigningKey) (saml.KeyPair, error) {
+	der, err := s.Sealer.Open(k.PrivateKey)
+	if err != nil {
+		return saml.KeyPair{}, fmt.Errorf("unseal signing key %s: %w", k.ID, err)
+	}
+	signer, err := saml.ParsePrivateKey(der)
+	if err != nil {
+		return saml.KeyPair{}, err
+	}
+	certs, err := saml.ParseCertificatesPEM(k.CertificatePEM)
+	if err != nil {
+		return saml.KeyPair{}, err
+	}
+	return saml.KeyPair{Signer: signer, Certificate: certs[0]}, nil
+}
+
+// Certificates returns an application's signing certificates, active first.
+func (s *Service) Certificates(ctx context.Context, appID string) ([]Certificate, error) {
+	keys, err := s.Store.ListSigningKeys(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Certificate
+	for _, k := range keys {
+		certs, err := saml.ParseCertificatesPEM(k.CertificatePEM)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Certificate{Key: k, Cert: certs[0], Now: s.now()})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Key.Active && !out[j].Key.Active })
+	return out, nil
+}
+
+// Certificate is a signing certificate with its expiry status.
+type Certificate struct {
+	Key  store.SigningKey
+	Cert *x509.Certificate
+	Now  time.Time
+}
+
+// Status is "expired", "expiring" (within 90 days) or "valid".
+func (c Certificate) Status() string {
+	switch {
+	case c.Now.After(c.Cert.NotAfter):
+		return "expired"
+	case c.Cert.NotAfter.Sub(c.Now) < 90*24*time.Hour:
+		return "expiring"
+	}
+	return "valid"
+}
+
+// DaysLeft is the number of whole days until expiry.
+func (c Certificate) DaysLeft() int { return int(c.Cert.NotAfter.Sub(c.Now).Hours() / 24) }
+
+// Fingerprint is the SHA-256 fingerprint.
+func (c Certificate) Fingerprint() string { return saml.Fingerprint(c.Cert) }
+
+// PEM is the certificate for download.
+func (c Certificate) PEM() string { return c.Key.CertificatePEM }
+
+// Metadata writes the application's IdP metadata, listing every certificate
+// so SPs can trust the next one before it becomes active.
+func (s *Service) Metadata(ctx context.Context, app store.App) ([]byte, error) {
+	certs, err := s.Certificates(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	var xs []*x509.Certificate
+	for _, c := range certs {
+		xs = append(xs, c.Cert)
+	}
+	return saml.IdPMetadata(saml.IdPMetadataParams{EntityID: s.EntityID(app.ID), SSOURL: s.SSOURL(app.ID),
+		SigningCertificates: xs, NameIDFormats: []string{saml.NameIDFormats[app.SubjectFormat]}})
+}
+
+// GenerateCertificate adds a new, inactive signing certificate.
+func (s *Service) GenerateCertificate(ctx context.Context, actor, appID string) error {
+	k, err := s.newSigningKey(appID)
+	if err != nil {
+		return err
+	}
+	k, err = s.Store.AddSigningKey(ctx, k)
+	if err != nil {
+		return err
+	}
+	s.Audit(ctx, actor, "certificate.create", appID, "new signing certificate "+k.ID+" (inactive)")
+	return nil
+}
+
+// ActivateCertificate makes a certificate the one the app signs with.
+func (s *Service) ActivateCertificate(ctx context.Context, actor, appID, keyID string) error {
+	if err := s.Store.ActivateSigningKey(ctx, appID, keyID); err != nil {
+		return err
+	}
+	s.Audit(ctx, actor, "certificate.activate", appID, "signing certificate "+keyID+" is now active")
+	return nil
+}
+
+// DeleteCertificate removes an inactive certificate.
+func (s *Service) DeleteCertificate(ctx context.Context, actor, appID, keyID string) error {
+	if err := s.Store.DeleteSigningKey(ctx, appID, keyID); err != nil {
+		return err
+	}
+	s.Audit(ctx, actor, "certificate.delete", appID, "deleted signing certificate "+keyID)
+	return nil
+}
+
+// ErrNotAssigned means the user may not use the application.
+var ErrNotAssigned = errors.New("the user is not assigned to this application")
+
+// NoAccessError means no assertion may be issued to the user, and why.
+type NoAccessError struct{ Reason string }
+
+func (e *NoAccessError) Error() string { return "no access: " + e.Reason }
+
+// Resolve applies the app's mappings to the user.
+func (s *Service) Resolve(ctx context.Context, app store.App, u store.User) (Resolved, error) {
+	mappings, err := s.Store.ListAttributeMappings(ctx, app.ID)
+	if err != nil {
+		return Resolved{}, err
+	}
+	groups, err := s.Store.ListUserGroups(ctx, u.ID)
+	if err != nil {
+		return Resolved{}, err
+	}
+	return resolve(app, mappings, factsOf(u, groups)), nil
+}
+
+// IssueRequest asks for a signed Response for a user.
+type IssueRequest struct {
+	App          store.App
+	User         store.User
+	ACSURL       string // empty: the app's ACS URL
+	InResponseTo string // the AuthnRequest ID, for SP-initiated sign-in
+	SessionStart time.Time
+}
+
+// Issue checks that the user is active and assigned and that the Subject
+// resolves, then signs a Response. Refusals are audited.
+func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved, error) {
+	app, u := req.App, req.User
+	if !u.Active {
+		s.Audit(ctx, u.Username, "sso.denied", app.Name, "the user is deactivated")
+		return nil, Resolved{}, &NoAccessError{Reason: "your user account is deactivated"}
+	}
+	ok, err := s.Store.IsAssigned(ctx, app.ID, u.ID)
+	if err != nil {
+		return nil, Resolved{}, err
+	}
+	if !ok {
+		s.Audit(ctx, u.Username, "sso.denied", app.Name, "the user is not assigned to the application")
+		return nil, Resolved{}, ErrNotAssigned
+	}
+	res, err := s.Resolve(ctx, app, u)
+	if err != nil {
+		return nil, Resolved{}, err
+	}
+	if res.NoAccess != "" {
+		s.Audit(ctx, u.Username, "sso.denied", app.Name, "no assertion issued: "+res.NoAccess)
+		return nil, res, &NoAccessError{Reason: res.NoAccess}
+	}
+	key, err := s.Store.ActiveSigningKey(ctx, app.ID)
+	if err != nil {
+		return nil, res, err
+	}
+	kp, err := s.keyPair(key)
+	if err != nil {
+		return nil, res, err
+	}
+	acs := req.ACSURL
+	if acs == "" {
+		acs = app.ACSURL
+	}
+	if acs == "" || app.Audience == "" {
+		return nil, res, &NoAccessError{Reason: "the application has no ACS URL or SAML audience yet; an administrator must finish its configuration"}
+	}
+	start := req.SessionStart
+	if start.IsZero() {
+		start = s.now()
+	}
+	xml, err := saml.IssueResponse(saml.ResponseParams{
+		Issuer: s.EntityID(app.ID), Destination: acs, Audience: app.Audience, InResponseTo: req.InResponseTo,
+		NameID: res.NameID, NameIDFormat: res.NameIDFormat, Attributes: res.Attributes,
+		AuthnInstant: start, SessionDuration: app.SessionDuration, Key: kp, Now: s.now(), Rand: s.rand(),
+	})
+	if err != nil {
+		return nil, res, err
+	}
+	flow := "IdP-initiated"
+	if req.InResponseTo != "" {
+		flow = "SP-initiated"
+	}
+	s.Audit(ctx, u.Username, "sso.issue", app.Name, fmt.Sprintf("%s sign-in; NameID %q (%s) sent to %s", flow, res.NameID, app.SubjectFormat, acs))
+	return xml, res, nil
+}

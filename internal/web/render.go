@@ -1,0 +1,94 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+// MountStatic serves the shared CSS and JavaScript at /static/.
+func MountStatic(mux *http.ServeMux) {
+	sub, _ := fs.Sub(staticFiles, "static")
+	files := http.FileServerFS(sub)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})))
+}
+
+// Funcs are the template functions both roles use.
+var Funcs = template.FuncMap{
+	"date":     func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+	"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	"join":     strings.Join,
+	"add":      func(a, b int) int { return a + b },
+	"days":     func(d time.Duration) int { return int(d.Hours() / 24) },
+	"hours":    func(d time.Duration) int { return int(d.Hours()) },
+}
+
+// Pages holds templates parsed at start-up: each page together with the
+// layout and partials, so a missing template fails start-up, not a request.
+type Pages struct {
+	pages map[string]*template.Template
+	log   *slog.Logger
+}
+
+// ParsePages parses every pages/*.html of fsys with layout.html and
+// partials/*.html (if any).
+func ParsePages(fsys fs.FS, log *slog.Logger) (*Pages, error) {
+	names, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil || len(names) == 0 {
+		return nil, fmt.Errorf("no page templates: %v", err)
+	}
+	shared := []string{"layout.html"}
+	if partials, _ := fs.Glob(fsys, "partials/*.html"); len(partials) > 0 {
+		shared = append(shared, partials...)
+	}
+	p := &Pages{pages: map[string]*template.Template{}, log: log}
+	for _, n := range names {
+		t, err := template.New("layout.html").Funcs(Funcs).ParseFS(fsys, append(shared, n)...)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", n, err)
+		}
+		p.pages[strings.TrimSuffix(strings.TrimPrefix(n, "pages/"), ".html")] = t
+	}
+	return p, nil
+}
+
+// Render writes page with data and status. It renders into a buffer first,
+// so a template error still yields a clean error page.
+func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+	t, ok := p.pages[page]
+	var buf bytes.Buffer
+	var err error
+	if !ok {
+		err = fmt.Errorf("no template %q", page)
+	} else {
+		err = t.Execute(&buf, data)
+	}
+	if err != nil {
+		p.log.ErrorContext(r.Context(), "render page", "page", page, "err", err, "request_id", RequestID(r.Context()))
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		internalErrorPage.Execute(w, RequestID(r.Context()))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// Has reports whether page exists (for tests).
+func (p *Pages) Has(page string) bool { _, ok := p.pages[page]; return ok }

@@ -1,0 +1,98 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// Sessions issues and checks one realm's session cookies. The cookie holds
+// 256 random bits; the store keeps only their SHA-256, so a copy of the
+// database holds no usable cookie.
+type Sessions struct {
+	Store  store.Sessions
+	Realm  string // store.RealmAdmin, store.RealmPortal or store.RealmWorkspace
+	Cookie string // cookie name
+	Path   string // cookie path
+	TTL    time.Duration
+	Secure bool // set the Secure flag (true outside http://localhost)
+	Now    func() time.Time
+}
+
+func (s *Sessions) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func hashToken(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+// Start signs the browser in: any session it already had ends, and a new
+// session ID is issued (no fixation: SECURITY-CASES 73).
+func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, sess store.Session) (store.Session, error) {
+	if c, err := r.Cookie(s.Cookie); err == nil {
+		s.Store.DeleteSession(r.Context(), hashToken(c.Value))
+	}
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	tok := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.now()
+	sess.ID, sess.Realm, sess.CreatedAt, sess.ExpiresAt = hashToken(tok), s.Realm, now, now.Add(s.TTL)
+	if err := s.Store.CreateSession(r.Context(), sess); err != nil {
+		return store.Session{}, err
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.Cookie, Value: tok, Path: s.Path, Expires: sess.ExpiresAt,
+		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+	return sess, nil
+}
+
+// Load returns the request's session in this realm.
+func (s *Sessions) Load(r *http.Request) (store.Session, bool) {
+	c, err := r.Cookie(s.Cookie)
+	if err != nil || c.Value == "" || len(c.Value) > 100 {
+		return store.Session{}, false
+	}
+	sess, err := s.Store.GetSession(r.Context(), hashToken(c.Value), s.now())
+	if err != nil || sess.Realm != s.Realm {
+		return store.Session{}, false
+	}
+	return sess, true
+}
+
+// End signs the browser out.
+func (s *Sessions) End(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(s.Cookie); err == nil {
+		s.Store.DeleteSession(r.Context(), hashToken(c.Value))
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.Cookie, Value: "", Path: s.Path, MaxAge: -1,
+		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+type sessionKey struct{ realm string }
+
+// WithSession stores a loaded session in the context.
+func WithSession(ctx context.Context, s store.Session) context.Context {
+	return context.WithValue(ctx, sessionKey{s.Realm}, s)
+}
+
+// SessionFrom returns the session WithSession stored for realm.
+func SessionFrom(ctx context.Context, realm string) (store.Session, bool) {
+	s, ok := ctx.Value(sessionKey{realm}).(store.Session)
+	return s, ok
+}
+
+// ErrNoSession is returned by handlers that need a signed-in browser.
+var ErrNoSession = errors.New("not signed in")
