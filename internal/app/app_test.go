@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/secret"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 	"github.com/signet-sso/signet/internal/store/storetest"
@@ -90,7 +91,7 @@ func TestVersionAndHelp(t *testing.T) {
 func TestMigrateFromEnv(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x", "signet.db")
 	code, out, stderr := runCmd(t, map[string]string{"SIGNET_DATABASE_URL": "sqlite:" + db}, "migrate")
-	if code != 0 || !strings.Contains(out, "schema version 1") {
+	if code != 0 || !strings.Contains(out, "schema version 2") {
 		t.Fatalf("migrate = %d %q %q", code, out, stderr)
 	}
 }
@@ -99,12 +100,15 @@ func TestMigrateFromEnv(t *testing.T) {
 func startServe(t *testing.T, st store.Store) map[string]string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &Config{Role: "all", IdPAddr: "127.0.0.1:0", SPAddr: "127.0.0.1:0"}
+	c := &Config{Role: "all", IdPAddr: "127.0.0.1:0", SPAddr: "127.0.0.1:0", IdPURL: "http://127.0.0.1", SPURL: "http://127.0.0.1"}
+	sealer, err := secret.NewSealer("test secret key, at least 32 characters long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{cfg: c, store: st, sealer: sealer, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap}
 	ready := make(chan map[string]string, 1)
 	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, newLogger(io.Discard, "error", "text"), c, st, func(a map[string]string) { ready <- a })
-	}()
+	go func() { done <- serve(ctx, e, func(a map[string]string) { ready <- a }) }()
 	var addrs map[string]string
 	select {
 	case addrs = <-ready:

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 )
@@ -33,6 +34,8 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text or json.
 	LogFormat string
+	// PortalSessionTTL is how long an access-portal sign-in lasts.
+	PortalSessionTTL time.Duration
 
 	location sqlstore.Location
 }
@@ -63,6 +66,7 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SPAddr, "sp-addr", DefaultSPAddr, "address the Workspace listens on")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.DurationVar(&c.PortalSessionTTL, "portal-session", 8*time.Hour, "how long an access-portal sign-in lasts")
 }
 
 // Validate checks everything at once and reports every problem, one per line.
@@ -99,6 +103,9 @@ func (c *Config) Validate() error {
 	}
 	if c.IdPAddr != "" && c.IdPAddr == c.SPAddr && (c.Role == "all" || c.Role == "") {
 		add("--idp-addr and --sp-addr are both %q: the two roles need different addresses", c.IdPAddr)
+	}
+	if c.PortalSessionTTL < 0 || c.PortalSessionTTL > 7*24*time.Hour {
+		add("--portal-session %s: use a duration up to 168h", c.PortalSessionTTL)
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "", "debug", "info", "warn", "error":

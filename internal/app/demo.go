@@ -14,7 +14,6 @@ import (
 
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/store"
-	"github.com/signet-sso/signet/internal/store/sqlstore"
 )
 
 func runDemo(ctx context.Context, io IO, args []string) error {
@@ -43,16 +42,17 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 		return err
 	}
 	log := newLogger(io.Stderr, c.LogLevel, c.LogFormat)
-	st, err := sqlstore.Open(ctx, c.Location(), sqlstore.Options{Migrate: true, Logger: log})
+	io.Env = withDefault(io.Env, "SIGNET_DATA_DIR", dir)
+	e, closeEnv, err := openEnv(ctx, &c, io, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	creds, err := seedDemo(ctx, st, password.Default)
+	defer closeEnv()
+	creds, err := seedDemo(ctx, e.store, e.pw)
 	if err != nil {
 		return fmt.Errorf("create the demo people and org: %w", err)
 	}
-	return serve(ctx, log, &c, st, func(addrs map[string]string) {
+	return serve(ctx, e, func(addrs map[string]string) {
 		if followIdP {
 			c.IdPURL = "http://" + addrs["idp"]
 		}
@@ -62,6 +62,16 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 		creds.IdPURL, creds.SPURL, creds.DataDir = c.IdPURL, c.SPURL, dir
 		printDemo(io.Stdout, creds)
 	})
+}
+
+// withDefault returns env with name defaulting to value.
+func withDefault(env Env, name, value string) Env {
+	return func(k string) string {
+		if v := env(k); v != "" || k != name {
+			return v
+		}
+		return value
+	}
 }
 
 // flagSet reports whether the flag was given on the command line.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 	"github.com/signet-sso/signet/internal/web"
@@ -31,35 +32,56 @@ func runServe(ctx context.Context, io IO, args []string) error {
 		return err
 	}
 	log := newLogger(io.Stderr, c.LogLevel, c.LogFormat)
-	st, err := sqlstore.Open(ctx, c.Location(), sqlstore.Options{Migrate: true, Logger: log})
+	e, closeEnv, err := openEnv(ctx, &c, io, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer closeEnv()
 	log.Info("database ready", "database", c.Location().String())
-	return serve(ctx, log, &c, st, nil)
+	return serve(ctx, e, nil)
 }
 
-// serve runs the configured listeners on st until ctx is done.
-func serve(ctx context.Context, log *slog.Logger, c *Config, st store.Store, ready func(map[string]string)) error {
+// serve runs the configured listeners until ctx is done.
+func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 	var ls []web.Listener
-	if c.runsIdP() {
-		ls = append(ls, web.Listener{Role: "idp", Addr: c.IdPAddr, Handler: roleHandler("idp", log, st)})
+	if e.cfg.runsIdP() {
+		h, err := e.idpHandler()
+		if err != nil {
+			return err
+		}
+		ls = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h})
 	}
-	if c.runsSP() {
-		ls = append(ls, web.Listener{Role: "sp", Addr: c.SPAddr, Handler: roleHandler("sp", log, st)})
+	if e.cfg.runsSP() {
+		ls = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: roleHandler("sp", e, nil, nil)})
 	}
-	go pruneLoop(ctx, log, st, time.Minute)
-	return web.ServeAll(ctx, log, ls, ready)
+	go pruneLoop(ctx, e.log, e.store, time.Minute)
+	return web.ServeAll(ctx, e.log, ls, ready)
 }
 
-// roleHandler builds one listener's routes and wraps them in the middleware.
-func roleHandler(role string, log *slog.Logger, st store.Store) http.Handler {
-	log = log.With("role", role)
+// idpHandler builds the Identity Center listener.
+func (e *env) idpHandler() (http.Handler, error) {
+	log := e.log.With("role", "idp")
+	pages, err := idp.Templates(log)
+	if err != nil {
+		return nil, err
+	}
+	h := idp.NewHandler(e.idpService(), pages, log, e.cfg.PortalSessionTTL)
+	return roleHandler("idp", e, h.Mount, idp.SAMLPostPatterns), nil
+}
+
+// roleHandler builds one listener: health and metrics, the role's routes
+// (mount), static files, cross-origin protection except for the SAML POST
+// endpoints, and the middleware chain.
+func roleHandler(role string, e *env, mount func(*http.ServeMux), samlPosts []string) http.Handler {
+	log := e.log.With("role", role)
 	m := web.NewMetrics(role)
 	mux := http.NewServeMux()
-	web.MountHealth(mux, st, m)
-	return web.Wrap(mux, log, m)
+	web.MountHealth(mux, e.store, m)
+	web.MountStatic(mux)
+	if mount != nil {
+		mount(mux)
+	}
+	return web.Wrap(web.Protect(mux, samlPosts...), log, m)
 }
 
 // pruneLoop deletes expired sessions, request IDs and replay-cache entries,
@@ -74,6 +96,7 @@ func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time
 		case now := <-t.C:
 			n1, err1 := st.PruneSAMLState(ctx, now)
 			n2, err2 := st.PruneSessions(ctx, now)
+			st.PruneDraftApps(ctx, now.Add(-24*time.Hour))
 			if err1 != nil || err2 != nil {
 				if ctx.Err() == nil {
 					log.Warn("pruning expired state failed", "saml_err", err1, "session_err", err2)

@@ -298,3 +298,44 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 	s.Audit(ctx, u.Username, "sso.issue", app.Name, fmt.Sprintf("%s sign-in; NameID %q (%s) sent to %s", flow, res.NameID, app.SubjectFormat, acs))
 	return xml, res, nil
 }
+
+// PreviewXML signs the assertion the user would get and returns it
+// indented for reading, without signature blobs. Nothing is sent.
+func (s *Service) PreviewXML(ctx context.Context, app store.App, u store.User, res Resolved) (string, error) {
+	key, err := s.Store.ActiveSigningKey(ctx, app.ID)
+	if err != nil {
+		return "", err
+	}
+	kp, err := s.keyPair(key)
+	if err != nil {
+		return "", err
+	}
+	acs, aud := app.ACSURL, app.Audience
+	if acs == "" {
+		acs = "https://example.invalid/acs"
+	}
+	if aud == "" {
+		aud = "(no audience configured)"
+	}
+	xml, err := saml.IssueResponse(saml.ResponseParams{Issuer: s.EntityID(app.ID), Destination: acs, Audience: aud,
+		NameID: res.NameID, NameIDFormat: res.NameIDFormat, Attributes: res.Attributes, AuthnInstant: s.now(),
+		SessionDuration: app.SessionDuration, Key: kp, Now: s.now(), Rand: s.rand(), Sign: saml.SignAssertion})
+	if err != nil {
+		return "", err
+	}
+	return saml.Readable(xml)
+}
+
+// StatusResponse signs a Response that reports a failure to the SP.
+func (s *Service) StatusResponse(ctx context.Context, app store.App, acs, inResponseTo, code, sub, msg string) ([]byte, error) {
+	key, err := s.Store.ActiveSigningKey(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	kp, err := s.keyPair(key)
+	if err != nil {
+		return nil, err
+	}
+	return saml.IssueStatusResponse(saml.StatusResponseParams{Issuer: s.EntityID(app.ID), Destination: acs,
+		InResponseTo: inResponseTo, StatusCode: code, SubStatusCode: sub, Message: msg, Key: kp, Now: s.now(), Rand: s.rand()})
+}

@@ -112,3 +112,23 @@ func writeMetadata(root *etree.Element) ([]byte, error) {
 	doc.Indent(2)
 	return doc.WriteToBytes()
 }
+
+// Readable re-indents a SAML message for people and shortens signature and
+// certificate blobs, for previews and logs.
+func Readable(xml []byte) (string, error) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(xml); err != nil {
+		return "", err
+	}
+	for _, el := range doc.FindElements("//SignatureValue") {
+		el.SetText("…")
+	}
+	for _, el := range doc.FindElements("//X509Certificate") {
+		el.SetText("…")
+	}
+	for _, el := range doc.FindElements("//DigestValue") {
+		el.SetText("…")
+	}
+	doc.Indent(2)
+	return doc.WriteToString()
+}

@@ -35,6 +35,13 @@ var Funcs = template.FuncMap{
 	"add":      func(a, b int) int { return a + b },
 	"days":     func(d time.Duration) int { return int(d.Hours() / 24) },
 	"hours":    func(d time.Duration) int { return int(d.Hours()) },
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
 }
 
 // Pages holds templates parsed at start-up: each page together with the

@@ -1,0 +1,95 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
+)
+
+// loginPage is the sign-in form of the console and the portal.
+type loginPage struct {
+	page
+	Action, Next, Username, Continuing string
+	Hidden                             map[string]string
+}
+
+// adminFunc is a console handler with the signed-in admin.
+type adminFunc func(w http.ResponseWriter, r *http.Request, admin store.User) error
+
+// admin requires a signed-in, active Identity Center admin.
+func (h *Handler) admin(fn adminFunc) http.Handler {
+	return h.handle(func(w http.ResponseWriter, r *http.Request) error {
+		sess, ok := h.Admin.Load(r)
+		if ok {
+			u, err := h.Svc.Store.GetUser(r.Context(), sess.UserID)
+			if err == nil && u.Active && u.Admin {
+				return fn(w, r, u)
+			}
+		}
+		if r.Method != http.MethodGet {
+			return redirect(w, r, "/admin/login")
+		}
+		return redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()))
+	})
+}
+
+func (h *Handler) adminLoginForm(w http.ResponseWriter, r *http.Request) error {
+	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Section: "admin", Narrow: true},
+		Action: "/admin/login", Next: safeNext(r.URL.Query().Get("next"), "/admin/applications")})
+	return nil
+}
+
+// login checks a password sign-in with rate limits; it renders the form
+// again on failure and returns the user on success.
+func (h *Handler) login(w http.ResponseWriter, r *http.Request, p loginPage) (store.User, bool) {
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	p.Username = username
+	if !h.Logins.Allow("ip:"+web.ClientIP(r)) || !h.Logins.Allow("user:"+strings.ToLower(username)) {
+		p.Error = "Too many sign-in attempts. Wait a minute and try again."
+		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
+		return store.User{}, false
+	}
+	u, err := h.Svc.Authenticate(r.Context(), username, r.PostFormValue("password"))
+	if err != nil {
+		if !errors.Is(err, ErrBadCredentials) {
+			h.renderError(w, r, err)
+			return store.User{}, false
+		}
+		h.Svc.Audit(r.Context(), username, "signin.failed", p.Section, "wrong username or password, or deactivated account")
+		p.Error = "The username or password is incorrect."
+		h.Pages.Render(w, r, http.StatusUnauthorized, "login", p)
+		return store.User{}, false
+	}
+	return u, true
+}
+
+func (h *Handler) adminLogin(w http.ResponseWriter, r *http.Request) error {
+	p := loginPage{page: page{Title: "Sign in", Section: "admin", Narrow: true}, Action: "/admin/login",
+		Next: safeNext(r.PostFormValue("next"), "/admin/applications")}
+	u, ok := h.login(w, r, p)
+	if !ok {
+		return nil
+	}
+	if !u.Admin {
+		h.Svc.Audit(r.Context(), u.Username, "signin.denied", "admin", "not an Identity Center admin")
+		p.Username, p.Error = u.Username, "This account may use the access portal, but not the Identity Center console."
+		h.Pages.Render(w, r, http.StatusForbidden, "login", p)
+		return nil
+	}
+	if _, err := h.Admin.Start(w, r, store.Session{UserID: u.ID, Method: "password"}); err != nil {
+		return err
+	}
+	h.Svc.Audit(r.Context(), u.Username, "signin", "admin", "signed in to the console")
+	return redirect(w, r, p.Next)
+}
+
+func (h *Handler) adminLogout(w http.ResponseWriter, r *http.Request) error {
+	h.Admin.End(w, r)
+	return redirect(w, r, "/admin/login")
+}

@@ -1,0 +1,200 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// Templates returns the Identity Center's pages, parsed (fails fast).
+func Templates(log *slog.Logger) (*web.Pages, error) {
+	sub, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		return nil, err
+	}
+	return web.ParsePages(sub, log)
+}
+
+// Handler serves the console (/admin), the access portal (/portal) and the
+// SAML endpoints (/saml/apps/{app}/…).
+type Handler struct {
+	Svc    *Service
+	Pages  *web.Pages
+	Log    *slog.Logger
+	Admin  *web.Sessions // realm admin
+	Portal *web.Sessions // realm portal
+	// Logins limits password attempts per client address and per username.
+	Logins *web.RateLimiter
+	Limits saml.Limits
+}
+
+// NewHandler wires a Handler with the default cookie settings.
+func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger, portalTTL time.Duration) *Handler {
+	secure := strings.HasPrefix(svc.BaseURL, "https://")
+	if portalTTL <= 0 {
+		portalTTL = 8 * time.Hour
+	}
+	return &Handler{
+		Svc: svc, Pages: pages, Log: log,
+		Admin: &web.Sessions{Store: svc.Store, Realm: store.RealmAdmin, Cookie: "signet_idp_admin", Path: "/",
+			TTL: 8 * time.Hour, Secure: secure, Now: svc.Now},
+		Portal: &web.Sessions{Store: svc.Store, Realm: store.RealmPortal, Cookie: "signet_idp_portal", Path: "/",
+			TTL: portalTTL, Secure: secure, Now: svc.Now},
+		Logins: &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
+	}
+}
+
+// SAMLPostPatterns are the routes that receive cross-site POSTs by design.
+var SAMLPostPatterns = []string{"POST /saml/apps/{app}/sso"}
+
+// Mount registers every route on mux.
+func (h *Handler) Mount(mux *http.ServeMux) {
+	h.mountConsole(mux)
+	h.mountPortal(mux)
+	mux.Handle("GET /saml/apps/{app}/metadata", h.handle(h.metadata))
+	mux.Handle("GET /saml/apps/{app}/sso", h.handle(h.sso))
+	mux.Handle("POST /saml/apps/{app}/sso", h.handle(h.sso))
+	mux.Handle("GET /saml/apps/{app}", h.handle(h.entity))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/portal", http.StatusFound)
+	})
+}
+
+// page is what every template's layout needs.
+type page struct {
+	Title    string
+	Section  string // "admin" or "portal"
+	Nav      string
+	User     *store.User
+	Flash    string
+	Error    string
+	Warnings []string
+	Narrow   bool
+}
+
+// flashes are the fixed messages a redirect may ask for (?done=key): no
+// text from the URL is ever shown.
+var flashes = map[string]string{
+	"user-created": "User added.", "user-saved": "Changes saved.", "user-deleted": "User deleted.",
+	"group-created": "Group created.", "group-deleted": "Group deleted.", "member-added": "Member added.",
+	"member-removed": "Member removed.", "app-created": "Application added. Next: edit its attribute mappings and assign users and groups.",
+	"app-saved": "Configuration saved.", "app-deleted": "Application deleted.", "mappings-saved": "Attribute mappings saved.",
+	"assigned": "Users and groups assigned.", "unassigned": "Access removed.", "cert-created": "New certificate generated (inactive).",
+	"cert-activated": "Certificate set as active. Give the application the new metadata if it does not have it yet.",
+	"cert-deleted":   "Certificate deleted.",
+}
+
+func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
+
+// handlerFunc is a handler that returns its error for one renderer.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (h *Handler) handle(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.renderError(w, r, err)
+		}
+	})
+}
+
+// problem is the data of the problem page.
+type problem struct {
+	page
+	Heading, Message, Reason, Fix, Code, RequestID, Back string
+}
+
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		h.Pages.Render(w, r, http.StatusNotFound, "problem", problem{page: page{Title: "Not found", Section: sectionOf(r), Narrow: true},
+			Heading: "Not found", Message: "There is nothing here. It may have been deleted.", Back: backOf(r)})
+	case errors.As(err, &maxErr):
+		h.Pages.Render(w, r, http.StatusRequestEntityTooLarge, "problem", problem{page: page{Title: "Too large", Section: sectionOf(r), Narrow: true},
+			Heading: "Too large", Message: "What you sent is larger than Signet accepts.", Code: string(saml.CodeTooLarge), Back: backOf(r)})
+	default:
+		id := web.RequestID(r.Context())
+		h.Log.ErrorContext(r.Context(), "request failed", "request_id", id, "path", r.URL.Path, "err", err)
+		h.Pages.Render(w, r, http.StatusInternalServerError, "problem", problem{page: page{Title: "Something went wrong", Section: sectionOf(r), Narrow: true},
+			Heading: "Something went wrong", Message: "Signet could not finish this request. Nothing was changed.",
+			Fix: "Try again. If it keeps happening, give your administrator the reference below.", Code: "internal_error", RequestID: id})
+	}
+}
+
+func sectionOf(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/admin") {
+		return "admin"
+	}
+	return "portal"
+}
+
+func backOf(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/admin") {
+		return "/admin/applications"
+	}
+	return ""
+}
+
+// pager pages a list.
+type pager struct {
+	Query                          string
+	Page, Pages, Total, Prev, Next int
+}
+
+const pageSize = 25
+
+func listOptions(r *http.Request) (store.ListOptions, int) {
+	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	n = max(n, 1)
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len(q) > 100 {
+		q = q[:100]
+	}
+	return store.ListOptions{Query: q, Limit: pageSize, Offset: (n - 1) * pageSize}, n
+}
+
+func newPager(q string, n, total int) pager {
+	pages := max((total+pageSize-1)/pageSize, 1)
+	p := pager{Query: q, Page: n, Pages: pages, Total: total}
+	if n > 1 {
+		p.Prev = n - 1
+	}
+	if n < pages {
+		p.Next = n + 1
+	}
+	return p
+}
+
+// safeNext accepts only a same-origin path, never //host or /\host
+// (SECURITY-CASES 69).
+func safeNext(next, fallback string) string {
+	if next == "" || len(next) > 4096 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\r\n\t") {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return fallback
+	}
+	return next
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,149 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+func (h *Handler) mountPortal(mux *http.ServeMux) {
+	mux.Handle("GET /portal/login", h.handle(h.portalLoginForm))
+	mux.Handle("POST /portal/login", h.handle(h.portalLogin))
+	mux.Handle("POST /portal/logout", h.handle(h.portalLogout))
+	mux.Handle("GET /portal", h.portal(h.portalHome))
+	mux.Handle("GET /portal/apps/{id}", h.portal(h.portalLaunch))
+}
+
+type portalFunc func(w http.ResponseWriter, r *http.Request, u store.User) error
+
+// portal requires a signed-in, active directory user.
+func (h *Handler) portal(fn portalFunc) http.Handler {
+	return h.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if u, ok := h.portalUser(r); ok {
+			return fn(w, r, u)
+		}
+		return redirect(w, r, "/portal/login?next="+url.QueryEscape(r.URL.RequestURI()))
+	})
+}
+
+func (h *Handler) portalUser(r *http.Request) (store.User, bool) {
+	sess, ok := h.Portal.Load(r)
+	if !ok {
+		return store.User{}, false
+	}
+	u, err := h.Svc.Store.GetUser(r.Context(), sess.UserID)
+	if err != nil || !u.Active {
+		return store.User{}, false
+	}
+	return u, true
+}
+
+func portalPage(title string, u *store.User, r *http.Request) page {
+	return page{Title: title, Section: "portal", User: u, Flash: flash(r)}
+}
+
+func (h *Handler) portalLoginForm(w http.ResponseWriter, r *http.Request) error {
+	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true},
+		Action: "/portal/login", Next: safeNext(r.URL.Query().Get("next"), "/portal")})
+	return nil
+}
+
+// portalLogin signs a person in; if they came from an application's
+// HTTP-POST sign-in request, it carries on with that request.
+func (h *Handler) portalLogin(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSAMLForm)
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	p := loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true}, Action: "/portal/login",
+		Next: safeNext(r.PostFormValue("next"), "/portal")}
+	pending := pendingPost(r)
+	if pending != nil {
+		p.Hidden = pending.hidden()
+	}
+	u, ok := h.login(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Portal.Start(w, r, store.Session{UserID: u.ID, Method: "password"}); err != nil {
+		return err
+	}
+	h.Svc.Audit(r.Context(), u.Username, "signin", "portal", "signed in to the access portal")
+	if pending != nil {
+		return h.continueSSO(w, r, pending, u)
+	}
+	return redirect(w, r, p.Next)
+}
+
+func (h *Handler) portalLogout(w http.ResponseWriter, r *http.Request) error {
+	h.Portal.End(w, r)
+	return redirect(w, r, "/portal/login")
+}
+
+type portalHomePage struct {
+	page
+	Apps []store.App
+}
+
+func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, u store.User) error {
+	apps, err := h.Svc.Store.AppsForUser(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	h.Pages.Render(w, r, http.StatusOK, "portal", portalHomePage{page: portalPage("Your applications", &u, r), Apps: apps})
+	return nil
+}
+
+// portalLaunch is a tile click: IdP-initiated sign-in with the app's Relay
+// state, by an auto-submitting POST of the signed response to its ACS.
+func (h *Handler) portalLaunch(w http.ResponseWriter, r *http.Request, u store.User) error {
+	a, err := h.activeApp(r)
+	if err != nil {
+		return err
+	}
+	sess, _ := h.Portal.Load(r)
+	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, SessionStart: sess.CreatedAt})
+	if err != nil {
+		return h.issueFailed(w, r, u, a, err)
+	}
+	return h.postResponse(w, r, a, a.ACSURL, xml, a.RelayState)
+}
+
+// issueFailed shows why no assertion was issued.
+func (h *Handler) issueFailed(w http.ResponseWriter, r *http.Request, u store.User, a store.App, err error) error {
+	var na *NoAccessError
+	switch {
+	case errors.Is(err, ErrNotAssigned):
+		h.Pages.Render(w, r, http.StatusForbidden, "problem", problem{page: portalPage("No access", &u, r),
+			Heading: "No access", Message: "You are not assigned to " + a.Name + ".",
+			Fix: "Ask your Identity Center administrator to assign you (or one of your groups) to this application.", Code: "not_assigned"})
+		return nil
+	case errors.As(err, &na):
+		h.Pages.Render(w, r, http.StatusForbidden, "problem", problem{page: portalPage("No access", &u, r),
+			Heading: "No access", Message: "Signet Identity Center cannot sign you in to " + a.Name + ".", Reason: na.Reason,
+			Fix: "Ask your Identity Center administrator to fix this; the attempt is in the Identity Center audit log.", Code: "no_access"})
+		return nil
+	}
+	return err
+}
+
+// postResponse renders the HTTP-POST binding's auto-submitting form.
+func (h *Handler) postResponse(w http.ResponseWriter, r *http.Request, a store.App, acs string, xml []byte, relay string) error {
+	var buf bytes.Buffer
+	err := saml.PostForm(&buf, saml.PostFormData{Action: acs, Field: "SAMLResponse", Value: saml.EncodeBase64(xml),
+		RelayState: relay, Target: a.Name})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Security-Policy", saml.PostFormCSP)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(buf.Bytes())
+	return err
+}

@@ -1,0 +1,213 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp
+
+import (
+	"crypto/x509"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// maxSAMLForm bounds a POSTed SAML message (base64 of the 1 MiB XML cap).
+const maxSAMLForm = 2 << 20
+
+// ssoRequest is a received AuthnRequest, as the binding delivered it.
+type ssoRequest struct {
+	appID      string
+	xml        []byte
+	relayState string
+	redirect   *saml.RedirectMessage // nil for HTTP-POST
+	rawQuery   string
+	rawPost    string // base64 SAMLRequest of the POST binding
+}
+
+// hidden carries an HTTP-POST request through the sign-in form.
+func (p *ssoRequest) hidden() map[string]string {
+	return map[string]string{"saml_app": p.appID, "SAMLRequest": p.rawPost, "RelayState": p.relayState}
+}
+
+// pendingPost recovers an HTTP-POST request carried through the sign-in form.
+func pendingPost(r *http.Request) *ssoRequest {
+	app, req := r.PostFormValue("saml_app"), r.PostFormValue("SAMLRequest")
+	if app == "" || req == "" {
+		return nil
+	}
+	return &ssoRequest{appID: app, rawPost: req, relayState: r.PostFormValue("RelayState")}
+}
+
+func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("app"))
+	if err != nil {
+		return err
+	}
+	md, err := h.Svc.Metadata(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("download") != "" {
+		return sendFile(w, "Signet_"+fileSafe(a.Name, a.ID)+"_metadata.xml", "application/samlmetadata+xml", md)
+	}
+	w.Header().Set("Content-Type", "application/samlmetadata+xml")
+	_, err = w.Write(md)
+	return err
+}
+
+// entity serves the metadata at the entity ID itself, as many IdPs do.
+func (h *Handler) entity(w http.ResponseWriter, r *http.Request) error { return h.metadata(w, r) }
+
+// sso is the SSO service for SP-initiated sign-in (HTTP-Redirect: GET,
+// HTTP-POST: POST).
+func (h *Handler) sso(w http.ResponseWriter, r *http.Request) error {
+	req := &ssoRequest{appID: r.PathValue("app")}
+	if r.Method == http.MethodGet {
+		req.rawQuery = r.URL.RawQuery
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, maxSAMLForm)
+		if err := r.ParseForm(); err != nil {
+			return h.requestRefused(w, r, nil, saml.NewError(saml.CodeTooLarge, err))
+		}
+		req.rawPost, req.relayState = r.PostForm.Get("SAMLRequest"), r.PostForm.Get("RelayState")
+	}
+	u, signedIn := h.portalUser(r)
+	if !signedIn {
+		// Check the request before asking anyone to sign in for it.
+		if _, _, err := h.checkRequest(r, req); err != nil {
+			return err(w, r)
+		}
+		p := loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true}, Action: "/portal/login"}
+		if req.rawQuery != "" {
+			p.Next = "/saml/apps/" + url.PathEscape(req.appID) + "/sso?" + req.rawQuery
+		} else {
+			p.Hidden = req.hidden()
+		}
+		if a, err := h.Svc.Store.GetApp(r.Context(), req.appID); err == nil {
+			p.Continuing = a.Name
+		}
+		h.Pages.Render(w, r, http.StatusOK, "login", p)
+		return nil
+	}
+	return h.continueSSO(w, r, req, u)
+}
+
+// errorPage renders a refusal; it is returned by checkRequest.
+type errorPage func(w http.ResponseWriter, r *http.Request) error
+
+// checkRequest decodes and checks an AuthnRequest against the app
+// (SECURITY-CASES 76–78). It returns the app and the ACS URL to answer at.
+func (h *Handler) checkRequest(r *http.Request, req *ssoRequest) (store.App, string, errorPage) {
+	a, err := h.activeApp(withApp(r, req.appID))
+	if err != nil {
+		return a, "", func(w http.ResponseWriter, r *http.Request) error {
+			return h.requestRefused(w, r, nil, saml.NewError(saml.CodeUnknownServiceProvider, err))
+		}
+	}
+	refuse := func(err error) (store.App, string, errorPage) {
+		h.Svc.Audit(r.Context(), "-", "sso.request_refused", a.Name, saml.AsError(err).Error())
+		return a, "", func(w http.ResponseWriter, r *http.Request) error { return h.requestRefused(w, r, &a, err) }
+	}
+	if req.rawQuery != "" {
+		msg, err := saml.DecodeRedirect(req.rawQuery, h.Limits)
+		if err != nil {
+			return refuse(err)
+		}
+		req.redirect, req.xml, req.relayState = msg, msg.XML, msg.RelayState
+	} else {
+		xml, err := saml.DecodeBase64([]byte(req.rawPost), saml.DefaultLimits.MaxMessageBytes)
+		if err != nil {
+			return refuse(err)
+		}
+		req.xml = xml
+	}
+	if len(req.relayState) > 80 {
+		return refuse(saml.NewError(saml.CodeRequestInvalid, errors.New("RelayState longer than 80 bytes")))
+	}
+	ar, err := saml.ParseAuthnRequest(req.xml, h.Limits)
+	if err != nil {
+		return refuse(err)
+	}
+	acsURLs, certs, wantSigned := spFacts(a)
+	acs, err := saml.CheckAuthnRequest(ar, saml.AuthnRequestPolicy{SSOURL: h.Svc.SSOURL(a.ID), SPEntityID: a.Audience,
+		ACSURLs: acsURLs, SPCerts: certs, RequireSigned: wantSigned, Now: h.Svc.now(), Redirect: req.redirect})
+	if err != nil {
+		return refuse(err)
+	}
+	return a, acs, nil
+}
+
+func withApp(r *http.Request, id string) *http.Request {
+	r2 := r.Clone(r.Context())
+	r2.SetPathValue("id", id)
+	return r2
+}
+
+// spFacts reads the registered ACS URLs, the SP's signing certificates and
+// whether it signs requests, from the app and its uploaded SP metadata.
+func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool) {
+	if a.ACSURL != "" {
+		acs = append(acs, a.ACSURL)
+	}
+	if a.SPMetadata == "" {
+		return acs, nil, false
+	}
+	m, err := saml.ParseMetadata([]byte(a.SPMetadata), saml.MetadataOptions{Require: saml.RoleSP})
+	if err != nil {
+		return acs, nil, false
+	}
+	for _, e := range m.SP.AssertionConsumerServices {
+		if e.Binding == saml.BindingHTTPPost && e.Location != a.ACSURL {
+			acs = append(acs, e.Location)
+		}
+	}
+	return acs, m.SP.SigningCertificates, m.SP.AuthnRequestsSigned
+}
+
+// continueSSO answers a checked request for a signed-in user.
+func (h *Handler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User) error {
+	a, acs, refused := h.checkRequest(r, req)
+	if refused != nil {
+		return refused(w, r)
+	}
+	ar, _ := saml.ParseAuthnRequest(req.xml, h.Limits)
+	if f := ar.NameIDPolicyFormat; f != "" && f != saml.NameIDUnspecified && f != saml.NameIDFormats[a.SubjectFormat] {
+		h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "requested NameID format "+f+" but the Subject's format is "+a.SubjectFormat)
+		xml, err := h.Svc.StatusResponse(r.Context(), a, acs, ar.ID, saml.StatusRequester, saml.StatusInvalidNameIDPolicy,
+			"the application's Subject format is "+a.SubjectFormat)
+		if err != nil {
+			return err
+		}
+		return h.postResponse(w, r, a, acs, xml, req.relayState)
+	}
+	sess, _ := h.Portal.Load(r)
+	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, ACSURL: acs, InResponseTo: ar.ID, SessionStart: sess.CreatedAt})
+	if err != nil {
+		return h.issueFailed(w, r, u, a, err)
+	}
+	return h.postResponse(w, r, a, acs, xml, req.relayState)
+}
+
+// requestRefused shows an error page at the IdP: no assertion is sent.
+func (h *Handler) requestRefused(w http.ResponseWriter, r *http.Request, a *store.App, err error) error {
+	e := saml.AsError(err)
+	msg := "The sign-in request from the application was refused, and nothing was sent to it."
+	if a != nil {
+		msg = "The sign-in request from " + a.Name + " was refused, and nothing was sent to it."
+	}
+	status := http.StatusBadRequest
+	if e.Code == saml.CodeUnknownServiceProvider && a == nil {
+		status = http.StatusNotFound
+	}
+	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in request refused", Section: "portal", Narrow: true},
+		Heading: "Sign-in request refused", Message: msg, Reason: trimDot(e.Message), Fix: e.Hint, Code: string(e.Code)})
+	return nil
+}
+
+func trimDot(s string) string {
+	if n := len(s); n > 0 && s[n-1] == '.' {
+		return s[:n-1]
+	}
+	return s
+}
