@@ -36,8 +36,12 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 	c.Role = "all"
 	c.Database = "sqlite:" + filepath.Join(dir, "signet.db")
 	// Unless told otherwise, the public URLs follow the listen addresses.
-	followIdP := !flagSet(fs, "idp-url") && io.Env("SIGNET_IDP_URL") == ""
-	followSP := !flagSet(fs, "sp-url") && io.Env("SIGNET_SP_URL") == ""
+	if !flagSet(fs, "idp-url") && io.Env("SIGNET_IDP_URL") == "" {
+		c.IdPURL = "http://" + c.IdPAddr
+	}
+	if !flagSet(fs, "sp-url") && io.Env("SIGNET_SP_URL") == "" {
+		c.SPURL = "http://" + c.SPAddr
+	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -52,13 +56,7 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 	if err != nil {
 		return fmt.Errorf("create the demo people and org: %w", err)
 	}
-	return serve(ctx, e, func(addrs map[string]string) {
-		if followIdP {
-			c.IdPURL = "http://" + addrs["idp"]
-		}
-		if followSP {
-			c.SPURL = "http://" + addrs["sp"]
-		}
+	return serve(ctx, e, func(map[string]string) {
 		creds.IdPURL, creds.SPURL, creds.DataDir = c.IdPURL, c.SPURL, dir
 		printDemo(io.Stdout, creds)
 	})
