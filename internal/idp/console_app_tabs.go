@@ -225,17 +225,17 @@ func (h *Handler) certificateAction(w http.ResponseWriter, r *http.Request, admi
 	if err != nil {
 		return err
 	}
-	if err := do(a); errors.Is(err, store.ErrConflict) {
+	if doErr := do(a); errors.Is(doErr, store.ErrConflict) {
 		certs, err := h.Svc.Certificates(r.Context(), a.ID)
 		if err != nil {
 			return err
 		}
 		p := certificatesPage{appPage: h.appData(r, admin, a, "certificates"), Certificates: certs}
-		p.Error = conflictText(err)
+		p.Error = conflictText(doErr)
 		h.Pages.Render(w, r, http.StatusConflict, "app_certificates", p)
 		return nil
-	} else if err != nil {
-		return err
+	} else if doErr != nil {
+		return doErr
 	}
 	return redirect(w, r, "/admin/applications/"+a.ID+"/certificates?done="+done)
 }

@@ -1,0 +1,307 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp_test
+
+import (
+	"crypto/rand"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// assignGroup puts users in a group assigned to the app (seed steps 12–13).
+func (w *world) assignGroup(app string, users ...store.User) {
+	w.t.Helper()
+	g, err := w.svc.CreateGroup(w.ctx(), "test", "Group for "+app, "")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, u := range users {
+		w.svc.AddMember(w.ctx(), "test", g, u)
+	}
+	w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/assign", url.Values{"group": {g.ID}})
+}
+
+func (w *world) seedMappings(app string) {
+	w.t.Helper()
+	w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/mappings", url.Values{
+		"subject": {"${user:email}"}, "subject_format": {"emailAddress"},
+		"attr_name": {"email"}, "attr_value": {"${user:email}"}, "attr_format": {"basic"}})
+}
+
+func TestPortalTileDefaultMappingsThenSeedMappings(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("Amplitude", map[string]string{"relay_state": "/dashboards"})
+	pat := w.user("pat", "pat@corp.example")
+	w.assignGroup(app, pat)
+	c := w.portalClient("pat")
+	home := c.mustStatus(http.StatusOK, "GET", "/portal", nil)
+	if !strings.Contains(home.body, "/portal/apps/"+app) {
+		t.Fatal("no tile for the assigned app")
+	}
+	// Default mappings (AWS): a persistent opaque Subject and no attributes.
+	launch := c.mustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil)
+	if !strings.Contains(launch.body, `name="RelayState" value="/dashboards"`) || !strings.Contains(launch.body, `action="`+w.spACS+`"`) {
+		t.Errorf("the form must post to the ACS with the app's relay state:\n%s", launch.body)
+	}
+	a, err := w.verifier(app).Verify(w.ctx(), postedResponse(t, launch.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.NameIDFormat != saml.NameIDPersistent || a.NameID != pat.ID || a.HasAttributeStatement {
+		t.Errorf("default mapping: NameID %q (%s), attribute statement %v; want the opaque subject, persistent, none",
+			a.NameID, a.NameIDFormat, a.HasAttributeStatement)
+	}
+	if _, err := saml.ResolveIdentity(a, saml.ProviderSignet); saml.CodeOf(err) != saml.CodeAttributeStatementNone {
+		t.Errorf("an SP would refuse this with attribute_statement_empty, got %v", err)
+	}
+	// The seed's steps 9–11.
+	w.seedMappings(app)
+	a, err = w.verifier(app).Verify(w.ctx(), postedResponse(t, c.mustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, _ := a.Attribute("email")
+	if a.NameID != "pat@corp.example" || a.NameIDFormat != saml.NameIDEmail || len(vals) != 1 || vals[0] != "pat@corp.example" ||
+		a.Attributes[0].NameFormat != saml.AttrNameFormatBasic {
+		t.Errorf("seed mapping: %+v", a)
+	}
+}
+
+func TestTypoVariableIsSentLiterally(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("App", nil)
+	pat := w.user("pat", "pat@corp.example")
+	w.assignGroup(app, pat)
+	r := w.admin.mustStatus(http.StatusOK, "POST", "/admin/applications/"+app+"/mappings", url.Values{
+		"subject": {"${user:email}"}, "subject_format": {"emailAddress"},
+		"attr_name": {"email"}, "attr_value": {"${user:emial}"}, "attr_format": {"basic"}})
+	if !strings.Contains(r.body, "${user:emial} is not a known variable") {
+		t.Error("no warning about the typo")
+	}
+	a, err := w.verifier(app).Verify(w.ctx(), postedResponse(t, w.portalClient("pat").mustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := a.Attribute("email"); len(v) != 1 || v[0] != "${user:emial}" {
+		t.Errorf("email = %q, want the literal text", v)
+	}
+}
+
+func TestNoPrimaryEmailGetsNoAssertion(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("Amplitude", nil)
+	w.seedMappings(app)
+	bob := w.user("bob", "")
+	w.assignGroup(app, bob)
+	r := w.portalClient("bob").mustStatus(http.StatusForbidden, "GET", "/portal/apps/"+app, nil)
+	if strings.Contains(r.body, "SAMLResponse") || !strings.Contains(r.body, "No access") || !strings.Contains(r.body, "no primary email") {
+		t.Errorf("want a No access page naming the missing primary email:\n%s", excerpt(r.body))
+	}
+	events, _, _ := w.st.ListAudit(w.ctx(), store.RealmAdmin, "", store.ListOptions{Query: "sso.denied"})
+	if len(events) == 0 || !strings.Contains(events[0].Detail, "no primary email") {
+		t.Errorf("the admin's audit log lacks the cause: %+v", events)
+	}
+}
+
+func TestUnassignedUserGetsNoTileAndNoAssertion(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("Amplitude", nil)
+	w.user("stranger", "stranger@corp.example")
+	c := w.portalClient("stranger")
+	if home := c.mustStatus(http.StatusOK, "GET", "/portal", nil); strings.Contains(home.body, app) {
+		t.Error("an unassigned user sees the tile")
+	}
+	if r := c.mustStatus(http.StatusForbidden, "GET", "/portal/apps/"+app, nil); strings.Contains(r.body, "SAMLResponse") {
+		t.Error("an unassigned user got an assertion from the tile URL")
+	}
+	// SP-initiated too.
+	u := redirectRequest(t, w, app, nil)
+	if r := c.do("GET", u, nil); strings.Contains(r.body, "SAMLResponse") || r.status != http.StatusForbidden {
+		t.Errorf("SP-initiated for an unassigned user = %d", r.status)
+	}
+}
+
+// redirectRequest builds an SP's AuthnRequest for the app as a Redirect URL.
+func redirectRequest(t *testing.T, w *world, app string, mutate func(*saml.AuthnRequestParams)) string {
+	t.Helper()
+	p := saml.AuthnRequestParams{Issuer: w.spAud, Destination: w.srv.URL + "/saml/apps/" + app + "/sso", ACSURL: w.spACS,
+		Now: time.Now(), Rand: rand.Reader}
+	if mutate != nil {
+		mutate(&p)
+	}
+	req, err := saml.NewAuthnRequest(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := saml.RedirectURL(p.Destination, "SAMLRequest", req.XML, "relay-123", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestSPInitiatedSignsInFirstThenContinues(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("Amplitude", nil)
+	w.seedMappings(app)
+	pat := w.user("pat", "pat@corp.example")
+	w.assignGroup(app, pat)
+	c := w.client()
+	u := redirectRequest(t, w, app, nil)
+	login := c.mustStatus(http.StatusOK, "GET", u, nil)
+	if !strings.Contains(login.body, "Sign in to the access portal") || !strings.Contains(login.body, "Amplitude") {
+		t.Fatalf("want the portal sign-in naming the app:\n%s", excerpt(login.body))
+	}
+	next := regexpValue(t, login.body, "next")
+	r := c.mustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"}, "next": {next}})
+	form := c.mustStatus(http.StatusOK, "GET", r.location, nil)
+	if !strings.Contains(form.body, `name="RelayState" value="relay-123"`) {
+		t.Error("the RelayState of the request is not returned")
+	}
+	xml := postedResponse(t, form.body)
+	if !strings.Contains(string(xml), `InResponseTo="`) {
+		t.Error("the response does not answer the request")
+	}
+	v := w.verifier(app)
+	v.AllowIdPInitiated = false
+	if _, err := v.Verify(w.ctx(), xml); saml.CodeOf(err) != saml.CodeInResponseToUnknown {
+		t.Errorf("verify without the request ID = %v (the response must be solicited)", err)
+	}
+}
+
+func TestSPInitiatedPostBinding(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("Amplitude", nil)
+	w.seedMappings(app)
+	pat := w.user("pat", "pat@corp.example")
+	w.assignGroup(app, pat)
+	req, _ := saml.NewAuthnRequest(saml.AuthnRequestParams{Issuer: w.spAud, Destination: w.srv.URL + "/saml/apps/" + app + "/sso",
+		ACSURL: w.spACS, Now: time.Now(), Rand: rand.Reader})
+	c := w.client()
+	login := c.mustStatus(http.StatusOK, "POST", "/saml/apps/"+app+"/sso", url.Values{"SAMLRequest": {saml.EncodeBase64(req.XML)}, "RelayState": {"rs"}})
+	if !strings.Contains(login.body, `name="saml_app"`) {
+		t.Fatalf("the sign-in form must carry the request:\n%s", excerpt(login.body))
+	}
+	form := c.mustStatus(http.StatusOK, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"},
+		"saml_app": {app}, "SAMLRequest": {saml.EncodeBase64(req.XML)}, "RelayState": {"rs"}})
+	if xml := postedResponse(t, form.body); !strings.Contains(string(xml), `InResponseTo="`+req.ID+`"`) {
+		t.Error("the response does not answer the POSTed request")
+	}
+}
+
+func TestSPInitiatedRefusals(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("Amplitude", nil)
+	w.seedMappings(app)
+	pat := w.user("pat", "pat@corp.example")
+	w.assignGroup(app, pat)
+	c := w.portalClient("pat")
+	tests := []struct {
+		name   string
+		mutate func(*saml.AuthnRequestParams)
+		want   string
+	}{
+		{"76 ACS URL not registered", func(p *saml.AuthnRequestParams) { p.ACSURL = "https://evil.example/acs" }, "acs_url_not_registered"},
+		{"76 javascript: ACS URL", func(p *saml.AuthnRequestParams) { p.ACSURL = "javascript:alert(1)" }, "acs_url_not_registered"},
+		{"77 unknown Issuer", func(p *saml.AuthnRequestParams) { p.Issuer = "https://stranger.example" }, "unknown_service_provider"},
+		{"77 wrong Destination", func(p *saml.AuthnRequestParams) { p.Destination = w.srv.URL + "/saml/apps/other/sso" }, "destination_mismatch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := redirectRequest(t, w, app, tt.mutate)
+			u = strings.Replace(u, "/saml/apps/other/sso", "/saml/apps/"+app+"/sso", 1)
+			r := c.do("GET", u, nil)
+			if r.status != http.StatusBadRequest || !strings.Contains(r.body, tt.want) || strings.Contains(r.body, "SAMLResponse") {
+				t.Errorf("status %d, want 400 with %s and no assertion\n%s", r.status, tt.want, excerpt(r.body))
+			}
+		})
+	}
+	t.Run("78 request ID with a quote", func(t *testing.T) {
+		req, _ := saml.NewAuthnRequest(saml.AuthnRequestParams{Issuer: w.spAud, Destination: w.srv.URL + "/saml/apps/" + app + "/sso",
+			ACSURL: w.spACS, Now: time.Now(), Rand: rand.Reader})
+		xml := strings.Replace(string(req.XML), `ID="`+req.ID+`"`, `ID="_x&quot;&gt;&lt;script&gt;"`, 1)
+		u, _ := saml.RedirectURL(w.srv.URL+"/saml/apps/"+app+"/sso", "SAMLRequest", []byte(xml), "", nil)
+		r := c.do("GET", u, nil)
+		if r.status != http.StatusBadRequest || strings.Contains(r.body, "<script>") || strings.Contains(r.body, "SAMLResponse") {
+			t.Errorf("status %d\n%s", r.status, excerpt(r.body))
+		}
+	})
+	t.Run("requested NameID format the app cannot satisfy", func(t *testing.T) {
+		u := redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.NameIDFormat = saml.NameIDPersistent })
+		r := c.mustStatus(http.StatusOK, "GET", u, nil)
+		xml := string(postedResponse(t, r.body))
+		if !strings.Contains(xml, saml.StatusInvalidNameIDPolicy) || strings.Contains(xml, "Assertion") {
+			t.Errorf("want an InvalidNameIDPolicy status response without an assertion:\n%s", xml)
+		}
+	})
+	t.Run("unknown application", func(t *testing.T) {
+		if r := c.do("GET", w.srv.URL+"/saml/apps/app_nope/sso?SAMLRequest=x", nil); r.status != http.StatusNotFound {
+			t.Errorf("status %d", r.status)
+		}
+	})
+}
+
+func regexpValue(t *testing.T, body, name string) string {
+	t.Helper()
+	i := strings.Index(body, `name="`+name+`" value="`)
+	if i < 0 {
+		t.Fatalf("no %s field", name)
+	}
+	rest := body[i+len(`name="`+name+`" value="`):]
+	v := rest[:strings.Index(rest, `"`)]
+	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#61;", "=", "&#34;", `"`, "&lt;", "<", "&gt;", ">").Replace(v)
+}
+
+func TestCertificateRotation(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("App", nil)
+	base := "/admin/applications/" + app + "/certificates"
+	w.admin.mustStatus(http.StatusSeeOther, "POST", base, url.Values{})
+	if r := w.admin.do("POST", base, url.Values{}); r.status != http.StatusConflict || !strings.Contains(r.body, "at most 2") {
+		t.Errorf("third certificate = %d", r.status)
+	}
+	keys, _ := w.st.ListSigningKeys(w.ctx(), app)
+	var active, inactive string
+	for _, k := range keys {
+		if k.Active {
+			active = k.ID
+		} else {
+			inactive = k.ID
+		}
+	}
+	if r := w.admin.do("POST", base+"/"+active+"/delete", url.Values{}); r.status != http.StatusConflict {
+		t.Errorf("deleting the active certificate = %d", r.status)
+	}
+	md := w.admin.mustStatus(http.StatusOK, "GET", "/saml/apps/"+app+"/metadata", nil)
+	if strings.Count(md.body, "X509Certificate>") != 4 {
+		t.Error("the metadata must list both certificates during rotation")
+	}
+	w.admin.mustStatus(http.StatusSeeOther, "POST", base+"/"+inactive+"/activate", url.Values{})
+	w.admin.mustStatus(http.StatusSeeOther, "POST", base+"/"+active+"/delete", url.Values{})
+	page := w.admin.mustStatus(http.StatusOK, "GET", base, nil)
+	if !strings.Contains(page.body, "Valid") || strings.Contains(page.body, active) {
+		t.Error("certificates page after rotation")
+	}
+}
+
+func TestPreviewShowsTheAssertion(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("App", nil)
+	w.seedMappings(app)
+	w.user("pat", "pat@corp.example")
+	r := w.admin.mustStatus(http.StatusOK, "GET", "/admin/applications/"+app+"/preview?user=pat", nil)
+	for _, want := range []string{"pat@corp.example", "Decoded assertion", "not assigned", "saml:AttributeStatement"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	if strings.Contains(r.body, "SignatureValue>MII") {
+		t.Error("the preview shows signature blobs")
+	}
+}
