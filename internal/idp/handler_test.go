@@ -31,13 +31,13 @@ import (
 
 // world is an Identity Center on a real SQLite store behind a real HTTP server.
 type world struct {
-	t      *testing.T
-	svc    *idp.Service
-	st     store.Store
-	srv    *httptest.Server
-	admin  *client
-	spACS  string
-	spAud  string
+	t     *testing.T
+	svc   *idp.Service
+	st    store.Store
+	srv   *httptest.Server
+	admin *client
+	spACS string
+	spAud string
 }
 
 func newWorld(t *testing.T) *world {
