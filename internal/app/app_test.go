@@ -91,7 +91,7 @@ func TestVersionAndHelp(t *testing.T) {
 func TestMigrateFromEnv(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x", "signet.db")
 	code, out, stderr := runCmd(t, map[string]string{"SIGNET_DATABASE_URL": "sqlite:" + db}, "migrate")
-	if code != 0 || !strings.Contains(out, "schema version 2") {
+	if code != 0 || !strings.Contains(out, "schema version 3") {
 		t.Fatalf("migrate = %d %q %q", code, out, stderr)
 	}
 }

@@ -113,6 +113,18 @@ type Workspace interface {
 	GetSSOConnection(ctx context.Context, orgID string) (SSOConnection, error)
 	UpdateSSOConnection(ctx context.Context, orgID string, fn func(*SSOConnection) error) (SSOConnection, error)
 	DeleteSSOConnection(ctx context.Context, orgID string) error
+
+	// AppendSignInAttempt records an attempt; ListSignInAttempts lists the
+	// org's newest first.
+	AppendSignInAttempt(ctx context.Context, a SignInAttempt) error
+	ListSignInAttempts(ctx context.Context, orgID string, opt ListOptions) (attempts []SignInAttempt, total int, err error)
+
+	CreateInvite(ctx context.Context, inv Invite) error
+	// ConsumeInvite deletes the invite and returns it if it existed and had
+	// not expired at now; at most one caller gets it.
+	ConsumeInvite(ctx context.Context, id string, now time.Time) (Invite, error)
+	GetInvite(ctx context.Context, id string, now time.Time) (Invite, error)
+	ListInvites(ctx context.Context, orgID string, now time.Time) ([]Invite, error)
 }
 
 // SAMLState is the protocol state every replica must share.

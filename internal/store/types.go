@@ -116,7 +116,36 @@ type SSOConnection struct {
 	JITRole           string // empty: JIT provisioning off
 	RequireSSO        bool
 	AllowLegacyCrypto bool
-	UpdatedAt         time.Time
+	// VerifiedAt is when this connection last signed someone in; zero after
+	// its metadata changes. Require SSO can be switched on only once set.
+	VerifiedAt time.Time
+	UpdatedAt  time.Time
+}
+
+// SignInAttempt is one entry of an org's sign-in attempts log.
+type SignInAttempt struct {
+	ID        string // time-ordered; set by the store
+	OrgID     string
+	At        time.Time
+	OK        bool
+	Code      string // the error code, empty on success
+	Email     string // who, when known
+	Flow      string // "sp-initiated", "idp-initiated" or "password"
+	Message   string // the diagnosis in plain words
+	Hint      string // how to fix it, in the IdP's words
+	Assertion string // the decoded assertion (JSON: issuer, NameID, format, attributes); no signatures
+}
+
+// Invite lets a person join an org with a role. ID is the hash of the
+// token in the invite link.
+type Invite struct {
+	ID        string
+	OrgID     string
+	Email     string
+	Role      string
+	CreatedBy string
+	CreatedAt time.Time
+	ExpiresAt time.Time
 }
 
 // AuthnRequest is an outstanding SP-initiated request, bound to an org.

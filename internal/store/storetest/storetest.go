@@ -35,6 +35,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Members", testMembers},
 		{"SSOConnections", testSSOConnections},
 		{"AuthnRequests", testAuthnRequests},
+		{"SignInAttempts", testSignInAttempts},
+		{"Invites", testInvites},
 		{"ReplayCache", testReplayCache},
 		{"Sessions", testSessions},
 		{"Audit", testAudit},
@@ -459,14 +461,54 @@ func testSSOConnections(t *testing.T, s store.Store) {
 	if got.Provider != "okta" || got.JITRole != "" || !got.AllowIdPInitiated || got.MetadataXML != "<md/>" {
 		t.Errorf("PutSSOConnection replace: %+v", got)
 	}
-	must(s.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error { c.RequireSSO = true; return nil }))
-	if !must(s.GetSSOConnection(ctx, o.ID)).RequireSSO {
+	verified := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	must(s.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error { c.RequireSSO, c.VerifiedAt = true, verified; return nil }))
+	if got := must(s.GetSSOConnection(ctx, o.ID)); !got.RequireSSO || !got.VerifiedAt.Equal(verified) {
 		t.Error("UpdateSSOConnection did not persist")
 	}
 	_, err = s.PutSSOConnection(ctx, store.SSOConnection{OrgID: "org_missing", Provider: "other"})
 	mustNotFound(t, "connection for unknown org", err)
 	check(t, s.DeleteSSOConnection(ctx, o.ID))
 	mustNotFound(t, "DeleteSSOConnection twice", s.DeleteSSOConnection(ctx, o.ID))
+}
+
+func testSignInAttempts(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "a", Name: "A", Plan: "growth"}, nil))
+	other := must(s.CreateOrg(ctx, store.Org{Slug: "b", Name: "B", Plan: "growth"}, nil))
+	base := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	check(t, s.AppendSignInAttempt(ctx, store.SignInAttempt{OrgID: o.ID, At: base, OK: false, Code: "email_placeholder",
+		Email: "", Flow: "idp-initiated", Message: "m", Hint: "h", Assertion: `{"issuer":"x"}`}))
+	check(t, s.AppendSignInAttempt(ctx, store.SignInAttempt{OrgID: o.ID, At: base.Add(time.Second), OK: true, Email: "pat@x.example", Flow: "sp-initiated"}))
+	check(t, s.AppendSignInAttempt(ctx, store.SignInAttempt{OrgID: other.ID, At: base, OK: true}))
+	list, total, err := s.ListSignInAttempts(ctx, o.ID, store.ListOptions{})
+	if err != nil || total != 2 || !list[0].OK || list[1].Code != "email_placeholder" || list[1].Assertion != `{"issuer":"x"}` {
+		t.Errorf("ListSignInAttempts = %+v, %d, %v; want the org's two, newest first", list, total, err)
+	}
+	if _, total, _ := s.ListSignInAttempts(ctx, o.ID, store.ListOptions{Query: "placeholder"}); total != 1 {
+		t.Errorf("search by code found %d", total)
+	}
+}
+
+func testInvites(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "a", Name: "A", Plan: "growth"}, nil))
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	check(t, s.CreateInvite(ctx, store.Invite{ID: "h1", OrgID: o.ID, Email: "new@x.example", Role: "member", ExpiresAt: now.Add(time.Hour)}))
+	check(t, s.CreateInvite(ctx, store.Invite{ID: "h2", OrgID: o.ID, Email: "old@x.example", Role: "member", ExpiresAt: now.Add(-time.Hour)}))
+	if list := must(s.ListInvites(ctx, o.ID, now)); len(list) != 1 {
+		t.Errorf("ListInvites = %v, want the unexpired one", list)
+	}
+	if inv := must(s.GetInvite(ctx, "h1", now)); inv.Email != "new@x.example" {
+		t.Errorf("GetInvite = %+v", inv)
+	}
+	_, err := s.ConsumeInvite(ctx, "h2", now)
+	mustNotFound(t, "expired invite", err)
+	if inv := must(s.ConsumeInvite(ctx, "h1", now)); inv.Role != "member" {
+		t.Errorf("ConsumeInvite = %+v", inv)
+	}
+	_, err = s.ConsumeInvite(ctx, "h1", now)
+	mustNotFound(t, "invite used twice", err)
 }
 
 func testAuthnRequests(t *testing.T, s store.Store) {

@@ -1,0 +1,105 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// AppendSignInAttempt implements store.Workspace.
+func (s *Store) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
+	a.At = stamp(a.At)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_signin_attempts (id, org_id, at, ok, code, email, flow, message, hint, assertion)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
+		a.Flow, a.Message, a.Hint, a.Assertion)
+	if err != nil {
+		return fmt.Errorf("record sign-in attempt: %w", mapErr(err))
+	}
+	return nil
+}
+
+// ListSignInAttempts implements store.Workspace.
+func (s *Store) ListSignInAttempts(ctx context.Context, orgID string, opt store.ListOptions) ([]store.SignInAttempt, int, error) {
+	limit, offset := limits(opt)
+	where := ` WHERE org_id = $1 AND (lower(email) LIKE $2 ESCAPE '\' OR lower(code) LIKE $2 ESCAPE '\')`
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_signin_attempts`+where, orgID, like(opt.Query)).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count sign-in attempts: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, at, ok, code, email, flow, message, hint, assertion
+		FROM sp_signin_attempts`+where+` ORDER BY id DESC LIMIT $3 OFFSET $4`, orgID, like(opt.Query), limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list sign-in attempts: %w", err)
+	}
+	list, err := collect(rows, func(r interface{ Scan(...any) error }) (store.SignInAttempt, error) {
+		var a store.SignInAttempt
+		var at int64
+		err := r.Scan(&a.ID, &a.OrgID, &at, &a.OK, &a.Code, &a.Email, &a.Flow, &a.Message, &a.Hint, &a.Assertion)
+		a.At = fromMS(at)
+		return a, err
+	})
+	return list, total, err
+}
+
+const inviteColumns = `id, org_id, email, role, created_by, created_at, expires_at`
+
+func scanInvite(row interface{ Scan(...any) error }) (store.Invite, error) {
+	var inv store.Invite
+	var created, expires int64
+	err := row.Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Role, &inv.CreatedBy, &created, &expires)
+	inv.CreatedAt, inv.ExpiresAt = fromMS(created), fromMS(expires)
+	return inv, err
+}
+
+// CreateInvite implements store.Workspace.
+func (s *Store) CreateInvite(ctx context.Context, inv store.Invite) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_invites (`+inviteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		inv.ID, inv.OrgID, inv.Email, inv.Role, inv.CreatedBy, ms(stamp(inv.CreatedAt)), ms(inv.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("create invite: %w", mapErr(err))
+	}
+	return nil
+}
+
+// GetInvite implements store.Workspace.
+func (s *Store) GetInvite(ctx context.Context, id string, now time.Time) (store.Invite, error) {
+	inv, err := scanInvite(s.db.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM sp_invites WHERE id = $1 AND expires_at > $2`, id, ms(now)))
+	return inv, rowErr("invite", "(hidden)", err)
+}
+
+// ConsumeInvite implements store.Workspace.
+func (s *Store) ConsumeInvite(ctx context.Context, id string, now time.Time) (store.Invite, error) {
+	var inv store.Invite
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		inv, err = scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM sp_invites WHERE id = $1 AND expires_at > $2`+s.fl.forUpdate, id, ms(now)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("invite", "(hidden)")
+		}
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM sp_invites WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		return checkAffected(res, "invite", "(hidden)")
+	})
+	return inv, err
+}
+
+// ListInvites implements store.Workspace.
+func (s *Store) ListInvites(ctx context.Context, orgID string, now time.Time) ([]store.Invite, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+inviteColumns+` FROM sp_invites WHERE org_id = $1 AND expires_at > $2
+		ORDER BY created_at DESC`, orgID, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("list invites: %w", err)
+	}
+	return collect(rows, scanInvite)
+}
