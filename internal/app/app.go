@@ -54,6 +54,7 @@ func commands() []command {
 		{"version", "print the version", runVersion},
 		{"saml", "verify a SAML response or summarize metadata: 'saml verify', 'saml metadata'", runSAML},
 		{"idp", "manage the Identity Center: users, groups, applications, mappings, assignments; issue a response", runIdP},
+		{"sp", "manage the Workspace: orgs, members, SSO connections", runSP},
 	}
 }
 

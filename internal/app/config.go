@@ -36,6 +36,9 @@ type Config struct {
 	LogFormat string
 	// PortalSessionTTL is how long an access-portal sign-in lasts.
 	PortalSessionTTL time.Duration
+	// AllowPrivateMetadataURLs lets org admins give metadata URLs on private
+	// or loopback addresses (development only: it disables the SSRF guard).
+	AllowPrivateMetadataURLs bool
 
 	location sqlstore.Location
 }
@@ -67,6 +70,8 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
 	fs.DurationVar(&c.PortalSessionTTL, "portal-session", 8*time.Hour, "how long an access-portal sign-in lasts")
+	fs.BoolVar(&c.AllowPrivateMetadataURLs, "allow-private-metadata-urls", false,
+		"let org admins fetch IdP metadata from private or loopback addresses (development only: turns off the SSRF guard)")
 }
 
 // Validate checks everything at once and reports every problem, one per line.

@@ -10,6 +10,7 @@ import (
 	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/secret"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 )
@@ -58,6 +59,11 @@ func openEnv(ctx context.Context, c *Config, io IO, log *slog.Logger) (*env, fun
 
 func (e *env) idpService() *idp.Service {
 	return &idp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.IdPURL), Password: e.pw, Log: e.log}
+}
+
+func (e *env) spService() *sp.Service {
+	return &sp.Service{Store: e.store, BaseURL: trimSlash(e.cfg.SPURL), Password: e.pw, Log: e.log,
+		Fetch: sp.NewFetcher(e.cfg.AllowPrivateMetadataURLs)}
 }
 
 func trimSlash(s string) string {

@@ -199,6 +199,9 @@ func (s requestSet) ConsumeRequestID(_ context.Context, id string) (bool, error)
 	return false, nil
 }
 
+// timeNow is the wall clock, for summaries.
+func timeNow() time.Time { return time.Now().UTC() }
+
 func writeJSONLine(w io.Writer, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

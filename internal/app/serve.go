@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/idp"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 	"github.com/signet-sso/signet/internal/web"
@@ -52,7 +53,11 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 		ls = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h})
 	}
 	if e.cfg.runsSP() {
-		ls = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: roleHandler("sp", e, nil, nil)})
+		h, err := e.spHandler()
+		if err != nil {
+			return err
+		}
+		ls = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: h})
 	}
 	go pruneLoop(ctx, e.log, e.store, time.Minute)
 	return web.ServeAll(ctx, e.log, ls, ready)
@@ -67,6 +72,17 @@ func (e *env) idpHandler() (http.Handler, error) {
 	}
 	h := idp.NewHandler(e.idpService(), pages, log, e.cfg.PortalSessionTTL)
 	return roleHandler("idp", e, h.Mount, idp.SAMLPostPatterns), nil
+}
+
+// spHandler builds the Workspace listener.
+func (e *env) spHandler() (http.Handler, error) {
+	log := e.log.With("role", "sp")
+	pages, err := sp.Templates(log)
+	if err != nil {
+		return nil, err
+	}
+	h := sp.NewHandler(e.spService(), pages, log)
+	return roleHandler("sp", e, h.Mount, sp.SAMLPostPatterns), nil
 }
 
 // roleHandler builds one listener: health and metrics, the role's routes

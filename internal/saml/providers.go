@@ -157,3 +157,6 @@ func WithProviderHint(err error, p Provider) error {
 	out.Hint = HintFor(p, e.Code)
 	return &out
 }
+
+// String is the provider's value.
+func (p Provider) String() string { return string(p) }

@@ -1,0 +1,248 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/mail"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/sp"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+func spCommands() []idpCommand {
+	return []idpCommand{
+		{"org add", "--name N --plan starter|plus|growth|enterprise|scholarship --admin-email E [--slug S] [--admin-password-stdin]", spOrgAdd},
+		{"org list", "", spOrgList},
+		{"member add", "--org O --email E --role viewer|member|manager|admin [--password-stdin]", spMemberAdd},
+		{"sso set", "--org O --metadata FILE [--provider other|okta|entra|google|onelogin|auth0|jumpcloud|aws]", spSSOSet},
+		{"sso show", "--org O", spSSOShow},
+	}
+}
+
+func runSP(ctx context.Context, io IO, args []string) error {
+	for _, c := range spCommands() {
+		words := strings.Fields(c.path)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.path {
+			return runEnvCommand(ctx, io, "sp "+c.path, c.synopsis, args[len(words):], c.flags)
+		}
+	}
+	var b strings.Builder
+	for _, c := range spCommands() {
+		fmt.Fprintf(&b, "\n  signet sp %s %s", c.path, c.synopsis)
+	}
+	return usagef("unknown sp command; the commands are:%s", b.String())
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
+
+// slugOf makes a URL-safe org ID from a name.
+func slugOf(name string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(name) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b.WriteRune(c)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+func validEmail(e string) bool {
+	a, err := mail.ParseAddress(e)
+	return err == nil && a.Address == e
+}
+
+func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	name := fs.String("name", "", "organization name (required)")
+	slug := fs.String("slug", "", "organization ID used in URLs (default: made from the name)")
+	plan := fs.String("plan", "", "starter, plus, growth, enterprise or scholarship (required)")
+	adminEmail := fs.String("admin-email", "", "email of the org's first admin (required)")
+	pwStdin := fs.Bool("admin-password-stdin", false, "read the admin's password from standard input")
+	return func(ctx context.Context, io IO, e *env) error {
+		if *slug == "" {
+			*slug = slugOf(*name)
+		}
+		switch {
+		case strings.TrimSpace(*name) == "":
+			return usagef("--name is required")
+		case !slugPattern.MatchString(*slug):
+			return usagef("--slug %q: use 3-40 lower-case letters, digits and dashes", *slug)
+		case !slices.Contains(sp.Plans, *plan):
+			return usagef("--plan %q: use one of %s", *plan, strings.Join(sp.Plans, ", "))
+		case !validEmail(*adminEmail):
+			return usagef("--admin-email %q is not an email address", *adminEmail)
+		}
+		admin := &store.Member{Email: strings.ToLower(*adminEmail), Role: "admin"}
+		if *pwStdin {
+			pw, err := readPassword(io.Stdin)
+			if err != nil {
+				return err
+			}
+			if err := password.Validate(pw); err != nil {
+				return usagef("password: %v", err)
+			}
+			if admin.PasswordHash, err = password.Hash(pw, e.pw); err != nil {
+				return err
+			}
+		}
+		o, err := e.store.CreateOrg(ctx, store.Org{Slug: *slug, Name: strings.TrimSpace(*name), Plan: *plan}, admin)
+		if errors.Is(err, store.ErrConflict) {
+			return usagef("an organization with the ID %q already exists", *slug)
+		}
+		if err != nil {
+			return err
+		}
+		e.spService().Audit(ctx, o, "cli", "org.create", fmt.Sprintf("plan %s, admin %s", o.Plan, admin.Email))
+		fmt.Fprintln(io.Stdout, o.ID)
+		return nil
+	}
+}
+
+func spOrgList(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	return func(ctx context.Context, io IO, e *env) error {
+		tw := tabwriter.NewWriter(io.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSLUG\tNAME\tPLAN\tSSO")
+		return forAll(func(opt store.ListOptions) (int, int, error) {
+			orgs, total, err := e.store.ListOrgs(ctx, opt)
+			for _, o := range orgs {
+				sso := "-"
+				if c, err := e.store.GetSSOConnection(ctx, o.ID); err == nil {
+					sso = c.IdPEntityID
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.ID, o.Slug, o.Name, o.Plan, sso)
+			}
+			return len(orgs), total, err
+		}, tw.Flush)
+	}
+}
+
+func findOrg(ctx context.Context, st store.Store, key string) (store.Org, error) {
+	if o, err := st.GetOrgBySlug(ctx, key); err == nil {
+		return o, nil
+	}
+	o, err := st.GetOrg(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return o, fmt.Errorf("no organization %q", key)
+	}
+	return o, err
+}
+
+func spMemberAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	org := fs.String("org", "", "organization ID or slug (required)")
+	email := fs.String("email", "", "member's email (required)")
+	role := fs.String("role", "", "viewer, member, manager or admin (required)")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	return func(ctx context.Context, io IO, e *env) error {
+		if !slices.Contains(sp.Roles, *role) {
+			return usagef("--role %q: use viewer, member, manager or admin", *role)
+		}
+		if !validEmail(*email) {
+			return usagef("--email %q is not an email address", *email)
+		}
+		o, err := findOrg(ctx, e.store, *org)
+		if err != nil {
+			return err
+		}
+		m := store.Member{OrgID: o.ID, Email: strings.ToLower(*email), Role: *role}
+		if *pwStdin {
+			pw, err := readPassword(io.Stdin)
+			if err != nil {
+				return err
+			}
+			if err := password.Validate(pw); err != nil {
+				return usagef("password: %v", err)
+			}
+			if m.PasswordHash, err = password.Hash(pw, e.pw); err != nil {
+				return err
+			}
+		}
+		m, err = e.store.CreateMember(ctx, m)
+		if errors.Is(err, store.ErrConflict) {
+			return usagef("%s is already a member of %s", *email, o.Slug)
+		}
+		if err != nil {
+			return err
+		}
+		e.spService().Audit(ctx, o, "cli", "member.add", fmt.Sprintf("added %s as %s", m.Email, m.Role))
+		fmt.Fprintln(io.Stdout, m.ID)
+		return nil
+	}
+}
+
+func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	org := fs.String("org", "", "organization ID or slug (required)")
+	file := fs.String("metadata", "", "the IdP's SAML metadata file (required)")
+	provider := fs.String("provider", "other", "other, okta, entra, google, onelogin, auth0, jumpcloud or aws")
+	return func(ctx context.Context, io IO, e *env) error {
+		o, err := findOrg(ctx, e.store, *org)
+		if err != nil {
+			return err
+		}
+		md, err := os.ReadFile(*file)
+		if err != nil {
+			return usagef("read --metadata: %v", err)
+		}
+		_, warnings, err := e.spService().SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md)
+		if err != nil {
+			se := saml.AsError(err)
+			return fmt.Errorf("%s: %s", se.Code, se.Message)
+		}
+		for _, w := range warnings {
+			fmt.Fprintln(io.Stderr, "warning:", w)
+		}
+		return writeSSO(ctx, io, e, o)
+	}
+}
+
+func spSSOShow(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	org := fs.String("org", "", "organization ID or slug (required)")
+	return func(ctx context.Context, io IO, e *env) error {
+		o, err := findOrg(ctx, e.store, *org)
+		if err != nil {
+			return err
+		}
+		return writeSSO(ctx, io, e, o)
+	}
+}
+
+// ssoShow is `signet sp sso show`'s JSON.
+type ssoShow struct {
+	Org          string          `json:"org"`
+	Plan         string          `json:"plan"`
+	SSOAvailable bool            `json:"sso_available"`
+	EntityID     string          `json:"entity_id"`
+	ACSURL       string          `json:"acs_url"`
+	LoginURL     string          `json:"login_url"`
+	IdP          *metadataOutput `json:"idp"`
+	Options      *sp.Options     `json:"options,omitempty"`
+}
+
+func writeSSO(ctx context.Context, io IO, e *env, o store.Org) error {
+	svc := e.spService()
+	out := ssoShow{Org: o.Slug, Plan: o.Plan, SSOAvailable: sp.SSOAvailable(o.Plan), EntityID: svc.EntityID(o),
+		ACSURL: svc.ACSURL(o), LoginURL: svc.LoginURL(o)}
+	conn, err := svc.LoadConnection(ctx, o)
+	switch {
+	case err == nil:
+		sum := summarizeMetadata(conn.Metadata, timeNow())
+		out.IdP = &sum
+		out.Options = &sp.Options{AllowIdPInitiated: conn.AllowIdPInitiated, JITRole: conn.JITRole, RequireSSO: conn.RequireSSO}
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	writeJSONLine(io.Stdout, out)
+	return nil
+}

@@ -1,0 +1,67 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package saml
+
+import "strings"
+
+// Summary is what a response says, for the admin's sign-in attempts log.
+// Verified is false when it was read from a response that failed
+// verification: then it is only a clue for the diagnosis, never identity.
+type Summary struct {
+	Verified     bool        `json:"verified"`
+	Issuer       string      `json:"issuer,omitempty"`
+	Destination  string      `json:"destination,omitempty"`
+	Audience     []string    `json:"audience,omitempty"`
+	Recipient    string      `json:"recipient,omitempty"`
+	NameID       string      `json:"name_id,omitempty"`
+	NameIDFormat string      `json:"name_id_format,omitempty"`
+	Attributes   []Attribute `json:"attributes,omitempty"`
+	Encrypted    bool        `json:"encrypted,omitempty"`
+}
+
+// SummaryOf describes a verified assertion.
+func SummaryOf(a *Assertion, audience, destination string) Summary {
+	return Summary{Verified: true, Issuer: a.Issuer, NameID: a.NameID, NameIDFormat: a.NameIDFormat,
+		Attributes: a.Attributes, Audience: []string{audience}, Destination: destination, Encrypted: a.Encrypted}
+}
+
+// Peek reads a response without verifying it (through the same safe parser
+// as Verify), to help an admin see why it was refused. Nothing it returns
+// may be used to sign anyone in.
+func Peek(data []byte, lim Limits) (Summary, bool) {
+	doc, err := parseXML(data, lim.withDefaults())
+	if err != nil || !is(doc.Root(), NSProtocol, "Response") {
+		return Summary{}, false
+	}
+	resp := doc.Root()
+	s := Summary{Destination: resp.SelectAttrValue("Destination", "")}
+	if iss := child(resp, NSAssertion, "Issuer"); iss != nil {
+		s.Issuer = strings.TrimSpace(iss.Text())
+	}
+	if child(resp, NSAssertion, "EncryptedAssertion") != nil {
+		s.Encrypted = true
+		return s, true
+	}
+	a := child(resp, NSAssertion, "Assertion")
+	if a == nil {
+		return s, true
+	}
+	if iss := child(a, NSAssertion, "Issuer"); iss != nil {
+		s.Issuer = strings.TrimSpace(iss.Text())
+	}
+	if n := child(child(a, NSAssertion, "Subject"), NSAssertion, "NameID"); n != nil {
+		s.NameID, s.NameIDFormat = strings.TrimSpace(textOf(n)), n.SelectAttrValue("Format", "")
+	}
+	for _, sc := range children(child(a, NSAssertion, "Subject"), NSAssertion, "SubjectConfirmation") {
+		if d := child(sc, NSAssertion, "SubjectConfirmationData"); d != nil {
+			s.Recipient = d.SelectAttrValue("Recipient", "")
+		}
+	}
+	for _, ar := range children(child(a, NSAssertion, "Conditions"), NSAssertion, "AudienceRestriction") {
+		for _, au := range children(ar, NSAssertion, "Audience") {
+			s.Audience = append(s.Audience, strings.TrimSpace(au.Text()))
+		}
+	}
+	s.Attributes, _ = readAttributes(a)
+	return s, true
+}

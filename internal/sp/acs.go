@@ -1,0 +1,206 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// orgRequests are the AuthnRequest IDs one org issued (saml.RequestIDs).
+type orgRequests struct {
+	st  store.SAMLState
+	org string
+	now func() time.Time
+}
+
+func (r orgRequests) ConsumeRequestID(ctx context.Context, id string) (bool, error) {
+	return r.st.ConsumeAuthnRequest(ctx, r.org, id, r.now())
+}
+
+// verifier builds the org's verifier from its connection only.
+func (s *Service) verifier(o store.Org, conn *Connection) (*saml.Verifier, error) {
+	certs, err := saml.ParseCertificatesPEM(conn.CertificatesPEM)
+	if err != nil {
+		return nil, err
+	}
+	return &saml.Verifier{
+		IdPEntityID: conn.IdPEntityID, IdPCertificates: certs, SPEntityID: s.EntityID(o), ACSURL: s.ACSURL(o),
+		AllowIdPInitiated: conn.AllowIdPInitiated, AllowLegacyCrypto: conn.AllowLegacyCrypto,
+		Now: s.Now, RequestIDs: orgRequests{st: s.Store, org: o.ID, now: s.now}, Replay: s.Store, Limits: s.Limits,
+	}, nil
+}
+
+// SignIn is a successful SSO sign-in.
+type SignIn struct {
+	Member      store.Member
+	Email       string
+	IdP         string
+	Provisioned bool // created just in time
+	Assertion   *saml.Assertion
+}
+
+// ErrNoConnection means the org has no SSO connection.
+var ErrNoConnection = saml.NewError(saml.CodeMalformed, errors.New("the org has no SSO connection"))
+
+// ConsumeResponse is the ACS: it verifies the SAMLResponse form value with
+// the org's connection, resolves the email, and finds (or provisions) the
+// member. Every outcome goes to the org's sign-in attempts log.
+func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse []byte) (*SignIn, error) {
+	in, flow, summary, err := s.consume(ctx, o, samlResponse)
+	a := store.SignInAttempt{OrgID: o.ID, At: s.now(), OK: err == nil, Flow: flow}
+	if summary != nil {
+		b, _ := json.Marshal(summary)
+		a.Assertion = string(b)
+	}
+	if err != nil {
+		e := saml.AsError(err)
+		a.Code, a.Message, a.Hint = string(e.Code), e.Message, e.Hint
+		if e.Err != nil {
+			a.Message += " (" + truncate(e.Err.Error(), 300) + ")"
+		}
+		if summary != nil && summary.Verified {
+			a.Email = summary.NameID
+		}
+	} else {
+		a.Email = in.Email
+		a.Message = fmt.Sprintf("Signed in as %s (%s).", in.Email, in.Member.Role)
+		if in.Provisioned {
+			a.Message += " The member was created just in time."
+		}
+	}
+	if lerr := s.Store.AppendSignInAttempt(ctx, a); lerr != nil && s.Log != nil {
+		s.Log.ErrorContext(ctx, "record sign-in attempt", "org", o.Slug, "err", lerr)
+	}
+	return in, err
+}
+
+func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte) (*SignIn, string, *saml.Summary, error) {
+	if !SSOAvailable(o.Plan) {
+		return nil, "", nil, ErrNotOnPlan
+	}
+	conn, err := s.LoadConnection(ctx, o)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", nil, ErrNoConnection
+	}
+	if err != nil {
+		return nil, "", nil, err
+	}
+	v, err := s.verifier(o, conn)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	a, err := v.VerifyBase64(ctx, samlResponse)
+	if err != nil {
+		var summary *saml.Summary
+		if xml, derr := saml.DecodeBase64(samlResponse, saml.DefaultLimits.MaxMessageBytes); derr == nil {
+			if sum, ok := saml.Peek(xml, s.Limits); ok {
+				summary = &sum
+			}
+		}
+		return nil, "", summary, saml.WithProviderHint(err, conn.Provider)
+	}
+	flow := "idp-initiated"
+	if a.InResponseTo != "" {
+		flow = "sp-initiated"
+	}
+	summary := saml.SummaryOf(a, s.EntityID(o), s.ACSURL(o))
+	id, err := saml.ResolveIdentity(a, conn.Provider)
+	if err != nil {
+		return nil, flow, &summary, err
+	}
+	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Assertion: a}
+	in.Member, in.Provisioned, err = s.memberFor(ctx, o, conn, id.Email)
+	if err != nil {
+		return nil, flow, &summary, err
+	}
+	if conn.VerifiedAt.IsZero() {
+		s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+			if c.IdPEntityID == conn.IdPEntityID && c.CertificatesPEM == conn.CertificatesPEM {
+				c.VerifiedAt = s.now()
+			}
+			return nil
+		})
+	}
+	return in, flow, &summary, nil
+}
+
+// memberFor finds the member with the email in this org only (never in
+// another org: SECURITY-CASES 68), or provisions them when JIT is on.
+func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, email string) (store.Member, bool, error) {
+	m, err := s.Store.GetMemberByEmail(ctx, o.ID, email)
+	if err == nil {
+		return m, false, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return m, false, err
+	}
+	if conn.JITRole == "" {
+		e := saml.NewError(saml.CodeUserNotMember, fmt.Errorf("%s is not a member of %s and JIT provisioning is off", email, o.Slug))
+		e.Hint = "An org admin can invite " + email + " (Members), or turn on just-in-time provisioning in the SSO settings."
+		return m, false, e
+	}
+	m, err = s.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: email, Role: conn.JITRole, CreatedAt: s.now()})
+	if errors.Is(err, store.ErrConflict) { // provisioned concurrently
+		m, err = s.Store.GetMemberByEmail(ctx, o.ID, email)
+		return m, false, err
+	}
+	if err != nil {
+		return m, false, err
+	}
+	s.Audit(ctx, o, "sso", "member.jit", fmt.Sprintf("created %s as %s on first SSO sign-in", email, conn.JITRole))
+	return m, true, nil
+}
+
+// StartSSO makes an AuthnRequest for the org, remembers its ID (bound to
+// the org, with an expiry) and returns where to send the browser: a
+// Redirect-binding URL, or (if the IdP has only HTTP-POST) the POST target
+// and the base64 request.
+func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) (redirectURL, postURL, postValue string, err error) {
+	if !SSOAvailable(o.Plan) {
+		return "", "", "", ErrNotOnPlan
+	}
+	conn, err := s.LoadConnection(ctx, o)
+	if err != nil {
+		return "", "", "", err
+	}
+	redirect, hasRedirect := conn.Metadata.IdP.SSOService(saml.BindingHTTPRedirect)
+	post, hasPost := conn.Metadata.IdP.SSOService(saml.BindingHTTPPost)
+	dest := redirect.Location
+	if !hasRedirect {
+		if !hasPost {
+			return "", "", "", errors.New("the IdP metadata has no HTTP-Redirect or HTTP-POST sign-in URL")
+		}
+		dest = post.Location
+	}
+	req, err := saml.NewAuthnRequest(saml.AuthnRequestParams{Issuer: s.EntityID(o), Destination: dest, ACSURL: s.ACSURL(o),
+		Now: s.now(), Rand: s.rand()})
+	if err != nil {
+		return "", "", "", err
+	}
+	ttl := s.RequestTTL
+	if ttl <= 0 {
+		ttl = 15 * time.Minute
+	}
+	if err := s.Store.SaveAuthnRequest(ctx, store.AuthnRequest{ID: req.ID, OrgID: o.ID, ExpiresAt: s.now().Add(ttl)}); err != nil {
+		return "", "", "", err
+	}
+	if hasRedirect {
+		u, err := saml.RedirectURL(dest, "SAMLRequest", req.XML, relayState, nil)
+		return u, "", "", err
+	}
+	return "", dest, saml.EncodeBase64(req.XML), nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

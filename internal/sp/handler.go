@@ -1,0 +1,181 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// Templates returns the Workspace's pages, parsed (fails fast).
+func Templates(log *slog.Logger) (*web.Pages, error) {
+	sub, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		return nil, err
+	}
+	return web.ParsePages(sub, log)
+}
+
+// Handler serves the Workspace's pages and SAML endpoints.
+type Handler struct {
+	Svc      *Service
+	Pages    *web.Pages
+	Log      *slog.Logger
+	Sessions *web.Sessions
+	Logins   *web.RateLimiter
+}
+
+// NewHandler wires a Handler with the default cookie settings.
+func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
+	return &Handler{Svc: svc, Pages: pages, Log: log,
+		Sessions: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspace, Cookie: "signet_workspace", Path: "/",
+			TTL: 12 * time.Hour, Secure: strings.HasPrefix(svc.BaseURL, "https://"), Now: svc.Now},
+		Logins: &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
+	}
+}
+
+// SAMLPostPatterns are the routes that receive cross-site POSTs by design.
+var SAMLPostPatterns = []string{"POST /saml/{org}/acs"}
+
+// Mount registers every route.
+func (h *Handler) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/login", http.StatusFound) })
+	mux.Handle("GET /login", h.handle(h.loginForm))
+	mux.Handle("POST /login", h.handle(h.login))
+	mux.Handle("POST /login/sso", h.handle(h.loginSSO))
+	mux.Handle("POST /logout", h.handle(h.logout))
+	mux.Handle("GET /invite/{token}", h.handle(h.inviteForm))
+	mux.Handle("POST /invite/{token}", h.handle(h.inviteAccept))
+	mux.Handle("GET /orgs/{org}", h.member(h.home))
+	mux.Handle("POST /orgs/{org}/invites", h.admin(h.invite))
+	mux.Handle("POST /orgs/{org}/members/{id}/role", h.admin(h.setRole))
+	mux.Handle("GET /orgs/{org}/settings", h.member(h.settings))
+	mux.Handle("GET /orgs/{org}/settings/sso", h.admin(h.ssoSettings))
+	mux.Handle("POST /orgs/{org}/settings/sso", h.admin(h.ssoSave))
+	mux.Handle("POST /orgs/{org}/settings/sso/options", h.admin(h.ssoOptions))
+	mux.Handle("POST /orgs/{org}/settings/sso/delete", h.admin(h.ssoDelete))
+	mux.Handle("GET /saml/{org}/metadata", h.handle(h.metadata))
+	mux.Handle("POST /saml/{org}/acs", h.handle(h.acs))
+	mux.Handle("GET /saml/{org}/login", h.handle(h.startSSO))
+}
+
+// page is what the layout needs.
+type page struct {
+	Title, Nav, Flash, Error string
+	Warnings                 []string
+	Narrow                   bool
+	Org                      *store.Org
+	Member                   *store.Member
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (h *Handler) handle(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.renderError(w, r, err)
+		}
+	})
+}
+
+// problem is the data of the problem page.
+type problem struct {
+	page
+	Heading, Message, Fix, Code, RequestID, Back, BackLabel string
+	Admins                                                  bool
+}
+
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	var maxErr *http.MaxBytesError
+	p := problem{page: page{Title: "Problem", Narrow: true}}
+	status := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		status, p.Heading, p.Message = http.StatusNotFound, "Not found", "There is nothing here. It may have been removed."
+	case errors.Is(err, errForbidden):
+		status, p.Heading, p.Message = http.StatusForbidden, "Not allowed", "Only an org admin can see or change this."
+		p.Back, p.BackLabel = "/orgs/"+r.PathValue("org"), "Back to the organization"
+	case errors.Is(err, ErrNotOnPlan):
+		status, p.Heading, p.Message, p.Code = http.StatusForbidden, "Not on this plan",
+			"Single sign-on is available on the Scholarship, Growth and Enterprise plans.", string(saml.CodeSSONotOnPlan)
+	case errors.As(err, &maxErr):
+		status, p.Heading, p.Message, p.Code = http.StatusRequestEntityTooLarge, "Too large", "What you sent is larger than Signet accepts.", string(saml.CodeTooLarge)
+	default:
+		p.RequestID = web.RequestID(r.Context())
+		h.Log.ErrorContext(r.Context(), "request failed", "request_id", p.RequestID, "path", r.URL.Path, "err", err)
+		p.Heading, p.Message, p.Code = "Something went wrong", "Signet could not finish this request. Nothing was changed.", "internal_error"
+		p.Fix = "Try again. If it keeps happening, give your administrator the reference below."
+	}
+	p.Title = p.Heading
+	h.Pages.Render(w, r, status, "problem", p)
+}
+
+var errForbidden = errors.New("forbidden")
+
+// memberFunc is a handler with the signed-in member of the URL's org.
+type memberFunc func(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error
+
+// member requires a session in the URL's org.
+func (h *Handler) member(fn memberFunc) http.Handler {
+	return h.handle(func(w http.ResponseWriter, r *http.Request) error {
+		o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
+		if err != nil {
+			return err
+		}
+		sess, ok := h.Sessions.Load(r)
+		if ok && sess.OrgID == o.ID {
+			if m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID); err == nil && m.OrgID == o.ID {
+				return fn(w, r, o, m, sess)
+			}
+		}
+		if r.Method != http.MethodGet {
+			return redirect(w, r, "/login?org="+url.QueryEscape(o.Slug))
+		}
+		return redirect(w, r, "/login?org="+url.QueryEscape(o.Slug)+"&next="+url.QueryEscape(r.URL.RequestURI()))
+	})
+}
+
+// admin requires an org admin; others get 403.
+func (h *Handler) admin(fn memberFunc) http.Handler {
+	return h.member(func(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+		if m.Role != "admin" {
+			return errForbidden
+		}
+		return fn(w, r, o, m, s)
+	})
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// safeTarget accepts only a same-origin path of at most 80 bytes, never
+// //host, /\host, a scheme or an encoded variant (SECURITY-CASES 69, 71).
+func safeTarget(v, fallback string) string {
+	if v == "" || len(v) > 80 || !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") || strings.ContainsAny(v, "\\\r\n\t") {
+		return fallback
+	}
+	dec, err := url.PathUnescape(v)
+	if err != nil || strings.HasPrefix(dec, "//") || strings.Contains(dec, "\\") {
+		return fallback
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return fallback
+	}
+	return v
+}

@@ -1,0 +1,147 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// InviteTTL is how long an invite link works.
+const InviteTTL = 7 * 24 * time.Hour
+
+// ErrBadCredentials is the one password sign-in failure people see.
+var ErrBadCredentials = errors.New("the email or password is incorrect")
+
+// RequireSSOError refuses password sign-in where the org requires SSO.
+type RequireSSOError struct{ Org store.Org }
+
+func (e *RequireSSOError) Error() string {
+	return e.Org.Name + " requires single sign-on: use “Sign in with SSO”. (Org admins can still use their password, in case SSO breaks.)"
+}
+
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := password.Hash("signet-timing-equalizer", password.Default)
+	return h
+})
+
+// Authenticate signs a member in with a password, to the first org (in
+// the order they joined) where the password matches, or to org if given.
+func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (store.Member, store.Org, error) {
+	ms, err := s.Store.MembershipsByEmail(ctx, normEmail(email))
+	if err != nil {
+		return store.Member{}, store.Org{}, err
+	}
+	checked := false
+	for _, m := range ms {
+		if m.PasswordHash == "" {
+			continue
+		}
+		o, err := s.Store.GetOrg(ctx, m.OrgID)
+		if err != nil || orgSlug != "" && o.Slug != orgSlug {
+			continue
+		}
+		checked = true
+		if password.Check(m.PasswordHash, pw) != nil {
+			continue
+		}
+		conn, err := s.Store.GetSSOConnection(ctx, o.ID)
+		if err == nil && conn.RequireSSO && SSOAvailable(o.Plan) && m.Role != "admin" {
+			return store.Member{}, o, &RequireSSOError{Org: o}
+		}
+		return m, o, nil
+	}
+	if !checked {
+		password.Check(dummyHash(), pw)
+	}
+	return store.Member{}, store.Org{}, ErrBadCredentials
+}
+
+// NewInvite creates an invite and returns the token for the link.
+func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org, email, role string) (string, error) {
+	email = normEmail(email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return "", fmt.Errorf("enter an email address such as pat@example.com")
+	}
+	if !slices.Contains(Roles, role) {
+		return "", fmt.Errorf("choose a role")
+	}
+	if _, err := s.Store.GetMemberByEmail(ctx, o.ID, email); err == nil {
+		return "", fmt.Errorf("%s is already a member", email)
+	}
+	tok := newToken(s.rand())
+	err := s.Store.CreateInvite(ctx, store.Invite{ID: hashToken(tok), OrgID: o.ID, Email: email, Role: role,
+		CreatedBy: actor.Email, CreatedAt: s.now(), ExpiresAt: s.now().Add(InviteTTL)})
+	if err != nil {
+		return "", err
+	}
+	s.Audit(ctx, o, actor.Email, "member.invite", fmt.Sprintf("invited %s as %s", email, role))
+	return tok, nil
+}
+
+// AcceptInvite turns an invite into a member with a password.
+func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Member, store.Org, error) {
+	if err := password.Validate(pw); err != nil {
+		return store.Member{}, store.Org{}, fmt.Errorf("password: %w", err)
+	}
+	inv, err := s.Store.ConsumeInvite(ctx, hashToken(tok), s.now())
+	if err != nil {
+		return store.Member{}, store.Org{}, err
+	}
+	o, err := s.Store.GetOrg(ctx, inv.OrgID)
+	if err != nil {
+		return store.Member{}, o, err
+	}
+	h, err := password.Hash(pw, s.Password)
+	if err != nil {
+		return store.Member{}, o, err
+	}
+	m, err := s.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: inv.Email, Role: inv.Role, PasswordHash: h, CreatedAt: s.now()})
+	if err != nil {
+		return m, o, err
+	}
+	s.Audit(ctx, o, m.Email, "member.join", "accepted the invite as "+m.Role)
+	return m, o, nil
+}
+
+// ErrLastAdmin keeps an org from losing its last admin.
+var ErrLastAdmin = errors.New("an organization needs at least one admin")
+
+// SetRole changes a member's role.
+func (s *Service) SetRole(ctx context.Context, actor store.Member, o store.Org, memberID, role string) error {
+	if !slices.Contains(Roles, role) {
+		return fmt.Errorf("unknown role %q", role)
+	}
+	m, err := s.Store.GetMember(ctx, memberID)
+	if err != nil || m.OrgID != o.ID {
+		return store.ErrNotFound
+	}
+	if m.Role == "admin" && role != "admin" {
+		admins, _, err := s.Store.ListMembers(ctx, o.ID, store.ListOptions{Limit: 1000})
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, x := range admins {
+			if x.Role == "admin" {
+				n++
+			}
+		}
+		if n <= 1 {
+			return ErrLastAdmin
+		}
+	}
+	if _, err := s.Store.UpdateMember(ctx, m.ID, func(x *store.Member) error { x.Role = role; return nil }); err != nil {
+		return err
+	}
+	s.Audit(ctx, o, actor.Email, "member.role", fmt.Sprintf("%s is now %s (was %s)", m.Email, role, m.Role))
+	return nil
+}

@@ -1,0 +1,223 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
+)
+
+type loginPage struct {
+	page
+	Email, SSOEmail, OrgSlug string
+	Next                     string
+	Choices                  []store.Org
+}
+
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
+	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Narrow: true},
+		OrgSlug: r.URL.Query().Get("org")})
+	return nil
+}
+
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
+	email, slug := strings.TrimSpace(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("org"))
+	p := loginPage{page: page{Title: "Sign in", Narrow: true}, Email: email, OrgSlug: slug}
+	if !h.Logins.Allow("ip:"+web.ClientIP(r)) || !h.Logins.Allow("email:"+normEmail(email)) {
+		p.Error = "Too many sign-in attempts. Wait a minute and try again."
+		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
+		return nil
+	}
+	m, o, err := h.Svc.Authenticate(r.Context(), email, r.PostFormValue("password"), slug)
+	var rs *RequireSSOError
+	switch {
+	case errors.As(err, &rs):
+		h.Svc.Audit(r.Context(), rs.Org, normEmail(email), "signin.refused", "password sign-in refused: the org requires SSO")
+		p.Error = rs.Error()
+		p.OrgSlug = rs.Org.Slug
+		h.Pages.Render(w, r, http.StatusForbidden, "login", p)
+		return nil
+	case errors.Is(err, ErrBadCredentials):
+		p.Error = "The email or password is incorrect."
+		h.Pages.Render(w, r, http.StatusUnauthorized, "login", p)
+		return nil
+	case err != nil:
+		return err
+	}
+	if _, err := h.Sessions.Start(w, r, store.Session{UserID: m.ID, OrgID: o.ID, Method: "password"}); err != nil {
+		return err
+	}
+	h.Svc.Audit(r.Context(), o, m.Email, "signin", "signed in with a password")
+	return redirect(w, r, "/orgs/"+o.Slug)
+}
+
+// loginSSO finds where to send a person who chose "Sign in with SSO": the
+// orgs where the email is a member and SSO is set up, or the org they named.
+func (h *Handler) loginSSO(w http.ResponseWriter, r *http.Request) error {
+	email, slug := normEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("org"))
+	p := loginPage{page: page{Title: "Sign in", Narrow: true}, SSOEmail: email, OrgSlug: slug}
+	if !h.Logins.Allow("ip:" + web.ClientIP(r)) {
+		p.Error = "Too many sign-in attempts. Wait a minute and try again."
+		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
+		return nil
+	}
+	var orgs []store.Org
+	if slug != "" {
+		if o, err := h.Svc.Store.GetOrgBySlug(r.Context(), slug); err == nil {
+			orgs = append(orgs, o)
+		}
+	} else if email != "" {
+		ms, err := h.Svc.Store.MembershipsByEmail(r.Context(), email)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			o, err := h.Svc.Store.GetOrg(r.Context(), m.OrgID)
+			if err != nil || !SSOAvailable(o.Plan) {
+				continue
+			}
+			if _, err := h.Svc.Store.GetSSOConnection(r.Context(), o.ID); err == nil {
+				orgs = append(orgs, o)
+			}
+		}
+	}
+	switch len(orgs) {
+	case 0:
+		p.Error = "No organization with single sign-on was found for that email. Enter your organization's ID, or sign in with your password."
+		h.Pages.Render(w, r, http.StatusOK, "login", p)
+		return nil
+	case 1:
+		return redirect(w, r, "/saml/"+orgs[0].Slug+"/login")
+	}
+	p.Choices = orgs
+	h.Pages.Render(w, r, http.StatusOK, "login", p)
+	return nil
+}
+
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+	h.Sessions.End(w, r)
+	return redirect(w, r, "/login")
+}
+
+type homePage struct {
+	page
+	Session    store.Session
+	IsAdmin    bool
+	Members    []store.Member
+	Invites    []store.Invite
+	Roles      []string
+	InviteLink string
+}
+
+func orgPage(title, nav string, o store.Org, m store.Member) page {
+	return page{Title: title, Nav: nav, Org: &o, Member: &m}
+}
+
+func (h *Handler) homeData(r *http.Request, o store.Org, m store.Member, s store.Session) (homePage, error) {
+	p := homePage{page: orgPage(o.Name, "home", o, m), Session: s, IsAdmin: m.Role == "admin", Roles: Roles}
+	if p.IsAdmin {
+		var err error
+		if p.Members, _, err = h.Svc.Store.ListMembers(r.Context(), o.ID, store.ListOptions{Limit: 500}); err != nil {
+			return p, err
+		}
+		if p.Invites, err = h.Svc.Store.ListInvites(r.Context(), o.ID, h.Svc.now()); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+	p, err := h.homeData(r, o, m, s)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("done") == "role" {
+		p.Flash = "Role changed."
+	}
+	h.Pages.Render(w, r, http.StatusOK, "home", p)
+	return nil
+}
+
+func (h *Handler) invite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+	tok, err := h.Svc.NewInvite(r.Context(), m, o, r.PostFormValue("email"), r.PostFormValue("role"))
+	p, derr := h.homeData(r, o, m, s)
+	if derr != nil {
+		return derr
+	}
+	status := http.StatusOK
+	if err != nil {
+		p.Error, status = "The invite was not created: "+err.Error()+".", http.StatusUnprocessableEntity
+	} else {
+		p.Flash, p.InviteLink = "Invite created.", h.Svc.BaseURL+"/invite/"+tok
+		p.Invites, _ = h.Svc.Store.ListInvites(r.Context(), o.ID, h.Svc.now())
+	}
+	h.Pages.Render(w, r, status, "home", p)
+	return nil
+}
+
+func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+	err := h.Svc.SetRole(r.Context(), m, o, r.PathValue("id"), r.PostFormValue("role"))
+	if errors.Is(err, ErrLastAdmin) {
+		p, derr := h.homeData(r, o, m, s)
+		if derr != nil {
+			return derr
+		}
+		p.Error = "The role was not changed: " + err.Error() + "."
+		h.Pages.Render(w, r, http.StatusConflict, "home", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/orgs/"+o.Slug+"?done=role")
+}
+
+func (h *Handler) settings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+	h.Pages.Render(w, r, http.StatusOK, "settings", struct{ page }{orgPage("Organization settings", "settings", o, m)})
+	return nil
+}
+
+type invitePage struct {
+	page
+	OrgName, Email, Role string
+}
+
+func (h *Handler) inviteForm(w http.ResponseWriter, r *http.Request) error {
+	inv, err := h.Svc.Store.GetInvite(r.Context(), hashToken(r.PathValue("token")), h.Svc.now())
+	if err != nil {
+		return err
+	}
+	o, err := h.Svc.Store.GetOrg(r.Context(), inv.OrgID)
+	if err != nil {
+		return err
+	}
+	h.Pages.Render(w, r, http.StatusOK, "invite", invitePage{page: page{Title: "Join " + o.Name, Narrow: true}, OrgName: o.Name, Email: inv.Email, Role: inv.Role})
+	return nil
+}
+
+func (h *Handler) inviteAccept(w http.ResponseWriter, r *http.Request) error {
+	tok := r.PathValue("token")
+	inv, err := h.Svc.Store.GetInvite(r.Context(), hashToken(tok), h.Svc.now())
+	if err != nil {
+		return err
+	}
+	m, o, err := h.Svc.AcceptInvite(r.Context(), tok, r.PostFormValue("password"))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		org, _ := h.Svc.Store.GetOrg(r.Context(), inv.OrgID)
+		p := invitePage{page: page{Title: "Join", Narrow: true, Error: err.Error() + "."}, OrgName: org.Name, Email: inv.Email, Role: inv.Role}
+		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "invite", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := h.Sessions.Start(w, r, store.Session{UserID: m.ID, OrgID: o.ID, Method: "password"}); err != nil {
+		return err
+	}
+	return redirect(w, r, "/orgs/"+o.Slug)
+}

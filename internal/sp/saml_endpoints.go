@@ -1,0 +1,115 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
+	if err != nil {
+		return err
+	}
+	md, err := h.Svc.SPMetadata(o)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/samlmetadata+xml")
+	if r.URL.Query().Get("download") != "" {
+		w.Header().Set("Content-Disposition", `attachment; filename="signet-`+o.Slug+`-sp-metadata.xml"`)
+	}
+	_, err = w.Write(md)
+	return err
+}
+
+// maxACSBody caps the ACS POST (SECURITY-CASES 29): base64 of the 1 MiB
+// XML limit plus the form's other fields.
+const maxACSBody = 1<<20*4/3 + 16<<10
+
+// acs is the Assertion Consumer Service of one org.
+func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxACSBody)
+	if err := r.ParseForm(); err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return h.signInFailed(w, r, o, saml.NewError(saml.CodeTooLarge, err))
+		}
+		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, err))
+	}
+	value := r.PostForm.Get("SAMLResponse")
+	if value == "" {
+		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, errors.New("no SAMLResponse in the POST")))
+	}
+	in, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value))
+	if err != nil {
+		return h.signInFailed(w, r, o, err)
+	}
+	// A new session ID at every sign-in (SECURITY-CASES 73).
+	if _, err := h.Sessions.Start(w, r, store.Session{UserID: in.Member.ID, OrgID: o.ID, Method: "sso", Detail: in.IdP}); err != nil {
+		return err
+	}
+	h.Svc.Audit(r.Context(), o, in.Email, "signin", "signed in with SSO through "+in.IdP)
+	// RelayState is never a redirect target unless it is a same-origin
+	// path (SECURITY-CASES 69–71).
+	return redirect(w, r, safeTarget(r.PostForm.Get("RelayState"), "/orgs/"+o.Slug))
+}
+
+// signInFailed shows the person the code and a plain sentence; the org's
+// admins see the full diagnosis in the sign-in attempts log.
+func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, o store.Org, err error) error {
+	e := saml.AsError(err)
+	if e.Code == saml.CodeInternal {
+		return e.Err
+	}
+	status := http.StatusBadRequest
+	switch e.Code {
+	case saml.CodeUserNotMember, saml.CodeSSONotOnPlan, saml.CodeIdPInitiatedDisabled:
+		status = http.StatusForbidden
+	case saml.CodeTooLarge:
+		status = http.StatusRequestEntityTooLarge
+	}
+	if errors.Is(err, ErrNoConnection) {
+		e.Message, e.Hint = "Single sign-on is not set up for "+o.Name+".", "An org admin can set it up under Settings › Organization settings › Access & SSO Settings › Single Sign-On Settings."
+	}
+	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in failed", Narrow: true},
+		Heading: "Sign-in to " + o.Name + " failed", Message: e.Message, Fix: "For your administrator: " + e.Hint,
+		Code: string(e.Code), Admins: true, Back: "/login?org=" + o.Slug})
+	return nil
+}
+
+// startSSO is SP-initiated sign-in: remember the request ID for this org
+// and send the browser to the IdP.
+func (h *Handler) startSSO(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
+	if err != nil {
+		return err
+	}
+	redirectURL, postURL, postValue, err := h.Svc.StartSSO(r.Context(), o, safeTarget(r.URL.Query().Get("next"), ""))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return h.signInFailed(w, r, o, ErrNoConnection)
+	case err != nil:
+		return err
+	case redirectURL != "":
+		http.Redirect(w, r, redirectURL, http.StatusFound)
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := saml.PostForm(&buf, saml.PostFormData{Action: postURL, Field: "SAMLRequest", Value: postValue, Target: "your identity provider"}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Security-Policy", saml.PostFormCSP)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, err = w.Write(buf.Bytes())
+	return err
+}

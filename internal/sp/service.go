@@ -1,0 +1,278 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// Plans, in order; SSO is on SSOPlans only.
+var (
+	Plans    = []string{"starter", "plus", "growth", "enterprise", "scholarship"}
+	SSOPlans = []string{"scholarship", "growth", "enterprise"}
+)
+
+// Roles, least to most powerful.
+var Roles = []string{"viewer", "member", "manager", "admin"}
+
+// JITRoles are the roles just-in-time provisioning may give ("" is off).
+var JITRoles = []string{"", "viewer", "member", "manager"}
+
+// Providers are the Identity Provider dropdown's choices.
+var Providers = []struct{ Value, Label string }{
+	{"okta", "Okta"}, {"entra", "Microsoft Entra ID"}, {"google", "Google Workspace"}, {"onelogin", "OneLogin"},
+	{"auth0", "Auth0"}, {"jumpcloud", "JumpCloud"}, {"aws", "AWS IAM Identity Center"}, {"other", "Other"},
+}
+
+// SSOAvailable reports whether plan includes SSO.
+func SSOAvailable(plan string) bool { return slices.Contains(SSOPlans, plan) }
+
+// Service is the Workspace's domain logic.
+type Service struct {
+	Store    store.Store
+	BaseURL  string // public base URL of the Workspace, without a trailing slash
+	Password password.Params
+	Now      func() time.Time
+	Rand     io.Reader
+	Log      *slog.Logger
+	// Fetch gets metadata URLs; NewFetcher makes one with the SSRF guard.
+	Fetch *http.Client
+	// RequestTTL is how long an SP-initiated sign-in may take at the IdP.
+	RequestTTL time.Duration
+	Limits     saml.Limits
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) rand() io.Reader {
+	if s.Rand != nil {
+		return s.Rand
+	}
+	return rand.Reader
+}
+
+// EntityID is the org's SP entity ID (also where its SP metadata is served).
+func (s *Service) EntityID(o store.Org) string { return s.BaseURL + "/saml/" + o.Slug + "/metadata" }
+
+// ACSURL is the org's Assertion Consumer Service URL.
+func (s *Service) ACSURL(o store.Org) string { return s.BaseURL + "/saml/" + o.Slug + "/acs" }
+
+// LoginURL starts SP-initiated sign-in to the org.
+func (s *Service) LoginURL(o store.Org) string { return s.BaseURL + "/saml/" + o.Slug + "/login" }
+
+// SPMetadata is the org's SP metadata.
+func (s *Service) SPMetadata(o store.Org) ([]byte, error) {
+	return saml.SPMetadata(saml.SPMetadataParams{EntityID: s.EntityID(o), ACSURL: s.ACSURL(o), WantAssertionsSigned: true,
+		NameIDFormats: []string{saml.NameIDEmail}, OrganizationName: o.Name, OrganizationURL: s.BaseURL})
+}
+
+// Audit records a Workspace event for the org.
+func (s *Service) Audit(ctx context.Context, o store.Org, actor, action, detail string) {
+	err := s.Store.AppendAudit(ctx, store.AuditEvent{At: s.now(), Realm: store.RealmWorkspace, OrgID: o.ID,
+		Actor: actor, Action: action, Target: o.Slug, Detail: detail})
+	if err != nil && s.Log != nil {
+		s.Log.ErrorContext(ctx, "write audit event", "action", action, "err", err)
+	}
+}
+
+// ErrNotOnPlan is returned for SSO changes on plans without SSO.
+var ErrNotOnPlan = saml.NewError(saml.CodeSSONotOnPlan, errors.New("the org's plan does not include SSO"))
+
+// Connection is an org's SSO connection as people see it.
+type Connection struct {
+	store.SSOConnection
+	Metadata     *saml.EntityMetadata
+	Provider     saml.Provider // for the hints' wording
+	ProviderName string
+	Recognized   saml.Provider // what the entity ID says
+	SignInURL    string
+	Certificates []CertificateInfo
+}
+
+// CertificateInfo describes a trusted IdP certificate.
+type CertificateInfo struct {
+	Subject     string
+	NotAfter    time.Time
+	Status      string // "expired", "expiring" (within 90 days) or "valid"
+	DaysLeft    int
+	Fingerprint string
+}
+
+// providerOf maps the dropdown's value to the hints' provider.
+func providerOf(value, entityID string) saml.Provider {
+	switch value {
+	case "", "other":
+		return saml.RecognizeProvider(entityID)
+	case "entra":
+		return saml.ProviderEntra
+	}
+	return saml.Provider(value)
+}
+
+// LoadConnection returns the org's connection, or store.ErrNotFound.
+func (s *Service) LoadConnection(ctx context.Context, o store.Org) (*Connection, error) {
+	c, err := s.Store.GetSSOConnection(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := saml.ParseMetadata([]byte(c.MetadataXML), saml.MetadataOptions{Require: saml.RoleIdP, EntityID: c.IdPEntityID,
+		AllowLegacyCrypto: c.AllowLegacyCrypto, Now: s.now()})
+	if err != nil {
+		return nil, fmt.Errorf("stored metadata of org %s no longer parses: %w", o.Slug, err)
+	}
+	conn := &Connection{SSOConnection: c, Metadata: m, Provider: providerOf(c.Provider, c.IdPEntityID),
+		Recognized: saml.RecognizeProvider(c.IdPEntityID)}
+	conn.ProviderName = saml.ProviderNames[conn.Provider]
+	if e, ok := m.IdP.SSOService(saml.BindingHTTPRedirect); ok {
+		conn.SignInURL = e.Location
+	} else if e, ok := m.IdP.SSOService(saml.BindingHTTPPost); ok {
+		conn.SignInURL = e.Location
+	}
+	certs, err := saml.ParseCertificatesPEM(c.CertificatesPEM)
+	if err != nil {
+		return nil, err
+	}
+	for _, cert := range certs {
+		conn.Certificates = append(conn.Certificates, certificateInfo(cert, s.now()))
+	}
+	return conn, nil
+}
+
+func certificateInfo(c *x509.Certificate, now time.Time) CertificateInfo {
+	info := CertificateInfo{Subject: c.Subject.String(), NotAfter: c.NotAfter, DaysLeft: int(c.NotAfter.Sub(now).Hours() / 24),
+		Fingerprint: saml.Fingerprint(c), Status: "valid"}
+	switch {
+	case now.After(c.NotAfter):
+		info.Status = "expired"
+	case info.DaysLeft < 90:
+		info.Status = "expiring"
+	}
+	return info
+}
+
+// maxTrustedCertificates is how many IdP certificates a connection trusts:
+// the current one and the next, for rotation.
+const maxTrustedCertificates = 2
+
+// SaveMetadata checks IdP metadata and makes it the org's connection,
+// keeping the connection's options. A new IdP or new certificates mean the
+// connection must prove itself again before Require SSO can stay on.
+func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.Org, provider string, md []byte) (*Connection, []string, error) {
+	if !SSOAvailable(o.Plan) {
+		return nil, nil, ErrNotOnPlan
+	}
+	if !slices.ContainsFunc(Providers, func(p struct{ Value, Label string }) bool { return p.Value == provider }) {
+		provider = "other"
+	}
+	old, err := s.Store.GetSSOConnection(ctx, o.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+	m, err := saml.ParseMetadata(md, saml.MetadataOptions{Require: saml.RoleIdP, AllowLegacyCrypto: old.AllowLegacyCrypto, Now: s.now(), Limits: s.Limits})
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []string
+	certs := m.IdP.SigningCertificates
+	if len(certs) > maxTrustedCertificates {
+		warnings = append(warnings, fmt.Sprintf("The metadata lists %d signing certificates; Signet trusts the first %d.", len(certs), maxTrustedCertificates))
+		certs = certs[:maxTrustedCertificates]
+	}
+	c := store.SSOConnection{OrgID: o.ID, Provider: provider, MetadataXML: string(md), IdPEntityID: m.EntityID,
+		CertificatesPEM: saml.EncodeCertificatesPEM(certs...), AllowIdPInitiated: true, UpdatedAt: s.now()}
+	if old.OrgID != "" {
+		c.AllowIdPInitiated, c.JITRole, c.AllowLegacyCrypto = old.AllowIdPInitiated, old.JITRole, old.AllowLegacyCrypto
+		if old.IdPEntityID == c.IdPEntityID && old.CertificatesPEM == c.CertificatesPEM {
+			c.VerifiedAt, c.RequireSSO = old.VerifiedAt, old.RequireSSO
+		} else if old.RequireSSO {
+			warnings = append(warnings, "Require SSO was turned off because the identity provider changed. Sign in once through the new connection, then turn it on again.")
+		}
+	}
+	if _, err := s.Store.PutSSOConnection(ctx, c); err != nil {
+		return nil, nil, err
+	}
+	s.Audit(ctx, o, actor.Email, "sso.metadata", fmt.Sprintf("IdP %s (%s), %d signing certificate(s)", m.EntityID, provider, len(certs)))
+	conn, err := s.LoadConnection(ctx, o)
+	return conn, append(m.Warnings, warnings...), err
+}
+
+// Options are the connection's switches.
+type Options struct {
+	AllowIdPInitiated bool   `json:"allow_idp_initiated"`
+	JITRole           string `json:"jit_role"`
+	RequireSSO        bool   `json:"require_sso"`
+}
+
+// ErrRequireSSOUnverified guards against locking everyone out.
+var ErrRequireSSOUnverified = errors.New("Require SSO can be turned on only after someone has signed in successfully through this SSO connection: use “Test sign-in” first")
+
+// SaveOptions changes the connection's switches.
+func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.Org, opt Options) error {
+	if !SSOAvailable(o.Plan) {
+		return ErrNotOnPlan
+	}
+	if !slices.Contains(JITRoles, opt.JITRole) {
+		return fmt.Errorf("unknown role %q", opt.JITRole)
+	}
+	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+		if opt.RequireSSO && !c.RequireSSO && c.VerifiedAt.IsZero() {
+			return ErrRequireSSOUnverified
+		}
+		c.AllowIdPInitiated, c.JITRole, c.RequireSSO = opt.AllowIdPInitiated, opt.JITRole, opt.RequireSSO
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	jit := opt.JITRole
+	if jit == "" {
+		jit = "off"
+	}
+	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("IdP-initiated sign-in %v, JIT provisioning %s, Require SSO %v", opt.AllowIdPInitiated, jit, opt.RequireSSO))
+	return nil
+}
+
+// DeleteConnection removes the org's SSO connection.
+func (s *Service) DeleteConnection(ctx context.Context, actor store.Member, o store.Org) error {
+	if err := s.Store.DeleteSSOConnection(ctx, o.ID); err != nil {
+		return err
+	}
+	s.Audit(ctx, o, actor.Email, "sso.delete", "removed the SSO connection")
+	return nil
+}
+
+// hashToken is how tokens from links are stored.
+func hashToken(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+func newToken(r io.Reader) string {
+	b := make([]byte, 24)
+	io.ReadFull(r, b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }

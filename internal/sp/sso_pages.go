@@ -1,0 +1,189 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+type attemptRow struct {
+	store.SignInAttempt
+	Summary *saml.Summary
+}
+
+type ssoPage struct {
+	page
+	SSOAvailable           bool
+	EntityID, ACSURL       string
+	Providers              []struct{ Value, Label string }
+	Provider, Source       string
+	PastedXML, MetadataURL string
+	Conn                   *Connection
+	JITChoices             []string
+	Guide                  []string
+	GuideName              string
+	Attempts               []attemptRow
+}
+
+func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
+	p := ssoPage{page: orgPage("Single Sign-On Settings", "settings", o, m), SSOAvailable: SSOAvailable(o.Plan),
+		EntityID: h.Svc.EntityID(o), ACSURL: h.Svc.ACSURL(o), Providers: Providers, Provider: "other", Source: "file",
+		JITChoices: JITRoles[1:]}
+	conn, err := h.Svc.LoadConnection(r.Context(), o)
+	switch {
+	case err == nil:
+		p.Conn, p.Provider = conn, conn.Provider.String()
+		if conn.SSOConnection.Provider != "" {
+			p.Provider = conn.SSOConnection.Provider
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return p, err
+	}
+	if v := r.URL.Query().Get("provider"); v != "" {
+		p.Provider = v
+	}
+	p.Guide = h.Svc.guide(p.Provider, o)
+	for _, pr := range Providers {
+		if pr.Value == p.Provider {
+			p.GuideName = pr.Label
+		}
+	}
+	attempts, _, err := h.Svc.Store.ListSignInAttempts(r.Context(), o.ID, store.ListOptions{Limit: 50})
+	if err != nil {
+		return p, err
+	}
+	for _, a := range attempts {
+		row := attemptRow{SignInAttempt: a}
+		if a.Assertion != "" {
+			var s saml.Summary
+			if json.Unmarshal([]byte(a.Assertion), &s) == nil {
+				row.Summary = &s
+			}
+		}
+		p.Attempts = append(p.Attempts, row)
+	}
+	return p, nil
+}
+
+func (h *Handler) ssoSettings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+	p, err := h.ssoData(r, o, m)
+	if err != nil {
+		return err
+	}
+	p.Flash = map[string]string{"saved": "Identity provider saved. Next: give it this organization's Entity ID and ACS URL, then use Test sign-in.",
+		"options": "Options saved.", "deleted": "SSO connection removed."}[r.URL.Query().Get("done")]
+	h.Pages.Render(w, r, http.StatusOK, "sso", p)
+	return nil
+}
+
+// maxSettingsForm bounds the settings form with its metadata file.
+const maxSettingsForm = 1 << 20
+
+func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+	if !SSOAvailable(o.Plan) {
+		return ErrNotOnPlan
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxSettingsForm)
+	if err := r.ParseMultipartForm(maxSettingsForm); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return err
+	}
+	provider, source := r.FormValue("provider"), r.FormValue("idp_source")
+	var md []byte
+	var fetchErr error
+	switch source {
+	case "xml":
+		md = []byte(r.FormValue("metadata_xml"))
+	case "url":
+		md, fetchErr = h.Svc.FetchMetadata(r.Context(), strings.TrimSpace(r.FormValue("metadata_url")))
+	default:
+		source = "file"
+		if f, _, err := r.FormFile("metadata_file"); err == nil {
+			md, _ = io.ReadAll(io.LimitReader(f, maxSettingsForm))
+			f.Close()
+		}
+	}
+	var conn *Connection
+	var warnings []string
+	err := fetchErr
+	if err == nil {
+		if len(bytes.TrimSpace(md)) == 0 {
+			err = errors.New("choose the metadata file from your identity provider (or paste its XML, or give its URL)")
+		} else {
+			conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, provider, md)
+		}
+	}
+	if err != nil {
+		p, derr := h.ssoData(r, o, m)
+		if derr != nil {
+			return derr
+		}
+		p.Provider, p.Source, p.MetadataURL = provider, source, r.FormValue("metadata_url")
+		if source == "xml" {
+			p.PastedXML = string(md)
+		}
+		p.Error = "The identity provider was not saved: " + metadataProblem(err)
+		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "sso", p)
+		return nil
+	}
+	if len(warnings) > 0 {
+		p, derr := h.ssoData(r, o, m)
+		if derr != nil {
+			return derr
+		}
+		p.Conn, p.Flash, p.Warnings = conn, "Identity provider saved.", warnings
+		h.Pages.Render(w, r, http.StatusOK, "sso", p)
+		return nil
+	}
+	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=saved")
+}
+
+// metadataProblem explains a refused upload in plain words.
+func metadataProblem(err error) string {
+	var e *saml.Error
+	if errors.As(err, &e) {
+		msg := e.Message
+		if e.Code == saml.CodeMalformed || e.Code == saml.CodeXMLForbidden {
+			msg += " Upload the metadata file exactly as the identity provider gives it."
+		}
+		return msg
+	}
+	s := err.Error()
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+func (h *Handler) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+	opt := Options{AllowIdPInitiated: r.PostFormValue("allow_idp_initiated") == "1", JITRole: r.PostFormValue("jit_role"),
+		RequireSSO: r.PostFormValue("require_sso") == "1"}
+	err := h.Svc.SaveOptions(r.Context(), m, o, opt)
+	if errors.Is(err, ErrRequireSSOUnverified) || errors.Is(err, store.ErrNotFound) {
+		p, derr := h.ssoData(r, o, m)
+		if derr != nil {
+			return derr
+		}
+		p.Error = "The options were not saved: " + err.Error() + "."
+		if errors.Is(err, store.ErrNotFound) {
+			p.Error = "Save an identity provider first."
+		}
+		h.Pages.Render(w, r, http.StatusConflict, "sso", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=options")
+}
+
+func (h *Handler) ssoDelete(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+	if err := h.Svc.DeleteConnection(r.Context(), m, o); err != nil {
+		return err
+	}
+	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=deleted")
+}
