@@ -1,0 +1,267 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+func TestACSSignsInTheMemberOfThisOrgOnly(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.connect(w.beta)
+	w.member(w.acme, "pat@corp.example", "member")
+	c := w.client()
+	resp := w.response(w.acme, nil)
+	r := c.postACS(w.acme, resp, "")
+	if r.status != http.StatusSeeOther || r.location != "/orgs/acme" {
+		t.Fatalf("ACS = %d %q\n%s", r.status, r.location, excerpt(r.body))
+	}
+	home := c.do("GET", "/orgs/acme", nil)
+	if !strings.Contains(home.body, "pat@corp.example") || !strings.Contains(home.body, "single sign-on") {
+		t.Errorf("org home must say who signed in and how:\n%s", excerpt(home.body))
+	}
+	if a := w.lastAttempt(w.acme); !a.OK || a.Email != "pat@corp.example" || a.Flow != "idp-initiated" {
+		t.Errorf("attempt = %+v", a)
+	}
+	// The same response again: replayed.
+	if r := w.client().postACS(w.acme, resp, ""); r.status != http.StatusBadRequest || !strings.Contains(r.body, "replayed") {
+		t.Errorf("replay = %d", r.status)
+	}
+	// Posted to another org's ACS (which trusts the same IdP): refused, no session there.
+	other := w.client()
+	if r := other.postACS(w.beta, w.response(w.acme, nil), ""); r.status != http.StatusBadRequest || !strings.Contains(r.body, "destination_mismatch") {
+		t.Errorf("cross-org = %d\n%s", r.status, excerpt(r.body))
+	}
+	if r := other.do("GET", "/orgs/beta", nil); r.status != http.StatusSeeOther {
+		t.Error("a response for acme gave a session in beta")
+	}
+	// A session in acme is not a session in beta.
+	if r := c.do("GET", "/orgs/beta", nil); r.status != http.StatusSeeOther {
+		t.Error("acme's session opened beta")
+	}
+}
+
+// TestSecurityCase68NoEmailLinkingAcrossOrgs: beta's IdP asserting an email
+// that is a member of acme signs nobody into acme.
+func TestSecurityCase68NoEmailLinkingAcrossOrgs(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.beta)
+	w.member(w.acme, "victim@acme.example", "admin")
+	c := w.client()
+	r := c.postACS(w.beta, w.response(w.beta, func(p *saml.ResponseParams) {
+		p.NameID = "victim@acme.example"
+		p.Attributes = nil
+	}), "")
+	if r.status != http.StatusForbidden || !strings.Contains(r.body, "user_not_member") {
+		t.Errorf("status %d\n%s", r.status, excerpt(r.body))
+	}
+	if r := c.do("GET", "/orgs/acme", nil); r.status != http.StatusSeeOther {
+		t.Error("signed into acme through beta's IdP")
+	}
+}
+
+func TestACSFailuresTeach(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	tests := []struct {
+		name     string
+		mutate   func(*saml.ResponseParams)
+		wantCode saml.Code
+		wantHint string
+	}{
+		{"placeholder text instead of the email", func(p *saml.ResponseParams) {
+			p.NameID, p.NameIDFormat = "${user:email}", saml.NameIDEmail
+			p.Attributes[0].Values = []string{"${user:email}"}
+		}, saml.CodeEmailPlaceholder, "Subject = ${user:email}, format emailAddress"},
+		{"AWS default: persistent NameID and no attributes", func(p *saml.ResponseParams) {
+			p.NameID, p.NameIDFormat, p.Attributes = "4d8e9a2c-0000-1111-2222-333344445555", saml.NameIDPersistent, nil
+		}, saml.CodeAttributeStatementNone, "add attribute email = ${user:email}, format basic"},
+		{"no email at all", func(p *saml.ResponseParams) {
+			p.NameID, p.NameIDFormat = "4d8e9a2c", saml.NameIDPersistent
+			p.Attributes = []saml.Attribute{{Name: "email", Values: []string{""}}}
+		}, saml.CodeEmailMissing, "Primary email"},
+		{"wrong audience", func(p *saml.ResponseParams) { p.Audience = "https://other.example" }, saml.CodeAudienceMismatch, "Application SAML audience"},
+		{"wrong ACS URL", func(p *saml.ResponseParams) { p.Destination = "https://other.example/acs" }, saml.CodeDestinationMismatch, "Application ACS URL"},
+		{"clock skew", func(p *saml.ResponseParams) { p.Now = p.Now.Add(-30 * 60e9) }, saml.CodeExpired, "clocks"},
+		{"not a member", func(p *saml.ResponseParams) {
+			p.NameID = "stranger@corp.example"
+			p.Attributes = nil
+		}, saml.CodeUserNotMember, "invite"},
+		{"wrong certificate", func(p *saml.ResponseParams) {}, saml.CodeCertificateUntrusted, "IAM Identity Center SAML metadata file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := w.response(w.acme, tt.mutate)
+			if tt.wantCode == saml.CodeCertificateUntrusted {
+				resp = w.response(w.acme, func(p *saml.ResponseParams) { p.Key = attackerKey(t) })
+			}
+			r := w.client().postACS(w.acme, resp, "")
+			if r.status < 400 || !strings.Contains(r.body, string(tt.wantCode)) || strings.Contains(r.body, "goroutine") {
+				t.Fatalf("status %d, want the code %s on the page\n%s", r.status, tt.wantCode, excerpt(r.body))
+			}
+			a := w.lastAttempt(w.acme)
+			if a.OK || a.Code != string(tt.wantCode) || !strings.Contains(a.Hint, tt.wantHint) {
+				t.Errorf("attempt = code %s, hint %q; want %s with %q", a.Code, a.Hint, tt.wantCode, tt.wantHint)
+			}
+			page := w.admin(w.acme).do("GET", "/orgs/acme/settings/sso", nil)
+			if !strings.Contains(page.body, string(tt.wantCode)) || !strings.Contains(page.body, "Assertion") {
+				t.Error("the admin's sign-in attempts log does not show the attempt")
+			}
+		})
+	}
+}
+
+func TestRelayStateHandling(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	tests := []struct{ relay, want string }{
+		{"/orgs/acme/settings", "/orgs/acme/settings"},
+		{"https://evil.com", "/orgs/acme"},
+		{"//evil.com", "/orgs/acme"},
+		{"/\\evil.com", "/orgs/acme"},
+		{"javascript:alert(1)", "/orgs/acme"},
+		{"%2F%2Fevil.com", "/orgs/acme"},
+		{"/%2F%2Fevil.com", "/orgs/acme"},
+		{"/" + strings.Repeat("a", 90), "/orgs/acme"},
+		{`"><script>alert(1)</script>`, "/orgs/acme"},
+	}
+	for _, tt := range tests {
+		r := w.client().postACS(w.acme, w.response(w.acme, nil), tt.relay)
+		if r.status != http.StatusSeeOther || r.location != tt.want {
+			t.Errorf("RelayState %q: redirect to %q (status %d), want %q", tt.relay, r.location, r.status, tt.want)
+		}
+	}
+}
+
+func TestSecurityCase73SessionRenewedAtSignIn(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	c := w.client()
+	u, _ := url.Parse(w.srv.URL)
+	fixed := &http.Cookie{Name: "signet_workspace", Value: "attacker-chosen-session-id", Path: "/"}
+	c.http.Jar.SetCookies(u, []*http.Cookie{fixed})
+	c.postACS(w.acme, w.response(w.acme, nil), "")
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == "signet_workspace" && ck.Value == fixed.Value {
+			t.Fatal("the pre-set session ID survived sign-in")
+		}
+	}
+	// And at password sign-in too.
+	a := w.client()
+	a.http.Jar.SetCookies(u, []*http.Cookie{fixed})
+	a.login("admin@acme.example", "admin-password-1")
+	for _, ck := range a.http.Jar.Cookies(u) {
+		if ck.Name == "signet_workspace" && ck.Value == fixed.Value {
+			t.Fatal("the pre-set session ID survived password sign-in")
+		}
+	}
+}
+
+func TestJITProvisioning(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	admin := w.admin(w.acme)
+	admin.do("POST", "/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "jit_role": {"viewer"}})
+	r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.NameID = "new@corp.example"; p.Attributes = nil }), "")
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("JIT sign-in = %d\n%s", r.status, excerpt(r.body))
+	}
+	m, err := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "new@corp.example")
+	if err != nil || m.Role != "viewer" {
+		t.Errorf("JIT member = %+v %v", m, err)
+	}
+}
+
+func TestIdPInitiatedCanBeTurnedOff(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	w.admin(w.acme).do("POST", "/orgs/acme/settings/sso/options", url.Values{"jit_role": {""}})
+	r := w.client().postACS(w.acme, w.response(w.acme, nil), "")
+	if r.status != http.StatusForbidden || !strings.Contains(r.body, "idp_initiated_disabled") {
+		t.Errorf("status %d", r.status)
+	}
+}
+
+func TestSPInitiatedRoundTrip(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.connect(w.beta)
+	w.member(w.acme, "pat@corp.example", "member")
+	c := w.client()
+	r := c.do("GET", "/saml/acme/login", nil)
+	if r.status != http.StatusFound || !strings.HasPrefix(r.location, "https://idp.example.com/sso?SAMLRequest=") {
+		t.Fatalf("SP-initiated start = %d %q", r.status, r.location)
+	}
+	u, _ := url.Parse(r.location)
+	msg, err := saml.DecodeRedirect(u.RawQuery, saml.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := saml.ParseAuthnRequest(msg.XML, saml.Limits{})
+	if err != nil || req.NameIDPolicyFormat != "" || req.ACSURL != w.svc.ACSURL(w.acme) {
+		t.Fatalf("AuthnRequest = %+v, %v (no NameIDPolicy format by default, for AWS)", req, err)
+	}
+	answer := func(o store.Org) string {
+		return w.response(o, func(p *saml.ResponseParams) { p.InResponseTo = req.ID })
+	}
+	// The request was made for acme: answering it at beta fails (63).
+	if r := w.client().postACS(w.beta, answer(w.beta), ""); !strings.Contains(r.body, "in_response_to_unknown") {
+		t.Errorf("acme's request answered at beta: %d", r.status)
+	}
+	if r := c.postACS(w.acme, answer(w.acme), ""); r.status != http.StatusSeeOther {
+		t.Fatalf("solicited response = %d\n%s", r.status, excerpt(r.body))
+	}
+	if a := w.lastAttempt(w.acme); a.Flow != "sp-initiated" {
+		t.Errorf("flow = %s", a.Flow)
+	}
+	if r := w.client().postACS(w.acme, answer(w.acme), ""); !strings.Contains(r.body, "in_response_to_unknown") {
+		t.Error("a request ID was accepted twice")
+	}
+}
+
+func TestSignInWithSSODiscovery(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	c := w.client()
+	if r := c.do("POST", "/login/sso", url.Values{"email": {"PAT@corp.example"}}); r.status != http.StatusSeeOther || r.location != "/saml/acme/login" {
+		t.Errorf("by email = %d %q", r.status, r.location)
+	}
+	if r := c.do("POST", "/login/sso", url.Values{"org": {"acme"}}); r.location != "/saml/acme/login" {
+		t.Errorf("by org = %q", r.location)
+	}
+	if r := c.do("POST", "/login/sso", url.Values{"email": {"nobody@corp.example"}}); r.status != http.StatusOK || !strings.Contains(r.body, "No organization with single sign-on") {
+		t.Errorf("unknown email = %d", r.status)
+	}
+}
+
+func TestNoConnectionExplains(t *testing.T) {
+	w := newWorld(t)
+	r := w.client().postACS(w.acme, w.response(w.acme, nil), "")
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "not set up") {
+		t.Errorf("status %d\n%s", r.status, excerpt(r.body))
+	}
+	if r := w.client().do("GET", "/saml/acme/login", nil); !strings.Contains(r.body, "not set up") {
+		t.Error("SP-initiated without a connection must explain")
+	}
+}
+
+func TestACSBodyCap(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	big := strings.Repeat("QUFB", 2<<20/4)
+	if r := w.client().postACS(w.acme, big, ""); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MB body = %d, want 413", r.status)
+	}
+}

@@ -1,0 +1,225 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/saml/samltest"
+	"github.com/signet-sso/signet/internal/sp"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+func attackerKey(t *testing.T) saml.KeyPair { return samltest.Key(t, "attacker") }
+
+func TestSSORoutesNeedAnOrgAdmin(t *testing.T) {
+	w := newWorld(t)
+	w.member(w.acme, "manager@acme.example", "manager")
+	mgr := w.client()
+	if r := mgr.login("manager@acme.example", "member-password-1"); r.status != http.StatusSeeOther {
+		t.Fatalf("login = %d", r.status)
+	}
+	routes := []struct{ method, path string }{
+		{"GET", "/orgs/acme/settings/sso"},
+		{"POST", "/orgs/acme/settings/sso"},
+		{"POST", "/orgs/acme/settings/sso/options"},
+		{"POST", "/orgs/acme/settings/sso/delete"},
+		{"POST", "/orgs/acme/invites"},
+		{"POST", "/orgs/acme/members/mbr_x/role"},
+	}
+	for _, rt := range routes {
+		var form url.Values
+		if rt.method == "POST" {
+			form = url.Values{"provider": {"other"}}
+		}
+		if r := mgr.do(rt.method, rt.path, form); r.status != http.StatusForbidden {
+			t.Errorf("manager %s %s = %d, want 403", rt.method, rt.path, r.status)
+		}
+		if r := w.client().do(rt.method, rt.path, form); r.status != http.StatusSeeOther {
+			t.Errorf("anonymous %s %s = %d, want a redirect to sign in", rt.method, rt.path, r.status)
+		}
+	}
+	// An admin of another org is not an admin here.
+	if r := w.admin(w.beta).do("GET", "/orgs/acme/settings/sso", nil); r.status != http.StatusSeeOther {
+		t.Errorf("beta's admin on acme's settings = %d", r.status)
+	}
+	if r := mgr.do("GET", "/orgs/acme/settings", nil); r.status != http.StatusOK {
+		t.Errorf("members may see Organization settings: %d", r.status)
+	}
+}
+
+func TestPlanGate(t *testing.T) {
+	w := newWorld(t)
+	admin := w.admin(w.cheap)
+	page := admin.do("GET", "/orgs/cheap/settings/sso", nil)
+	if page.status != http.StatusOK || !strings.Contains(page.body, "Scholarship") || strings.Contains(page.body, `name="metadata_file"`) {
+		t.Errorf("starter plan page must explain and offer no form:\n%s", excerpt(page.body))
+	}
+	r := admin.upload("/orgs/cheap/settings/sso", map[string]string{"provider": "aws", "idp_source": "file"}, w.idpMetadata(w.idp))
+	if r.status != http.StatusForbidden || !strings.Contains(r.body, "sso_not_on_plan") {
+		t.Errorf("upload on starter = %d", r.status)
+	}
+	if r := admin.do("POST", "/orgs/cheap/settings/sso/options", url.Values{}); r.status != http.StatusForbidden {
+		t.Errorf("options on starter = %d", r.status)
+	}
+	if r := w.client().postACS(w.cheap, w.response(w.cheap, nil), ""); r.status != http.StatusForbidden || !strings.Contains(r.body, "sso_not_on_plan") {
+		t.Errorf("ACS on starter = %d", r.status)
+	}
+}
+
+func TestMetadataUploadValidation(t *testing.T) {
+	w := newWorld(t)
+	admin := w.admin(w.acme)
+	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &weak.PublicKey, weak)
+	weakCert, _ := x509.ParseCertificate(der)
+	weakMD, _ := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso", SigningCertificates: []*x509.Certificate{weakCert}})
+	good := string(w.idpMetadata(w.idp))
+	tests := []struct {
+		name, xml, want string
+	}{
+		{"javascript: sign-in URL (CVE-2023-45683)", strings.Replace(good, "https://idp.example.com/sso", "javascript:alert(1)", -1), "must be an http or https URL"},
+		{"DOCTYPE", strings.Replace(good, "?>", "?><!DOCTYPE x [<!ENTITY e 'x'>]>", 1), "refused for safety"},
+		{"two entities", `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">` + strings.Repeat(strings.TrimPrefix(good, `<?xml version="1.0" encoding="UTF-8"?>`), 2) + `</md:EntitiesDescriptor>`, "exactly one"},
+		{"RSA-1024 key (50)", string(weakMD), "too weak"},
+		{"not metadata", "<html>hello</html>", "not SAML metadata"},
+		{"empty", "", "choose the metadata file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": tt.xml}, nil)
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(r.body), strings.ToLower(tt.want)) {
+				t.Errorf("status %d, want 422 with %q\n%s", r.status, tt.want, excerpt(r.body))
+			}
+			if _, err := w.st.GetSSOConnection(t.Context(), w.acme.ID); err == nil {
+				t.Error("refused metadata was stored")
+			}
+		})
+	}
+}
+
+// TestMetadataURLSSRFGuard: URLs at loopback or private addresses are not
+// fetched (SECURITY-CASES 80); a public-looking name that resolves to
+// loopback is caught at dial time.
+func TestMetadataURLSSRFGuard(t *testing.T) {
+	w := newWorld(t)
+	internal := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		t.Error("the SSRF guard let a request through to an internal address")
+		rw.Write(w.idpMetadata(w.idp))
+	}))
+	defer internal.Close()
+	admin := w.admin(w.acme)
+	for _, u := range []string{internal.URL + "/metadata", "http://localhost:" + strings.Split(internal.URL, ":")[2] + "/m",
+		"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/m", "file:///etc/passwd"} {
+		r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "url", "metadata_url": u}, nil)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422", u, r.status)
+		}
+	}
+	// With the operator flag (development), the same URL works.
+	w.svc.Fetch = nil
+	ok := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.Write(w.idpMetadata(w.idp)) }))
+	defer ok.Close()
+	w.svc.Fetch = newFetcherAllowingPrivate()
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "aws", "idp_source": "url", "metadata_url": ok.URL}, nil); r.status != http.StatusSeeOther {
+		t.Errorf("allowed private URL = %d\n%s", r.status, excerpt(r.body))
+	}
+}
+
+func TestSettingsPageShowsWhatItUnderstood(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	page := w.admin(w.acme).do("GET", "/orgs/acme/settings/sso", nil)
+	for _, want := range []string{"Single Sign-On Settings", "Access &amp; SSO Settings", w.svc.EntityID(w.acme), w.svc.ACSURL(w.acme),
+		`data-copy="entity_id"`, `data-copy="acs_url"`, awsEntity, "https://idp.example.com/sso", "AWS IAM Identity Center",
+		"samltest idp", "Valid", "Manually type your metadata values", "Download SP metadata", "Not tested yet"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the SSO page lacks %q", want)
+		}
+	}
+	md := w.client().do("GET", "/saml/acme/metadata", nil)
+	m, err := saml.ParseMetadata([]byte(md.body), saml.MetadataOptions{Require: saml.RoleSP})
+	if err != nil || m.EntityID != w.svc.EntityID(w.acme) {
+		t.Errorf("SP metadata: %v", err)
+	}
+}
+
+func TestRequireSSOGuard(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	admin := w.admin(w.acme)
+	on := url.Values{"allow_idp_initiated": {"1"}, "require_sso": {"1"}}
+	if r := admin.do("POST", "/orgs/acme/settings/sso/options", on); r.status != http.StatusConflict || !strings.Contains(r.body, "only after") {
+		t.Fatalf("Require SSO before any SSO sign-in = %d", r.status)
+	}
+	if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.status != http.StatusSeeOther {
+		t.Fatal("SSO sign-in failed")
+	}
+	if r := admin.do("POST", "/orgs/acme/settings/sso/options", on); r.status != http.StatusSeeOther {
+		t.Fatalf("Require SSO after a sign-in = %d", r.status)
+	}
+	if r := w.client().login("pat@corp.example", "member-password-1"); r.status != http.StatusForbidden || !strings.Contains(r.body, "requires single sign-on") {
+		t.Errorf("member password sign-in with Require SSO = %d", r.status)
+	}
+	if r := w.client().login("admin@acme.example", "admin-password-1"); r.status != http.StatusSeeOther {
+		t.Errorf("admin break-glass password sign-in = %d", r.status)
+	}
+	// Changing the IdP turns Require SSO off until the new connection works.
+	r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "aws", "idp_source": "file"}, w.idpMetadata(samltest.Key(t, "next")))
+	if r.status != http.StatusOK || !strings.Contains(r.body, "Require SSO was turned off") {
+		t.Errorf("new IdP: %d", r.status)
+	}
+}
+
+func TestInvitesAndRoles(t *testing.T) {
+	w := newWorld(t)
+	admin := w.admin(w.acme)
+	r := admin.do("POST", "/orgs/acme/invites", url.Values{"email": {"new@corp.example"}, "role": {"manager"}})
+	i := strings.Index(r.body, "/invite/")
+	if r.status != http.StatusOK || i < 0 {
+		t.Fatalf("invite = %d", r.status)
+	}
+	link := r.body[i : i+strings.IndexByte(r.body[i:], '"')]
+	c := w.client()
+	if r := c.do("POST", link, url.Values{"password": {"short"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("short password = %d", r.status)
+	}
+	if r := c.do("POST", link, url.Values{"password": {"a good password"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("accept = %d", r.status)
+	}
+	if r := w.client().do("GET", link, nil); r.status != http.StatusNotFound {
+		t.Error("an invite link worked twice")
+	}
+	m, err := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "new@corp.example")
+	if err != nil || m.Role != "manager" {
+		t.Fatalf("member = %+v %v", m, err)
+	}
+	admin.do("POST", "/orgs/acme/members/"+m.ID+"/role", url.Values{"role": {"viewer"}})
+	if m, _ := w.st.GetMember(t.Context(), m.ID); m.Role != "viewer" {
+		t.Errorf("role = %s", m.Role)
+	}
+	self, _ := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "admin@acme.example")
+	if r := admin.do("POST", "/orgs/acme/members/"+self.ID+"/role", url.Values{"role": {"member"}}); r.status != http.StatusConflict {
+		t.Errorf("demoting the last admin = %d", r.status)
+	}
+	events, _, _ := w.st.ListAudit(t.Context(), "workspace", w.acme.ID, storeList())
+	if len(events) < 3 {
+		t.Errorf("audit events = %d", len(events))
+	}
+}
+
+func newFetcherAllowingPrivate() *http.Client { return sp.NewFetcherAllowingPrivate() }
+
+func storeList() store.ListOptions { return store.ListOptions{} }
