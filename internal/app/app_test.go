@@ -233,3 +233,19 @@ func TestDemoRefusesExistingDatabase(t *testing.T) {
 		t.Errorf("demo on a used folder = %d %s", code, stderr)
 	}
 }
+
+func sleep() { time.Sleep(50 * time.Millisecond) }
+
+func openStore(t *testing.T, raw string) store.Store {
+	t.Helper()
+	loc, err := sqlstore.ParseLocation(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlstore.Open(t.Context(), loc, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
