@@ -94,7 +94,7 @@ func (h *Handler) handle(fn handlerFunc) http.Handler {
 // problem is the data of the problem page.
 type problem struct {
 	page
-	Heading, Message, Fix, Code, RequestID, Back, BackLabel string
+	Heading, Message, Fix, AdminHint, Code, RequestID, Back, BackLabel string
 	Admins                                                  bool
 }
 

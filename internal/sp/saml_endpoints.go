@@ -82,7 +82,7 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, o store.O
 		e.Message, e.Hint = "Single sign-on is not set up for "+o.Name+".", "An org admin can set it up under Settings › Organization settings › Access & SSO Settings › Single Sign-On Settings."
 	}
 	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in failed", Narrow: true},
-		Heading: "Sign-in to " + o.Name + " failed", Message: e.Message, Fix: "For your administrator: " + e.Hint,
+		Heading: "Sign-in to " + o.Name + " failed", Message: e.Message, AdminHint: e.Hint,
 		Code: string(e.Code), Admins: true, Back: "/login?org=" + o.Slug})
 	return nil
 }

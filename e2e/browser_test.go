@@ -1,0 +1,206 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's chromium, or skips (fails under CI).
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("SIGNET_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed, but CI is set: .ci/run must install it (apt-get install chromium)")
+	}
+	t.Skip("chromium is not installed (apt-get install chromium); skipping the browser walk-through")
+	return ""
+}
+
+// session is one browser profile (cookies of its own) with a tab.
+type session struct {
+	t       *testing.T
+	ctx     context.Context
+	shots   string
+	n       *int
+	dlDir   string
+	timeout time.Duration
+}
+
+// newBrowser starts headless chromium with a fresh profile and returns a
+// factory of isolated sessions (each its own browser context: own cookies).
+func newBrowser(t *testing.T, shots string) func(name string) *session {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	if err := chromedp.Do(bctx); err != nil { // start the browser
+		t.Fatalf("start chromium: %v", err)
+	}
+	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
+	os.MkdirAll(shots, 0o755)
+	n := 0
+	return func(name string) *session {
+		ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		// The first call on a context opens its tab, and must not carry a
+		// timeout: cancelling it would close the tab.
+		if err := chromedp.Do(ctx); err != nil {
+			t.Fatalf("open a tab: %v", err)
+		}
+		s := &session{t: t, ctx: ctx, shots: shots, n: &n, dlDir: t.TempDir(), timeout: 20 * time.Second}
+		s.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: s.dlDir,
+				BrowserContextID: chromedp.FromContext(ctx).BrowserContextID})
+			return err
+		}))
+		return s
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// do runs actions with a time limit and fails the test with the page's text.
+func (s *session) do(actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	for i, a := range actions {
+		ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+		err := chromedp.Do(ctx, a)
+		cancel()
+		if err != nil {
+			s.t.Fatalf("browser action %d of %d: %v\nat %s\n%s", i+1, len(actions), err, s.location(), s.text())
+		}
+	}
+}
+
+func (s *session) location() string {
+	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	return loc
+}
+
+// text is the visible text of the page.
+func (s *session) text() string {
+	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	defer cancel()
+	txt, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	return txt
+}
+
+// waitText waits until the page shows want.
+// It polls rather than using one long-lived call, because a click that
+// navigates replaces the page (and its JavaScript context) mid-wait.
+func (s *session) waitText(want string) {
+	s.t.Helper()
+	expr := fmt.Sprintf(`!!(document.body && document.body.innerText.includes(%q))`, want)
+	deadline := time.Now().Add(s.timeout)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("the page never showed %q\nat %s\n%s", want, s.location(), s.text())
+}
+
+// value reads an input's value.
+func (s *session) value(sel string) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		s.t.Fatalf("read %s: %v", sel, err)
+	}
+	return v
+}
+
+// shot saves a full-page screenshot named after the step.
+func (s *session) shot(name string) {
+	s.t.Helper()
+	*s.n++
+	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	file := filepath.Join(s.shots, fmt.Sprintf("%02d-%s.png", *s.n, name))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		s.t.Logf("save screenshot: %v", err)
+	}
+}
+
+// download waits for a file to appear in the download folder.
+func (s *session) download(suffix string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(s.timeout)
+	for time.Now().Before(deadline) {
+		entries, _ := os.ReadDir(s.dlDir)
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), suffix) {
+				return filepath.Join(s.dlDir, e.Name())
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("no %s was downloaded", suffix)
+	return ""
+}
+
+// typeInto clears an input and types text.
+func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// click clicks the first element matching a CSS selector.
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)
+}
+
+// clickText clicks the link or button whose text is exactly text.
+func clickText(text string) chromedp.Action[chromedp.Void] {
+	xp := fmt.Sprintf(`//*[self::a or self::button or self::summary][normalize-space(.)=%q]`, text)
+	return chromedp.Click(chromedp.Search(xp), chromedp.NodeVisible)
+}
+
+func chromedpNavigate(u string) chromedp.Action[chromedp.Void] { return chromedp.Navigate(u) }
+
+func chromedpReload() chromedp.Action[chromedp.Void] { return chromedp.Reload() }
+
+// chromedpSetSelect chooses an option by value.
+func chromedpSetSelect(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SetValue(chromedp.CSS(sel), value)
+}
+
+func chromedpUpload(sel, file string) chromedp.Action[chromedp.Void] {
+	return chromedp.SetUploadFiles(chromedp.CSS(sel), []string{file})
+}
