@@ -95,7 +95,7 @@ func (h *Handler) handle(fn handlerFunc) http.Handler {
 type problem struct {
 	page
 	Heading, Message, Fix, AdminHint, Code, RequestID, Back, BackLabel string
-	Admins                                                  bool
+	Admins                                                             bool
 }
 
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
