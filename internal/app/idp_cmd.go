@@ -18,7 +18,7 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-// idpCommand is one `signet idp …` command.
+// idpCommand is one command of a group (`signet idp …`, `signet sp …`).
 type idpCommand struct {
 	path     string
 	synopsis string
@@ -41,17 +41,22 @@ func idpCommands() []idpCommand {
 }
 
 func runIdP(ctx context.Context, io IO, args []string) error {
-	for _, c := range idpCommands() {
+	return runGroup(ctx, io, "idp", idpCommands(), args)
+}
+
+// runGroup runs the command of group whose words start args.
+func runGroup(ctx context.Context, io IO, group string, cmds []idpCommand, args []string) error {
+	for _, c := range cmds {
 		words := strings.Fields(c.path)
 		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.path {
-			return runEnvCommand(ctx, io, "idp "+c.path, c.synopsis, args[len(words):], c.flags)
+			return runEnvCommand(ctx, io, group+" "+c.path, c.synopsis, args[len(words):], c.flags)
 		}
 	}
 	var b strings.Builder
-	for _, c := range idpCommands() {
-		fmt.Fprintf(&b, "\n  signet idp %s %s", c.path, c.synopsis)
+	for _, c := range cmds {
+		fmt.Fprintf(&b, "\n  signet %s %s %s", group, c.path, c.synopsis)
 	}
-	return usagef("unknown idp command; the commands are:%s", b.String())
+	return usagef("unknown %s command; the commands are:%s", group, b.String())
 }
 
 // runEnvCommand parses the common flags and the command's own, opens the

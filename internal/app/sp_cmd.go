@@ -31,17 +31,7 @@ func spCommands() []idpCommand {
 }
 
 func runSP(ctx context.Context, io IO, args []string) error {
-	for _, c := range spCommands() {
-		words := strings.Fields(c.path)
-		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.path {
-			return runEnvCommand(ctx, io, "sp "+c.path, c.synopsis, args[len(words):], c.flags)
-		}
-	}
-	var b strings.Builder
-	for _, c := range spCommands() {
-		fmt.Fprintf(&b, "\n  signet sp %s %s", c.path, c.synopsis)
-	}
-	return usagef("unknown sp command; the commands are:%s", b.String())
+	return runGroup(ctx, io, "sp", spCommands(), args)
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)

@@ -5,7 +5,6 @@ package idp
 import (
 	"embed"
 	"errors"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -23,11 +22,7 @@ var templateFiles embed.FS
 
 // Templates returns the Identity Center's pages, parsed (fails fast).
 func Templates(log *slog.Logger) (*web.Pages, error) {
-	sub, err := fs.Sub(templateFiles, "templates")
-	if err != nil {
-		return nil, err
-	}
-	return web.ParsePages(sub, log)
+	return web.ParseDir(templateFiles, "templates", log)
 }
 
 // Handler serves the console (/admin), the access portal (/portal) and the

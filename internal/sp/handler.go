@@ -5,7 +5,6 @@ package sp
 import (
 	"embed"
 	"errors"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -22,11 +21,7 @@ var templateFiles embed.FS
 
 // Templates returns the Workspace's pages, parsed (fails fast).
 func Templates(log *slog.Logger) (*web.Pages, error) {
-	sub, err := fs.Sub(templateFiles, "templates")
-	if err != nil {
-		return nil, err
-	}
-	return web.ParsePages(sub, log)
+	return web.ParseDir(templateFiles, "templates", log)
 }
 
 // Handler serves the Workspace's pages and SAML endpoints.

@@ -51,6 +51,15 @@ type Pages struct {
 	log   *slog.Logger
 }
 
+// ParseDir parses the pages of the folder dir of fsys (see ParsePages).
+func ParseDir(fsys fs.FS, dir string, log *slog.Logger) (*Pages, error) {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePages(sub, log)
+}
+
 // ParsePages parses every pages/*.html of fsys with layout.html and
 // partials/*.html (if any).
 func ParsePages(fsys fs.FS, log *slog.Logger) (*Pages, error) {
