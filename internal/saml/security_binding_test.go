@@ -244,3 +244,46 @@ func idpMetadata(t *testing.T) string {
 	}
 	return string(md)
 }
+
+// TestPOSTBindingSignedRequest: an AuthnRequest signed inside the XML (the
+// HTTP-POST binding) is verified with the SP's certificate only.
+func TestPOSTBindingSignedRequest(t *testing.T) {
+	sign := func(key saml.KeyPair, tamper bool) []byte {
+		doc := samltest.Parse(t, newRequest(t, nil).XML)
+		samltest.Sign(t, doc.Root(), key, samltest.SignOptions{})
+		if tamper {
+			doc.Root().RemoveAttr("AssertionConsumerServiceURL")
+			doc.Root().CreateAttr("AssertionConsumerServiceURL", spACS+"?x")
+		}
+		return samltest.Bytes(t, doc)
+	}
+	p := policy(t)
+	p.RequireSigned = true
+	tests := []struct {
+		name string
+		xml  []byte
+		want saml.Code
+	}{
+		{"signed by the SP", sign(samltest.Key(t, "sp"), false), ""},
+		{"tampered after signing", sign(samltest.Key(t, "sp"), true), saml.CodeSignatureInvalid},
+		{"signed by someone else", sign(samltest.Key(t, "attacker"), false), saml.CodeCertificateUntrusted},
+		{"unsigned where signing is required", newRequest(t, nil).XML, saml.CodeSignatureMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := saml.ParseAuthnRequest(tt.xml, saml.Limits{})
+			if err == nil {
+				_, err = saml.CheckAuthnRequest(r, p)
+			}
+			if tt.want == "" {
+				if err != nil || !r.Signed {
+					t.Fatalf("got %v (signed %v), want accepted and signed", err, r != nil && r.Signed)
+				}
+				return
+			}
+			if saml.CodeOf(err) != tt.want {
+				t.Errorf("got %v, want %s", err, tt.want)
+			}
+		})
+	}
+}
