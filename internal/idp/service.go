@@ -283,11 +283,17 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 	if start.IsZero() {
 		start = s.now()
 	}
-	xml, err := saml.IssueResponse(saml.ResponseParams{
+	params := saml.ResponseParams{
 		Issuer: s.EntityID(app.ID), Destination: acs, Audience: app.Audience, InResponseTo: req.InResponseTo,
 		NameID: res.NameID, NameIDFormat: res.NameIDFormat, Attributes: res.Attributes,
 		AuthnInstant: start, SessionDuration: app.SessionDuration, Key: kp, Now: s.now(), Rand: s.rand(),
-	})
+	}
+	// An SP whose metadata has an encryption certificate gets the
+	// assertion encrypted to it, with a cipher it lists.
+	if sp := spDescriptor(app); sp != nil && len(sp.EncryptionCertificates) > 0 {
+		params.EncryptFor, params.EncryptionMethod = sp.EncryptionCertificates[0], saml.EncryptionMethodFor(sp.EncryptionMethods)
+	}
+	xml, err := saml.IssueResponse(params)
 	if err != nil {
 		return nil, res, err
 	}
@@ -324,6 +330,18 @@ func (s *Service) PreviewXML(ctx context.Context, app store.App, u store.User, r
 		return "", err
 	}
 	return saml.Readable(xml)
+}
+
+// spDescriptor parses the app's uploaded SP metadata, if any.
+func spDescriptor(app store.App) *saml.SPDescriptor {
+	if app.SPMetadata == "" {
+		return nil
+	}
+	m, err := saml.ParseMetadata([]byte(app.SPMetadata), saml.MetadataOptions{Require: saml.RoleSP})
+	if err != nil {
+		return nil
+	}
+	return m.SP
 }
 
 // StatusResponse signs a Response that reports a failure to the SP.

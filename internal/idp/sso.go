@@ -150,19 +150,16 @@ func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool) 
 	if a.ACSURL != "" {
 		acs = append(acs, a.ACSURL)
 	}
-	if a.SPMetadata == "" {
+	sp := spDescriptor(a)
+	if sp == nil {
 		return acs, nil, false
 	}
-	m, err := saml.ParseMetadata([]byte(a.SPMetadata), saml.MetadataOptions{Require: saml.RoleSP})
-	if err != nil {
-		return acs, nil, false
-	}
-	for _, e := range m.SP.AssertionConsumerServices {
+	for _, e := range sp.AssertionConsumerServices {
 		if e.Binding == saml.BindingHTTPPost && e.Location != a.ACSURL {
 			acs = append(acs, e.Location)
 		}
 	}
-	return acs, m.SP.SigningCertificates, m.SP.AuthnRequestsSigned
+	return acs, sp.SigningCertificates, sp.AuthnRequestsSigned
 }
 
 // continueSSO answers a checked request for a signed-in user.

@@ -4,6 +4,7 @@ package saml
 
 import (
 	"crypto/ecdsa"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+	"github.com/crewjam/saml/xmlenc"
 	dsig "github.com/russellhaering/goxmldsig"
 )
 
@@ -47,8 +49,14 @@ type ResponseParams struct {
 
 	Key  KeyPair
 	Sign SignMode
-	Now  time.Time
-	Rand io.Reader
+	// EncryptFor, if set, encrypts the (signed) assertion to this SP
+	// certificate: RSA-OAEP key transport and EncryptionMethod's cipher.
+	EncryptFor *x509.Certificate
+	// EncryptionMethod is the content cipher (default AES-256-GCM; use
+	// AES-256-CBC for SPs that only know XML Encryption 1.0).
+	EncryptionMethod string
+	Now              time.Time
+	Rand             io.Reader
 }
 
 // IssueResponse builds and signs a Response with one Assertion (SAML core
@@ -74,6 +82,12 @@ func IssueResponse(p ResponseParams) ([]byte, error) {
 	assertion := buildAssertion(p, ids[1], ids[2], now)
 	if p.Sign == SignBoth || p.Sign == SignAssertion {
 		if err := signInPlace(sctx, assertion); err != nil {
+			return nil, err
+		}
+	}
+	if p.EncryptFor != nil {
+		var err error
+		if assertion, err = encryptAssertion(assertion, p.EncryptFor, p.EncryptionMethod); err != nil {
 			return nil, err
 		}
 	}
@@ -195,6 +209,51 @@ func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *e
 		}
 	}
 	return a
+}
+
+// encryptAssertion wraps a signed assertion in an EncryptedAssertion
+// (SAML core §2.3.4) for cert.
+func encryptAssertion(a *etree.Element, cert *x509.Certificate, method string) (*etree.Element, error) {
+	doc := etree.NewDocument()
+	doc.SetRoot(a)
+	plain, err := doc.WriteToBytes()
+	if err != nil {
+		return nil, err
+	}
+	kt := xmlenc.OAEP()
+	switch method {
+	case "", encAES256GCM:
+		kt.BlockCipher = xmlenc.AES256GCM
+	case encAES128GCM:
+		kt.BlockCipher = xmlenc.AES128GCM
+	case encAES256CBC:
+		kt.BlockCipher = xmlenc.AES256CBC
+	case encAES128CBC:
+		kt.BlockCipher = xmlenc.AES128CBC
+	default:
+		return nil, fmt.Errorf("unsupported encryption method %q", method)
+	}
+	ed, err := kt.Encrypt(cert, plain, nil)
+	if err != nil {
+		return nil, fmt.Errorf("encrypt assertion: %w", err)
+	}
+	ed.CreateAttr("xmlns:xenc", NSXMLEnc)
+	ea := etree.NewElement("saml:EncryptedAssertion")
+	ea.CreateAttr("xmlns:saml", NSAssertion)
+	ea.AddChild(ed)
+	return ea, nil
+}
+
+// EncryptionMethodFor picks the content cipher for an SP: the first of its
+// metadata's EncryptionMethods that we support, else AES-256-GCM.
+func EncryptionMethodFor(offered []string) string {
+	for _, m := range offered {
+		switch m {
+		case encAES256GCM, encAES128GCM, encAES256CBC, encAES128CBC:
+			return m
+		}
+	}
+	return encAES256GCM
 }
 
 func newProtocolElement(tag, id string, now time.Time) *etree.Element {

@@ -36,6 +36,7 @@ type SPDescriptor struct {
 	AssertionConsumerServices []Endpoint
 	SigningCertificates       []*x509.Certificate
 	EncryptionCertificates    []*x509.Certificate
+	EncryptionMethods         []string // from the encryption KeyDescriptors, in order
 	NameIDFormats             []string
 	AuthnRequestsSigned       bool
 	WantAssertionsSigned      bool
@@ -228,6 +229,13 @@ func parseSPDescriptor(d *etree.Element, opt MetadataOptions) (*SPDescriptor, er
 	}
 	if sp.EncryptionCertificates, err = keyDescriptors(d, "encryption", true); err != nil {
 		return nil, err
+	}
+	for _, kd := range children(d, NSMetadata, "KeyDescriptor") {
+		if kd.SelectAttrValue("use", "") != "signing" {
+			for _, em := range children(kd, NSMetadata, "EncryptionMethod") {
+				sp.EncryptionMethods = append(sp.EncryptionMethods, em.SelectAttrValue("Algorithm", ""))
+			}
+		}
 	}
 	sp.NameIDFormats = nameIDFormats(d)
 	return sp, nil

@@ -3,11 +3,37 @@
 package saml
 
 import (
+	"bytes"
+	"crypto"
 	"crypto/rand"
 	"crypto/x509"
 	"testing"
 	"time"
 )
+
+func TestIssueEncryptedThenVerify(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	idp, _ := GenerateKeyPair(rand.Reader, KeyRSA2048, "idp", now.Add(-time.Hour), 24*time.Hour)
+	sp, _ := GenerateKeyPair(rand.Reader, KeyRSA2048, "sp", now.Add(-time.Hour), 24*time.Hour)
+	for _, method := range []string{"", encAES128CBC} {
+		xml, err := IssueResponse(ResponseParams{Issuer: "https://idp", Destination: "https://sp/acs", Audience: "https://sp",
+			NameID: "pat@corp.example", NameIDFormat: NameIDEmail, Key: idp, Now: now, Rand: rand.Reader,
+			EncryptFor: sp.Certificate, EncryptionMethod: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(xml, []byte("pat@corp.example")) {
+			t.Fatal("the NameID is visible in an encrypted response")
+		}
+		v := &Verifier{IdPEntityID: "https://idp", IdPCertificates: []*x509.Certificate{idp.Certificate}, SPEntityID: "https://sp",
+			ACSURL: "https://sp/acs", AllowIdPInitiated: true, Now: func() time.Time { return now },
+			DecryptionKeys: []crypto.Decrypter{sp.Signer.(crypto.Decrypter)}}
+		a, err := v.Verify(t.Context(), xml)
+		if err != nil || a.NameID != "pat@corp.example" || !a.Encrypted || !a.AssertionSigned || !a.ResponseSigned {
+			t.Errorf("method %q: %+v, %v", method, a, err)
+		}
+	}
+}
 
 func TestIssueThenVerify(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
