@@ -220,7 +220,10 @@ func encryptAssertion(a *etree.Element, cert *x509.Certificate, method string) (
 	if err != nil {
 		return nil, err
 	}
+	// RSA-OAEP with the default (SHA-1) digest: what every SP's xmlsec
+	// reads; xmlsec1 1.2 refuses rsa-oaep-mgf1p with a SHA-256 digest.
 	kt := xmlenc.OAEP()
+	kt.DigestMethod = xmlenc.SHA1
 	switch method {
 	case "", encAES256GCM:
 		kt.BlockCipher = xmlenc.AES256GCM
@@ -238,6 +241,9 @@ func encryptAssertion(a *etree.Element, cert *x509.Certificate, method string) (
 		return nil, fmt.Errorf("encrypt assertion: %w", err)
 	}
 	ed.CreateAttr("xmlns:xenc", NSXMLEnc)
+	// Type=Element tells decrypters (xmlsec1, so pysaml2, Shibboleth) to put
+	// the plaintext element back in the document.
+	ed.CreateAttr("Type", "http://www.w3.org/2001/04/xmlenc#Element")
 	ea := etree.NewElement("saml:EncryptedAssertion")
 	ea.CreateAttr("xmlns:saml", NSAssertion)
 	ea.AddChild(ed)

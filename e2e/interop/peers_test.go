@@ -1,0 +1,156 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package interop
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/signet-sso/signet/e2e/harness"
+	"github.com/signet-sso/signet/internal/store/storetest"
+)
+
+// need skips (or fails, under CI) when a peer's program is missing.
+func need(t *testing.T, what string, check func() error) {
+	t.Helper()
+	if err := check(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not installed, but CI is set: .ci/run must install it (%v)", what, err)
+		}
+		t.Skipf("%s is not installed (%v); skipping", what, err)
+	}
+}
+
+func havePython(modules ...string) func() error {
+	return func() error {
+		args := []string{"-c", "import " + strings.Join(modules, ", ")}
+		if out, err := exec.Command("/usr/bin/python3", args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
+		}
+		return nil
+	}
+}
+
+// peer is a running third-party process.
+type peer struct {
+	Base string // http://127.0.0.1:PORT
+	Port string
+	Dir  string
+	logs bytes.Buffer
+}
+
+// startPeer runs the command until the test ends and waits until probe
+// answers.
+func startPeer(t *testing.T, p *peer, probe string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = p.Dir, &p.logs, &p.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("%s output:\n%s", filepath.Base(name), p.logs.String())
+		}
+	})
+	for range 150 {
+		if r, err := http.Get(p.Base + probe); err == nil {
+			r.Body.Close()
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s did not start:\n%s", name, p.logs.String())
+}
+
+func newPeer(t *testing.T) *peer {
+	addr := harness.FreeAddr(t)
+	return &peer{Base: "http://" + addr, Port: addr[strings.LastIndexByte(addr, ':')+1:], Dir: t.TempDir()}
+}
+
+func peerScript(name string) string {
+	p, _ := filepath.Abs(filepath.Join("peers", name))
+	return p
+}
+
+// signet starts Signet on SQLite (or PostgreSQL when configured in CI)
+// with a directory user alice (alice@example.com) in group "Interop".
+func signet(t *testing.T) *harness.Signet {
+	t.Helper()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "signet.db")
+	if os.Getenv(storetest.PostgresEnv) != "" {
+		db = storetest.PostgresURL(t)
+	}
+	s := harness.Start(t, db)
+	s.CLI("alice-password\n", "idp", "user", "add", "--username", "alice", "--email", "alice@example.com",
+		"--given-name", "Alice", "--family-name", "Liddell", "--password-stdin")
+	s.CLI("", "idp", "group", "add", "--name", "Interop")
+	s.CLI("", "idp", "group", "add-member", "--group", "Interop", "--user", "alice")
+	return s
+}
+
+// addApp adds an app from the peer's SP metadata, maps the email as the
+// seed does, assigns the group and returns the app's IdP metadata file.
+func addApp(t *testing.T, s *harness.Signet, name string, spMetadata []byte) (appID, idpMetadata string) {
+	t.Helper()
+	dir := t.TempDir()
+	spFile := filepath.Join(dir, "sp.xml")
+	os.WriteFile(spFile, spMetadata, 0o600)
+	appID = s.CLI("", "idp", "app", "add", "--name", name, "--sp-metadata", spFile)
+	s.CLI("", "idp", "app", "map", "--app", appID, "--subject", "${user:email}", "--subject-format", "emailAddress",
+		"--attr", "email=${user:email}:basic", "--attr", "givenName=${user:givenName}:basic")
+	s.CLI("", "idp", "app", "assign", "--app", appID, "--group", "Interop")
+	idpMetadata = filepath.Join(dir, "idp.xml")
+	os.WriteFile(idpMetadata, []byte(s.CLI("", "idp", "app", "metadata", "--app", appID)), 0o600)
+	return appID, idpMetadata
+}
+
+// row is one line of the interop matrix.
+type row struct {
+	Peer, Version, Direction, Flows, Modes, Result string
+}
+
+var (
+	matrixMu sync.Mutex
+	matrix   []row
+)
+
+func record(r row) {
+	matrixMu.Lock()
+	defer matrixMu.Unlock()
+	matrix = append(matrix, r)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if path := os.Getenv("SIGNET_INTEROP_MATRIX"); path != "" && len(matrix) > 0 {
+		sort.Slice(matrix, func(i, j int) bool { return matrix[i].Peer+matrix[i].Direction < matrix[j].Peer+matrix[j].Direction })
+		var b strings.Builder
+		b.WriteString("| peer | version | direction | flows | signing and encryption | result |\n|---|---|---|---|---|---|\n")
+		for _, r := range matrix {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.Peer, r.Version, r.Direction, r.Flows, r.Modes, r.Result)
+		}
+		os.WriteFile(path, []byte(b.String()), 0o644)
+	}
+	os.Exit(code)
+}
+
+// debVersion is an installed Debian package's version.
+func debVersion(pkg string) string {
+	out, err := exec.Command("dpkg-query", "-W", "-f=${Version}", pkg).Output()
+	if err != nil {
+		return "?"
+	}
+	return string(out)
+}
