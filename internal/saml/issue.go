@@ -152,8 +152,6 @@ func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *e
 	until := formatTime(now.Add(lifetime))
 	a := etree.NewElement("saml:Assertion")
 	a.CreateAttr("xmlns:saml", NSAssertion)
-	a.CreateAttr("xmlns:xs", NSXS)
-	a.CreateAttr("xmlns:xsi", NSXSI)
 	a.CreateAttr("ID", id)
 	a.CreateAttr("Version", "2.0")
 	a.CreateAttr("IssueInstant", formatTime(now))
@@ -202,9 +200,11 @@ func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *e
 				el.CreateAttr("FriendlyName", at.FriendlyName)
 			}
 			for _, v := range at.Values {
-				av := el.CreateElement("saml:AttributeValue")
-				av.CreateAttr("xsi:type", "xs:string")
-				av.SetText(v) // etree escapes: values stay text (SECURITY-CASES 79)
+				// No xsi:type="xs:string": exclusive c14n does not count a
+				// prefix used only inside an attribute value, so the xs
+				// declaration would be dropped from what is signed and sent,
+				// and strict SPs (python3-saml) refuse the schema-invalid result.
+				el.CreateElement("saml:AttributeValue").SetText(v) // etree escapes: values stay text (SECURITY-CASES 79)
 			}
 		}
 	}
