@@ -48,6 +48,17 @@ type peer struct {
 	logs bytes.Buffer
 }
 
+var running = map[*testing.T][]*exec.Cmd{}
+
+// stopPeers ends the peers the test started so far.
+func stopPeers(t *testing.T) {
+	for _, c := range running[t] {
+		c.Process.Kill()
+		c.Wait()
+	}
+	delete(running, t)
+}
+
 // startPeer runs the command until the test ends and waits until probe
 // answers.
 func startPeer(t *testing.T, p *peer, probe string, name string, args ...string) {
@@ -57,6 +68,7 @@ func startPeer(t *testing.T, p *peer, probe string, name string, args ...string)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
+	running[t] = append(running[t], cmd)
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		cmd.Wait()

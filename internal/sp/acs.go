@@ -71,6 +71,9 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	} else {
 		a.Email = in.Email
 		a.Message = fmt.Sprintf("Signed in as %s (%s).", in.Email, in.Member.Role)
+		if in.Assertion.LegacyCrypto {
+			a.Message += " Legacy crypto (SHA-1 or a 1024-bit key) was accepted: ask the IdP to move to RSA-SHA256."
+		}
 		if in.Provisioned {
 			a.Message += " The member was created just in time."
 		}

@@ -223,6 +223,8 @@ type Options struct {
 	AllowIdPInitiated bool   `json:"allow_idp_initiated"`
 	JITRole           string `json:"jit_role"`
 	RequireSSO        bool   `json:"require_sso"`
+	// AllowLegacyCrypto accepts RSA-SHA1 signatures and 1024-bit IdP keys.
+	AllowLegacyCrypto bool `json:"allow_legacy_crypto"`
 }
 
 // ErrRequireSSOUnverified guards against locking everyone out.
@@ -241,6 +243,7 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 			return ErrRequireSSOUnverified
 		}
 		c.AllowIdPInitiated, c.JITRole, c.RequireSSO = opt.AllowIdPInitiated, opt.JITRole, opt.RequireSSO
+		c.AllowLegacyCrypto = opt.AllowLegacyCrypto
 		return nil
 	})
 	if err != nil {
@@ -250,7 +253,8 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	if jit == "" {
 		jit = "off"
 	}
-	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("IdP-initiated sign-in %v, JIT provisioning %s, Require SSO %v", opt.AllowIdPInitiated, jit, opt.RequireSSO))
+	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("IdP-initiated sign-in %v, JIT provisioning %s, Require SSO %v, legacy crypto %v",
+		opt.AllowIdPInitiated, jit, opt.RequireSSO, opt.AllowLegacyCrypto))
 	return nil
 }
 

@@ -161,7 +161,7 @@ func metadataProblem(err error) string {
 
 func (h *Handler) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	opt := Options{AllowIdPInitiated: r.PostFormValue("allow_idp_initiated") == "1", JITRole: r.PostFormValue("jit_role"),
-		RequireSSO: r.PostFormValue("require_sso") == "1"}
+		RequireSSO: r.PostFormValue("require_sso") == "1", AllowLegacyCrypto: r.PostFormValue("allow_legacy_crypto") == "1"}
 	err := h.Svc.SaveOptions(r.Context(), m, o, opt)
 	if errors.Is(err, ErrRequireSSOUnverified) || errors.Is(err, store.ErrNotFound) {
 		p, derr := h.ssoData(r, o, m)

@@ -1,0 +1,76 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package interop
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signet-sso/signet/e2e/harness"
+	"github.com/signet-sso/signet/internal/saml"
+)
+
+// orgWithIdP makes org acme (Growth) with bob as a member, and connects it
+// to the IdP whose metadata URL is given, through the SSO settings page as
+// the org admin would; returns the org's SP metadata.
+func orgWithIdP(t *testing.T, s *harness.Signet, metadataURL string) []byte {
+	t.Helper()
+	s.CLI("org-admin-password\n", "sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth",
+		"--admin-email", "admin@acme.example", "--admin-password-stdin")
+	s.CLI("", "sp", "member", "add", "--org", "acme", "--email", "bob@example.test", "--role", "member")
+	admin := harness.NewBrowser(t)
+	admin.Post(s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"org-admin-password"}})
+	page := admin.Post(s.SP+"/orgs/acme/settings/sso", url.Values{"provider": {"other"}, "idp_source": {"url"}, "metadata_url": {metadataURL}})
+	if !strings.Contains(page.Body, "Connected identity provider") {
+		t.Fatalf("the admin could not connect the IdP: %d\n%.2000s", page.Status, page.Body)
+	}
+	return []byte(harness.NewBrowser(t).Get(s.SP + "/saml/acme/metadata").Body)
+}
+
+func signedInToAcme(t *testing.T, p *harness.Page, who string) {
+	t.Helper()
+	if !strings.Contains(p.Body, "You are signed in to <strong>Acme</strong> as <strong>"+who+"</strong>") {
+		t.Errorf("not signed in to acme as %s: %d at %s\n%.1500s", who, p.Status, p.URL, p.Body)
+	}
+}
+
+func TestPysaml2IdP(t *testing.T) {
+	need(t, "pysaml2 (python3-pysaml2)", havePython("saml2"))
+	s := signet(t)
+	p := newPeer(t)
+	// The IdP needs the SP's metadata to start, and the SP needs the IdP's:
+	// serve the IdP's metadata from a first run, then restart it with the SP's.
+	spMD := filepath.Join(p.Dir, "sp.xml")
+	os.WriteFile(spMD, []byte(`<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="placeholder"/>`), 0o600)
+	first := *p
+	startPeer(t, &first, "/metadata", "/usr/bin/python3", peerScript("pysaml2_idp.py"), "serve", p.Port, p.Dir, spMD)
+	md := orgWithIdP(t, s, p.Base+"/metadata")
+	stopPeers(t)
+	os.WriteFile(spMD, md, 0o600)
+	startPeer(t, p, "/metadata", "/usr/bin/python3", peerScript("pysaml2_idp.py"), "serve", p.Port, p.Dir, spMD)
+
+	// SP-initiated: Signet's login for the org, the IdP, back signed in.
+	b := harness.NewBrowser(t)
+	signedInToAcme(t, b.FollowSAML(b.Get(s.SP+"/saml/acme/login")), "bob@example.test")
+	// IdP-initiated.
+	b2 := harness.NewBrowser(t)
+	signedInToAcme(t, b2.FollowSAML(b2.Get(p.Base+"/initiate?sp="+url.QueryEscape(s.SP+"/saml/acme/metadata"))), "bob@example.test")
+	// Negative: the peer's response tampered in transit is refused.
+	b3 := harness.NewBrowser(t)
+	form, ok := b3.Get(p.Base + "/initiate?sp=" + url.QueryEscape(s.SP+"/saml/acme/metadata")).SAMLForm("SAMLResponse")
+	if !ok {
+		t.Fatal("no form from the IdP")
+	}
+	xml, _ := saml.DecodeBase64([]byte(form.Fields.Get("SAMLResponse")), 1<<20)
+	form.Fields.Set("SAMLResponse", saml.EncodeBase64([]byte(strings.Replace(string(xml), "bob@example.test", "ceo@example.test", 1))))
+	refused := b3.Post(form.Action, form.Fields)
+	if refused.Status != 400 || !strings.Contains(refused.Body, "signature_invalid") {
+		t.Errorf("Signet accepted a tampered pysaml2 response: %d\n%.800s", refused.Status, refused.Body)
+	}
+	record(row{Peer: "pysaml2 (python3-pysaml2)", Version: debVersion("python3-pysaml2"), Direction: "IdP → Signet Workspace",
+		Flows: "SP-initiated (Redirect), IdP-initiated; tampered response refused (signature_invalid)",
+		Modes: "signed response and assertion; metadata by URL", Result: resultOf(t)})
+}
