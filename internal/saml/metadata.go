@@ -80,6 +80,9 @@ type MetadataOptions struct {
 // refuses DTDs, locations that are not absolute http(s) URLs, weak keys,
 // and documents where the entity to use is missing or ambiguous.
 func ParseMetadata(data []byte, opt MetadataOptions) (*EntityMetadata, error) {
+	if looksLikeHTML(data) {
+		return nil, metadataError("the file is a web page (HTML), not SAML metadata; download the metadata file itself from the identity provider")
+	}
 	doc, perr := parseXML(data, opt.Limits.withDefaults())
 	if perr != nil {
 		return nil, perr
@@ -108,6 +111,12 @@ func ParseMetadata(data []byte, opt MetadataOptions) (*EntityMetadata, error) {
 		return nil, metadataError("the metadata describes %d entities; upload the metadata of exactly one", len(matches))
 	}
 	return parseEntity(matches[0], opt)
+}
+
+// looksLikeHTML spots a web page (a login or error page) given as metadata.
+func looksLikeHTML(data []byte) bool {
+	head := strings.ToLower(string(data[:min(len(data), 512)]))
+	return strings.Contains(head, "<!doctype html") || strings.Contains(head, "<html")
 }
 
 func roleName(r Role) string {

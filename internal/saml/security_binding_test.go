@@ -226,6 +226,7 @@ func TestSecurityCase80HostileSPMetadata(t *testing.T) {
 		{"two EntityDescriptors", two, saml.CodeMetadataInvalid},
 		{"IdP metadata where SP metadata is needed", idpMetadata(t), saml.CodeMetadataInvalid},
 		{"not metadata at all", "<html><body>login</body></html>", saml.CodeMetadataInvalid},
+		{"a web page with a DOCTYPE", "<!DOCTYPE html><html><body>error</body></html>", saml.CodeMetadataInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
