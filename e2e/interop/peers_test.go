@@ -4,6 +4,7 @@ package interop
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"os"
@@ -115,12 +116,19 @@ func signet(t *testing.T) *harness.Signet {
 // addApp adds an app from the peer's SP metadata, maps the email as the
 // seed does, assigns the group and returns the app's IdP metadata file.
 func addApp(t *testing.T, s *harness.Signet, name string, spMetadata []byte) (appID, idpMetadata string) {
+	return addAppWithSubjectFormat(t, s, name, spMetadata, "emailAddress")
+}
+
+// addAppWithSubjectFormat is addApp for SPs that ask for another NameID
+// format (mod_auth_mellon always asks for transient): the Subject is still
+// the email, in the format the SP asks for.
+func addAppWithSubjectFormat(t *testing.T, s *harness.Signet, name string, spMetadata []byte, format string) (appID, idpMetadata string) {
 	t.Helper()
 	dir := t.TempDir()
 	spFile := filepath.Join(dir, "sp.xml")
 	os.WriteFile(spFile, spMetadata, 0o600)
 	appID = s.CLI("", "idp", "app", "add", "--name", name, "--sp-metadata", spFile)
-	s.CLI("", "idp", "app", "map", "--app", appID, "--subject", "${user:email}", "--subject-format", "emailAddress",
+	s.CLI("", "idp", "app", "map", "--app", appID, "--subject", "${user:email}", "--subject-format", format,
 		"--attr", "email=${user:email}:basic", "--attr", "givenName=${user:givenName}:basic")
 	s.CLI("", "idp", "app", "assign", "--app", appID, "--group", "Interop")
 	idpMetadata = filepath.Join(dir, "idp.xml")
@@ -165,4 +173,13 @@ func debVersion(pkg string) string {
 		return "?"
 	}
 	return string(out)
+}
+
+func mustDecode(t *testing.T, b64 string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
