@@ -89,7 +89,7 @@ DirectoryIndex index.shtml
 	}
 	mode := "signed assertion and response; Subject = email with format transient (mellon asks for transient)"
 	if encrypted {
-		mode += ", encrypted assertion"
+		mode += ", encrypted assertion (" + encryptionOf(t, issuedTo(t, s, app)) + ")"
 	}
 	record(row{Peer: "mod_auth_mellon (libapache2-mod-auth-mellon)", Version: debVersion("libapache2-mod-auth-mellon"),
 		Direction: "Signet IdP → SP", Flows: "SP-initiated (Redirect), IdP-initiated; tampered response refused", Modes: mode, Result: resultOf(t)})

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -182,4 +183,27 @@ func mustDecode(t *testing.T, b64 string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+var encMethod = regexp.MustCompile(`EncryptedData[^>]*>\s*<[^>]*EncryptionMethod Algorithm="[^"#]*#([^"]+)"`)
+
+// encryptionOf names the content cipher of an encrypted response, or "".
+func encryptionOf(t *testing.T, b64 string) string {
+	m := encMethod.FindStringSubmatch(string(mustDecode(t, b64)))
+	if m == nil {
+		return ""
+	}
+	return m[1] + " with RSA-OAEP"
+}
+
+// issuedTo returns a base64 response Signet issues to the app from the portal.
+func issuedTo(t *testing.T, s *harness.Signet, app string) string {
+	t.Helper()
+	b := harness.NewBrowser(t)
+	b.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"alice-password"}})
+	form, ok := b.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
+	if !ok {
+		t.Fatal("no SAMLResponse form")
+	}
+	return form.Fields.Get("SAMLResponse")
 }

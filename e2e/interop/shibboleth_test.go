@@ -66,7 +66,7 @@ func TestShibbolethSP(t *testing.T) {
 	}
 	record(row{Peer: "Shibboleth SP 3 (libapache2-mod-shib)", Version: debVersion("libapache2-mod-shib"), Direction: "Signet IdP → SP",
 		Flows: "SP-initiated (Redirect), IdP-initiated; tampered response refused",
-		Modes: "signed assertion and response, encrypted assertion (AES-256-GCM, RSA-OAEP)", Result: resultOf(t)})
+		Modes: "signed assertion and response, encrypted assertion (" + encryptionOf(t, issuedTo(t, s, app)) + ")", Result: resultOf(t)})
 }
 
 var shibAttr = regexp.MustCompile(`<strong>(email|nameid-email)</strong>: ([^<\n]*)`)
