@@ -26,9 +26,12 @@ func (r orgRequests) ConsumeRequestID(ctx context.Context, id string) (bool, err
 
 // verifier builds the org's verifier from its connection only.
 func (s *Service) verifier(o store.Org, conn *Connection) (*saml.Verifier, error) {
-	certs, err := saml.ParseCertificatesPEM(conn.CertificatesPEM)
-	if err != nil {
-		return nil, err
+	certs := conn.trusted
+	if certs == nil { // a Connection not made by LoadConnection
+		var err error
+		if certs, err = saml.ParseCertificatesPEM(conn.CertificatesPEM); err != nil {
+			return nil, err
+		}
 	}
 	return &saml.Verifier{
 		IdPEntityID: conn.IdPEntityID, IdPCertificates: certs, SPEntityID: s.EntityID(o), ACSURL: s.ACSURL(o),

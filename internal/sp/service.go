@@ -57,6 +57,8 @@ type Service struct {
 	// RequestTTL is how long an SP-initiated sign-in may take at the IdP.
 	RequestTTL time.Duration
 	Limits     saml.Limits
+
+	parsed parseCache
 }
 
 func (s *Service) now() time.Time {
@@ -109,6 +111,8 @@ type Connection struct {
 	Recognized   saml.Provider // what the entity ID says
 	SignInURL    string
 	Certificates []CertificateInfo
+
+	trusted []*x509.Certificate // parsed CertificatesPEM; shared, read-only
 }
 
 // CertificateInfo describes a trusted IdP certificate.
@@ -137,27 +141,45 @@ func (s *Service) LoadConnection(ctx context.Context, o store.Org) (*Connection,
 	if err != nil {
 		return nil, err
 	}
-	m, err := saml.ParseMetadata([]byte(c.MetadataXML), saml.MetadataOptions{Require: saml.RoleIdP, EntityID: c.IdPEntityID,
-		AllowLegacyCrypto: c.AllowLegacyCrypto, Now: s.now()})
+	p, err := s.parseConnection(c)
 	if err != nil {
-		return nil, fmt.Errorf("stored metadata of org %s no longer parses: %w", o.Slug, err)
+		return nil, fmt.Errorf("stored connection of org %s no longer parses: %w", o.Slug, err)
 	}
+	m, certs := p.metadata, p.certs
 	conn := &Connection{SSOConnection: c, Metadata: m, Provider: providerOf(c.Provider, c.IdPEntityID),
-		Recognized: saml.RecognizeProvider(c.IdPEntityID)}
+		Recognized: saml.RecognizeProvider(c.IdPEntityID), trusted: certs}
 	conn.ProviderName = saml.ProviderNames[conn.Provider]
 	if e, ok := m.IdP.SSOService(saml.BindingHTTPRedirect); ok {
 		conn.SignInURL = e.Location
 	} else if e, ok := m.IdP.SSOService(saml.BindingHTTPPost); ok {
 		conn.SignInURL = e.Location
 	}
-	certs, err := saml.ParseCertificatesPEM(c.CertificatesPEM)
-	if err != nil {
-		return nil, err
-	}
 	for _, cert := range certs {
 		conn.Certificates = append(conn.Certificates, certificateInfo(cert, s.now()))
 	}
 	return conn, nil
+}
+
+// parseConnection parses a stored connection's metadata and certificates,
+// or returns the cached parse of the same bytes.
+func (s *Service) parseConnection(c store.SSOConnection) (parsedConnection, error) {
+	now := s.now()
+	k := keyOf(c.MetadataXML, c.IdPEntityID, c.CertificatesPEM, c.AllowLegacyCrypto)
+	if p, ok := s.parsed.get(k, now); ok {
+		return p, nil
+	}
+	m, err := saml.ParseMetadata([]byte(c.MetadataXML), saml.MetadataOptions{Require: saml.RoleIdP, EntityID: c.IdPEntityID,
+		AllowLegacyCrypto: c.AllowLegacyCrypto, Now: now})
+	if err != nil {
+		return parsedConnection{}, err
+	}
+	certs, err := saml.ParseCertificatesPEM(c.CertificatesPEM)
+	if err != nil {
+		return parsedConnection{}, err
+	}
+	p := parsedConnection{metadata: m, certs: certs, at: now}
+	s.parsed.put(k, p)
+	return p, nil
 }
 
 func certificateInfo(c *x509.Certificate, now time.Time) CertificateInfo {

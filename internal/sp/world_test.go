@@ -32,7 +32,7 @@ import (
 const awsEntity = "https://portal.sso.us-east-1.amazonaws.com/saml/assertion/NDQ0OTc1NjczNTMwX2lucy01MTRmOGNkNGRjYzJhMjky"
 
 type world struct {
-	t                 *testing.T
+	t                 testing.TB
 	st                store.Store
 	svc               *sp.Service
 	srv               *httptest.Server
@@ -40,7 +40,7 @@ type world struct {
 	acme, beta, cheap store.Org
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	st, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, sqlstore.Options{Migrate: true})
 	if err != nil {
