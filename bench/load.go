@@ -1,0 +1,273 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/sp"
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/store/sqlstore"
+	"github.com/signet-sso/signet/internal/web"
+)
+
+// loadResult is one server under load.
+type loadResult struct {
+	name      string
+	requests  int
+	errors    int
+	rps       float64
+	p50, p99  time.Duration
+	exhausted bool
+}
+
+// pregenerate makes n unique signed responses for the ACS at base.
+func pregenerate(w *world, n int, acs, audience string) ([]string, error) {
+	out := make([]string, n)
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	per := (n + 1) / 2
+	for g := range 2 {
+		wg.Go(func() {
+			for i := g * per; i < min(n, (g+1)*per); i++ {
+				p := w.params(saml.SignAssertion, w.idpKey)
+				p.Destination, p.Audience, p.Now = acs, audience, time.Now()
+				xml, err := saml.IssueResponse(p)
+				if err != nil {
+					firstErr.Store(err)
+					return
+				}
+				out[i] = saml.EncodeBase64(xml)
+			}
+		})
+	}
+	wg.Wait()
+	if err, ok := firstErr.Load().(error); ok {
+		return nil, err
+	}
+	return out, nil
+}
+
+// drive posts each response once, from conns connections, for at most d.
+func drive(name, acs string, responses []string, conns int, d time.Duration) loadResult {
+	var next atomic.Int64
+	var errs atomic.Int64
+	lat := make([][]time.Duration, conns)
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range conns {
+		wg.Go(func() {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1},
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			for time.Now().Before(deadline) {
+				i := next.Add(1) - 1
+				if int(i) >= len(responses) {
+					return
+				}
+				t0 := time.Now()
+				resp, err := client.PostForm(acs, url.Values{"SAMLResponse": {responses[i]}})
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				lat[c] = append(lat[c], time.Since(t0))
+				if err != nil || resp.StatusCode != http.StatusSeeOther {
+					errs.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	r := loadResult{name: name, requests: len(all), errors: int(errs.Load()), rps: float64(len(all)) / elapsed.Seconds(),
+		exhausted: len(all) >= len(responses)}
+	if len(all) > 0 {
+		r.p50, r.p99 = all[len(all)/2], all[len(all)*99/100]
+	}
+	return r
+}
+
+// signetACS serves the Workspace (with the production middleware) on st,
+// with org acme connected to the benchmark IdP.
+func signetACS(w *world, st store.Store) (*httptest.Server, *sp.Service, error) {
+	log := slog.New(slog.DiscardHandler)
+	pages, err := sp.Templates(log)
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(nil)
+	svc := &sp.Service{Store: st, BaseURL: srv.URL, Password: password.Cheap, Log: log}
+	sp.NewHandler(svc, pages, log).Mount(mux)
+	m := web.NewMetrics("sp")
+	srv.Config.Handler = web.Wrap(web.Protect(mux, sp.SAMLPostPatterns...), log, m)
+	ctx := context.Background()
+	o, err := st.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, &store.Member{Email: "pat@corp.example", Role: "member"})
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, _, err := svc.SaveMetadata(ctx, store.Member{Email: "bench"}, o, "other", w.idpMetadata); err != nil {
+		return nil, nil, err
+	}
+	for i := range 9 { // ten orgs in all
+		if _, err := st.CreateOrg(ctx, store.Org{Slug: fmt.Sprintf("org-%d", i), Name: "Org", Plan: "growth"}, nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	return srv, svc, nil
+}
+
+// crewjamACS is a minimal ACS with crewjam/saml: parse, set a cookie, redirect.
+func crewjamACS(w *world) (*httptest.Server, error) {
+	srv := httptest.NewServer(nil)
+	cw := *w
+	cw.acs, cw.spEntity = srv.URL+"/saml/acs", srv.URL+"/saml/metadata"
+	cj, err := cw.crewjam()
+	if err != nil {
+		return nil, err
+	}
+	cj.Clock = nil // the real clock, as a server uses
+	srv.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil { // crewjam reads r.PostForm and expects it parsed
+			http.Error(rw, "bad form", http.StatusBadRequest)
+			return
+		}
+		a, err := cj.ParseResponse(r, nil)
+		if err != nil {
+			http.Error(rw, "refused", http.StatusForbidden)
+			return
+		}
+		var b [16]byte
+		rand.Read(b[:])
+		http.SetCookie(rw, &http.Cookie{Name: "session", Value: hex.EncodeToString(b[:]) + a.Subject.NameID.Value[:0]})
+		http.Redirect(rw, r, "/", http.StatusSeeOther)
+	})
+	return srv, nil
+}
+
+func openStore(kind, pg string) (store.Store, func(), error) {
+	ctx := context.Background()
+	if kind == "sqlite" {
+		dir, _ := os.MkdirTemp("", "signet-bench-*")
+		st, err := sqlstore.Open(ctx, sqlstore.Location{Driver: "sqlite", Path: filepath.Join(dir, "signet.db")}, sqlstore.Options{Migrate: true})
+		return st, func() { st.Close(); os.RemoveAll(dir) }, err
+	}
+	db, err := sql.Open("pgx", pg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "signet_bench_" + hex.EncodeToString(b[:])
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		return nil, nil, err
+	}
+	u, _ := url.Parse(pg)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	st, err := sqlstore.Open(ctx, sqlstore.Location{Driver: "postgres", URL: u.String()}, sqlstore.Options{Migrate: true})
+	return st, func() { st.Close(); db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() }, err
+}
+
+// loadTests drives the ACSs and returns the load targets.
+func loadTests(w *world, d time.Duration, conns int, pg string) ([]target, error) {
+	n := int(d.Seconds() * 1200) // more responses than the fastest server here can take in d
+	fmt.Printf("\nACS load: %d connections, %s per run, %d pre-generated responses per run (unique, assertion signed)\n", conns, d, n)
+	var results []loadResult
+	run := func(name string, acs, aud string) (loadResult, error) {
+		responses, err := pregenerate(w, n, acs, aud)
+		if err != nil {
+			return loadResult{}, err
+		}
+		r := drive(name, acs, responses, conns, d)
+		results = append(results, r)
+		return r, nil
+	}
+	cj, err := crewjamACS(w)
+	if err != nil {
+		return nil, err
+	}
+	defer cj.Close()
+	crew, err := run("crewjam/saml minimal ACS", cj.URL+"/saml/acs", cj.URL+"/saml/metadata")
+	if err != nil {
+		return nil, err
+	}
+	var targets []target
+	for _, kind := range []string{"sqlite", "postgres"} {
+		if kind == "postgres" && pg == "" {
+			fmt.Println("(no -postgres URL: the PostgreSQL run is skipped)")
+			continue
+		}
+		st, closeStore, err := openStore(kind, pg)
+		if err != nil {
+			return nil, err
+		}
+		srv, svc, err := signetACS(w, st)
+		if err != nil {
+			return nil, err
+		}
+		org := store.Org{Slug: "acme"}
+		r, err := run("signet ACS on "+kind+" (10 orgs)", svc.ACSURL(org), svc.EntityID(org))
+		if err != nil {
+			return nil, err
+		}
+		goal := 5.0
+		if kind == "postgres" {
+			goal = 3
+		}
+		targets = append(targets, target{name: "acs-" + kind + "-vs-crewjam", ratio: r.rps / crew.rps, goal: goal, higherIsBetter: true, unit: "×"})
+		if kind == "sqlite" {
+			// Scale: 10,000 orgs, and the replay cache holding every
+			// assertion of the first run.
+			ctx := context.Background()
+			for i := 9; i < 9999; i++ {
+				if _, err := st.CreateOrg(ctx, store.Org{Slug: fmt.Sprintf("org-%d", i), Name: "Org", Plan: "growth"}, nil); err != nil {
+					return nil, err
+				}
+			}
+			big, err := run("signet ACS on sqlite (10,000 orgs, full replay cache)", svc.ACSURL(org), svc.EntityID(org))
+			if err != nil {
+				return nil, err
+			}
+			targets = append(targets, target{name: "acs-cost-10000-orgs-vs-10", ratio: r.rps / big.rps, goal: 1.15, unit: "×"})
+		}
+		srv.Close()
+		closeStore()
+	}
+	fmt.Println()
+	for _, r := range results {
+		ex := ""
+		if r.exhausted {
+			ex = " (ran out of responses)"
+		}
+		fmt.Printf("%-55s %7.0f req/s  p50 %-9s p99 %-9s %d requests, %d errors%s\n", r.name, r.rps,
+			r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.requests, r.errors, ex)
+	}
+	return targets, nil
+}
