@@ -176,6 +176,7 @@ func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	org := fs.String("org", "", "organization ID or slug (required)")
 	file := fs.String("metadata", "", "the IdP's SAML metadata file (required)")
 	provider := fs.String("provider", "other", "other, okta, entra, google, onelogin, auth0, jumpcloud or aws")
+	legacy := fs.Bool("allow-legacy-crypto", false, "accept an IdP whose key is under 2048 bits or that signs with RSA-SHA1")
 	return func(ctx context.Context, io IO, e *env) error {
 		o, err := findOrg(ctx, e.store, *org)
 		if err != nil {
@@ -185,7 +186,7 @@ func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		if err != nil {
 			return usagef("read --metadata: %v", err)
 		}
-		_, warnings, err := e.spService().SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md)
+		_, warnings, err := e.spService().SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md, *legacy)
 		if err != nil {
 			se := saml.AsError(err)
 			return fmt.Errorf("%s: %s", se.Code, se.Message)

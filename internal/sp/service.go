@@ -201,7 +201,9 @@ const maxTrustedCertificates = 2
 // SaveMetadata checks IdP metadata and makes it the org's connection,
 // keeping the connection's options. A new IdP or new certificates mean the
 // connection must prove itself again before Require SSO can stay on.
-func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.Org, provider string, md []byte) (*Connection, []string, error) {
+// allowLegacy turns on legacy crypto (1024-bit keys, RSA-SHA1) for an IdP
+// that needs it; it never turns it off (the Options form does).
+func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.Org, provider string, md []byte, allowLegacy bool) (*Connection, []string, error) {
 	if !SSOAvailable(o.Plan) {
 		return nil, nil, ErrNotOnPlan
 	}
@@ -212,7 +214,8 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, nil, err
 	}
-	m, err := saml.ParseMetadata(md, saml.MetadataOptions{Require: saml.RoleIdP, AllowLegacyCrypto: old.AllowLegacyCrypto, Now: s.now(), Limits: s.Limits})
+	legacy := allowLegacy || old.AllowLegacyCrypto
+	m, err := saml.ParseMetadata(md, saml.MetadataOptions{Require: saml.RoleIdP, AllowLegacyCrypto: legacy, Now: s.now(), Limits: s.Limits})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -223,9 +226,9 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 		certs = certs[:maxTrustedCertificates]
 	}
 	c := store.SSOConnection{OrgID: o.ID, Provider: provider, MetadataXML: string(md), IdPEntityID: m.EntityID,
-		CertificatesPEM: saml.EncodeCertificatesPEM(certs...), AllowIdPInitiated: true, UpdatedAt: s.now()}
+		CertificatesPEM: saml.EncodeCertificatesPEM(certs...), AllowIdPInitiated: true, AllowLegacyCrypto: legacy, UpdatedAt: s.now()}
 	if old.OrgID != "" {
-		c.AllowIdPInitiated, c.JITRole, c.AllowLegacyCrypto = old.AllowIdPInitiated, old.JITRole, old.AllowLegacyCrypto
+		c.AllowIdPInitiated, c.JITRole = old.AllowIdPInitiated, old.JITRole
 		if old.IdPEntityID == c.IdPEntityID && old.CertificatesPEM == c.CertificatesPEM {
 			c.VerifiedAt, c.RequireSSO = old.VerifiedAt, old.RequireSSO
 		} else if old.RequireSSO {
@@ -235,7 +238,11 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 	if _, err := s.Store.PutSSOConnection(ctx, c); err != nil {
 		return nil, nil, err
 	}
-	s.Audit(ctx, o, actor.Email, "sso.metadata", fmt.Sprintf("IdP %s (%s), %d signing certificate(s)", m.EntityID, provider, len(certs)))
+	detail := fmt.Sprintf("IdP %s (%s), %d signing certificate(s)", m.EntityID, provider, len(certs))
+	if legacy && !old.AllowLegacyCrypto {
+		detail += ", legacy crypto allowed"
+	}
+	s.Audit(ctx, o, actor.Email, "sso.metadata", detail)
 	conn, err := s.LoadConnection(ctx, o)
 	return conn, append(m.Warnings, warnings...), err
 }

@@ -109,6 +109,45 @@ func TestMetadataUploadValidation(t *testing.T) {
 	}
 }
 
+// TestLegacyKeyOnFirstUpload: metadata with a 1024-bit key is refused with
+// an offer to accept legacy crypto; ticking it saves the connection with
+// legacy crypto on, and the refusal alone never stores anything.
+func TestLegacyKeyOnFirstUpload(t *testing.T) {
+	w := newWorld(t)
+	admin := w.admin(w.acme)
+	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(8), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &weak.PublicKey, weak)
+	weakCert, _ := x509.ParseCertificate(der)
+	md, _ := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso", SigningCertificates: []*x509.Certificate{weakCert}})
+	form := map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": string(md)}
+	r := admin.upload("/orgs/acme/settings/sso", form, nil)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `name="allow_legacy_crypto"`) {
+		t.Fatalf("weak key: status %d, want 422 offering legacy crypto\n%s", r.status, excerpt(r.body))
+	}
+	// Other refusals do not offer it.
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": "<html/>"}, nil); strings.Contains(r.body, `name="allow_legacy_crypto"`) {
+		t.Error("a non-key refusal offered legacy crypto")
+	}
+	form["allow_legacy_crypto"] = "1"
+	if r := admin.upload("/orgs/acme/settings/sso", form, nil); r.status != http.StatusSeeOther && r.status != http.StatusOK {
+		t.Fatalf("with legacy crypto ticked: status %d\n%s", r.status, excerpt(r.body))
+	}
+	c, err := w.st.GetSSOConnection(t.Context(), w.acme.ID)
+	if err != nil || !c.AllowLegacyCrypto {
+		t.Fatalf("connection = %+v, %v; want saved with legacy crypto on", c, err)
+	}
+	// A sign-in signed by the weak key goes through, and the log says so.
+	w.member(w.acme, "pat@corp.example", "member")
+	weakPair := saml.KeyPair{Signer: weak, Certificate: weakCert}
+	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = weakPair }), ""); r.status != http.StatusSeeOther {
+		t.Fatalf("ACS with the legacy key = %d\n%s", r.status, excerpt(r.body))
+	}
+	if a := w.lastAttempt(w.acme); !a.OK || !strings.Contains(a.Message, "Legacy crypto") {
+		t.Errorf("attempt = %+v, want OK and marked legacy", a)
+	}
+}
+
 // TestMetadataURLSSRFGuard: URLs at loopback or private addresses are not
 // fetched (SECURITY-CASES 80); a public-looking name that resolves to
 // loopback is caught at dial time.

@@ -26,11 +26,14 @@ type ssoPage struct {
 	Providers              []struct{ Value, Label string }
 	Provider, Source       string
 	PastedXML, MetadataURL string
-	Conn                   *Connection
-	JITChoices             []string
-	Guide                  []string
-	GuideName              string
-	Attempts               []attemptRow
+	// OfferLegacy shows the "accept legacy crypto" box on the upload form,
+	// after metadata was refused for a 1024-bit key or SHA-1.
+	OfferLegacy bool
+	Conn        *Connection
+	JITChoices  []string
+	Guide       []string
+	GuideName   string
+	Attempts    []attemptRow
 }
 
 func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
@@ -117,7 +120,7 @@ func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m
 		if len(bytes.TrimSpace(md)) == 0 {
 			err = errors.New("choose the metadata file from your identity provider (or paste its XML, or give its URL)")
 		} else {
-			conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, provider, md)
+			conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, provider, md, r.FormValue("allow_legacy_crypto") == "1")
 		}
 	}
 	if err != nil {
@@ -130,6 +133,9 @@ func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m
 			p.PastedXML = string(md)
 		}
 		p.Error = "The identity provider was not saved: " + metadataProblem(err)
+		if se := saml.AsError(err); se.Code == saml.CodeKeyTooWeak && (p.Conn == nil || !p.Conn.AllowLegacyCrypto) {
+			p.OfferLegacy = true
+		}
 		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "sso", p)
 		return nil
 	}
