@@ -77,14 +77,30 @@ func TestPlanGate(t *testing.T) {
 	}
 }
 
+// weakIdP is an IdP with a 1024-bit RSA key (SECURITY-CASES 50), and its metadata.
+func weakIdP(t *testing.T) (saml.KeyPair, []byte) {
+	t.Helper()
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &weak.PublicKey, weak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	md, err := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso", SigningCertificates: []*x509.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return saml.KeyPair{Signer: weak, Certificate: cert}, md
+}
+
 func TestMetadataUploadValidation(t *testing.T) {
 	w := newWorld(t)
 	admin := w.admin(w.acme)
-	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &weak.PublicKey, weak)
-	weakCert, _ := x509.ParseCertificate(der)
-	weakMD, _ := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso", SigningCertificates: []*x509.Certificate{weakCert}})
+	_, weakMD := weakIdP(t)
 	good := string(w.idpMetadata(w.idp))
 	tests := []struct {
 		name, xml, want string
@@ -115,11 +131,7 @@ func TestMetadataUploadValidation(t *testing.T) {
 func TestLegacyKeyOnFirstUpload(t *testing.T) {
 	w := newWorld(t)
 	admin := w.admin(w.acme)
-	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(8), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &weak.PublicKey, weak)
-	weakCert, _ := x509.ParseCertificate(der)
-	md, _ := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso", SigningCertificates: []*x509.Certificate{weakCert}})
+	weakPair, md := weakIdP(t)
 	form := map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": string(md)}
 	r := admin.upload("/orgs/acme/settings/sso", form, nil)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `name="allow_legacy_crypto"`) {
@@ -139,7 +151,6 @@ func TestLegacyKeyOnFirstUpload(t *testing.T) {
 	}
 	// A sign-in signed by the weak key goes through, and the log says so.
 	w.member(w.acme, "pat@corp.example", "member")
-	weakPair := saml.KeyPair{Signer: weak, Certificate: weakCert}
 	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = weakPair }), ""); r.status != http.StatusSeeOther {
 		t.Fatalf("ACS with the legacy key = %d\n%s", r.status, excerpt(r.body))
 	}
