@@ -136,6 +136,13 @@ func TestSecurityCasesSemantics(t *testing.T) {
 					setAttr(samltest.Find(t, doc.Root(), "./Status/StatusCode"), "Value", saml.StatusResponder)
 				})
 			}},
+		{name: "66b error response without an assertion reports the IdP's status", want: saml.CodeStatusNotSuccess,
+			build: func(t *testing.T, env *samltest.Env) []byte {
+				return resign(t, env, func(doc *etree.Document) {
+					setAttr(samltest.Find(t, doc.Root(), "./Status/StatusCode"), "Value", saml.StatusResponder)
+					doc.Root().RemoveChild(samltest.Find(t, doc.Root(), "./Assertion"))
+				})
+			}},
 		{name: "67a empty NameID", want: saml.CodeSubjectMissing,
 			build: func(t *testing.T, env *samltest.Env) []byte {
 				return resign(t, env, func(doc *etree.Document) { nameID(t, doc).SetText("  ") })

@@ -98,7 +98,8 @@ func (v *Verifier) VerifyBase64(ctx context.Context, value []byte) (*Assertion, 
 //     no ds:Signature except as a direct child of Response or Assertion,
 //     and no Response inside the Response (17);
 //     IDs unique and NCNames (12, 33);
-//  3. Status is Success (core §3.2.2.2);
+//  3. Status is Success (core §3.2.2.2), checked before 2 so an error
+//     response without an assertion reports the IdP's status;
 //  4. a Response signature, if present, verifies (core §5.4);
 //  5. an EncryptedAssertion is decrypted (core §2.3.4);
 //  6. an assertion signature, if present, verifies; without one the
@@ -120,10 +121,13 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) (*Assertion, error) 
 	if !is(resp, NSProtocol, "Response") {
 		return nil, errorf(CodeMalformed, "root element is <%s>, not a SAML 2.0 Response", resp.FullTag())
 	}
-	if err := checkStructure(resp); err != nil {
+	// A failure status comes first: IdPs report errors (NoPassive,
+	// AuthnFailed, …) in responses without an assertion, and the status is
+	// the diagnosis. It only ever refuses, so reading it unsigned is safe.
+	if err := checkStatus(resp); err != nil {
 		return nil, err
 	}
-	if err := checkStatus(resp); err != nil {
+	if err := checkStructure(resp); err != nil {
 		return nil, err
 	}
 	out := &Assertion{}
