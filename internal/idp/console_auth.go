@@ -17,6 +17,9 @@ type loginPage struct {
 	page
 	Action, Next, Username, Continuing string
 	Hidden                             map[string]string
+	// Reauthenticate: the application asked for a fresh sign-in
+	// (ForceAuthn) although the person is signed in.
+	Reauthenticate bool
 }
 
 // adminFunc is a console handler with the signed-in admin.

@@ -55,7 +55,7 @@ func (h *Handler) portalLoginForm(w http.ResponseWriter, r *http.Request) error 
 }
 
 // portalLogin signs a person in; if they came from an application's
-// HTTP-POST sign-in request, it carries on with that request.
+// sign-in request, it answers that request.
 func (h *Handler) portalLogin(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxSAMLForm)
 	if err := r.ParseForm(); err != nil {
@@ -63,7 +63,7 @@ func (h *Handler) portalLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true}, Action: "/portal/login",
 		Next: safeNext(r.PostFormValue("next"), "/portal")}
-	pending := pendingPost(r)
+	pending := pendingRequest(r)
 	if pending != nil {
 		p.Hidden = pending.hidden()
 	}
@@ -71,12 +71,13 @@ func (h *Handler) portalLogin(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return nil
 	}
-	if _, err := h.Portal.Start(w, r, store.Session{UserID: u.ID, Method: "password"}); err != nil {
+	sess, err := h.Portal.Start(w, r, store.Session{UserID: u.ID, Method: "password"})
+	if err != nil {
 		return err
 	}
 	h.Svc.Audit(r.Context(), u.Username, "signin", "portal", "signed in to the access portal")
 	if pending != nil {
-		return h.continueSSO(w, r, pending, u)
+		return h.continueSSO(w, r, pending, u, sess.CreatedAt)
 	}
 	return redirect(w, r, p.Next)
 }

@@ -6,7 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/http"
-	"net/url"
+	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
@@ -25,18 +25,28 @@ type ssoRequest struct {
 	rawPost    string // base64 SAMLRequest of the POST binding
 }
 
-// hidden carries an HTTP-POST request through the sign-in form.
+// hidden carries the request through the sign-in form, so that signing in
+// answers it directly (it is checked again then).
 func (p *ssoRequest) hidden() map[string]string {
+	if p.rawQuery != "" {
+		return map[string]string{"saml_app": p.appID, "SAMLQuery": p.rawQuery}
+	}
 	return map[string]string{"saml_app": p.appID, "SAMLRequest": p.rawPost, "RelayState": p.relayState}
 }
 
-// pendingPost recovers an HTTP-POST request carried through the sign-in form.
-func pendingPost(r *http.Request) *ssoRequest {
-	app, req := r.PostFormValue("saml_app"), r.PostFormValue("SAMLRequest")
-	if app == "" || req == "" {
+// pendingRequest recovers a request carried through the sign-in form.
+func pendingRequest(r *http.Request) *ssoRequest {
+	app := r.PostFormValue("saml_app")
+	if app == "" {
 		return nil
 	}
-	return &ssoRequest{appID: app, rawPost: req, relayState: r.PostFormValue("RelayState")}
+	if q := r.PostFormValue("SAMLQuery"); q != "" {
+		return &ssoRequest{appID: app, rawQuery: q}
+	}
+	if req := r.PostFormValue("SAMLRequest"); req != "" {
+		return &ssoRequest{appID: app, rawPost: req, relayState: r.PostFormValue("RelayState")}
+	}
+	return nil
 }
 
 func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
@@ -72,42 +82,56 @@ func (h *Handler) sso(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.rawPost, req.relayState = r.PostForm.Get("SAMLRequest"), r.PostForm.Get("RelayState")
 	}
+	a, acs, ar, refused := h.checkRequest(r, req)
+	if refused != nil {
+		return refused(w, r)
+	}
 	u, signedIn := h.portalUser(r)
-	if !signedIn {
-		// Check the request before asking anyone to sign in for it.
-		if _, _, err := h.checkRequest(r, req); err != nil {
-			return err(w, r)
+	mustSignIn := !signedIn || ar.ForceAuthn
+	switch {
+	case mustSignIn && ar.IsPassive:
+		// The application asked that no page be shown (saml-core 3.4.1):
+		// answer NoPassive rather than asking anyone to sign in.
+		h.Svc.Audit(r.Context(), "-", "sso.no_passive", a.Name, "IsPassive request, and a sign-in was needed")
+		xml, err := h.Svc.StatusResponse(r.Context(), a, acs, ar.ID, saml.StatusResponder, saml.StatusNoPassive,
+			"signing in needs the person to enter their password")
+		if err != nil {
+			return err
 		}
-		p := loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true}, Action: "/portal/login"}
-		if req.rawQuery != "" {
-			p.Next = "/saml/apps/" + url.PathEscape(req.appID) + "/sso?" + req.rawQuery
-		} else {
-			p.Hidden = req.hidden()
-		}
-		if a, err := h.Svc.Store.GetApp(r.Context(), req.appID); err == nil {
-			p.Continuing = a.Name
+		return h.postResponse(w, r, a, acs, xml, req.relayState)
+	case mustSignIn:
+		// Not signed in, or ForceAuthn: "the identity provider MUST
+		// authenticate the presenter directly rather than rely on a
+		// previous security context" (saml-core 3.4.1). Signing in on this
+		// form answers the request; returning here does not.
+		p := loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true}, Action: "/portal/login",
+			Hidden: req.hidden(), Continuing: a.Name, Reauthenticate: signedIn}
+		if signedIn {
+			p.Username = u.Username
 		}
 		h.Pages.Render(w, r, http.StatusOK, "login", p)
 		return nil
 	}
-	return h.continueSSO(w, r, req, u)
+	sess, _ := h.Portal.Load(r)
+	return h.continueSSO(w, r, req, u, sess.CreatedAt)
 }
 
 // errorPage renders a refusal; it is returned by checkRequest.
 type errorPage func(w http.ResponseWriter, r *http.Request) error
 
 // checkRequest decodes and checks an AuthnRequest against the app
-// (SECURITY-CASES 76–78). It returns the app and the ACS URL to answer at.
-func (h *Handler) checkRequest(r *http.Request, req *ssoRequest) (store.App, string, errorPage) {
+// (SECURITY-CASES 76–78). It returns the app, the ACS URL to answer at and
+// the request.
+func (h *Handler) checkRequest(r *http.Request, req *ssoRequest) (store.App, string, *saml.ReceivedAuthnRequest, errorPage) {
 	a, err := h.activeApp(withApp(r, req.appID))
 	if err != nil {
-		return a, "", func(w http.ResponseWriter, r *http.Request) error {
+		return a, "", nil, func(w http.ResponseWriter, r *http.Request) error {
 			return h.requestRefused(w, r, nil, saml.NewError(saml.CodeUnknownServiceProvider, err))
 		}
 	}
-	refuse := func(err error) (store.App, string, errorPage) {
+	refuse := func(err error) (store.App, string, *saml.ReceivedAuthnRequest, errorPage) {
 		h.Svc.Audit(r.Context(), "-", "sso.request_refused", a.Name, saml.AsError(err).Error())
-		return a, "", func(w http.ResponseWriter, r *http.Request) error { return h.requestRefused(w, r, &a, err) }
+		return a, "", nil, func(w http.ResponseWriter, r *http.Request) error { return h.requestRefused(w, r, &a, err) }
 	}
 	if req.rawQuery != "" {
 		msg, err := saml.DecodeRedirect(req.rawQuery, h.Limits)
@@ -135,7 +159,7 @@ func (h *Handler) checkRequest(r *http.Request, req *ssoRequest) (store.App, str
 	if err != nil {
 		return refuse(err)
 	}
-	return a, acs, nil
+	return a, acs, ar, nil
 }
 
 func withApp(r *http.Request, id string) *http.Request {
@@ -162,13 +186,12 @@ func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool) 
 	return acs, sp.SigningCertificates, sp.AuthnRequestsSigned
 }
 
-// continueSSO answers a checked request for a signed-in user.
-func (h *Handler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User) error {
-	a, acs, refused := h.checkRequest(r, req)
+// continueSSO answers a request for a user who authenticated at authnAt.
+func (h *Handler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, authnAt time.Time) error {
+	a, acs, ar, refused := h.checkRequest(r, req)
 	if refused != nil {
 		return refused(w, r)
 	}
-	ar, _ := saml.ParseAuthnRequest(req.xml, h.Limits)
 	if f := ar.NameIDPolicyFormat; f != "" && f != saml.NameIDUnspecified && f != saml.NameIDFormats[a.SubjectFormat] {
 		h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "requested NameID format "+f+" but the Subject's format is "+a.SubjectFormat)
 		xml, err := h.Svc.StatusResponse(r.Context(), a, acs, ar.ID, saml.StatusRequester, saml.StatusInvalidNameIDPolicy,
@@ -178,8 +201,7 @@ func (h *Handler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRe
 		}
 		return h.postResponse(w, r, a, acs, xml, req.relayState)
 	}
-	sess, _ := h.Portal.Load(r)
-	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, ACSURL: acs, InResponseTo: ar.ID, SessionStart: sess.CreatedAt})
+	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, ACSURL: acs, InResponseTo: ar.ID, SessionStart: authnAt})
 	if err != nil {
 		return h.issueFailed(w, r, u, a, err)
 	}

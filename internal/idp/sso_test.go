@@ -3,7 +3,9 @@
 package idp_test
 
 import (
+	"context"
 	"crypto/rand"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -158,9 +160,7 @@ func TestSPInitiatedSignsInFirstThenContinues(t *testing.T) {
 	if !strings.Contains(login.body, "Sign in to the access portal") || !strings.Contains(login.body, "Amplitude") {
 		t.Fatalf("want the portal sign-in naming the app:\n%s", excerpt(login.body))
 	}
-	next := regexpValue(t, login.body, "next")
-	r := c.mustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"}, "next": {next}})
-	form := c.mustStatus(http.StatusOK, "GET", r.location, nil)
+	form := c.mustStatus(http.StatusOK, "POST", "/portal/login", signInForm(t, login.body, "pat"))
 	if !strings.Contains(form.body, `name="RelayState" value="relay-123"`) {
 		t.Error("the RelayState of the request is not returned")
 	}
@@ -194,6 +194,64 @@ func TestSPInitiatedPostBinding(t *testing.T) {
 		t.Error("the response does not answer the POSTed request")
 	}
 }
+
+// TestForceAuthnAndIsPassive: ForceAuthn makes a signed-in person enter
+// their password again, and only signing in answers the request; IsPassive
+// is answered NoPassive when a page would be needed (saml-core 3.4.1).
+func TestForceAuthnAndIsPassive(t *testing.T) {
+	w := newWorld(t)
+	spVerifier := func(app string) *saml.Verifier {
+		v := w.verifier(app)
+		v.RequestIDs = outstanding{} // this test's requests all are
+		return v
+	}
+	app := w.addApp("Amplitude", nil)
+	w.seedMappings(app)
+	pat := w.user("pat", "pat@corp.example")
+	w.assignGroup(app, pat)
+	c := w.portalClient("pat")
+	signedInAt := time.Now()
+
+	force := redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.ForceAuthn = true })
+	for range 2 { // coming back without signing in never answers
+		page := c.mustStatus(http.StatusOK, "GET", force, nil)
+		if strings.Contains(page.body, "SAMLResponse") || !strings.Contains(page.body, "asks you to enter your password again") {
+			t.Fatalf("ForceAuthn with a portal session must ask for the password:\n%s", excerpt(page.body))
+		}
+	}
+	time.Sleep(1100 * time.Millisecond) // AuthnInstant has one-second resolution
+	page := c.mustStatus(http.StatusOK, "GET", force, nil)
+	bad := signInForm(t, page.body, "pat")
+	bad.Set("password", "wrong")
+	if r := c.do("POST", "/portal/login", bad); r.status != http.StatusUnauthorized || strings.Contains(r.body, "SAMLResponse") {
+		t.Fatalf("a wrong password answered the request: %d", r.status)
+	}
+	a, err := spVerifier(app).Verify(w.ctx(), postedResponse(t, c.mustStatus(http.StatusOK, "POST", "/portal/login", signInForm(t, page.body, "pat")).body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.AuthnInstant.After(signedInAt.Truncate(time.Second)) {
+		t.Errorf("AuthnInstant %s is the old session's (%s), not the fresh sign-in", a.AuthnInstant, signedInAt)
+	}
+
+	passive := redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.IsPassive = true })
+	xml := postedResponse(t, w.client().mustStatus(http.StatusOK, "GET", passive, nil).body)
+	if !strings.Contains(string(xml), saml.StatusNoPassive) {
+		t.Errorf("IsPassive without a session: want a NoPassive status\n%s", xml)
+	}
+	if _, err := spVerifier(app).Verify(w.ctx(), xml); saml.CodeOf(err) != saml.CodeStatusNotSuccess {
+		t.Errorf("NoPassive verified as %v", err)
+	}
+	// Signed in already: IsPassive is answered with an assertion.
+	if _, err := spVerifier(app).Verify(w.ctx(), postedResponse(t, c.mustStatus(http.StatusOK, "GET", passive, nil).body)); err != nil {
+		t.Errorf("IsPassive with a session: %v", err)
+	}
+}
+
+// outstanding treats every request ID as one the SP sent.
+type outstanding struct{}
+
+func (outstanding) ConsumeRequestID(context.Context, string) (bool, error) { return true, nil }
 
 func TestSPInitiatedRefusals(t *testing.T) {
 	w := newWorld(t)
@@ -254,8 +312,20 @@ func regexpValue(t *testing.T, body, name string) string {
 		t.Fatalf("no %s field", name)
 	}
 	rest := body[i+len(`name="`+name+`" value="`):]
-	v := rest[:strings.Index(rest, `"`)]
-	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#61;", "=", "&#34;", `"`, "&lt;", "<", "&gt;", ">").Replace(v)
+	return html.UnescapeString(rest[:strings.Index(rest, `"`)])
+}
+
+// signInForm fills the portal's sign-in page as user, keeping the request
+// it carries.
+func signInForm(t *testing.T, page, user string) url.Values {
+	t.Helper()
+	form := url.Values{"username": {user}, "password": {user + "-password-1"}, "saml_app": {regexpValue(t, page, "saml_app")}}
+	for _, f := range []string{"SAMLQuery", "SAMLRequest", "RelayState"} {
+		if strings.Contains(page, `name="`+f+`"`) {
+			form.Set(f, regexpValue(t, page, f))
+		}
+	}
+	return form
 }
 
 func TestCertificateRotation(t *testing.T) {

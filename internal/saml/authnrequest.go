@@ -21,7 +21,8 @@ type AuthnRequestParams struct {
 	// NameIDFormat is omitted by default: AWS IAM Identity Center refuses a
 	// requested format that differs from the app's Subject format.
 	NameIDFormat string
-	ForceAuthn   bool
+	ForceAuthn   bool // the IdP must authenticate the person afresh
+	IsPassive    bool // the IdP must not show a page (it answers NoPassive instead)
 	Now          time.Time
 	Rand         io.Reader
 }
@@ -48,6 +49,9 @@ func NewAuthnRequest(p AuthnRequestParams) (*AuthnRequest, error) {
 	req.CreateAttr("ProtocolBinding", BindingHTTPPost)
 	if p.ForceAuthn {
 		req.CreateAttr("ForceAuthn", "true")
+	}
+	if p.IsPassive {
+		req.CreateAttr("IsPassive", "true")
 	}
 	addIssuer(req, p.Issuer)
 	pol := req.CreateElement("samlp:NameIDPolicy")

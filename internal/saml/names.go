@@ -57,6 +57,7 @@ const (
 	StatusRequester           = "urn:oasis:names:tc:SAML:2.0:status:Requester"
 	StatusResponder           = "urn:oasis:names:tc:SAML:2.0:status:Responder"
 	StatusInvalidNameIDPolicy = "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"
+	StatusNoPassive           = "urn:oasis:names:tc:SAML:2.0:status:NoPassive"
 )
 
 const (
