@@ -130,6 +130,17 @@ func envName(flagName string) string {
 	return "SIGNET_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
+// parseConfig parses a command that takes flags only, then validates c.
+func parseConfig(fs *flag.FlagSet, args []string, env Env, c *Config) error {
+	if err := parseFlags(fs, args, env); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return c.Validate()
+}
+
 // parseFlags parses args, then fills every flag not given on the command
 // line from its environment variable. Problems are usage errors.
 func parseFlags(fs *flag.FlagSet, args []string, env Env) error {

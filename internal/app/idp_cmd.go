@@ -68,13 +68,7 @@ func runEnvCommand(ctx context.Context, io IO, name, synopsis string, args []str
 	c.databaseFlags(fs)
 	c.urlFlags(fs)
 	run := define(fs)
-	if err := parseFlags(fs, args, io.Env); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	if err := c.Validate(); err != nil {
+	if err := parseConfig(fs, args, io.Env, &c); err != nil {
 		return err
 	}
 	e, closeEnv, err := openEnv(ctx, &c, io, nil)

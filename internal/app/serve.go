@@ -23,13 +23,7 @@ func runServe(ctx context.Context, io IO, args []string) error {
 	c.databaseFlags(fs)
 	c.urlFlags(fs)
 	c.serverFlags(fs)
-	if err := parseFlags(fs, args, io.Env); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	if err := c.Validate(); err != nil {
+	if err := parseConfig(fs, args, io.Env, &c); err != nil {
 		return err
 	}
 	log := newLogger(io.Stderr, c.LogLevel, c.LogFormat)
@@ -130,13 +124,7 @@ func runMigrate(ctx context.Context, io IO, args []string) error {
 	var c Config
 	fs := newFlagSet("migrate", "[--database URL]", io.Stderr)
 	c.databaseFlags(fs)
-	if err := parseFlags(fs, args, io.Env); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	if err := c.Validate(); err != nil {
+	if err := parseConfig(fs, args, io.Env, &c); err != nil {
 		return err
 	}
 	log := newLogger(io.Stderr, "info", "text")
