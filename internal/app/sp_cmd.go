@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/mail"
 	"os"
 	"regexp"
@@ -77,14 +78,8 @@ func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		}
 		admin := &store.Member{Email: strings.ToLower(*adminEmail), Role: "admin"}
 		if *pwStdin {
-			pw, err := readPassword(io.Stdin)
-			if err != nil {
-				return err
-			}
-			if err := password.Validate(pw); err != nil {
-				return usagef("password: %v", err)
-			}
-			if admin.PasswordHash, err = password.Hash(pw, e.pw); err != nil {
+			var err error
+			if admin.PasswordHash, err = hashPasswordFromStdin(io.Stdin, e.pw); err != nil {
 				return err
 			}
 		}
@@ -148,14 +143,8 @@ func spMemberAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		}
 		m := store.Member{OrgID: o.ID, Email: strings.ToLower(*email), Role: *role}
 		if *pwStdin {
-			pw, err := readPassword(io.Stdin)
-			if err != nil {
-				return err
-			}
-			if err := password.Validate(pw); err != nil {
-				return usagef("password: %v", err)
-			}
-			if m.PasswordHash, err = password.Hash(pw, e.pw); err != nil {
+			var err error
+			if m.PasswordHash, err = hashPasswordFromStdin(io.Stdin, e.pw); err != nil {
 				return err
 			}
 		}
@@ -236,4 +225,17 @@ func writeSSO(ctx context.Context, io IO, e *env, o store.Org) error {
 	}
 	writeJSONLine(io.Stdout, out)
 	return nil
+}
+
+// hashPasswordFromStdin reads a member's password (--password-stdin),
+// checks it against the password rules and hashes it.
+func hashPasswordFromStdin(stdin io.Reader, p password.Params) (string, error) {
+	pw, err := readPassword(stdin)
+	if err != nil {
+		return "", err
+	}
+	if err := password.Validate(pw); err != nil {
+		return "", usagef("password: %v", err)
+	}
+	return password.Hash(pw, p)
 }
