@@ -33,13 +33,28 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-// Authenticate signs a member in with a password, to the first org (in
-// the order they joined) where the password matches, or to org if given.
+// ChooseOrgError asks which org to sign in to: the email and password
+// match members of several orgs and none was named.
+type ChooseOrgError struct{ Orgs []store.Org }
+
+func (e *ChooseOrgError) Error() string {
+	return "this email belongs to several organizations: choose one"
+}
+
+// Authenticate checks a member's password. With orgSlug it signs in to that
+// org only; without, to the one org whose member has this email and
+// password, or it returns a *ChooseOrgError listing them. A member of an
+// org that requires SSO gets a *RequireSSOError (admins excepted).
 func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (store.Member, store.Org, error) {
 	ms, err := s.Store.MembershipsByEmail(ctx, normEmail(email))
 	if err != nil {
 		return store.Member{}, store.Org{}, err
 	}
+	type match struct {
+		m store.Member
+		o store.Org
+	}
+	var matches []match
 	checked := false
 	for _, m := range ms {
 		if m.PasswordHash == "" {
@@ -50,19 +65,30 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (
 			continue
 		}
 		checked = true
-		if password.Check(m.PasswordHash, pw) != nil {
-			continue
+		if password.Check(m.PasswordHash, pw) == nil {
+			matches = append(matches, match{m, o})
 		}
-		conn, err := s.Store.GetSSOConnection(ctx, o.ID)
-		if err == nil && conn.RequireSSO && SSOAvailable(o.Plan) && m.Role != "admin" {
-			return store.Member{}, o, &RequireSSOError{Org: o}
+	}
+	switch len(matches) {
+	case 0:
+		if !checked {
+			password.Check(dummyHash(), pw) // the same time whether or not the email exists
 		}
-		return m, o, nil
+		return store.Member{}, store.Org{}, ErrBadCredentials
+	case 1:
+	default:
+		choose := &ChooseOrgError{}
+		for _, m := range matches {
+			choose.Orgs = append(choose.Orgs, m.o)
+		}
+		return store.Member{}, store.Org{}, choose
 	}
-	if !checked {
-		password.Check(dummyHash(), pw)
+	m, o := matches[0].m, matches[0].o
+	conn, err := s.Store.GetSSOConnection(ctx, o.ID)
+	if err == nil && conn.RequireSSO && SSOAvailable(o.Plan) && m.Role != "admin" {
+		return store.Member{}, o, &RequireSSOError{Org: o}
 	}
-	return store.Member{}, store.Org{}, ErrBadCredentials
+	return m, o, nil
 }
 
 // NewInvite creates an invite and returns the token for the link.

@@ -15,7 +15,8 @@ type loginPage struct {
 	page
 	Email, SSOEmail, OrgSlug string
 	Next                     string
-	Choices                  []store.Org
+	Choices                  []store.Org // orgs with SSO for the email (Sign in with SSO)
+	OrgChoices               []store.Org // orgs whose member has this email and password
 }
 
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
@@ -34,12 +35,18 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	m, o, err := h.Svc.Authenticate(r.Context(), email, r.PostFormValue("password"), slug)
 	var rs *RequireSSOError
+	var choose *ChooseOrgError
 	switch {
 	case errors.As(err, &rs):
 		h.Svc.Audit(r.Context(), rs.Org, normEmail(email), "signin.refused", "password sign-in refused: the org requires SSO")
 		p.Error = rs.Error()
 		p.OrgSlug = rs.Org.Slug
 		h.Pages.Render(w, r, http.StatusForbidden, "login", p)
+		return nil
+	case errors.As(err, &choose):
+		p.OrgChoices = choose.Orgs
+		p.Warnings = []string{"Your email belongs to several organizations. Choose one and enter your password again."}
+		h.Pages.Render(w, r, http.StatusOK, "login", p)
 		return nil
 	case errors.Is(err, ErrBadCredentials):
 		p.Error = "The email or password is incorrect."

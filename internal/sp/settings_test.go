@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/saml/samltest"
 	"github.com/signet-sso/signet/internal/sp"
@@ -273,3 +274,41 @@ func TestInvitesAndRoles(t *testing.T) {
 func newFetcherAllowingPrivate() *http.Client { return sp.NewFetcherAllowingPrivate() }
 
 func storeList() store.ListOptions { return store.ListOptions{} }
+
+// TestPasswordSignInChoosesTheOrg: an email with the same password in two
+// orgs is asked which one (and only then are the orgs named); naming one
+// signs in there only; a password that matches in one org goes straight in.
+func TestPasswordSignInChoosesTheOrg(t *testing.T) {
+	w := newWorld(t)
+	w.member(w.acme, "pat@corp.example", "member")
+	w.member(w.beta, "pat@corp.example", "member")
+
+	c := w.client()
+	r := c.login("pat@corp.example", "member-password-1")
+	if r.status != http.StatusOK || !strings.Contains(r.body, `<option value="acme">`) || !strings.Contains(r.body, `<option value="beta">`) {
+		t.Fatalf("two orgs: want a chooser naming both, got %d\n%s", r.status, excerpt(r.body))
+	}
+	if r := w.client().login("pat@corp.example", "wrong-password-1"); r.status != http.StatusUnauthorized || strings.Contains(r.body, `<option value="acme">`) {
+		t.Errorf("a wrong password must not name the orgs: %d", r.status)
+	}
+	r = c.do("POST", "/login", url.Values{"email": {"pat@corp.example"}, "password": {"member-password-1"}, "org": {"beta"}})
+	if r.status != http.StatusSeeOther || r.location != "/orgs/beta" {
+		t.Fatalf("choosing beta = %d %q", r.status, r.location)
+	}
+	if r := c.do("GET", "/orgs/acme", nil); r.status != http.StatusSeeOther {
+		t.Error("signing in to beta opened acme")
+	}
+
+	// Only acme's password matches: straight in, no chooser.
+	h, _ := password.Hash("other-password-1", password.Cheap)
+	m, err := w.st.GetMemberByEmail(t.Context(), w.beta.ID, "pat@corp.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.st.UpdateMember(t.Context(), m.ID, func(m *store.Member) error { m.PasswordHash = h; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.client().login("pat@corp.example", "member-password-1"); r.status != http.StatusSeeOther || r.location != "/orgs/acme" {
+		t.Errorf("one matching org = %d %q", r.status, r.location)
+	}
+}
