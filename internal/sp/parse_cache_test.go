@@ -3,6 +3,7 @@
 package sp
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -47,5 +48,26 @@ func TestParseCache(t *testing.T) {
 	}
 	if len(c.entries) > maxParseCacheEntries {
 		t.Errorf("cache holds %d entries, bound is %d", len(c.entries), maxParseCacheEntries)
+	}
+}
+
+// TestParseCacheConcurrent is for -race: sign-ins share the cache.
+func TestParseCacheConcurrent(t *testing.T) {
+	var c parseCache
+	now := time.Now()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				k := keyOf(string(rune(g*1000+i%10)), "", "", false)
+				if _, ok := c.get(k, now); !ok {
+					c.put(k, parsedConnection{metadata: &saml.EntityMetadata{}, at: now})
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if len(c.entries) != 80 {
+		t.Errorf("%d entries, want 80", len(c.entries))
 	}
 }
