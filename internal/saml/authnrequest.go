@@ -23,8 +23,12 @@ type AuthnRequestParams struct {
 	NameIDFormat string
 	ForceAuthn   bool // the IdP must authenticate the person afresh
 	IsPassive    bool // the IdP must not show a page (it answers NoPassive instead)
-	Now          time.Time
-	Rand         io.Reader
+	// SignWith, if set, signs the request with an enveloped XML signature,
+	// for the HTTP-POST binding. (The Redirect binding signs the query
+	// instead: RedirectURL's key.)
+	SignWith *KeyPair
+	Now      time.Time
+	Rand     io.Reader
 }
 
 // AuthnRequest is a request built by NewAuthnRequest.
@@ -59,6 +63,15 @@ func NewAuthnRequest(p AuthnRequestParams) (*AuthnRequest, error) {
 		pol.CreateAttr("Format", p.NameIDFormat)
 	}
 	pol.CreateAttr("AllowCreate", "true")
+	if p.SignWith != nil {
+		sctx, err := signingContext(*p.SignWith)
+		if err != nil {
+			return nil, err
+		}
+		if err := signInPlace(sctx, req); err != nil {
+			return nil, err
+		}
+	}
 	xml, err := serialize(req)
 	if err != nil {
 		return nil, err

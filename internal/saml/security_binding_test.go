@@ -36,6 +36,12 @@ func newRequest(t *testing.T, mutate func(*saml.AuthnRequestParams)) *saml.Authn
 	return r
 }
 
+// signedBy signs the request (HTTP-POST binding) with the named test key.
+func signedBy(t *testing.T, key string) func(*saml.AuthnRequestParams) {
+	kp := samltest.Key(t, key)
+	return func(p *saml.AuthnRequestParams) { p.SignWith = &kp }
+}
+
 func policy(t *testing.T) saml.AuthnRequestPolicy {
 	return saml.AuthnRequestPolicy{SSOURL: idpSSO, SPEntityID: spEntity, ACSURLs: []string{spACS},
 		SPCerts: []*x509.Certificate{samltest.Key(t, "sp").Certificate}, Now: reqNow.Add(5 * time.Second)}
@@ -130,6 +136,11 @@ func TestSecurityCasesIdPRequests(t *testing.T) {
 		{name: "78a ID with a quote (CVE-2021-37154)", edit: func(x string) string { return replaceID(x, `_a&quot;b`) }, want: saml.CodeRequestInvalid},
 		{name: "78b ID with < and &", edit: func(x string) string { return replaceID(x, `_a&lt;b&amp;c`) }, want: saml.CodeRequestInvalid},
 		{name: "accepted: plain request", want: ""},
+		{name: "accepted: XML-signed request where signing is required", mutate: signedBy(t, "sp"),
+			pol: func(p *saml.AuthnRequestPolicy) { p.RequireSigned = true }, want: ""},
+		{name: "77e XML-signed by a key not in the SP's metadata", mutate: signedBy(t, "attacker"), want: saml.CodeCertificateUntrusted},
+		{name: "77f XML-signed request altered after signing", mutate: signedBy(t, "sp"),
+			edit: func(x string) string { return strings.Replace(x, spACS, spACS+"2", 1) }, want: saml.CodeSignatureInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

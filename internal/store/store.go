@@ -114,6 +114,12 @@ type Workspace interface {
 	UpdateSSOConnection(ctx context.Context, orgID string, fn func(*SSOConnection) error) (SSOConnection, error)
 	DeleteSSOConnection(ctx context.Context, orgID string) error
 
+	// GetSPKey returns the org's SP key pair, or ErrNotFound.
+	GetSPKey(ctx context.Context, orgID string) (SPKey, error)
+	// AddSPKeyIfAbsent stores k unless the org has a key already, and
+	// returns the org's key either way, so concurrent first uses agree.
+	AddSPKeyIfAbsent(ctx context.Context, k SPKey) (SPKey, error)
+
 	// AppendSignInAttempt records an attempt; ListSignInAttempts lists the
 	// org's newest first.
 	AppendSignInAttempt(ctx context.Context, a SignInAttempt) error

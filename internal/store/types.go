@@ -136,6 +136,14 @@ type SignInAttempt struct {
 	Assertion string // the decoded assertion (JSON: issuer, NameID, format, attributes); no signatures
 }
 
+// SPKey is an org's SP key pair (see migration 00004). PrivateKey is sealed.
+type SPKey struct {
+	OrgID          string
+	CertificatePEM string
+	PrivateKey     string
+	CreatedAt      time.Time
+}
+
 // Invite lets a person join an org with a role. ID is the hash of the
 // token in the invite link.
 type Invite struct {

@@ -103,3 +103,26 @@ func (s *Store) ListInvites(ctx context.Context, orgID string, now time.Time) ([
 	}
 	return collect(rows, scanInvite)
 }
+
+// GetSPKey implements store.Workspace.
+func (s *Store) GetSPKey(ctx context.Context, orgID string) (store.SPKey, error) {
+	k := store.SPKey{OrgID: orgID}
+	var created int64
+	err := s.db.QueryRowContext(ctx, `SELECT certificate_pem, private_key, created_at FROM sp_keys WHERE org_id = $1`, orgID).
+		Scan(&k.CertificatePEM, &k.PrivateKey, &created)
+	if err != nil {
+		return store.SPKey{}, rowErr("SP key of org", orgID, err)
+	}
+	k.CreatedAt = fromMS(created)
+	return k, nil
+}
+
+// AddSPKeyIfAbsent implements store.Workspace.
+func (s *Store) AddSPKeyIfAbsent(ctx context.Context, k store.SPKey) (store.SPKey, error) {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_keys (org_id, certificate_pem, private_key, created_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO NOTHING`, k.OrgID, k.CertificatePEM, k.PrivateKey, ms(stamp(k.CreatedAt)))
+	if err != nil {
+		return store.SPKey{}, fmt.Errorf("add SP key: %w", mapErr(err))
+	}
+	return s.GetSPKey(ctx, k.OrgID)
+}

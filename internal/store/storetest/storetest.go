@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"AuthnRequests", testAuthnRequests},
 		{"SignInAttempts", testSignInAttempts},
 		{"Invites", testInvites},
+		{"SPKeys", testSPKeys},
 		{"ReplayCache", testReplayCache},
 		{"Sessions", testSessions},
 		{"Audit", testAudit},
@@ -509,6 +510,37 @@ func testInvites(t *testing.T, s store.Store) {
 	}
 	_, err = s.ConsumeInvite(ctx, "h1", now)
 	mustNotFound(t, "invite used twice", err)
+}
+
+func testSPKeys(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "k", Name: "K", Plan: "growth"}, nil))
+	_, err := s.GetSPKey(ctx, o.ID)
+	mustNotFound(t, "SP key before the first use", err)
+	// Twenty first uses at once: one key wins and all of them see it.
+	got := make([]store.SPKey, 20)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			k, err := s.AddSPKeyIfAbsent(ctx, store.SPKey{OrgID: o.ID, CertificatePEM: fmt.Sprintf("cert-%d", i), PrivateKey: fmt.Sprintf("key-%d", i)})
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = k
+		})
+	}
+	wg.Wait()
+	for _, k := range got {
+		if k.CertificatePEM != got[0].CertificatePEM || k.PrivateKey != got[0].PrivateKey || k.CreatedAt.IsZero() {
+			t.Fatalf("concurrent first uses disagree: %+v vs %+v", k, got[0])
+		}
+	}
+	if k := must(s.GetSPKey(ctx, o.ID)); k != got[0] {
+		t.Errorf("GetSPKey = %+v, want %+v", k, got[0])
+	}
+	if _, err := s.AddSPKeyIfAbsent(ctx, store.SPKey{OrgID: "org_missing", CertificatePEM: "c", PrivateKey: "k"}); err == nil {
+		t.Error("a key for an org that does not exist was stored")
+	}
 }
 
 func testAuthnRequests(t *testing.T, s store.Store) {
