@@ -5,6 +5,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -91,8 +92,14 @@ func TestVersionAndHelp(t *testing.T) {
 func TestMigrateFromEnv(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x", "signet.db")
 	code, out, stderr := runCmd(t, map[string]string{"SIGNET_DATABASE_URL": "sqlite:" + db}, "migrate")
-	if code != 0 || !strings.Contains(out, "schema version 3") {
-		t.Fatalf("migrate = %d %q %q", code, out, stderr)
+	st, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "sqlite", Path: db}, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	applied, latest, err := st.SchemaVersion(t.Context())
+	if code != 0 || err != nil || applied != latest || !strings.Contains(out, fmt.Sprintf("schema version %d", latest)) {
+		t.Fatalf("migrate = %d %q %q; schema %d of %d (%v)", code, out, stderr, applied, latest, err)
 	}
 }
 
