@@ -58,6 +58,24 @@ func TestPysaml2IdP(t *testing.T) {
 	// IdP-initiated.
 	b2 := harness.NewBrowser(t)
 	signedInToAcme(t, b2.FollowSAML(b2.Get(p.Base+"/initiate?sp="+url.QueryEscape(s.SP+"/saml/acme/metadata"))), "bob@example.test")
+	// IdP-initiated with the assertion encrypted to the org's certificate
+	// from its SP metadata. pysaml2 always encrypts with 3DES-CBC: refused
+	// with the hint, then accepted once the admin allows legacy crypto.
+	encrypted := func() *harness.Page {
+		b := harness.NewBrowser(t)
+		p := b.Get(p.Base + "/initiate?encrypt=1&sp=" + url.QueryEscape(s.SP+"/saml/acme/metadata"))
+		if form, ok := p.SAMLForm("SAMLResponse"); !ok || !strings.Contains(string(mustDecode(t, form.Fields.Get("SAMLResponse"))), "EncryptedAssertion") {
+			t.Fatalf("pysaml2 did not encrypt the assertion:\n%.1500s", p.Body)
+		}
+		return b.FollowSAML(p)
+	}
+	if r := encrypted(); r.Status != 400 || !strings.Contains(r.Body, "encryption_algorithm_rejected") || !strings.Contains(r.Body, "legacy crypto") {
+		t.Errorf("3DES without legacy crypto: %d\n%.1500s", r.Status, r.Body)
+	}
+	admin := harness.NewBrowser(t)
+	admin.Post(s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"org-admin-password"}})
+	admin.Post(s.SP+"/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "allow_legacy_crypto": {"1"}})
+	signedInToAcme(t, encrypted(), "bob@example.test")
 	// Negative: the peer's response tampered in transit is refused.
 	b3 := harness.NewBrowser(t)
 	form, ok := b3.Get(p.Base + "/initiate?sp=" + url.QueryEscape(s.SP+"/saml/acme/metadata")).SAMLForm("SAMLResponse")
@@ -72,5 +90,5 @@ func TestPysaml2IdP(t *testing.T) {
 	}
 	record(row{Peer: "pysaml2 (python3-pysaml2)", Version: debVersion("python3-pysaml2"), Direction: "IdP → Signet Workspace",
 		Flows: "SP-initiated (Redirect), IdP-initiated; tampered response refused (signature_invalid)",
-		Modes: "signed response and assertion; metadata by URL", Result: resultOf(t)})
+		Modes: "signed response and assertion; assertion encrypted to the org's SP certificate (3DES-CBC: refused, accepted with legacy crypto on); metadata by URL", Result: resultOf(t)})
 }

@@ -15,7 +15,14 @@ var (
 		encAES128CBC: true, encAES192CBC: true, encAES256CBC: true,
 		encAES128GCM: true, encAES192GCM: true, encAES256GCM: true,
 	}
+	// legacyDataCiphers are accepted only with AllowLegacyCrypto: pysaml2
+	// (and so SATOSA) encrypts with 3DES-CBC and cannot be told otherwise.
+	legacyDataCiphers = map[string]bool{encTripleDESCBC: true}
 )
+
+// xmlenc leaves 3DES out unless asked; decryptAssertion decides (above)
+// whether a document may use it before xmlenc sees it.
+func init() { xmlenc.RegisterDecrypter(xmlenc.TripleDES) }
 
 // decryptAssertion opens an EncryptedAssertion (XML Encryption 1.0/1.1 as
 // IdPs send it: the EncryptedKey inside EncryptedData/KeyInfo, or beside
@@ -23,7 +30,7 @@ var (
 // refused before any decryption (Bleichenbacher; SECURITY-CASES 51). Every
 // failure after that returns the same error, so a tampered ciphertext
 // teaches an attacker nothing (no padding oracle; SECURITY-CASES 52).
-func (v *Verifier) decryptAssertion(ea *etree.Element, lim Limits) (*etree.Element, *Error) {
+func (v *Verifier) decryptAssertion(ea *etree.Element, out *Assertion, lim Limits) (*etree.Element, *Error) {
 	if len(v.DecryptionKeys) == 0 {
 		return nil, newError(CodeDecryptionFailed, errNoKey)
 	}
@@ -31,7 +38,13 @@ func (v *Verifier) decryptAssertion(ea *etree.Element, lim Limits) (*etree.Eleme
 	if ed == nil {
 		return nil, errorf(CodeDecryptionFailed, "EncryptedAssertion without EncryptedData")
 	}
-	if alg := child(ed, NSXMLEnc, "EncryptionMethod").SelectAttrValue("Algorithm", ""); !allowedDataCiphers[alg] {
+	switch alg := child(ed, NSXMLEnc, "EncryptionMethod").SelectAttrValue("Algorithm", ""); {
+	case allowedDataCiphers[alg]:
+	case legacyDataCiphers[alg] && v.AllowLegacyCrypto:
+		out.LegacyCrypto = true
+	case legacyDataCiphers[alg]:
+		return nil, errorf(CodeEncryptionAlgorithm, "content encryption %q is legacy crypto: configure the IdP to use AES, or allow legacy crypto", truncate(alg, 100))
+	default:
 		return nil, errorf(CodeEncryptionAlgorithm, "content encryption %q is not allowed", truncate(alg, 100))
 	}
 	ek := child(child(ed, NSDSig, "KeyInfo"), NSXMLEnc, "EncryptedKey")

@@ -74,7 +74,7 @@ var publicText = map[Code][2]string{
 	CodeSubjectConfirmation:    {"The SAML assertion lacks a valid bearer subject confirmation.", "The IdP must send a bearer SubjectConfirmation with Recipient and NotOnOrAfter."},
 	CodeAssertionCount:         {"The SAML response must contain exactly one assertion.", "A genuine IdP sends exactly one assertion; the message was probably tampered with."},
 	CodeDecryptionFailed:       {"The encrypted SAML assertion could not be decrypted.", "Check that the IdP encrypts to this organization's current encryption certificate."},
-	CodeEncryptionAlgorithm:    {"The SAML assertion is encrypted with an algorithm that is not accepted.", "Configure the IdP to encrypt with AES (GCM or CBC) and RSA-OAEP key transport."},
+	CodeEncryptionAlgorithm:    {"The SAML assertion is encrypted with an algorithm that is not accepted.", "Configure the IdP to encrypt with AES (GCM or CBC) and RSA-OAEP key transport. (An IdP that can only use 3DES-CBC, such as pysaml2, works with Allow legacy crypto.)"},
 	CodeAttributeStatementNone: {"The SAML assertion carries no attributes, and its NameID is not an email address.", "Map the user's email at the IdP, as the NameID (format emailAddress) and as an attribute named email."},
 	CodeEmailMissing:           {"The SAML assertion does not contain the user's email address.", "Map the user's email at the IdP, and make sure the user has an email address there."},
 	CodeEmailPlaceholder:       {"The SAML assertion contains placeholder text instead of the user's email address.", "The IdP sent an unresolved template: fix the attribute mapping's value at the IdP."},

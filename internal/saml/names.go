@@ -88,6 +88,7 @@ const (
 	encRSAOAEPMGF1P = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
 	encRSAOAEP11    = "http://www.w3.org/2009/xmlenc11#rsa-oaep"
 	encRSA15        = "http://www.w3.org/2001/04/xmlenc#rsa-1_5"
+	encTripleDESCBC = "http://www.w3.org/2001/04/xmlenc#tripledes-cbc"
 	encAES128CBC    = "http://www.w3.org/2001/04/xmlenc#aes128-cbc"
 	encAES192CBC    = "http://www.w3.org/2001/04/xmlenc#aes192-cbc"
 	encAES256CBC    = "http://www.w3.org/2001/04/xmlenc#aes256-cbc"

@@ -247,6 +247,21 @@ func TestSecurityCasesKeysAndAlgorithms(t *testing.T) {
 				return samltest.Encrypt(t, xml, sp.Certificate, xmlenc.OAEP(), xmlenc.AES128CBC)
 			},
 			config: withSPKey},
+		{name: "51d 3DES-CBC content encryption without legacy crypto", want: saml.CodeEncryptionAlgorithm,
+			build: func(t *testing.T, env *samltest.Env) []byte {
+				return samltest.Encrypt(t, env.Response(t, assertionOnly), spKey.Certificate, xmlenc.OAEP(), xmlenc.TripleDES)
+			},
+			config: withSPKey},
+		{name: "51e 3DES-CBC content encryption with legacy crypto, marked", want: "",
+			build: func(t *testing.T, env *samltest.Env) []byte {
+				return samltest.Encrypt(t, env.Response(t, assertionOnly), spKey.Certificate, xmlenc.OAEP(), xmlenc.TripleDES)
+			},
+			config: func(v *saml.Verifier) { withSPKey(v); v.AllowLegacyCrypto = true },
+			check: func(t *testing.T, a *saml.Assertion) {
+				if !a.Encrypted || !a.LegacyCrypto {
+					t.Errorf("Encrypted=%v LegacyCrypto=%v, want both", a.Encrypted, a.LegacyCrypto)
+				}
+			}},
 		{name: "51c GCM-encrypted signed assertion is accepted", want: "",
 			build: func(t *testing.T, env *samltest.Env) []byte {
 				sp := samltest.Key(t, "sp")

@@ -257,7 +257,7 @@ func (v *Verifier) openAssertion(resp *etree.Element, out *Assertion, p trustPol
 	a := child(resp, NSAssertion, "Assertion")
 	if ea := child(resp, NSAssertion, "EncryptedAssertion"); ea != nil {
 		var err *Error
-		if a, err = v.decryptAssertion(ea, lim); err != nil {
+		if a, err = v.decryptAssertion(ea, out, lim); err != nil {
 			return nil, err
 		}
 		out.Encrypted = true

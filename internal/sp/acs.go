@@ -25,7 +25,7 @@ func (r orgRequests) ConsumeRequestID(ctx context.Context, id string) (bool, err
 }
 
 // verifier builds the org's verifier from its connection only.
-func (s *Service) verifier(o store.Org, conn *Connection) (*saml.Verifier, error) {
+func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection) (*saml.Verifier, error) {
 	certs := conn.trusted
 	if certs == nil { // a Connection not made by LoadConnection
 		var err error
@@ -33,7 +33,11 @@ func (s *Service) verifier(o store.Org, conn *Connection) (*saml.Verifier, error
 			return nil, err
 		}
 	}
-	return &saml.Verifier{
+	keys, err := s.decrypters(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return &saml.Verifier{DecryptionKeys: keys,
 		IdPEntityID: conn.IdPEntityID, IdPCertificates: certs, SPEntityID: s.EntityID(o), ACSURL: s.ACSURL(o),
 		AllowIdPInitiated: conn.AllowIdPInitiated, AllowLegacyCrypto: conn.AllowLegacyCrypto,
 		Now: s.Now, RequestIDs: orgRequests{st: s.Store, org: o.ID, now: s.now}, Replay: s.Store, Limits: s.Limits,
@@ -98,7 +102,7 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	v, err := s.verifier(o, conn)
+	v, err := s.verifier(ctx, o, conn)
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -185,8 +189,23 @@ func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) 
 		}
 		dest = post.Location
 	}
-	req, err := saml.NewAuthnRequest(saml.AuthnRequestParams{Issuer: s.EntityID(o), Destination: dest, ACSURL: s.ACSURL(o),
-		Now: s.now(), Rand: s.rand()})
+	// Sign when the IdP asks for it (WantAuthnRequestsSigned: Keycloak's
+	// realms, for one); others get the plain request they expect.
+	var key *saml.KeyPair
+	if conn.Metadata.IdP.WantAuthnRequestsSigned {
+		kp, ok, err := s.OrgKey(ctx, o)
+		if err != nil {
+			return "", "", "", err
+		}
+		if ok {
+			key = &kp
+		}
+	}
+	p := saml.AuthnRequestParams{Issuer: s.EntityID(o), Destination: dest, ACSURL: s.ACSURL(o), Now: s.now(), Rand: s.rand()}
+	if !hasRedirect {
+		p.SignWith = key // the POST binding signs the XML; Redirect signs the query
+	}
+	req, err := saml.NewAuthnRequest(p)
 	if err != nil {
 		return "", "", "", err
 	}
@@ -198,7 +217,7 @@ func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) 
 		return "", "", "", err
 	}
 	if hasRedirect {
-		u, err := saml.RedirectURL(dest, "SAMLRequest", req.XML, relayState, nil)
+		u, err := saml.RedirectURL(dest, "SAMLRequest", req.XML, relayState, key)
 		return u, "", "", err
 	}
 	return "", dest, saml.EncodeBase64(req.XML), nil

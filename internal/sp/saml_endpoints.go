@@ -16,7 +16,7 @@ func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	md, err := h.Svc.SPMetadata(o)
+	md, err := h.Svc.SPMetadata(r.Context(), o)
 	if err != nil {
 		return err
 	}

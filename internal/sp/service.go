@@ -20,6 +20,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/secret"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -58,7 +59,12 @@ type Service struct {
 	RequestTTL time.Duration
 	Limits     saml.Limits
 
+	// Sealer seals the orgs' SP private keys; without it orgs have no SP
+	// key (no encrypted assertions, no signed AuthnRequests).
+	Sealer *secret.Sealer
+
 	parsed parseCache
+	keys   orgKeys
 }
 
 func (s *Service) now() time.Time {
@@ -84,10 +90,19 @@ func (s *Service) ACSURL(o store.Org) string { return s.BaseURL + "/saml/" + o.S
 // LoginURL starts SP-initiated sign-in to the org.
 func (s *Service) LoginURL(o store.Org) string { return s.BaseURL + "/saml/" + o.Slug + "/login" }
 
-// SPMetadata is the org's SP metadata.
-func (s *Service) SPMetadata(o store.Org) ([]byte, error) {
-	return saml.SPMetadata(saml.SPMetadataParams{EntityID: s.EntityID(o), ACSURL: s.ACSURL(o), WantAssertionsSigned: true,
-		NameIDFormats: []string{saml.NameIDEmail}, OrganizationName: o.Name, OrganizationURL: s.BaseURL})
+// SPMetadata is the org's SP metadata, with its certificate for signing
+// (AuthnRequests) and encryption (assertions) when it has a key.
+func (s *Service) SPMetadata(ctx context.Context, o store.Org) ([]byte, error) {
+	p := saml.SPMetadataParams{EntityID: s.EntityID(o), ACSURL: s.ACSURL(o), WantAssertionsSigned: true,
+		NameIDFormats: []string{saml.NameIDEmail}, OrganizationName: o.Name, OrganizationURL: s.BaseURL}
+	kp, ok, err := s.OrgKey(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		p.SigningCertificate, p.EncryptionCertificate = kp.Certificate, kp.Certificate
+	}
+	return saml.SPMetadata(p)
 }
 
 // Audit records a Workspace event for the org.

@@ -21,6 +21,7 @@ import (
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/saml/samltest"
+	"github.com/signet-sso/signet/internal/secret"
 	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
@@ -56,7 +57,11 @@ func newWorld(t testing.TB) *world {
 	mux := http.NewServeMux()
 	w.srv = httptest.NewServer(web.Protect(mux, sp.SAMLPostPatterns...))
 	t.Cleanup(w.srv.Close)
-	w.svc = &sp.Service{Store: st, BaseURL: w.srv.URL, Password: password.Cheap, Log: log, Fetch: sp.NewFetcher(false)}
+	sealer, err := secret.NewSealer("sp tests: a secret key of at least 32 bytes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.svc = &sp.Service{Store: st, BaseURL: w.srv.URL, Password: password.Cheap, Log: log, Fetch: sp.NewFetcher(false), Sealer: sealer}
 	sp.NewHandler(w.svc, pages, log).Mount(mux)
 	web.MountStatic(mux)
 	w.acme = w.org("acme", "growth")

@@ -140,7 +140,7 @@ type SignInAttempt struct {
 type SPKey struct {
 	OrgID          string
 	CertificatePEM string
-	PrivateKey     string
+	PrivateKey     []byte // sealed with the server's secret key; never plaintext
 	CreatedAt      time.Time
 }
 

@@ -4,7 +4,8 @@
 #   pysaml2_idp.py metadata PORT WORKDIR
 #   pysaml2_idp.py serve PORT WORKDIR SP_METADATA
 # Routes: GET /metadata, GET /sso (HTTP-Redirect AuthnRequest), GET
-# /initiate?sp=ENTITY_ID (IdP-initiated). Both answer with an
+# /initiate?sp=ENTITY_ID[&encrypt=1] (IdP-initiated; encrypt=1 encrypts the
+# assertion to the SP's certificate from its metadata). Both answer with an
 # auto-submitting HTML form. Run with Debian's /usr/bin/python3.
 import html, http.server, os, subprocess, sys, urllib.parse, base64
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -40,12 +41,14 @@ idp = Server(config=cfg)
 IDENTITY = {"mail": ["bob@example.test"], "givenName": ["Bob"], "eduPersonAffiliation": ["staff"]}
 
 
-def respond(sp_entity, in_response_to, relay):
+def respond(sp_entity, in_response_to, relay, encrypt=False):
     acs = idp.metadata.assertion_consumer_service(sp_entity, BINDING_HTTP_POST)[0]["location"]
     resp = idp.create_authn_response(
         identity=IDENTITY, in_response_to=in_response_to, destination=acs, sp_entity_id=sp_entity,
         name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text="bob@example.test"),
         sign_response=True, sign_assertion=True, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256,
+        # encrypt: to the SP's encryption certificate from its metadata
+        encrypt_assertion=encrypt, encrypt_assertion_self_contained=True,
         authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"})
     b64 = base64.b64encode(str(resp).encode()).decode()
     return ('<html><body><form method="post" action="%s"><input type="hidden" name="SAMLResponse" value="%s">'
@@ -72,7 +75,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             req = idp.parse_authn_request(q["SAMLRequest"], BINDING_HTTP_REDIRECT)
             return self.send(200, respond(req.message.issuer.text, req.message.id, q.get("RelayState")))
         if u.path == "/initiate":
-            return self.send(200, respond(q["sp"], None, q.get("relay")))
+            return self.send(200, respond(q["sp"], None, q.get("relay"), q.get("encrypt") == "1"))
         self.send(404, "not found")
 
 

@@ -5,6 +5,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -107,11 +108,15 @@ func (s *Store) ListInvites(ctx context.Context, orgID string, now time.Time) ([
 // GetSPKey implements store.Workspace.
 func (s *Store) GetSPKey(ctx context.Context, orgID string) (store.SPKey, error) {
 	k := store.SPKey{OrgID: orgID}
+	var priv string
 	var created int64
 	err := s.db.QueryRowContext(ctx, `SELECT certificate_pem, private_key, created_at FROM sp_keys WHERE org_id = $1`, orgID).
-		Scan(&k.CertificatePEM, &k.PrivateKey, &created)
+		Scan(&k.CertificatePEM, &priv, &created)
 	if err != nil {
 		return store.SPKey{}, rowErr("SP key of org", orgID, err)
+	}
+	if k.PrivateKey, err = base64.StdEncoding.DecodeString(priv); err != nil {
+		return store.SPKey{}, fmt.Errorf("SP key of org %s: %w", orgID, err)
 	}
 	k.CreatedAt = fromMS(created)
 	return k, nil
@@ -120,7 +125,8 @@ func (s *Store) GetSPKey(ctx context.Context, orgID string) (store.SPKey, error)
 // AddSPKeyIfAbsent implements store.Workspace.
 func (s *Store) AddSPKeyIfAbsent(ctx context.Context, k store.SPKey) (store.SPKey, error) {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_keys (org_id, certificate_pem, private_key, created_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO NOTHING`, k.OrgID, k.CertificatePEM, k.PrivateKey, ms(stamp(k.CreatedAt)))
+		VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO NOTHING`, k.OrgID, k.CertificatePEM,
+		base64.StdEncoding.EncodeToString(k.PrivateKey), ms(stamp(k.CreatedAt)))
 	if err != nil {
 		return store.SPKey{}, fmt.Errorf("add SP key: %w", mapErr(err))
 	}

@@ -3,6 +3,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -522,7 +523,7 @@ func testSPKeys(t *testing.T, s store.Store) {
 	var wg sync.WaitGroup
 	for i := range got {
 		wg.Go(func() {
-			k, err := s.AddSPKeyIfAbsent(ctx, store.SPKey{OrgID: o.ID, CertificatePEM: fmt.Sprintf("cert-%d", i), PrivateKey: fmt.Sprintf("key-%d", i)})
+			k, err := s.AddSPKeyIfAbsent(ctx, store.SPKey{OrgID: o.ID, CertificatePEM: fmt.Sprintf("cert-%d", i), PrivateKey: fmt.Appendf(nil, "key-%d", i)})
 			if err != nil {
 				t.Error(err)
 			}
@@ -531,14 +532,14 @@ func testSPKeys(t *testing.T, s store.Store) {
 	}
 	wg.Wait()
 	for _, k := range got {
-		if k.CertificatePEM != got[0].CertificatePEM || k.PrivateKey != got[0].PrivateKey || k.CreatedAt.IsZero() {
+		if k.CertificatePEM != got[0].CertificatePEM || !bytes.Equal(k.PrivateKey, got[0].PrivateKey) || k.CreatedAt.IsZero() {
 			t.Fatalf("concurrent first uses disagree: %+v vs %+v", k, got[0])
 		}
 	}
-	if k := must(s.GetSPKey(ctx, o.ID)); k != got[0] {
+	if k := must(s.GetSPKey(ctx, o.ID)); !cmp.Equal(k, got[0]) {
 		t.Errorf("GetSPKey = %+v, want %+v", k, got[0])
 	}
-	if _, err := s.AddSPKeyIfAbsent(ctx, store.SPKey{OrgID: "org_missing", CertificatePEM: "c", PrivateKey: "k"}); err == nil {
+	if _, err := s.AddSPKeyIfAbsent(ctx, store.SPKey{OrgID: "org_missing", CertificatePEM: "c", PrivateKey: []byte("k")}); err == nil {
 		t.Error("a key for an org that does not exist was stored")
 	}
 }

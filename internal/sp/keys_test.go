@@ -1,0 +1,89 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp_test
+
+import (
+	"crypto/x509"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// spCert reads the org's certificate from its SP metadata, checking it is
+// offered for both signing and encryption.
+func spCert(t *testing.T, w *world, o store.Org) *x509.Certificate {
+	t.Helper()
+	r := w.client().do("GET", "/saml/"+o.Slug+"/metadata", nil)
+	m, err := saml.ParseMetadata([]byte(r.body), saml.MetadataOptions{Require: saml.RoleSP})
+	if err != nil {
+		t.Fatalf("SP metadata: %v\n%s", err, excerpt(r.body))
+	}
+	if len(m.SP.SigningCertificates) != 1 || len(m.SP.EncryptionCertificates) != 1 || !m.SP.SigningCertificates[0].Equal(m.SP.EncryptionCertificates[0]) {
+		t.Fatalf("SP metadata offers %d signing and %d encryption certificates, want the org's one for both",
+			len(m.SP.SigningCertificates), len(m.SP.EncryptionCertificates))
+	}
+	return m.SP.EncryptionCertificates[0]
+}
+
+// TestEncryptedAssertions: each org has its own key pair, published in its
+// SP metadata; an assertion encrypted to it signs in, one encrypted to
+// another org's key does not.
+func TestEncryptedAssertions(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	acmeCert, betaCert := spCert(t, w, w.acme), spCert(t, w, w.beta)
+	if acmeCert.Equal(betaCert) {
+		t.Fatal("two orgs share an SP key")
+	}
+	if again := spCert(t, w, w.acme); !again.Equal(acmeCert) {
+		t.Fatal("the org's SP certificate changed between two metadata downloads")
+	}
+	encryptedTo := func(c *x509.Certificate) string {
+		return w.response(w.acme, func(p *saml.ResponseParams) { p.EncryptFor = c })
+	}
+	if r := w.client().postACS(w.acme, encryptedTo(betaCert), ""); r.status != http.StatusBadRequest || !strings.Contains(r.body, string(saml.CodeDecryptionFailed)) {
+		t.Errorf("encrypted to beta's key, posted at acme = %d\n%s", r.status, excerpt(r.body))
+	}
+	if r := w.client().postACS(w.acme, encryptedTo(acmeCert), ""); r.status != http.StatusSeeOther {
+		t.Fatalf("encrypted to acme's key = %d\n%s", r.status, excerpt(r.body))
+	}
+}
+
+// TestSignedAuthnRequests: SP-initiated requests are signed with the org's
+// key when the IdP's metadata asks (WantAuthnRequestsSigned), and not
+// otherwise.
+func TestSignedAuthnRequests(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	if r := w.client().do("GET", "/saml/acme/login", nil); r.status != http.StatusFound || strings.Contains(r.location, "Signature=") {
+		t.Fatalf("IdP that does not ask: %d %q, want an unsigned request", r.status, r.location)
+	}
+	md, err := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso",
+		SigningCertificates: []*x509.Certificate{w.idp.Certificate}, WantAuthnRequestsSigned: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := w.admin(w.acme).upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": string(md)}, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("upload = %d\n%s", r.status, excerpt(r.body))
+	}
+	r := w.client().do("GET", "/saml/acme/login", nil)
+	u, err := url.Parse(r.location)
+	if r.status != http.StatusFound || err != nil {
+		t.Fatalf("SP-initiated start = %d %q", r.status, r.location)
+	}
+	msg, err := saml.DecodeRedirect(u.RawQuery, saml.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := msg.VerifyRedirectSignature([]*x509.Certificate{spCert(t, w, w.acme)}, false); err != nil {
+		t.Errorf("the request is not signed with the org's key: %v", err)
+	}
+	if err := msg.VerifyRedirectSignature([]*x509.Certificate{spCert(t, w, w.beta)}, false); err == nil {
+		t.Error("acme's request verifies with beta's key")
+	}
+}
