@@ -63,6 +63,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /orgs/{org}/settings/sso/options", h.admin(h.ssoOptions))
 	mux.Handle("POST /orgs/{org}/settings/sso/delete", h.admin(h.ssoDelete))
 	mux.Handle("GET /saml/{org}/metadata", h.handle(h.metadata))
+	mux.Handle("GET /saml/{org}/certificate", h.handle(h.certificate))
 	mux.Handle("POST /saml/{org}/acs", h.handle(h.acs))
 	mux.Handle("GET /saml/{org}/login", h.handle(h.startSSO))
 }

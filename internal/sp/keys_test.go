@@ -43,6 +43,14 @@ func TestEncryptedAssertions(t *testing.T) {
 	if again := spCert(t, w, w.acme); !again.Equal(acmeCert) {
 		t.Fatal("the org's SP certificate changed between two metadata downloads")
 	}
+	// The same certificate as a file, and on the settings page.
+	r := w.client().do("GET", "/saml/acme/certificate", nil)
+	if certs, err := saml.ParseCertificatesPEM(r.body); err != nil || len(certs) != 1 || !certs[0].Equal(acmeCert) {
+		t.Errorf("GET /saml/acme/certificate = %d, %v: want the metadata's certificate", r.status, err)
+	}
+	if page := w.admin(w.acme).do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.body, "Download SP certificate") || !strings.Contains(page.body, saml.Fingerprint(acmeCert)) {
+		t.Errorf("the settings page does not offer the SP certificate:\n%s", excerpt(page.body))
+	}
 	encryptedTo := func(c *x509.Certificate) string {
 		return w.response(w.acme, func(p *saml.ResponseParams) { p.EncryptFor = c })
 	}

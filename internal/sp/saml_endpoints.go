@@ -28,6 +28,26 @@ func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// certificate serves the org's SP certificate (PEM), for IdPs that ask for
+// the encryption certificate as a file (Entra ID's token encryption).
+func (h *Handler) certificate(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
+	if err != nil {
+		return err
+	}
+	kp, ok, err := h.Svc.OrgKey(r.Context(), o)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return store.ErrNotFound
+	}
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	w.Header().Set("Content-Disposition", `attachment; filename="signet-`+o.Slug+`-sp-certificate.pem"`)
+	_, err = w.Write([]byte(kp.CertificatePEM()))
+	return err
+}
+
 // maxACSBody caps the ACS POST (SECURITY-CASES 29): base64 of the 1 MiB
 // XML limit plus the form's other fields.
 const maxACSBody = 1<<20*4/3 + 16<<10

@@ -34,12 +34,23 @@ type ssoPage struct {
 	Guide       []string
 	GuideName   string
 	Attempts    []attemptRow
+	SPCert      *CertificateInfo // the org's SP certificate, if it has a key
 }
 
 func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
 	p := ssoPage{page: orgPage("Single Sign-On Settings", "settings", o, m), SSOAvailable: SSOAvailable(o.Plan),
 		EntityID: h.Svc.EntityID(o), ACSURL: h.Svc.ACSURL(o), Providers: Providers, Provider: "other", Source: "file",
 		JITChoices: JITRoles[1:]}
+	if SSOAvailable(o.Plan) {
+		kp, ok, err := h.Svc.OrgKey(r.Context(), o)
+		if err != nil {
+			return p, err
+		}
+		if ok {
+			info := certificateInfo(kp.Certificate, h.Svc.now())
+			p.SPCert = &info
+		}
+	}
 	conn, err := h.Svc.LoadConnection(r.Context(), o)
 	switch {
 	case err == nil:
