@@ -131,7 +131,7 @@ func signetACS(w *world, st store.Store) (*httptest.Server, *sp.Service, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, _, err := svc.SaveMetadata(ctx, store.Member{Email: "bench"}, o, "other", w.idpMetadata, false); err != nil {
+	if _, _, err := svc.SaveMetadata(ctx, store.Member{Email: "bench"}, o, "other", w.idpMetadata, sp.SaveOptions{}); err != nil {
 		return nil, nil, err
 	}
 	for i := range 9 { // ten orgs in all

@@ -52,6 +52,7 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 			return err
 		}
 		ls = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: h})
+		go refreshLoop(ctx, e.log.With("role", "sp"), e.spService(), time.Hour)
 	}
 	go pruneLoop(ctx, e.log, e.store, time.Minute)
 	return web.ServeAll(ctx, e.log, ls, ready)
@@ -92,6 +93,26 @@ func roleHandler(role string, e *env, mount func(*http.ServeMux), samlPosts []st
 		mount(mux)
 	}
 	return web.Wrap(web.Protect(mux, samlPosts...), log, m)
+}
+
+// refreshLoop re-reads, every hour, the IdP metadata of connections made
+// from an https URL that were last read a day ago or more.
+func refreshLoop(ctx context.Context, log *slog.Logger, svc *sp.Service, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := svc.RefreshDue(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Warn("metadata refresh failed", "err", err)
+			} else if n > 0 {
+				log.Info("refreshed IdP metadata", "connections", n)
+			}
+		}
+	}
 }
 
 // pruneLoop deletes expired sessions, request IDs and replay-cache entries,

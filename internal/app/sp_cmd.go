@@ -175,7 +175,7 @@ func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		if err != nil {
 			return usagef("read --metadata: %v", err)
 		}
-		_, warnings, err := e.spService().SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md, *legacy)
+		_, warnings, err := e.spService().SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md, sp.SaveOptions{AllowLegacyCrypto: *legacy})
 		if err != nil {
 			se := saml.AsError(err)
 			return fmt.Errorf("%s: %s", se.Code, se.Message)

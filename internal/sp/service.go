@@ -213,12 +213,19 @@ func certificateInfo(c *x509.Certificate, now time.Time) CertificateInfo {
 // the current one and the next, for rotation.
 const maxTrustedCertificates = 2
 
+// SaveOptions are the choices that come with uploaded metadata.
+type SaveOptions struct {
+	// AllowLegacyCrypto turns on legacy crypto (1024-bit keys, RSA-SHA1)
+	// for an IdP that needs it; it never turns it off (Options does).
+	AllowLegacyCrypto bool
+	// MetadataURL is where md came from; an https URL is refreshed daily.
+	MetadataURL string
+}
+
 // SaveMetadata checks IdP metadata and makes it the org's connection,
 // keeping the connection's options. A new IdP or new certificates mean the
 // connection must prove itself again before Require SSO can stay on.
-// allowLegacy turns on legacy crypto (1024-bit keys, RSA-SHA1) for an IdP
-// that needs it; it never turns it off (the Options form does).
-func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.Org, provider string, md []byte, allowLegacy bool) (*Connection, []string, error) {
+func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.Org, provider string, md []byte, opt SaveOptions) (*Connection, []string, error) {
 	if !SSOAvailable(o.Plan) {
 		return nil, nil, ErrNotOnPlan
 	}
@@ -229,7 +236,7 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, nil, err
 	}
-	legacy := allowLegacy || old.AllowLegacyCrypto
+	legacy := opt.AllowLegacyCrypto || old.AllowLegacyCrypto
 	m, err := saml.ParseMetadata(md, saml.MetadataOptions{Require: saml.RoleIdP, AllowLegacyCrypto: legacy, Now: s.now(), Limits: s.Limits})
 	if err != nil {
 		return nil, nil, err
@@ -241,7 +248,11 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 		certs = certs[:maxTrustedCertificates]
 	}
 	c := store.SSOConnection{OrgID: o.ID, Provider: provider, MetadataXML: string(md), IdPEntityID: m.EntityID,
-		CertificatesPEM: saml.EncodeCertificatesPEM(certs...), AllowIdPInitiated: true, AllowLegacyCrypto: legacy, UpdatedAt: s.now()}
+		CertificatesPEM: saml.EncodeCertificatesPEM(certs...), AllowIdPInitiated: true, AllowLegacyCrypto: legacy, UpdatedAt: s.now(),
+		MetadataURL: opt.MetadataURL}
+	if opt.MetadataURL != "" {
+		c.RefreshedAt = s.now()
+	}
 	if old.OrgID != "" {
 		c.AllowIdPInitiated, c.JITRole = old.AllowIdPInitiated, old.JITRole
 		if old.IdPEntityID == c.IdPEntityID && old.CertificatesPEM == c.CertificatesPEM {

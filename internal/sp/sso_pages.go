@@ -112,11 +112,13 @@ func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m
 	provider, source := r.FormValue("provider"), r.FormValue("idp_source")
 	var md []byte
 	var fetchErr error
+	var fetchedFrom string
 	switch source {
 	case "xml":
 		md = []byte(r.FormValue("metadata_xml"))
 	case "url":
-		md, fetchErr = h.Svc.FetchMetadata(r.Context(), strings.TrimSpace(r.FormValue("metadata_url")))
+		fetchedFrom = strings.TrimSpace(r.FormValue("metadata_url"))
+		md, fetchErr = h.Svc.FetchMetadata(r.Context(), fetchedFrom)
 	default:
 		source = "file"
 		if f, _, err := r.FormFile("metadata_file"); err == nil {
@@ -131,7 +133,8 @@ func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m
 		if len(bytes.TrimSpace(md)) == 0 {
 			err = errors.New("choose the metadata file from your identity provider (or paste its XML, or give its URL)")
 		} else {
-			conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, provider, md, r.FormValue("allow_legacy_crypto") == "1")
+			conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, provider, md, SaveOptions{
+				AllowLegacyCrypto: r.FormValue("allow_legacy_crypto") == "1", MetadataURL: fetchedFrom})
 		}
 	}
 	if err != nil {

@@ -113,6 +113,9 @@ type Workspace interface {
 	GetSSOConnection(ctx context.Context, orgID string) (SSOConnection, error)
 	UpdateSSOConnection(ctx context.Context, orgID string, fn func(*SSOConnection) error) (SSOConnection, error)
 	DeleteSSOConnection(ctx context.Context, orgID string) error
+	// SSOConnectionsToRefresh lists the org IDs of connections with a
+	// metadata URL last refreshed before cutoff, oldest first, at most limit.
+	SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
 
 	// GetSPKey returns the org's SP key pair, or ErrNotFound.
 	GetSPKey(ctx context.Context, orgID string) (SPKey, error)

@@ -120,6 +120,11 @@ type SSOConnection struct {
 	// its metadata changes. Require SSO can be switched on only once set.
 	VerifiedAt time.Time
 	UpdatedAt  time.Time
+	// MetadataURL is where the metadata came from, if from a URL; such a
+	// connection is refreshed from it (RefreshedAt, RefreshError).
+	MetadataURL  string
+	RefreshedAt  time.Time
+	RefreshError string // why the last refresh failed; empty after a success
 }
 
 // SignInAttempt is one entry of an org's sign-in attempts log.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -204,14 +205,15 @@ func (s *Store) MembershipsByEmail(ctx context.Context, email string) ([]store.M
 }
 
 const connColumns = `org_id, provider, metadata_xml, idp_entity_id, certificates_pem, allow_idp_initiated,
-	jit_role, require_sso, allow_legacy_crypto, verified_at, updated_at`
+	jit_role, require_sso, allow_legacy_crypto, verified_at, updated_at, metadata_url, refreshed_at, refresh_error`
 
 func scanConn(row interface{ Scan(...any) error }) (store.SSOConnection, error) {
 	var c store.SSOConnection
-	var verified, updated int64
+	var verified, updated, refreshed int64
 	err := row.Scan(&c.OrgID, &c.Provider, &c.MetadataXML, &c.IdPEntityID, &c.CertificatesPEM,
-		&c.AllowIdPInitiated, &c.JITRole, &c.RequireSSO, &c.AllowLegacyCrypto, &verified, &updated)
-	c.VerifiedAt, c.UpdatedAt = fromMS(verified), fromMS(updated)
+		&c.AllowIdPInitiated, &c.JITRole, &c.RequireSSO, &c.AllowLegacyCrypto, &verified, &updated,
+		&c.MetadataURL, &refreshed, &c.RefreshError)
+	c.VerifiedAt, c.UpdatedAt, c.RefreshedAt = fromMS(verified), fromMS(updated), fromMS(refreshed)
 	return c, err
 }
 
@@ -219,14 +221,16 @@ func scanConn(row interface{ Scan(...any) error }) (store.SSOConnection, error) 
 func (s *Store) PutSSOConnection(ctx context.Context, c store.SSOConnection) (store.SSOConnection, error) {
 	c.UpdatedAt = stamp(c.UpdatedAt)
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_sso_connections (`+connColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (org_id) DO UPDATE SET provider = excluded.provider, metadata_xml = excluded.metadata_xml,
 		idp_entity_id = excluded.idp_entity_id, certificates_pem = excluded.certificates_pem,
 		allow_idp_initiated = excluded.allow_idp_initiated, jit_role = excluded.jit_role,
 		require_sso = excluded.require_sso, allow_legacy_crypto = excluded.allow_legacy_crypto,
-		verified_at = excluded.verified_at, updated_at = excluded.updated_at`,
+		verified_at = excluded.verified_at, updated_at = excluded.updated_at, metadata_url = excluded.metadata_url,
+		refreshed_at = excluded.refreshed_at, refresh_error = excluded.refresh_error`,
 		c.OrgID, c.Provider, c.MetadataXML, c.IdPEntityID, c.CertificatesPEM, c.AllowIdPInitiated,
-		c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.VerifiedAt), ms(c.UpdatedAt))
+		c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.VerifiedAt), ms(c.UpdatedAt),
+		c.MetadataURL, ms(c.RefreshedAt), c.RefreshError)
 	if err != nil {
 		return c, fmt.Errorf("save SSO connection of org %q: %w", c.OrgID, mapErr(err))
 	}
@@ -254,12 +258,27 @@ func (s *Store) UpdateSSOConnection(ctx context.Context, orgID string, fn func(*
 		c.OrgID, c.UpdatedAt = orgID, now()
 		_, err = tx.ExecContext(ctx, `UPDATE sp_sso_connections SET provider = $2, metadata_xml = $3, idp_entity_id = $4,
 			certificates_pem = $5, allow_idp_initiated = $6, jit_role = $7, require_sso = $8,
-			allow_legacy_crypto = $9, verified_at = $10, updated_at = $11 WHERE org_id = $1`,
+			allow_legacy_crypto = $9, verified_at = $10, updated_at = $11, metadata_url = $12, refreshed_at = $13,
+			refresh_error = $14 WHERE org_id = $1`,
 			orgID, c.Provider, c.MetadataXML, c.IdPEntityID, c.CertificatesPEM, c.AllowIdPInitiated,
-			c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.VerifiedAt), ms(c.UpdatedAt))
+			c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.VerifiedAt), ms(c.UpdatedAt),
+			c.MetadataURL, ms(c.RefreshedAt), c.RefreshError)
 		return err
 	})
 	return c, err
+}
+
+// SSOConnectionsToRefresh implements store.Workspace.
+func (s *Store) SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT org_id FROM sp_sso_connections
+		WHERE metadata_url <> '' AND refreshed_at < $1 ORDER BY refreshed_at, org_id LIMIT $2`, ms(cutoff), limit)
+	if err != nil {
+		return nil, fmt.Errorf("connections to refresh: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
 }
 
 // DeleteSSOConnection implements store.Workspace.

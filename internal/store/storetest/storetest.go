@@ -468,6 +468,25 @@ func testSSOConnections(t *testing.T, s store.Store) {
 	if got := must(s.GetSSOConnection(ctx, o.ID)); !got.RequireSSO || !got.VerifiedAt.Equal(verified) {
 		t.Error("UpdateSSOConnection did not persist")
 	}
+	// Connections from a metadata URL are listed for refresh, oldest first.
+	b := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "growth"}, nil))
+	cc := must(s.CreateOrg(ctx, store.Org{Slug: "gamma", Name: "Gamma", Plan: "growth"}, nil))
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: b.ID, Provider: "entra", MetadataXML: "<md/>", MetadataURL: "https://idp.example/md", RefreshedAt: t0.Add(time.Hour)}))
+	must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: cc.ID, Provider: "okta", MetadataXML: "<md/>", MetadataURL: "https://okta.example/md", RefreshedAt: t0}))
+	if ids := must(s.SSOConnectionsToRefresh(ctx, t0.Add(2*time.Hour), 10)); !cmp.Equal(ids, []string{cc.ID, b.ID}) {
+		t.Errorf("to refresh = %v, want gamma then beta (acme has no URL)", ids)
+	}
+	if ids := must(s.SSOConnectionsToRefresh(ctx, t0.Add(time.Minute), 10)); !cmp.Equal(ids, []string{cc.ID}) {
+		t.Errorf("to refresh before beta's time = %v, want gamma only", ids)
+	}
+	must(s.UpdateSSOConnection(ctx, cc.ID, func(c *store.SSOConnection) error {
+		c.RefreshedAt, c.RefreshError = t0.Add(3*time.Hour), "HTTP 500"
+		return nil
+	}))
+	if got := must(s.GetSSOConnection(ctx, cc.ID)); got.MetadataURL != "https://okta.example/md" || got.RefreshError != "HTTP 500" || !got.RefreshedAt.Equal(t0.Add(3*time.Hour)) {
+		t.Errorf("refresh fields = %q %q %s", got.MetadataURL, got.RefreshError, got.RefreshedAt)
+	}
 	_, err = s.PutSSOConnection(ctx, store.SSOConnection{OrgID: "org_missing", Provider: "other"})
 	mustNotFound(t, "connection for unknown org", err)
 	check(t, s.DeleteSSOConnection(ctx, o.ID))

@@ -1,0 +1,158 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sp_test
+
+import (
+	"crypto/x509"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/saml/samltest"
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// metadataHost serves IdP metadata over https; tests change what it serves.
+type metadataHost struct {
+	mu     sync.Mutex
+	body   []byte
+	status int
+	srv    *httptest.Server
+}
+
+func newMetadataHost(t *testing.T, md []byte) *metadataHost {
+	h := &metadataHost{body: md, status: http.StatusOK}
+	h.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		w.WriteHeader(h.status)
+		w.Write(h.body)
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *metadataHost) serve(status int, md []byte) {
+	h.mu.Lock()
+	h.status, h.body = status, md
+	h.mu.Unlock()
+}
+
+// TestMetadataURLRefresh: a connection made from an https metadata URL is
+// read again; a certificate rollover arrives without the admin and keeps
+// Require SSO; a failed or suspicious refresh is shown and changes nothing.
+func TestMetadataURLRefresh(t *testing.T) {
+	w := newWorld(t)
+	w.member(w.acme, "pat@corp.example", "member")
+	host := newMetadataHost(t, w.idpMetadata(w.idp))
+	w.svc.Fetch = host.srv.Client() // trusts the test server's certificate (and skips the SSRF guard: it is on 127.0.0.1)
+	admin := w.admin(w.acme)
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "entra", "idp_source": "url", "metadata_url": host.srv.URL + "/federationmetadata.xml"}, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("connect by URL = %d\n%s", r.status, excerpt(r.body))
+	}
+	c := acmeConn(t, w)
+	if c.MetadataURL != host.srv.URL+"/federationmetadata.xml" || c.RefreshedAt.IsZero() {
+		t.Fatalf("connection = %q refreshed %s, want the URL remembered", c.MetadataURL, c.RefreshedAt)
+	}
+	if page := admin.do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.body, "Read again daily") {
+		t.Errorf("the page does not say the metadata is refreshed:\n%s", excerpt(page.body))
+	}
+	// Verified, then Require SSO on.
+	if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.status != http.StatusSeeOther {
+		t.Fatalf("sign-in = %d", r.status)
+	}
+	if r := admin.do("POST", "/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "require_sso": {"1"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("Require SSO = %d\n%s", r.status, excerpt(r.body))
+	}
+
+	// The IdP rolls its certificate over: the new one joins the metadata.
+	next := samltest.Key(t, "idp-next")
+	rolled, _ := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso",
+		SigningCertificates: []*x509.Certificate{next.Certificate, w.idp.Certificate}})
+	host.serve(http.StatusOK, rolled)
+	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = next }), ""); r.status != http.StatusBadRequest {
+		t.Fatalf("the new key signed in before the refresh: %d", r.status)
+	}
+	if err := w.svc.RefreshMetadata(t.Context(), w.acme.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = next }), ""); r.status != http.StatusSeeOther {
+		t.Fatalf("after the refresh the new key = %d\n%s", r.status, excerpt(r.body))
+	}
+	if c := acmeConn(t, w); !c.RequireSSO || c.VerifiedAt.IsZero() || c.RefreshError != "" {
+		t.Errorf("after the rollover: RequireSSO=%v verified=%s error=%q, want kept and no error", c.RequireSSO, c.VerifiedAt, c.RefreshError)
+	}
+
+	// Refreshes that must change nothing: a server error, and metadata for
+	// another IdP at the same URL.
+	before := acmeConn(t, w)
+	stranger, _ := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: "https://stranger.example/idp", SSOURL: "https://stranger.example/sso",
+		SigningCertificates: []*x509.Certificate{attackerKey(t).Certificate}})
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   []byte
+		want   string
+	}{
+		{"server error", http.StatusInternalServerError, []byte("oops"), "500"},
+		{"another IdP", http.StatusOK, stranger, "another identity provider"},
+	} {
+		host.serve(tc.status, tc.body)
+		if err := w.svc.RefreshMetadata(t.Context(), w.acme.ID); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: refresh error = %v, want %q", tc.name, err, tc.want)
+		}
+		after := acmeConn(t, w)
+		if after.MetadataXML != before.MetadataXML || after.CertificatesPEM != before.CertificatesPEM || !strings.Contains(after.RefreshError, tc.want) {
+			t.Errorf("%s: the connection changed, or the error was not recorded (%q)", tc.name, after.RefreshError)
+		}
+		if page := admin.do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.body, "Last refresh failed") {
+			t.Errorf("%s: the page does not show the failed refresh", tc.name)
+		}
+	}
+
+	// RefreshDue picks connections last read a day ago.
+	if n, err := w.svc.RefreshDue(t.Context()); err != nil || n != 0 {
+		t.Errorf("RefreshDue right after a refresh = %d, %v; want none due", n, err)
+	}
+	w.svc.Now = func() time.Time { return time.Now().Add(25 * time.Hour) }
+	host.serve(http.StatusOK, rolled)
+	if n, err := w.svc.RefreshDue(t.Context()); err != nil || n != 1 {
+		t.Errorf("RefreshDue a day later = %d, %v; want 1", n, err)
+	}
+	if c := acmeConn(t, w); c.RefreshError != "" {
+		t.Errorf("refresh error after a good refresh = %q", c.RefreshError)
+	}
+}
+
+// TestHTTPMetadataURLIsNotRefreshed: over plain http anyone on the path
+// could swap the certificates, so such a URL is read once only.
+func TestHTTPMetadataURLIsNotRefreshed(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { rw.Write(w.idpMetadata(w.idp)) }))
+	defer srv.Close()
+	w.svc.Fetch = newFetcherAllowingPrivate()
+	admin := w.admin(w.acme)
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "url", "metadata_url": srv.URL + "/md"}, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("connect by http URL = %d\n%s", r.status, excerpt(r.body))
+	}
+	if page := admin.do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.body, "Not refreshed automatically") {
+		t.Errorf("the page does not say the http URL is not refreshed:\n%s", excerpt(page.body))
+	}
+	if err := w.svc.RefreshMetadata(t.Context(), w.acme.ID); err == nil || !strings.Contains(err.Error(), "not https") {
+		t.Errorf("refresh of an http URL = %v", err)
+	}
+}
+
+func acmeConn(t *testing.T, w *world) store.SSOConnection {
+	t.Helper()
+	c, err := w.st.GetSSOConnection(t.Context(), w.acme.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
