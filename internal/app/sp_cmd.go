@@ -26,7 +26,7 @@ func spCommands() []idpCommand {
 		{"org add", "--name N --plan starter|plus|growth|enterprise|scholarship --admin-email E [--slug S] [--admin-password-stdin]", spOrgAdd},
 		{"org list", "", spOrgList},
 		{"member add", "--org O --email E --role viewer|member|manager|admin [--password-stdin]", spMemberAdd},
-		{"sso set", "--org O --metadata FILE [--provider other|okta|entra|google|onelogin|auth0|jumpcloud|aws]", spSSOSet},
+		{"sso set", "--org O (--metadata FILE | --metadata-url URL) [--provider other|okta|entra|google|onelogin|auth0|jumpcloud|aws] [--allow-legacy-crypto]", spSSOSet},
 		{"sso show", "--org O", spSSOShow},
 	}
 }
@@ -163,7 +163,8 @@ func spMemberAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 
 func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	org := fs.String("org", "", "organization ID or slug (required)")
-	file := fs.String("metadata", "", "the IdP's SAML metadata file (required)")
+	file := fs.String("metadata", "", "the IdP's SAML metadata file (or --metadata-url)")
+	mdURL := fs.String("metadata-url", "", "the IdP's metadata URL, instead of --metadata; an https URL is read again daily")
 	provider := fs.String("provider", "other", "other, okta, entra, google, onelogin, auth0, jumpcloud or aws")
 	legacy := fs.Bool("allow-legacy-crypto", false, "accept an IdP whose key is under 2048 bits or that signs with RSA-SHA1")
 	return func(ctx context.Context, io IO, e *env) error {
@@ -171,11 +172,22 @@ func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		if err != nil {
 			return err
 		}
-		md, err := os.ReadFile(*file)
-		if err != nil {
-			return usagef("read --metadata: %v", err)
+		svc := e.spService()
+		var md []byte
+		switch {
+		case (*file == "") == (*mdURL == ""):
+			return usagef("give the IdP's metadata with either --metadata FILE or --metadata-url URL")
+		case *file != "":
+			if md, err = os.ReadFile(*file); err != nil {
+				return usagef("read --metadata: %v", err)
+			}
+		default:
+			if md, err = svc.FetchMetadata(ctx, *mdURL); err != nil {
+				return fmt.Errorf("metadata_invalid: %v", err)
+			}
 		}
-		_, warnings, err := e.spService().SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md, sp.SaveOptions{AllowLegacyCrypto: *legacy})
+		_, warnings, err := svc.SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md,
+			sp.SaveOptions{AllowLegacyCrypto: *legacy, MetadataURL: *mdURL})
 		if err != nil {
 			se := saml.AsError(err)
 			return fmt.Errorf("%s: %s", se.Code, se.Message)

@@ -50,6 +50,17 @@ func TestWorkspaceCLIAndCurl(t *testing.T) {
 	if code, _, errOut := runCmd(t, c.env, "sp", "sso", "set", "--org", "cheap", "--metadata", md); code != 1 || !strings.Contains(errOut, "sso_not_on_plan") {
 		t.Errorf("sso set on starter: exit %d %s", code, errOut)
 	}
+	for _, args := range [][]string{
+		{"sp", "sso", "set", "--org", "acme"},
+		{"sp", "sso", "set", "--org", "acme", "--metadata", md, "--metadata-url", "https://idp.example/md"},
+	} {
+		if code, _, errOut := runCmd(t, c.env, args...); code != 2 || !strings.Contains(errOut, "--metadata-url") {
+			t.Errorf("%v: exit %d %s, want a usage error naming both ways", args[4:], code, errOut)
+		}
+	}
+	if code, _, errOut := runCmd(t, c.env, "sp", "sso", "set", "--org", "acme", "--metadata-url", "http://127.0.0.1:1/md"); code != 1 || !strings.Contains(errOut, "metadata_invalid") {
+		t.Errorf("sso set from a loopback URL: exit %d %s, want it refused (SSRF guard)", code, errOut)
+	}
 	var show struct {
 		EntityID string `json:"entity_id"`
 		ACSURL   string `json:"acs_url"`
