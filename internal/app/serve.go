@@ -95,29 +95,8 @@ func roleHandler(role string, e *env, mount func(*http.ServeMux), samlPosts []st
 	return web.Wrap(web.Protect(mux, samlPosts...), log, m)
 }
 
-// refreshLoop re-reads, every hour, the IdP metadata of connections made
-// from an https URL that were last read a day ago or more.
-func refreshLoop(ctx context.Context, log *slog.Logger, svc *sp.Service, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			n, err := svc.RefreshDue(ctx)
-			if err != nil && ctx.Err() == nil {
-				log.Warn("metadata refresh failed", "err", err)
-			} else if n > 0 {
-				log.Info("refreshed IdP metadata", "connections", n)
-			}
-		}
-	}
-}
-
-// pruneLoop deletes expired sessions, request IDs and replay-cache entries,
-// so lookups stay fast however long Signet runs.
-func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time.Duration) {
+// everyTick calls fn at each tick of every until ctx is done.
+func everyTick(ctx context.Context, every time.Duration, fn func(now time.Time)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -125,20 +104,40 @@ func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			n1, err1 := st.PruneSAMLState(ctx, now)
-			n2, err2 := st.PruneSessions(ctx, now)
-			st.PruneDraftApps(ctx, now.Add(-24*time.Hour))
-			if err1 != nil || err2 != nil {
-				if ctx.Err() == nil {
-					log.Warn("pruning expired state failed", "saml_err", err1, "session_err", err2)
-				}
-				continue
-			}
-			if n1+n2 > 0 {
-				log.Debug("pruned expired state", "saml", n1, "sessions", n2)
-			}
+			fn(now)
 		}
 	}
+}
+
+// refreshLoop re-reads, every hour, the IdP metadata of connections made
+// from an https URL that were last read a day ago or more.
+func refreshLoop(ctx context.Context, log *slog.Logger, svc *sp.Service, every time.Duration) {
+	everyTick(ctx, every, func(time.Time) {
+		n, err := svc.RefreshDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("metadata refresh failed", "err", err)
+		} else if n > 0 {
+			log.Info("refreshed IdP metadata", "connections", n)
+		}
+	})
+}
+
+// pruneLoop deletes expired sessions, request IDs and replay-cache entries,
+// so lookups stay fast however long Signet runs.
+func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time.Duration) {
+	everyTick(ctx, every, func(now time.Time) {
+		n1, err1 := st.PruneSAMLState(ctx, now)
+		n2, err2 := st.PruneSessions(ctx, now)
+		st.PruneDraftApps(ctx, now.Add(-24*time.Hour))
+		switch {
+		case err1 != nil || err2 != nil:
+			if ctx.Err() == nil {
+				log.Warn("pruning expired state failed", "saml_err", err1, "session_err", err2)
+			}
+		case n1+n2 > 0:
+			log.Debug("pruned expired state", "saml", n1, "sessions", n2)
+		}
+	})
 }
 
 func runMigrate(ctx context.Context, io IO, args []string) error {
