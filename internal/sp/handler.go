@@ -58,6 +58,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /orgs/{org}/invites", h.admin(h.invite))
 	mux.Handle("POST /orgs/{org}/members/{id}/role", h.admin(h.setRole))
 	mux.Handle("GET /orgs/{org}/settings", h.member(h.settings))
+	mux.Handle("GET /orgs/{org}/settings/audit", h.admin(h.audit))
 	mux.Handle("GET /orgs/{org}/settings/sso", h.admin(h.ssoSettings))
 	mux.Handle("POST /orgs/{org}/settings/sso", h.admin(h.ssoSave))
 	mux.Handle("POST /orgs/{org}/settings/sso/options", h.admin(h.ssoOptions))

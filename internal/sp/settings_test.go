@@ -32,6 +32,7 @@ func TestSSORoutesNeedAnOrgAdmin(t *testing.T) {
 	}
 	routes := []struct{ method, path string }{
 		{"GET", "/orgs/acme/settings/sso"},
+		{"GET", "/orgs/acme/settings/audit"},
 		{"POST", "/orgs/acme/settings/sso"},
 		{"POST", "/orgs/acme/settings/sso/options"},
 		{"POST", "/orgs/acme/settings/sso/delete"},
@@ -54,8 +55,33 @@ func TestSSORoutesNeedAnOrgAdmin(t *testing.T) {
 	if r := w.admin(w.beta).do("GET", "/orgs/acme/settings/sso", nil); r.status != http.StatusSeeOther {
 		t.Errorf("beta's admin on acme's settings = %d", r.status)
 	}
-	if r := mgr.do("GET", "/orgs/acme/settings", nil); r.status != http.StatusOK {
-		t.Errorf("members may see Organization settings: %d", r.status)
+	if r := mgr.do("GET", "/orgs/acme/settings", nil); r.status != http.StatusOK || strings.Contains(r.body, "/settings/audit") {
+		t.Errorf("members may see Organization settings, without the audit log link: %d", r.status)
+	}
+}
+
+// TestAuditLog: an org admin sees the org's own events, searchable, and
+// none of another org's.
+func TestAuditLog(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.connect(w.beta)
+	admin := w.admin(w.acme)
+	if r := admin.do("GET", "/orgs/acme/settings", nil); !strings.Contains(r.body, "/orgs/acme/settings/audit") {
+		t.Error("the admin's Organization settings page has no audit log link")
+	}
+	r := admin.do("GET", "/orgs/acme/settings/audit", nil)
+	if r.status != http.StatusOK || !strings.Contains(r.body, "sso.metadata") || !strings.Contains(r.body, "admin@acme.example") {
+		t.Fatalf("audit log = %d, want acme's metadata upload by its admin\n%s", r.status, excerpt(r.body))
+	}
+	if strings.Contains(r.body, "admin@beta.example") {
+		t.Error("acme's audit log shows beta's events")
+	}
+	if r := admin.do("GET", "/orgs/acme/settings/audit?q=no-such-thing", nil); !strings.Contains(r.body, "No events match") {
+		t.Errorf("search for nothing:\n%s", excerpt(r.body))
+	}
+	if r := admin.do("GET", "/orgs/acme/settings/audit?offset=-5", nil); r.status != http.StatusOK {
+		t.Errorf("a negative offset = %d, want the first page", r.status)
 	}
 }
 
