@@ -24,6 +24,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/secret"
 	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
@@ -122,7 +123,12 @@ func signetACS(w *world, st store.Store) (*httptest.Server, *sp.Service, error) 
 	}
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(nil)
-	svc := &sp.Service{Store: st, BaseURL: srv.URL, Password: password.Cheap, Log: log}
+	sealer, err := secret.NewSealer("bench: a secret key of at least 32 bytes")
+	if err != nil {
+		return nil, nil, err
+	}
+	// As in production: the org has its SP key (the ACS loads it to decrypt).
+	svc := &sp.Service{Store: st, BaseURL: srv.URL, Password: password.Cheap, Log: log, Sealer: sealer}
 	sp.NewHandler(svc, pages, log).Mount(mux)
 	m := web.NewMetrics("sp")
 	srv.Config.Handler = web.Wrap(web.Protect(mux, sp.SAMLPostPatterns...), log, m)
