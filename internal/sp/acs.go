@@ -35,7 +35,12 @@ func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection) (
 	}
 	keys, err := s.decrypters(ctx, o)
 	if err != nil {
-		return nil, err
+		// Only encrypted assertions need the key: sign-ins without
+		// encryption go on (an encrypted one fails as decryption_failed).
+		if s.Log != nil {
+			s.Log.ErrorContext(ctx, "the org's SP key cannot be used; encrypted assertions will fail", "org", o.Slug, "err", err)
+		}
+		keys = nil
 	}
 	return &saml.Verifier{DecryptionKeys: keys,
 		IdPEntityID: conn.IdPEntityID, IdPCertificates: certs, SPEntityID: s.EntityID(o), ACSURL: s.ACSURL(o),

@@ -96,10 +96,10 @@ func (s *Service) SPMetadata(ctx context.Context, o store.Org) ([]byte, error) {
 	p := saml.SPMetadataParams{EntityID: s.EntityID(o), ACSURL: s.ACSURL(o), WantAssertionsSigned: true,
 		NameIDFormats: []string{saml.NameIDEmail}, OrganizationName: o.Name, OrganizationURL: s.BaseURL}
 	kp, ok, err := s.OrgKey(ctx, o)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
+	switch {
+	case err != nil && s.Log != nil: // metadata without the key still lets IdPs connect
+		s.Log.ErrorContext(ctx, "the org's SP key cannot be used; metadata without it", "org", o.Slug, "err", err)
+	case ok:
 		p.SigningCertificate, p.EncryptionCertificate = kp.Certificate, kp.Certificate
 	}
 	return saml.SPMetadata(p)

@@ -44,9 +44,10 @@ func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage
 	if SSOAvailable(o.Plan) {
 		kp, ok, err := h.Svc.OrgKey(r.Context(), o)
 		if err != nil {
-			return p, err
+			h.Log.ErrorContext(r.Context(), "the org's SP key cannot be used", "org", o.Slug, "err", err)
+			p.Warnings = append(p.Warnings, "This organization's SP key cannot be read (was the server's secret key changed?). Sign-ins work, except with IdPs that encrypt assertions; ask your Signet operator.")
 		}
-		if ok {
+		if ok && err == nil {
 			info := certificateInfo(kp.Certificate, h.Svc.now())
 			p.SPCert = &info
 		}
