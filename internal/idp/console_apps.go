@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -86,11 +87,20 @@ type appPage struct {
 	Tab              string
 	SSOURL, EntityID string
 	SessionLabel     string
+	// Encryption describes assertion encryption to the app ("" when off):
+	// on when its SP metadata has an encryption certificate.
+	Encryption string
 }
 
 func (h *Handler) appData(r *http.Request, admin store.User, a store.App, tab string) appPage {
-	return appPage{page: adminPage(a.Name, "applications", admin, r), App: a, Tab: tab,
+	p := appPage{page: adminPage(a.Name, "applications", admin, r), App: a, Tab: tab,
 		SSOURL: h.Svc.SSOURL(a.ID), EntityID: h.Svc.EntityID(a.ID), SessionLabel: durationLabel(a.SessionDuration)}
+	if sp := spDescriptor(a); sp != nil && len(sp.EncryptionCertificates) > 0 {
+		c := sp.EncryptionCertificates[0]
+		p.Encryption = fmt.Sprintf("Assertions are encrypted (%s) to the certificate in the application's metadata: %s, valid until %s.",
+			algorithmName(saml.EncryptionMethodFor(sp.EncryptionMethods)), c.Subject, c.NotAfter.Format("2006-01-02"))
+	}
+	return p
 }
 
 func (h *Handler) app(w http.ResponseWriter, r *http.Request, admin store.User) error {
@@ -244,4 +254,9 @@ func fileSafe(name, fallback string) string {
 		return fallback
 	}
 	return b.String()
+}
+
+// algorithmName is the short name of an algorithm URI, e.g. "aes256-gcm".
+func algorithmName(uri string) string {
+	return uri[strings.LastIndexByte(uri, '#')+1:]
 }

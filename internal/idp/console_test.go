@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/saml/samltest"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -119,6 +121,24 @@ func TestAddApplicationFromSPMetadata(t *testing.T) {
 	a, _ := w.st.GetApp(w.ctx(), id)
 	if a.ACSURL != "https://sp.example/saml/acs" || a.Audience != "https://sp.example/saml/metadata" || a.SPMetadata == "" {
 		t.Errorf("app = %+v", a)
+	}
+	if page := w.admin.mustStatus(http.StatusOK, "GET", "/admin/applications/"+id, nil); !strings.Contains(page.body, "Off: the application") {
+		t.Errorf("an app without an encryption certificate must say encryption is off:\n%s", excerpt(page.body))
+	}
+
+	// SP metadata with an encryption certificate: the page says assertions
+	// are encrypted, with what and to which certificate.
+	spKey := samltest.Key(t, "sp")
+	encMD, _ := saml.SPMetadata(saml.SPMetadataParams{EntityID: "https://sp2.example/metadata", ACSURL: "https://sp2.example/acs",
+		EncryptionCertificate: spKey.Certificate})
+	r = w.admin.mustStatus(http.StatusSeeOther, "GET", "/admin/applications/new", nil)
+	id = appIDPattern.FindStringSubmatch(r.location)[1]
+	if resp := w.admin.multipartPost("/admin/applications/"+id+"/setup", map[string]string{"name": "Encrypted", "session_duration": "1h0m0s",
+		"metadata_source": "upload"}, "sp_metadata", encMD); resp.status != http.StatusSeeOther {
+		t.Fatalf("status %d\n%s", resp.status, excerpt(resp.body))
+	}
+	if page := w.admin.mustStatus(http.StatusOK, "GET", "/admin/applications/"+id, nil); !strings.Contains(page.body, "Assertions are encrypted (aes256-gcm)") {
+		t.Errorf("the app page does not say assertions are encrypted:\n%s", excerpt(page.body))
 	}
 }
 
