@@ -150,8 +150,8 @@ func HintFor(p Provider, code Code) string {
 // WithProviderHint replaces err's hint with p's wording, if it is an *Error.
 func WithProviderHint(err error, p Provider) error {
 	e := AsError(err)
-	if e.Code == CodeInternal {
-		return err
+	if e.Code == CodeInternal || e.Code == CodeStatusNotSuccess && e.Hint != publicText[e.Code][1] {
+		return err // no provider wording for these; keep a status-specific hint
 	}
 	out := *e
 	out.Hint = HintFor(p, e.Code)

@@ -4,6 +4,7 @@ package saml_test
 
 import (
 	"crypto/x509"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,5 +180,30 @@ func TestSecurityCase62Replay(t *testing.T) {
 	}
 	if _, err := env.Verifier().Verify(t.Context(), solicited); saml.CodeOf(err) != saml.CodeInResponseToUnknown {
 		t.Errorf("second use of a solicited response = %v, want in_response_to_unknown (63: already consumed)", err)
+	}
+}
+
+// TestStatusHints: a failure status is explained by its second-level code,
+// and the provider wording does not replace that explanation.
+func TestStatusHints(t *testing.T) {
+	for _, tc := range []struct{ sub, want string }{
+		{"urn:oasis:names:tc:SAML:2.0:status:AuthnFailed", "could not authenticate"},
+		{"urn:oasis:names:tc:SAML:2.0:status:RequestDenied", "assigned to the application"},
+		{saml.StatusNoPassive, "asked not to"},
+		{"urn:example:unknown", "sign-in logs"}, // the generic hint
+	} {
+		env := samltest.NewEnv(t)
+		xml := resign(t, env, func(doc *etree.Document) {
+			sc := samltest.Find(t, doc.Root(), "./Status/StatusCode")
+			setAttr(sc, "Value", saml.StatusResponder)
+			sc.CreateElement("samlp:StatusCode").CreateAttr("Value", tc.sub)
+			doc.Root().RemoveChild(samltest.Find(t, doc.Root(), "./Assertion"))
+		})
+		_, err := env.Verifier().Verify(t.Context(), xml)
+		for _, e := range []error{err, saml.WithProviderHint(err, saml.ProviderAWS)} {
+			if se := saml.AsError(e); se.Code != saml.CodeStatusNotSuccess || !strings.Contains(se.Hint, tc.want) {
+				t.Errorf("%s: %s / %q, want status_not_success with a hint containing %q", tc.sub, se.Code, se.Hint, tc.want)
+			}
+		}
 	}
 }

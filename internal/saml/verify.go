@@ -246,9 +246,29 @@ func checkStatus(resp *etree.Element) *Error {
 		if msg := child(child(resp, NSProtocol, "Status"), NSProtocol, "StatusMessage"); msg != nil {
 			detail += ": " + truncate(msg.Text(), 200)
 		}
-		return errorf(CodeStatusNotSuccess, "IdP status %s", detail)
+		e := errorf(CodeStatusNotSuccess, "IdP status %s", detail)
+		if sub := child(sc, NSProtocol, "StatusCode"); sub != nil {
+			if h, ok := statusHints[sub.SelectAttrValue("Value", "")]; ok {
+				e.Hint = h
+			}
+		}
+		return e
 	}
 	return nil
+}
+
+// statusHints explain the second-level status codes IdPs send with a
+// failure (saml-core 3.2.2.2).
+var statusHints = map[string]string{
+	"urn:oasis:names:tc:SAML:2.0:status:AuthnFailed": "The IdP could not authenticate the person (a wrong password, or a failed second factor). " +
+		"They should sign in at the IdP again; its sign-in logs say more.",
+	"urn:oasis:names:tc:SAML:2.0:status:RequestDenied": "The IdP refused to sign the person in to this application: " +
+		"check that they are assigned to the application at the IdP.",
+	StatusNoPassive: "The IdP needed to show a sign-in page but was asked not to. Start the sign-in again from this site.",
+	StatusInvalidNameIDPolicy: "The IdP cannot send the NameID format that was asked for. " +
+		"Set the application's Subject (NameID) format at the IdP to emailAddress or unspecified.",
+	"urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal":   "The IdP does not know this person: check their account at the IdP.",
+	"urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported": "The IdP does not support the request: check the application's configuration at the IdP.",
 }
 
 // openAssertion finds the one assertion in the (verified) Response,
