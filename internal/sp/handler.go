@@ -57,6 +57,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /orgs/{org}", h.member(h.home))
 	mux.Handle("POST /orgs/{org}/invites", h.admin(h.invite))
 	mux.Handle("POST /orgs/{org}/members/{id}/role", h.admin(h.setRole))
+	mux.Handle("POST /orgs/{org}/members/{id}/delete", h.admin(h.removeMember))
 	mux.Handle("GET /orgs/{org}/settings", h.member(h.settings))
 	mux.Handle("GET /orgs/{org}/settings/audit", h.admin(h.audit))
 	mux.Handle("GET /orgs/{org}/settings/sso", h.admin(h.ssoSettings))

@@ -151,23 +151,51 @@ func (s *Service) SetRole(ctx context.Context, actor store.Member, o store.Org, 
 		return store.ErrNotFound
 	}
 	if m.Role == "admin" && role != "admin" {
-		admins, _, err := s.Store.ListMembers(ctx, o.ID, store.ListOptions{Limit: 1000})
-		if err != nil {
+		if err := s.keepAnAdmin(ctx, o); err != nil {
 			return err
-		}
-		n := 0
-		for _, x := range admins {
-			if x.Role == "admin" {
-				n++
-			}
-		}
-		if n <= 1 {
-			return ErrLastAdmin
 		}
 	}
 	if _, err := s.Store.UpdateMember(ctx, m.ID, func(x *store.Member) error { x.Role = role; return nil }); err != nil {
 		return err
 	}
 	s.Audit(ctx, o, actor.Email, "member.role", fmt.Sprintf("%s is now %s (was %s)", m.Email, role, m.Role))
+	return nil
+}
+
+// RemoveMember takes a member out of the org; their sessions end with it
+// (a session whose member is gone opens nothing). The last admin stays.
+func (s *Service) RemoveMember(ctx context.Context, actor store.Member, o store.Org, memberID string) error {
+	m, err := s.Store.GetMember(ctx, memberID)
+	if err != nil || m.OrgID != o.ID {
+		return store.ErrNotFound
+	}
+	if m.Role == "admin" {
+		if err := s.keepAnAdmin(ctx, o); err != nil {
+			return err
+		}
+	}
+	if err := s.Store.DeleteMember(ctx, m.ID); err != nil {
+		return err
+	}
+	s.Audit(ctx, o, actor.Email, "member.remove", fmt.Sprintf("removed %s (%s)", m.Email, m.Role))
+	return nil
+}
+
+// keepAnAdmin returns ErrLastAdmin if the org has one admin or none: the
+// change about to be made would leave it without any.
+func (s *Service) keepAnAdmin(ctx context.Context, o store.Org) error {
+	members, _, err := s.Store.ListMembers(ctx, o.ID, store.ListOptions{Limit: 1000})
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, x := range members {
+		if x.Role == "admin" {
+			n++
+		}
+	}
+	if n <= 1 {
+		return ErrLastAdmin
+	}
 	return nil
 }

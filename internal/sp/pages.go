@@ -144,8 +144,11 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, o store.Org, m st
 	if err != nil {
 		return err
 	}
-	if r.URL.Query().Get("done") == "role" {
+	switch r.URL.Query().Get("done") {
+	case "role":
 		p.Flash = "Role changed."
+	case "removed":
+		p.Flash = "Member removed. Their sessions have ended."
 	}
 	h.Pages.Render(w, r, http.StatusOK, "home", p)
 	return nil
@@ -170,19 +173,30 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request, o store.Org, m 
 
 func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
 	err := h.Svc.SetRole(r.Context(), m, o, r.PathValue("id"), r.PostFormValue("role"))
+	return h.memberChanged(w, r, o, m, s, err, "The role was not changed", "role")
+}
+
+func (h *Handler) removeMember(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+	err := h.Svc.RemoveMember(r.Context(), m, o, r.PathValue("id"))
+	return h.memberChanged(w, r, o, m, s, err, "The member was not removed", "removed")
+}
+
+// memberChanged answers a change to a member: back to the org home, or
+// the home with why it was refused.
+func (h *Handler) memberChanged(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session, err error, refused, done string) error {
 	if errors.Is(err, ErrLastAdmin) {
 		p, derr := h.homeData(r, o, m, s)
 		if derr != nil {
 			return derr
 		}
-		p.Error = "The role was not changed: " + err.Error() + "."
+		p.Error = refused + ": " + err.Error() + "."
 		h.Pages.Render(w, r, http.StatusConflict, "home", p)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/orgs/"+o.Slug+"?done=role")
+	return redirect(w, r, "/orgs/"+o.Slug+"?done="+done)
 }
 
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {

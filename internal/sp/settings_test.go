@@ -38,6 +38,7 @@ func TestSSORoutesNeedAnOrgAdmin(t *testing.T) {
 		{"POST", "/orgs/acme/settings/sso/delete"},
 		{"POST", "/orgs/acme/invites"},
 		{"POST", "/orgs/acme/members/mbr_x/role"},
+		{"POST", "/orgs/acme/members/mbr_x/delete"},
 	}
 	for _, rt := range routes {
 		var form url.Values
@@ -336,5 +337,45 @@ func TestPasswordSignInChoosesTheOrg(t *testing.T) {
 	}
 	if r := w.client().login("pat@corp.example", "member-password-1"); r.status != http.StatusSeeOther || r.location != "/orgs/acme" {
 		t.Errorf("one matching org = %d %q", r.status, r.location)
+	}
+}
+
+// TestRemoveMember: an admin removes a member, whose session then opens
+// nothing; the last admin cannot be removed; a member of another org
+// cannot be removed from here; only admins may remove.
+func TestRemoveMember(t *testing.T) {
+	w := newWorld(t)
+	w.member(w.acme, "pat@corp.example", "member")
+	w.member(w.beta, "bea@corp.example", "member")
+	pat := w.client()
+	if r := pat.login("pat@corp.example", "member-password-1"); r.status != http.StatusSeeOther {
+		t.Fatalf("pat's login = %d", r.status)
+	}
+	id := func(o store.Org, email string) string {
+		m, err := w.st.GetMemberByEmail(t.Context(), o.ID, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	patID, adminID, beaID := id(w.acme, "pat@corp.example"), id(w.acme, "admin@acme.example"), id(w.beta, "bea@corp.example")
+	if r := pat.do("POST", "/orgs/acme/members/"+adminID+"/delete", nil); r.status != http.StatusForbidden {
+		t.Errorf("a member removing the admin = %d, want 403", r.status)
+	}
+	admin := w.admin(w.acme)
+	if r := admin.do("POST", "/orgs/acme/members/"+adminID+"/delete", nil); r.status != http.StatusConflict {
+		t.Errorf("removing the last admin = %d, want 409", r.status)
+	}
+	if r := admin.do("POST", "/orgs/acme/members/"+beaID+"/delete", nil); r.status != http.StatusNotFound {
+		t.Errorf("removing beta's member from acme = %d, want 404", r.status)
+	}
+	if r := admin.do("POST", "/orgs/acme/members/"+patID+"/delete", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("remove pat = %d", r.status)
+	}
+	if r := pat.do("GET", "/orgs/acme", nil); r.status != http.StatusSeeOther {
+		t.Errorf("the removed member's session still opens the org: %d", r.status)
+	}
+	if _, err := w.st.GetMemberByEmail(t.Context(), w.beta.ID, "bea@corp.example"); err != nil {
+		t.Errorf("beta's member is gone: %v", err)
 	}
 }
