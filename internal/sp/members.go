@@ -139,7 +139,7 @@ func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Membe
 }
 
 // ErrLastAdmin keeps an org from losing its last admin.
-var ErrLastAdmin = errors.New("an organization needs at least one admin")
+var ErrLastAdmin = store.ErrLastAdmin
 
 // SetRole changes a member's role.
 func (s *Service) SetRole(ctx context.Context, actor store.Member, o store.Org, memberID, role string) error {
@@ -149,11 +149,6 @@ func (s *Service) SetRole(ctx context.Context, actor store.Member, o store.Org, 
 	m, err := s.Store.GetMember(ctx, memberID)
 	if err != nil || m.OrgID != o.ID {
 		return store.ErrNotFound
-	}
-	if m.Role == "admin" && role != "admin" {
-		if err := s.keepAnAdmin(ctx, o); err != nil {
-			return err
-		}
 	}
 	if _, err := s.Store.UpdateMember(ctx, m.ID, func(x *store.Member) error { x.Role = role; return nil }); err != nil {
 		return err
@@ -169,33 +164,9 @@ func (s *Service) RemoveMember(ctx context.Context, actor store.Member, o store.
 	if err != nil || m.OrgID != o.ID {
 		return store.ErrNotFound
 	}
-	if m.Role == "admin" {
-		if err := s.keepAnAdmin(ctx, o); err != nil {
-			return err
-		}
-	}
 	if err := s.Store.DeleteMember(ctx, m.ID); err != nil {
 		return err
 	}
 	s.Audit(ctx, o, actor.Email, "member.remove", fmt.Sprintf("removed %s (%s)", m.Email, m.Role))
-	return nil
-}
-
-// keepAnAdmin returns ErrLastAdmin if the org has one admin or none: the
-// change about to be made would leave it without any.
-func (s *Service) keepAnAdmin(ctx context.Context, o store.Org) error {
-	members, _, err := s.Store.ListMembers(ctx, o.ID, store.ListOptions{Limit: 1000})
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, x := range members {
-		if x.Role == "admin" {
-			n++
-		}
-	}
-	if n <= 1 {
-		return ErrLastAdmin
-	}
 	return nil
 }

@@ -10,6 +10,9 @@ var (
 	// ErrConflict means the write would break a uniqueness rule or a state
 	// rule (for example a third signing key for an application).
 	ErrConflict = errors.New("conflict")
+	// ErrLastAdmin means the change would leave an org that has an admin
+	// without one (UpdateMember, DeleteMember).
+	ErrLastAdmin = errors.New("an organization needs at least one admin")
 	// ErrSchemaTooNew means the database was migrated by a newer Signet
 	// than this binary; running would risk corrupting it.
 	ErrSchemaTooNew = errors.New("database schema is newer than this binary")

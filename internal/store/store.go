@@ -102,6 +102,8 @@ type Workspace interface {
 	CreateMember(ctx context.Context, m Member) (Member, error)
 	GetMember(ctx context.Context, id string) (Member, error)
 	GetMemberByEmail(ctx context.Context, orgID, email string) (Member, error)
+	// UpdateMember and DeleteMember refuse, with ErrLastAdmin, to leave
+	// an org without an admin; the check and the write are one transaction.
 	UpdateMember(ctx context.Context, id string, fn func(*Member) error) (Member, error)
 	DeleteMember(ctx context.Context, id string) error
 	ListMembers(ctx context.Context, orgID string, opt ListOptions) (members []Member, total int, err error)

@@ -147,11 +147,16 @@ func (s *Store) UpdateMember(ctx context.Context, id string, fn func(*store.Memb
 		if err != nil {
 			return rowErr("member", id, err)
 		}
-		orgID := m.OrgID
+		orgID, wasAdmin := m.OrgID, m.Role == "admin"
 		if err := fn(&m); err != nil {
 			return err
 		}
 		m.ID, m.OrgID = id, orgID
+		if wasAdmin && m.Role != "admin" {
+			if err := s.keepAnAdmin(ctx, tx, orgID); err != nil {
+				return err
+			}
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE sp_members SET email = $2, role = $3, password_hash = $4 WHERE id = $1`,
 			id, m.Email, m.Role, m.PasswordHash)
 		if err != nil {
@@ -165,6 +170,15 @@ func (s *Store) UpdateMember(ctx context.Context, id string, fn func(*store.Memb
 // DeleteMember implements store.Workspace. The member's sessions end too.
 func (s *Store) DeleteMember(ctx context.Context, id string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`+s.fl.forUpdate, id))
+		if err != nil {
+			return rowErr("member", id, err)
+		}
+		if m.Role == "admin" {
+			if err := s.keepAnAdmin(ctx, tx, m.OrgID); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM sp_members WHERE id = $1`, id)
 		if err != nil {
 			return fmt.Errorf("delete member %q: %w", id, mapErr(err))
@@ -175,6 +189,27 @@ func (s *Store) DeleteMember(ctx context.Context, id string) error {
 		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE realm = 'workspace' AND user_id = $1`, id)
 		return err
 	})
+}
+
+// keepAnAdmin returns ErrLastAdmin unless the org has two admins or more,
+// locking their rows so that concurrent demotions are serialized (SQLite's
+// write transactions are serialized already).
+func (s *Store) keepAnAdmin(ctx context.Context, tx *sql.Tx, orgID string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM sp_members WHERE org_id = $1 AND role = 'admin'`+s.fl.forUpdate, orgID)
+	if err != nil {
+		return fmt.Errorf("count admins: %w", err)
+	}
+	ids, err := collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return err
+	}
+	if len(ids) <= 1 {
+		return store.ErrLastAdmin
+	}
+	return nil
 }
 
 // ListMembers implements store.Workspace.

@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SignInAttempts", testSignInAttempts},
 		{"Invites", testInvites},
 		{"SPKeys", testSPKeys},
+		{"LastAdmin", testLastAdmin},
 		{"ReplayCache", testReplayCache},
 		{"Sessions", testSessions},
 		{"Audit", testAudit},
@@ -443,6 +444,7 @@ func testMembers(t *testing.T, s store.Store) {
 	if err != nil || total != 1 || len(list) != 1 {
 		t.Errorf("ListMembers = %v %d %v", list, total, err)
 	}
+	must(s.CreateMember(ctx, store.Member{OrgID: acme.ID, Email: "second-admin@example.com", Role: "admin"})) // m may go: acme keeps an admin
 	check(t, s.DeleteMember(ctx, m.ID))
 	_, err = s.GetMember(ctx, m.ID)
 	mustNotFound(t, "GetMember after delete", err)
@@ -530,6 +532,47 @@ func testInvites(t *testing.T, s store.Store) {
 	}
 	_, err = s.ConsumeInvite(ctx, "h1", now)
 	mustNotFound(t, "invite used twice", err)
+}
+
+func testLastAdmin(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "la", Name: "LA", Plan: "growth"}, &store.Member{Email: "a@x.example", Role: "admin"}))
+	b := must(s.CreateMember(ctx, store.Member{OrgID: o.ID, Email: "b@x.example", Role: "admin"}))
+	a := must(s.GetMemberByEmail(ctx, o.ID, "a@x.example"))
+	// The two admins demote each other at once: exactly one may succeed.
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, id := range []string{a.ID, b.ID} {
+		wg.Go(func() {
+			_, errs[i] = s.UpdateMember(ctx, id, func(m *store.Member) error { m.Role = "member"; return nil })
+		})
+	}
+	wg.Wait()
+	if (errs[0] == nil) == (errs[1] == nil) || !errors.Is(errors.Join(errs...), store.ErrLastAdmin) {
+		t.Fatalf("concurrent demotions = %v, %v; want one success and one ErrLastAdmin", errs[0], errs[1])
+	}
+	admins := 0
+	members, _, err := s.ListMembers(ctx, o.ID, store.ListOptions{})
+	check(t, err)
+	var last store.Member
+	for _, m := range members {
+		if m.Role == "admin" {
+			admins, last = admins+1, m
+		}
+	}
+	if admins != 1 {
+		t.Fatalf("%d admins left, want 1", admins)
+	}
+	if err := s.DeleteMember(ctx, last.ID); !errors.Is(err, store.ErrLastAdmin) {
+		t.Errorf("deleting the last admin = %v, want ErrLastAdmin", err)
+	}
+	if _, err := s.GetMember(ctx, last.ID); err != nil {
+		t.Errorf("the last admin is gone after a refused delete: %v", err)
+	}
+	// An org created without an admin can lose its members.
+	bare := must(s.CreateOrg(ctx, store.Org{Slug: "bare", Name: "Bare", Plan: "growth"}, nil))
+	m := must(s.CreateMember(ctx, store.Member{OrgID: bare.ID, Email: "m@x.example", Role: "member"}))
+	check(t, s.DeleteMember(ctx, m.ID))
 }
 
 func testSPKeys(t *testing.T, s store.Store) {
