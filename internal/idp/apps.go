@@ -137,7 +137,7 @@ func (in *AppInput) apply(a *store.App) {
 func (s *Service) NewDraftApp(ctx context.Context) (store.App, error) {
 	a := store.App{ID: newAppID(), Status: store.AppDraft, SessionDuration: DefaultSessionDuration,
 		SubjectValue: DefaultSubjectValue, SubjectFormat: DefaultSubjectFormat, CreatedAt: s.now()}
-	key, err := s.newSigningKey(a.ID)
+	key, err := s.newSigningKey(a.ID, "")
 	if err != nil {
 		return store.App{}, err
 	}
@@ -152,7 +152,7 @@ func (s *Service) CreateApp(ctx context.Context, actor string, in AppInput) (sto
 	a := store.App{ID: newAppID(), Status: store.AppActive, SubjectValue: DefaultSubjectValue,
 		SubjectFormat: DefaultSubjectFormat, CreatedAt: s.now()}
 	in.apply(&a)
-	key, err := s.newSigningKey(a.ID)
+	key, err := s.newSigningKey(a.ID, "")
 	if err != nil {
 		return store.App{}, err
 	}

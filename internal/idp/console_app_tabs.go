@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -250,7 +251,7 @@ func conflictText(err error) string {
 
 func (h *Handler) certificateCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	return h.certificateAction(w, r, admin, func(a store.App) error {
-		return h.Svc.GenerateCertificate(r.Context(), admin.Username, a.ID)
+		return h.Svc.GenerateCertificate(r.Context(), admin.Username, a.ID, saml.KeyKind(r.PostFormValue("key_type")))
 	}, "cert-created")
 }
 

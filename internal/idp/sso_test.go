@@ -360,6 +360,41 @@ func TestCertificateRotation(t *testing.T) {
 	}
 }
 
+// TestECDSACertificate: an admin can give an app an ECDSA P-256 key for an
+// SP that accepts it; responses are then signed with ECDSA-SHA256 and
+// verify. An unknown key type is refused.
+func TestECDSACertificate(t *testing.T) {
+	w := newWorld(t)
+	app := w.addApp("App", nil)
+	w.seedMappings(app)
+	pat := w.user("pat", "pat@corp.example")
+	w.assignGroup(app, pat)
+	base := "/admin/applications/" + app + "/certificates"
+	if r := w.admin.do("POST", base, url.Values{"key_type": {"dsa-512"}}); r.status != http.StatusConflict || !strings.Contains(r.body, "nknown key type") {
+		t.Errorf("unknown key type = %d", r.status)
+	}
+	w.admin.mustStatus(http.StatusSeeOther, "POST", base, url.Values{"key_type": {"ecdsa-p256"}})
+	keys, _ := w.st.ListSigningKeys(w.ctx(), app)
+	var ec string
+	for _, k := range keys {
+		if !k.Active {
+			ec = k.ID
+		}
+	}
+	if page := w.admin.mustStatus(http.StatusOK, "GET", base, nil); !strings.Contains(page.body, "ECDSA") {
+		t.Error("the certificates page does not show the key type")
+	}
+	w.admin.mustStatus(http.StatusSeeOther, "POST", base+"/"+ec+"/activate", url.Values{})
+	xml := postedResponse(t, w.portalClient("pat").mustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).body)
+	a, err := w.verifier(app).Verify(w.ctx(), xml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.SignatureAlgorithm != "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" {
+		t.Errorf("signature algorithm = %s, want ECDSA-SHA256", a.SignatureAlgorithm)
+	}
+}
+
 func TestPreviewShowsTheAssertion(t *testing.T) {
 	w := newWorld(t)
 	app := w.addApp("App", nil)
