@@ -62,6 +62,13 @@ var guideSteps = map[string][]string{
 		"Application Callback URL: {ACS_URL}. Settings: {\"audience\": \"{ENTITY_ID}\", \"nameIdentifierFormat\": \"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\", \"mappings\": {\"email\": \"email\"}}.",
 		"On the Usage tab, download the Identity Provider Metadata, upload it here and click Save. Then use Test sign-in.",
 	},
+	"keycloak": {
+		"In the Keycloak admin console, in your realm: Clients › Import client, and choose this organization's SP metadata file (Download SP metadata above). " +
+			"Or Clients › Create client: Client type SAML, Client ID {ENTITY_ID}, Name {ORG}, Valid redirect URIs and Master SAML Processing URL {ACS_URL}.",
+		"In the client's settings: Name ID format email, Force name ID format on, Sign assertions on. If you created the client by hand, turn Client signature required off under Keys (an imported client has this organization's certificate, and Signet signs its requests because Keycloak asks).",
+		"Client scopes › the client's dedicated scope › Add mapper › By configuration › User Property: Property email, SAML Attribute Name email, SAML Attribute NameFormat Basic.",
+		"Give this page the realm's metadata URL, https://YOUR-KEYCLOAK/realms/YOUR-REALM/protocol/saml/descriptor (Metadata URL: certificate rotations then arrive on their own), click Save, then use Test sign-in.",
+	},
 	"jumpcloud": {
 		"In JumpCloud, go to SSO Applications › Add New Application › Custom SAML App. Name it {ORG}.",
 		"SP Entity ID {ENTITY_ID}; ACS URL {ACS_URL}; SAMLSubject NameID email, format emailAddress; add attribute email = email.",

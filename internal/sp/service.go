@@ -39,7 +39,7 @@ var JITRoles = []string{"", "viewer", "member", "manager"}
 // Providers are the Identity Provider dropdown's choices.
 var Providers = []struct{ Value, Label string }{
 	{"okta", "Okta"}, {"entra", "Microsoft Entra ID"}, {"google", "Google Workspace"}, {"onelogin", "OneLogin"},
-	{"auth0", "Auth0"}, {"jumpcloud", "JumpCloud"}, {"aws", "AWS IAM Identity Center"}, {"other", "Other"},
+	{"auth0", "Auth0"}, {"jumpcloud", "JumpCloud"}, {"keycloak", "Keycloak"}, {"aws", "AWS IAM Identity Center"}, {"other", "Other"},
 }
 
 // SSOAvailable reports whether plan includes SSO.

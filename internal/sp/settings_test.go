@@ -379,3 +379,29 @@ func TestRemoveMember(t *testing.T) {
 		t.Errorf("beta's member is gone: %v", err)
 	}
 }
+
+// TestSetupGuides: each Identity Provider choice has its own guide, filled
+// in with the org's Entity ID (or pointing at its SP metadata) and naming
+// the org.
+func TestSetupGuides(t *testing.T) {
+	w := newWorld(t)
+	admin := w.admin(w.acme)
+	seen := map[string]string{}
+	for _, p := range sp.Providers {
+		r := admin.do("GET", "/orgs/acme/settings/sso?provider="+p.Value, nil)
+		i := strings.Index(r.body, "Setup guide: "+p.Label)
+		if r.status != http.StatusOK || i < 0 {
+			t.Errorf("%s: no guide titled for it (%d)", p.Value, r.status)
+			continue
+		}
+		guide := r.body[i:]
+		guide = guide[:strings.Index(guide, "</ol>")]
+		if !strings.Contains(guide, w.svc.EntityID(w.acme)) && !strings.Contains(guide, "SP metadata") {
+			t.Errorf("%s: the guide has neither the org's Entity ID nor its SP metadata", p.Value)
+		}
+		if other, dup := seen[guide[strings.Index(guide, "<ol"):]]; dup && p.Value != "other" {
+			t.Errorf("%s has the same steps as %s", p.Value, other)
+		}
+		seen[guide[strings.Index(guide, "<ol"):]] = p.Value
+	}
+}
