@@ -29,6 +29,17 @@ func (w *world) assignGroup(app string, users ...store.User) {
 	w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/assign", url.Values{"group": {g.ID}})
 }
 
+// seedApp is an app with the seed's mappings, assigned (through a group)
+// to a new user with the given email.
+func (w *world) seedApp(name, username, email string) (string, store.User) {
+	w.t.Helper()
+	app := w.addApp(name, nil)
+	w.seedMappings(app)
+	u := w.user(username, email)
+	w.assignGroup(app, u)
+	return app, u
+}
+
 func (w *world) seedMappings(app string) {
 	w.t.Helper()
 	w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/mappings", url.Values{
@@ -97,10 +108,7 @@ func TestTypoVariableIsSentLiterally(t *testing.T) {
 
 func TestNoPrimaryEmailGetsNoAssertion(t *testing.T) {
 	w := newWorld(t)
-	app := w.addApp("Amplitude", nil)
-	w.seedMappings(app)
-	bob := w.user("bob", "")
-	w.assignGroup(app, bob)
+	app, _ := w.seedApp("Amplitude", "bob", "")
 	r := w.portalClient("bob").mustStatus(http.StatusForbidden, "GET", "/portal/apps/"+app, nil)
 	if strings.Contains(r.body, "SAMLResponse") || !strings.Contains(r.body, "No access") || !strings.Contains(r.body, "no primary email") {
 		t.Errorf("want a No access page naming the missing primary email:\n%s", excerpt(r.body))
@@ -150,10 +158,7 @@ func redirectRequest(t *testing.T, w *world, app string, mutate func(*saml.Authn
 
 func TestSPInitiatedSignsInFirstThenContinues(t *testing.T) {
 	w := newWorld(t)
-	app := w.addApp("Amplitude", nil)
-	w.seedMappings(app)
-	pat := w.user("pat", "pat@corp.example")
-	w.assignGroup(app, pat)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
 	c := w.client()
 	u := redirectRequest(t, w, app, nil)
 	login := c.mustStatus(http.StatusOK, "GET", u, nil)
@@ -177,10 +182,7 @@ func TestSPInitiatedSignsInFirstThenContinues(t *testing.T) {
 
 func TestSPInitiatedPostBinding(t *testing.T) {
 	w := newWorld(t)
-	app := w.addApp("Amplitude", nil)
-	w.seedMappings(app)
-	pat := w.user("pat", "pat@corp.example")
-	w.assignGroup(app, pat)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
 	req, _ := saml.NewAuthnRequest(saml.AuthnRequestParams{Issuer: w.spAud, Destination: w.srv.URL + "/saml/apps/" + app + "/sso",
 		ACSURL: w.spACS, Now: time.Now(), Rand: rand.Reader})
 	c := w.client()
@@ -205,10 +207,7 @@ func TestForceAuthnAndIsPassive(t *testing.T) {
 		v.RequestIDs = outstanding{} // this test's requests all are
 		return v
 	}
-	app := w.addApp("Amplitude", nil)
-	w.seedMappings(app)
-	pat := w.user("pat", "pat@corp.example")
-	w.assignGroup(app, pat)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
 	c := w.portalClient("pat")
 	signedInAt := time.Now()
 
@@ -255,10 +254,7 @@ func (outstanding) ConsumeRequestID(context.Context, string) (bool, error) { ret
 
 func TestSPInitiatedRefusals(t *testing.T) {
 	w := newWorld(t)
-	app := w.addApp("Amplitude", nil)
-	w.seedMappings(app)
-	pat := w.user("pat", "pat@corp.example")
-	w.assignGroup(app, pat)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
 	c := w.portalClient("pat")
 	tests := []struct {
 		name   string
@@ -365,10 +361,7 @@ func TestCertificateRotation(t *testing.T) {
 // verify. An unknown key type is refused.
 func TestECDSACertificate(t *testing.T) {
 	w := newWorld(t)
-	app := w.addApp("App", nil)
-	w.seedMappings(app)
-	pat := w.user("pat", "pat@corp.example")
-	w.assignGroup(app, pat)
+	app, _ := w.seedApp("App", "pat", "pat@corp.example")
 	base := "/admin/applications/" + app + "/certificates"
 	if r := w.admin.do("POST", base, url.Values{"key_type": {"dsa-512"}}); r.status != http.StatusConflict || !strings.Contains(r.body, "nknown key type") {
 		t.Errorf("unknown key type = %d", r.status)
