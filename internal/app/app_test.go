@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,6 +162,19 @@ func testListeners(t *testing.T, st store.Store) {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("%s /metrics lacks %s:\n%s", role, want, body)
 		}
+	}
+	// Sign-ins are counted by flow and result.
+	if _, err := st.CreateOrg(t.Context(), store.Org{Slug: "metrics-org", Name: "M", Plan: "growth"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.PostForm("http://"+addrs["sp"]+"/saml/metrics-org/acs", url.Values{"SAMLResponse": {"bm90IHNhbWw="}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_, body, _ := get(t, "http://"+addrs["sp"]+"/metrics")
+	if want := `signet_signins_total{flow="unknown",result="malformed",role="sp"} 1`; !strings.Contains(body, want) {
+		t.Errorf("/metrics lacks %s:\n%s", want, body)
 	}
 }
 

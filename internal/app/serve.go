@@ -66,7 +66,7 @@ func (e *env) idpHandler() (http.Handler, error) {
 		return nil, err
 	}
 	h := idp.NewHandler(e.idpService(), pages, log, e.cfg.PortalSessionTTL)
-	return roleHandler("idp", e, h.Mount, idp.SAMLPostPatterns), nil
+	return roleHandler("idp", e, web.NewMetrics("idp"), h.Mount, idp.SAMLPostPatterns), nil
 }
 
 // spHandler builds the Workspace listener.
@@ -76,16 +76,18 @@ func (e *env) spHandler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := sp.NewHandler(e.spService(), pages, log)
-	return roleHandler("sp", e, h.Mount, sp.SAMLPostPatterns), nil
+	m := web.NewMetrics("sp")
+	svc := e.spService()
+	svc.Metrics = m
+	h := sp.NewHandler(svc, pages, log)
+	return roleHandler("sp", e, m, h.Mount, sp.SAMLPostPatterns), nil
 }
 
 // roleHandler builds one listener: health and metrics, the role's routes
 // (mount), static files, cross-origin protection except for the SAML POST
 // endpoints, and the middleware chain.
-func roleHandler(role string, e *env, mount func(*http.ServeMux), samlPosts []string) http.Handler {
+func roleHandler(role string, e *env, m *web.Metrics, mount func(*http.ServeMux), samlPosts []string) http.Handler {
 	log := e.log.With("role", role)
-	m := web.NewMetrics(role)
 	mux := http.NewServeMux()
 	web.MountHealth(mux, e.store, m)
 	web.MountStatic(mux)

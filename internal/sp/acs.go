@@ -71,6 +71,17 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 		b, _ := json.Marshal(summary)
 		a.Assertion = string(b)
 	}
+	if s.Metrics != nil {
+		result := "ok"
+		if err != nil {
+			result = string(saml.AsError(err).Code)
+		}
+		label := flow
+		if label == "" {
+			label = "unknown" // refused before the flow was known
+		}
+		s.Metrics.CountSignIn(label, result)
+	}
 	if err != nil {
 		e := saml.AsError(err)
 		a.Code, a.Message, a.Hint = string(e.Code), e.Message, e.Hint

@@ -59,6 +59,8 @@ type Service struct {
 	RequestTTL time.Duration
 	Limits     saml.Limits
 
+	// Metrics, if set, counts sign-ins by flow and result.
+	Metrics interface{ CountSignIn(flow, result string) }
 	// Sealer seals the orgs' SP private keys; without it orgs have no SP
 	// key (no encrypted assertions, no signed AuthnRequests).
 	Sealer *secret.Sealer

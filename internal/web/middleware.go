@@ -141,6 +141,7 @@ type Metrics struct {
 	Registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	signIns  *prometheus.CounterVec
 }
 
 // NewMetrics registers the HTTP collectors, labelled with the role.
@@ -157,9 +158,19 @@ func NewMetrics(role string) *Metrics {
 			ConstLabels: prometheus.Labels{"role": role},
 			Buckets:     []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route", "code"}),
+		signIns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "signet_signins_total", Help: "SSO sign-ins by flow and result (ok, or the error code).",
+			ConstLabels: prometheus.Labels{"role": role},
+		}, []string{"flow", "result"}),
 	}
-	reg.MustRegister(m.requests, m.latency)
+	reg.MustRegister(m.requests, m.latency, m.signIns)
 	return m
+}
+
+// CountSignIn counts one sign-in: result is "ok" or the error code, flow
+// e.g. "idp-initiated". Both come from small fixed sets.
+func (m *Metrics) CountSignIn(flow, result string) {
+	m.signIns.WithLabelValues(flow, result).Inc()
 }
 
 func (m *Metrics) instrument(next http.Handler) http.Handler {
