@@ -67,7 +67,7 @@ var publicText = map[Code][2]string{
 	CodeNotYetValid:            {"The SAML assertion is not valid yet.", "Check that the clocks of the IdP and this server are correct."},
 	CodeExpired:                {"The SAML assertion has expired.", "Sign in again; if it keeps happening, check that the clocks of the IdP and this server are correct."},
 	CodeReplayed:               {"This SAML assertion has already been used.", "Sign in again from the start: each assertion can be used once."},
-	CodeInResponseToUnknown:    {"The SAML response answers a sign-in request that this organization did not make, or that has expired or was already used.", "Start the sign-in again from this site."},
+	CodeInResponseToUnknown:    {"The SAML response answers a sign-in request that this organization did not make, that has expired or was already used, or that was started in another browser.", "Start the sign-in again from this site, in the same browser."},
 	CodeIdPInitiatedDisabled:   {"Sign-in started at the IdP is turned off for this organization.", "Start from this site's sign-in page, or allow IdP-initiated sign-in in the SSO settings."},
 	CodeStatusNotSuccess:       {"The IdP reported that the sign-in did not succeed.", "Check the IdP's sign-in logs for this user and application."},
 	CodeSubjectMissing:         {"The SAML assertion does not say who the user is (no NameID).", "Configure the Subject (NameID) of the application at the IdP."},

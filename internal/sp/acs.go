@@ -7,25 +7,32 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
 )
 
-// orgRequests are the AuthnRequest IDs one org issued (saml.RequestIDs).
+// orgRequests are the AuthnRequest IDs one org issued (saml.RequestIDs),
+// answerable only in the browser that started them (SECURITY-CASES 63):
+// started are the IDs that browser's cookie holds.
 type orgRequests struct {
-	st  store.SAMLState
-	org string
-	now func() time.Time
+	st      store.SAMLState
+	org     string
+	now     func() time.Time
+	started []string
 }
 
 func (r orgRequests) ConsumeRequestID(ctx context.Context, id string) (bool, error) {
+	if !slices.Contains(r.started, id) {
+		return false, nil // another browser's request stays answerable there
+	}
 	return r.st.ConsumeAuthnRequest(ctx, r.org, id, r.now())
 }
 
 // verifier builds the org's verifier from its connection only.
-func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection) (*saml.Verifier, error) {
+func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, started []string) (*saml.Verifier, error) {
 	certs := conn.trusted
 	if certs == nil { // a Connection not made by LoadConnection
 		var err error
@@ -45,7 +52,7 @@ func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection) (
 	return &saml.Verifier{DecryptionKeys: keys,
 		IdPEntityID: conn.IdPEntityID, IdPCertificates: certs, SPEntityID: s.EntityID(o), ACSURL: s.ACSURL(o),
 		AllowIdPInitiated: conn.AllowIdPInitiated, AllowLegacyCrypto: conn.AllowLegacyCrypto,
-		Now: s.Now, RequestIDs: orgRequests{st: s.Store, org: o.ID, now: s.now}, Replay: s.Store, Limits: s.Limits,
+		Now: s.Now, RequestIDs: orgRequests{st: s.Store, org: o.ID, now: s.now, started: started}, Replay: s.Store, Limits: s.Limits,
 	}, nil
 }
 
@@ -63,9 +70,11 @@ var ErrNoConnection = saml.NewError(saml.CodeMalformed, errors.New("the org has 
 
 // ConsumeResponse is the ACS: it verifies the SAMLResponse form value with
 // the org's connection, resolves the email, and finds (or provisions) the
-// member. Every outcome goes to the org's sign-in attempts log.
-func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse []byte) (*SignIn, error) {
-	in, flow, summary, err := s.consume(ctx, o, samlResponse)
+// member. started are the request IDs this browser started (StartSSO); a
+// response to any other request is refused. Every outcome goes to the
+// org's sign-in attempts log.
+func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse []byte, started []string) (*SignIn, error) {
+	in, flow, summary, err := s.consume(ctx, o, samlResponse, started)
 	a := store.SignInAttempt{OrgID: o.ID, At: s.now(), OK: err == nil, Flow: flow}
 	if summary != nil {
 		b, _ := json.Marshal(summary)
@@ -107,7 +116,7 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	return in, err
 }
 
-func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte) (*SignIn, string, *saml.Summary, error) {
+func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte, started []string) (*SignIn, string, *saml.Summary, error) {
 	if !SSOAvailable(o.Plan) {
 		return nil, "", nil, ErrNotOnPlan
 	}
@@ -118,7 +127,7 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	v, err := s.verifier(ctx, o, conn)
+	v, err := s.verifier(ctx, o, conn, started)
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -184,24 +193,33 @@ func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, 
 	return m, true, nil
 }
 
+// SSOStart is where to send the browser for SP-initiated sign-in: to
+// RedirectURL, or by an HTTP-POST of PostValue to PostURL. RequestID is the
+// request's ID, for the browser's cookie.
+type SSOStart struct {
+	RequestID          string
+	RedirectURL        string
+	PostURL, PostValue string
+}
+
 // StartSSO makes an AuthnRequest for the org, remembers its ID (bound to
 // the org, with an expiry) and returns where to send the browser: a
 // Redirect-binding URL, or (if the IdP has only HTTP-POST) the POST target
 // and the base64 request.
-func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) (redirectURL, postURL, postValue string, err error) {
+func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) (SSOStart, error) {
 	if !SSOAvailable(o.Plan) {
-		return "", "", "", ErrNotOnPlan
+		return SSOStart{}, ErrNotOnPlan
 	}
 	conn, err := s.LoadConnection(ctx, o)
 	if err != nil {
-		return "", "", "", err
+		return SSOStart{}, err
 	}
 	redirect, hasRedirect := conn.Metadata.IdP.SSOService(saml.BindingHTTPRedirect)
 	post, hasPost := conn.Metadata.IdP.SSOService(saml.BindingHTTPPost)
 	dest := redirect.Location
 	if !hasRedirect {
 		if !hasPost {
-			return "", "", "", errors.New("the IdP metadata has no HTTP-Redirect or HTTP-POST sign-in URL")
+			return SSOStart{}, errors.New("the IdP metadata has no HTTP-Redirect or HTTP-POST sign-in URL")
 		}
 		dest = post.Location
 	}
@@ -211,7 +229,7 @@ func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) 
 	if conn.Metadata.IdP.WantAuthnRequestsSigned {
 		kp, ok, err := s.OrgKey(ctx, o)
 		if err != nil {
-			return "", "", "", err
+			return SSOStart{}, err
 		}
 		if ok {
 			key = &kp
@@ -223,20 +241,20 @@ func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) 
 	}
 	req, err := saml.NewAuthnRequest(p)
 	if err != nil {
-		return "", "", "", err
+		return SSOStart{}, err
 	}
 	ttl := s.RequestTTL
 	if ttl <= 0 {
 		ttl = 15 * time.Minute
 	}
 	if err := s.Store.SaveAuthnRequest(ctx, store.AuthnRequest{ID: req.ID, OrgID: o.ID, ExpiresAt: s.now().Add(ttl)}); err != nil {
-		return "", "", "", err
+		return SSOStart{}, err
 	}
 	if hasRedirect {
 		u, err := saml.RedirectURL(dest, "SAMLRequest", req.XML, relayState, key)
-		return u, "", "", err
+		return SSOStart{RequestID: req.ID, RedirectURL: u}, err
 	}
-	return "", dest, saml.EncodeBase64(req.XML), nil
+	return SSOStart{RequestID: req.ID, PostURL: dest, PostValue: saml.EncodeBase64(req.XML)}, nil
 }
 
 func truncate(s string, n int) string {

@@ -230,6 +230,34 @@ func TestSPInitiatedRoundTrip(t *testing.T) {
 	}
 }
 
+// TestSecurityCase63RequestBoundToBrowser: a response to an SP-initiated
+// request is consumed only in the browser that started it; another
+// browser's attempt neither signs it in nor burns the request.
+func TestSecurityCase63RequestBoundToBrowser(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	started := w.client()
+	r := started.do("GET", "/saml/acme/login", nil)
+	u, _ := url.Parse(r.location)
+	msg, err := saml.DecodeRedirect(u.RawQuery, saml.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := saml.ParseAuthnRequest(msg.XML, saml.Limits{})
+	answer := w.response(w.acme, func(p *saml.ResponseParams) { p.InResponseTo = req.ID })
+	other := w.client()
+	if r := other.postACS(w.acme, answer, ""); r.status != http.StatusBadRequest || !strings.Contains(r.body, "in_response_to_unknown") || !strings.Contains(r.body, "another browser") {
+		t.Fatalf("the answer posted in another browser = %d\n%s", r.status, excerpt(r.body))
+	}
+	if r := other.do("GET", "/orgs/acme", nil); r.status != http.StatusSeeOther {
+		t.Error("the other browser got a session")
+	}
+	if r := started.postACS(w.acme, answer, ""); r.status != http.StatusSeeOther {
+		t.Fatalf("the browser that started the request = %d\n%s", r.status, excerpt(r.body))
+	}
+}
+
 func TestSignInWithSSODiscovery(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.acme)

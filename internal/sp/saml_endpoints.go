@@ -70,7 +70,7 @@ func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
 	if value == "" {
 		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, errors.New("no SAMLResponse in the POST")))
 	}
-	in, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value))
+	in, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value), h.startedRequests(r))
 	if err != nil {
 		return h.signInFailed(w, r, o, err)
 	}
@@ -114,18 +114,20 @@ func (h *Handler) startSSO(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	redirectURL, postURL, postValue, err := h.Svc.StartSSO(r.Context(), o, safeTarget(r.URL.Query().Get("next"), ""))
+	start, err := h.Svc.StartSSO(r.Context(), o, safeTarget(r.URL.Query().Get("next"), ""))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return h.signInFailed(w, r, o, ErrNoConnection)
 	case err != nil:
 		return err
-	case redirectURL != "":
-		http.Redirect(w, r, redirectURL, http.StatusFound)
+	}
+	h.rememberStarted(w, r, start.RequestID)
+	if start.RedirectURL != "" {
+		http.Redirect(w, r, start.RedirectURL, http.StatusFound)
 		return nil
 	}
 	var buf bytes.Buffer
-	if err := saml.PostForm(&buf, saml.PostFormData{Action: postURL, Field: "SAMLRequest", Value: postValue, Target: "your identity provider"}); err != nil {
+	if err := saml.PostForm(&buf, saml.PostFormData{Action: start.PostURL, Field: "SAMLRequest", Value: start.PostValue, Target: "your identity provider"}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Security-Policy", saml.PostFormCSP)
