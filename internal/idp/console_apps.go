@@ -12,6 +12,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 func (h *Handler) mountApps(mux *http.ServeMux) {
@@ -43,17 +44,17 @@ type appsPage struct {
 	page
 	Query string
 	Apps  []store.App
-	Pager pager
+	Pager web.Pager
 }
 
 func (h *Handler) apps(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	opt, n := listOptions(r)
+	opt, n := web.ListOptions(r)
 	apps, total, err := h.Svc.Store.ListApps(r.Context(), opt)
 	if err != nil {
 		return err
 	}
 	h.Pages.Render(w, r, http.StatusOK, "apps", appsPage{page: adminPage("Applications", "applications", admin, r),
-		Query: opt.Query, Apps: apps, Pager: newPager(opt.Query, n, total)})
+		Query: opt.Query, Apps: apps, Pager: web.NewPager(opt.Query, n, total)})
 	return nil
 }
 

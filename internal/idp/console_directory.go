@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 func (h *Handler) mountConsole(mux *http.ServeMux) {
@@ -40,17 +41,17 @@ type usersPage struct {
 	page
 	Query string
 	Users []store.User
-	Pager pager
+	Pager web.Pager
 }
 
 func (h *Handler) users(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	opt, n := listOptions(r)
+	opt, n := web.ListOptions(r)
 	users, total, err := h.Svc.Store.ListUsers(r.Context(), opt)
 	if err != nil {
 		return err
 	}
 	h.Pages.Render(w, r, http.StatusOK, "users", usersPage{page: adminPage("Users", "users", admin, r),
-		Query: opt.Query, Users: users, Pager: newPager(opt.Query, n, total)})
+		Query: opt.Query, Users: users, Pager: web.NewPager(opt.Query, n, total)})
 	return nil
 }
 
@@ -166,16 +167,16 @@ type groupsPage struct {
 	page
 	Query  string
 	Groups []store.Group
-	Pager  pager
+	Pager  web.Pager
 	Form   struct{ Name, Description string }
 	Errors FieldErrors
 }
 
 func (h *Handler) groupsData(r *http.Request, admin store.User) (groupsPage, error) {
-	opt, n := listOptions(r)
+	opt, n := web.ListOptions(r)
 	groups, total, err := h.Svc.Store.ListGroups(r.Context(), opt)
 	return groupsPage{page: adminPage("Groups", "groups", admin, r), Query: opt.Query, Groups: groups,
-		Pager: newPager(opt.Query, n, total)}, err
+		Pager: web.NewPager(opt.Query, n, total)}, err
 }
 
 func (h *Handler) groups(w http.ResponseWriter, r *http.Request, admin store.User) error {
@@ -281,16 +282,16 @@ type auditPage struct {
 	page
 	Query  string
 	Events []store.AuditEvent
-	Pager  pager
+	Pager  web.Pager
 }
 
 func (h *Handler) audit(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	opt, n := listOptions(r)
+	opt, n := web.ListOptions(r)
 	events, total, err := h.Svc.Store.ListAudit(r.Context(), store.RealmAdmin, "", opt)
 	if err != nil {
 		return err
 	}
 	h.Pages.Render(w, r, http.StatusOK, "audit", auditPage{page: adminPage("Audit log", "audit", admin, r),
-		Query: opt.Query, Events: events, Pager: newPager(opt.Query, n, total)})
+		Query: opt.Query, Events: events, Pager: web.NewPager(opt.Query, n, total)})
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -146,35 +145,6 @@ func backOf(r *http.Request) string {
 }
 
 // pager pages a list.
-type pager struct {
-	Query                          string
-	Page, Pages, Total, Prev, Next int
-}
-
-const pageSize = 25
-
-func listOptions(r *http.Request) (store.ListOptions, int) {
-	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	n = max(n, 1)
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if len(q) > 100 {
-		q = q[:100]
-	}
-	return store.ListOptions{Query: q, Limit: pageSize, Offset: (n - 1) * pageSize}, n
-}
-
-func newPager(q string, n, total int) pager {
-	pages := max((total+pageSize-1)/pageSize, 1)
-	p := pager{Query: q, Page: n, Pages: pages, Total: total}
-	if n > 1 {
-		p.Prev = n - 1
-	}
-	if n < pages {
-		p.Next = n + 1
-	}
-	return p
-}
-
 // safeNext accepts only a same-origin path, never //host or /\host
 // (SECURITY-CASES 69).
 func safeNext(next, fallback string) string {

@@ -5,7 +5,6 @@ package sp
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/signet-sso/signet/internal/store"
@@ -206,27 +205,20 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request, o store.Org, 
 
 type auditPage struct {
 	page
-	Query                    string
-	Events                   []store.AuditEvent
-	Total, From, To          int
-	Newer, Older             bool
-	NewerOffset, OlderOffset int
+	Query  string
+	Events []store.AuditEvent
+	Pager  web.Pager
 }
 
-// audit shows the org's audit log to its admins, 50 events a page.
+// audit shows the org's audit log to its admins, a page at a time.
 func (h *Handler) audit(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
-	opt := store.ListOptions{Query: strings.TrimSpace(r.URL.Query().Get("q")), Limit: store.DefaultListLimit}
-	if off, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && off > 0 {
-		opt.Offset = off
-	}
+	opt, n := web.ListOptions(r)
 	events, total, err := h.Svc.Store.ListAudit(r.Context(), store.RealmWorkspace, o.ID, opt)
 	if err != nil {
 		return err
 	}
-	p := auditPage{page: orgPage("Audit log", "settings", o, m), Query: opt.Query, Events: events, Total: total,
-		From: opt.Offset + 1, To: opt.Offset + len(events), Newer: opt.Offset > 0, Older: opt.Offset+len(events) < total,
-		NewerOffset: max(0, opt.Offset-opt.Limit), OlderOffset: opt.Offset + opt.Limit}
-	h.Pages.Render(w, r, http.StatusOK, "audit", p)
+	h.Pages.Render(w, r, http.StatusOK, "audit", auditPage{page: orgPage("Audit log", "settings", o, m),
+		Query: opt.Query, Events: events, Pager: web.NewPager(opt.Query, n, total)})
 	return nil
 }
 

@@ -17,6 +17,9 @@ import (
 //go:embed static
 var staticFiles embed.FS
 
+//go:embed partials.html
+var sharedPartials embed.FS
+
 // MountStatic serves the shared CSS and JavaScript at /static/.
 func MountStatic(mux *http.ServeMux) {
 	sub, _ := fs.Sub(staticFiles, "static")
@@ -60,8 +63,9 @@ func ParseDir(fsys fs.FS, dir string, log *slog.Logger) (*Pages, error) {
 	return ParsePages(sub, log)
 }
 
-// ParsePages parses every pages/*.html of fsys with layout.html and
-// partials/*.html (if any).
+// ParsePages parses every pages/*.html of fsys with layout.html,
+// partials/*.html (if any) and the partials both roles share
+// (partials.html here: copy, certbadge, pager).
 func ParsePages(fsys fs.FS, log *slog.Logger) (*Pages, error) {
 	names, err := fs.Glob(fsys, "pages/*.html")
 	if err != nil || len(names) == 0 {
@@ -73,7 +77,10 @@ func ParsePages(fsys fs.FS, log *slog.Logger) (*Pages, error) {
 	}
 	p := &Pages{pages: map[string]*template.Template{}, log: log}
 	for _, n := range names {
-		t, err := template.New("layout.html").Funcs(Funcs).ParseFS(fsys, append(shared, n)...)
+		t, err := template.New("layout.html").Funcs(Funcs).ParseFS(sharedPartials, "partials.html")
+		if err == nil {
+			t, err = t.ParseFS(fsys, append(shared, n)...)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", n, err)
 		}
