@@ -113,7 +113,7 @@ func (h *Handler) sso(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	sess, _ := h.Portal.Load(r)
-	return h.continueSSO(w, r, req, u, sess.CreatedAt)
+	return h.answer(w, r, req, a, acs, ar, u, sess.CreatedAt)
 }
 
 // errorPage renders a refusal; it is returned by checkRequest.
@@ -186,12 +186,20 @@ func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool) 
 	return acs, sp.SigningCertificates, sp.AuthnRequestsSigned
 }
 
-// continueSSO answers a request for a user who authenticated at authnAt.
+// continueSSO checks a request carried through the sign-in form and
+// answers it for the user who just signed in at authnAt.
 func (h *Handler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, authnAt time.Time) error {
 	a, acs, ar, refused := h.checkRequest(r, req)
 	if refused != nil {
 		return refused(w, r)
 	}
+	return h.answer(w, r, req, a, acs, ar, u, authnAt)
+}
+
+// answer sends the response to a checked request (checkRequest) for u,
+// who authenticated at authnAt.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequest, a store.App, acs string,
+	ar *saml.ReceivedAuthnRequest, u store.User, authnAt time.Time) error {
 	if f := ar.NameIDPolicyFormat; f != "" && f != saml.NameIDUnspecified && f != saml.NameIDFormats[a.SubjectFormat] {
 		h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "requested NameID format "+f+" but the Subject's format is "+a.SubjectFormat)
 		xml, err := h.Svc.StatusResponse(r.Context(), a, acs, ar.ID, saml.StatusRequester, saml.StatusInvalidNameIDPolicy,
@@ -219,9 +227,31 @@ func (h *Handler) requestRefused(w http.ResponseWriter, r *http.Request, a *stor
 	if e.Code == saml.CodeUnknownServiceProvider && a == nil {
 		status = http.StatusNotFound
 	}
+	reason, fix := e.Message, e.Hint
+	if t, ok := requestText[e.Code]; ok {
+		reason, fix = t[0], t[1]
+	}
 	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in request refused", Section: "portal", Narrow: true},
-		Heading: "Sign-in request refused", Message: msg, Reason: trimDot(e.Message), Fix: e.Hint, Code: string(e.Code)})
+		Heading: "Sign-in request refused", Message: msg, Reason: trimDot(reason), Fix: fix, Code: string(e.Code)})
 	return nil
+}
+
+// requestText words, for an AuthnRequest, the codes whose public text is
+// about a response (the SP's side): reason, then how to fix it.
+var requestText = map[saml.Code][2]string{
+	saml.CodeMalformed: {"The sign-in request could not be read.",
+		"Start the sign-in again from the application; if it keeps failing, check its SAML settings (it must send a SAML 2.0 AuthnRequest)."},
+	saml.CodeTooLarge: {"The sign-in request is too large.", "A sign-in request is normally under a kilobyte; check what the application sends."},
+	saml.CodeSignatureMissing: {"The sign-in request is not signed, and this application's metadata says it signs its requests.",
+		"Configure the application to sign its AuthnRequests, or upload metadata without AuthnRequestsSigned."},
+	saml.CodeSignatureInvalid: {"The signature of the sign-in request does not verify.",
+		"The request was altered, or the application signs with a key that is not in the metadata uploaded here: upload its current metadata."},
+	saml.CodeSignatureAlgorithm: {"The sign-in request is signed with an algorithm that is not accepted.",
+		"Configure the application to sign its requests with RSA-SHA256."},
+	saml.CodeCertificateUntrusted: {"The sign-in request is signed by a certificate that is not in the application's metadata.",
+		"Upload the application's current SAML metadata."},
+	saml.CodeDestinationMismatch: {"The sign-in request was meant for another Identity Center address.",
+		"Set the IdP sign-in URL in the application to this application's SSO URL, from the IdP metadata downloaded here."},
 }
 
 func trimDot(s string) string {

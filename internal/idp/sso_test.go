@@ -247,6 +247,40 @@ func TestForceAuthnAndIsPassive(t *testing.T) {
 	}
 }
 
+// TestSignInFormRequestIsCheckedAgain: the request carried through the
+// sign-in form (hidden SAMLQuery) is the browser's to alter, so signing in
+// checks it again: an edited query, a hostile ACS URL or another app's ID
+// answers nothing.
+func TestSignInFormRequestIsCheckedAgain(t *testing.T) {
+	w := newWorld(t)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
+	other := w.addApp("Other", nil)
+	page := w.client().mustStatus(http.StatusOK, "GET", redirectRequest(t, w, app, nil), nil)
+	good := signInForm(t, page.body, "pat")
+	evil, _ := url.Parse(redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.ACSURL = "https://evil.example/acs" }))
+	for _, tc := range []struct {
+		name string
+		edit func(url.Values)
+		want string
+	}{
+		{"query edited", func(f url.Values) {
+			f.Set("SAMLQuery", strings.Replace(f.Get("SAMLQuery"), "SAMLRequest=", "SAMLRequest=x", 1))
+		}, "could not be read"},
+		{"ACS URL not registered", func(f url.Values) { f.Set("SAMLQuery", evil.RawQuery) }, "acs_url_not_registered"},
+		{"another app's ID", func(f url.Values) { f.Set("saml_app", other) }, "destination_mismatch"},
+	} {
+		f := url.Values{}
+		for k, v := range good {
+			f[k] = v
+		}
+		tc.edit(f)
+		r := w.client().do("POST", "/portal/login", f)
+		if strings.Contains(r.body, "SAMLResponse") || !strings.Contains(r.body, tc.want) {
+			t.Errorf("%s: %d, want a refusal containing %q and no response\n%s", tc.name, r.status, tc.want, excerpt(r.body))
+		}
+	}
+}
+
 // outstanding treats every request ID as one the SP sent.
 type outstanding struct{}
 
