@@ -127,34 +127,40 @@ var certificateHints = map[Provider]string{
 // HintFor returns the hint for code in the words of p's console, or the
 // code's generic hint.
 func HintFor(p Provider, code Code) string {
-	var specific string
-	switch code {
-	case CodeAttributeStatementNone, CodeEmailPlaceholder, CodeEmailInvalid:
-		specific = mappingHints[p]
-	case CodeEmailMissing:
-		specific = mappingHints[p]
-		if extra := primaryEmailHints[p]; extra != "" && specific != "" {
-			specific += " " + extra
-		}
-	case CodeAudienceMismatch, CodeDestinationMismatch, CodeRecipientMismatch:
-		specific = connectionHints[p]
-	case CodeCertificateExpired, CodeCertificateUntrusted, CodeSignatureInvalid:
-		specific = certificateHints[p]
-	}
-	if specific != "" {
+	if specific := providerHint(p, code); specific != "" {
 		return specific
 	}
 	return publicText[code][1]
 }
 
-// WithProviderHint replaces err's hint with p's wording, if it is an *Error.
+// providerHint is p's own wording for code, or "" if it has none.
+func providerHint(p Provider, code Code) string {
+	switch code {
+	case CodeAttributeStatementNone, CodeEmailPlaceholder, CodeEmailInvalid:
+		return mappingHints[p]
+	case CodeEmailMissing:
+		if extra := primaryEmailHints[p]; extra != "" && mappingHints[p] != "" {
+			return mappingHints[p] + " " + extra
+		}
+		return mappingHints[p]
+	case CodeAudienceMismatch, CodeDestinationMismatch, CodeRecipientMismatch:
+		return connectionHints[p]
+	case CodeCertificateExpired, CodeCertificateUntrusted, CodeSignatureInvalid:
+		return certificateHints[p]
+	}
+	return ""
+}
+
+// WithProviderHint gives err p's wording of its hint, where p has one; any
+// other hint the error carries (such as one for an IdP status) stays.
 func WithProviderHint(err error, p Provider) error {
 	e := AsError(err)
-	if e.Code == CodeInternal || e.Code == CodeStatusNotSuccess && e.Hint != publicText[e.Code][1] {
-		return err // no provider wording for these; keep a status-specific hint
+	specific := providerHint(p, e.Code)
+	if e.Code == CodeInternal || specific == "" {
+		return err
 	}
 	out := *e
-	out.Hint = HintFor(p, e.Code)
+	out.Hint = specific
 	return &out
 }
 
