@@ -47,12 +47,13 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 		ls = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h})
 	}
 	if e.cfg.runsSP() {
-		h, err := e.spHandler()
+		svc := e.spService()
+		h, err := e.spHandler(svc)
 		if err != nil {
 			return err
 		}
 		ls = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: h})
-		go refreshLoop(ctx, e.log.With("role", "sp"), e.spService(), time.Hour)
+		go refreshLoop(ctx, e.log.With("role", "sp"), svc, time.Hour) // shares svc's parse and key caches
 	}
 	go pruneLoop(ctx, e.log, e.store, time.Minute)
 	return web.ServeAll(ctx, e.log, ls, ready)
@@ -69,15 +70,14 @@ func (e *env) idpHandler() (http.Handler, error) {
 	return roleHandler("idp", e, web.NewMetrics("idp"), h.Mount, idp.SAMLPostPatterns), nil
 }
 
-// spHandler builds the Workspace listener.
-func (e *env) spHandler() (http.Handler, error) {
+// spHandler builds the Workspace listener around svc.
+func (e *env) spHandler(svc *sp.Service) (http.Handler, error) {
 	log := e.log.With("role", "sp")
 	pages, err := sp.Templates(log)
 	if err != nil {
 		return nil, err
 	}
 	m := web.NewMetrics("sp")
-	svc := e.spService()
 	svc.Metrics = m
 	h := sp.NewHandler(svc, pages, log)
 	return roleHandler("sp", e, m, h.Mount, sp.SAMLPostPatterns), nil

@@ -5,7 +5,6 @@ package sp
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/url"
@@ -83,13 +82,12 @@ func (s *Service) RefreshMetadata(ctx context.Context, orgID string) error {
 	if m.EntityID != c.IdPEntityID {
 		return s.recordRefresh(ctx, o, c.IdPEntityID, nil, fmt.Errorf("the metadata at the URL now describes another identity provider (%s); save it again to switch", m.EntityID))
 	}
-	return s.recordRefresh(ctx, o, c.IdPEntityID, &refreshed{xml: string(md), certs: m.IdP.SigningCertificates}, nil)
+	return s.recordRefresh(ctx, o, c.IdPEntityID, &refreshed{xml: string(md), certificatesPEM: saml.EncodeCertificatesPEM(trusted(m)...)}, nil)
 }
 
 // refreshed is newer metadata read from the URL.
 type refreshed struct {
-	xml   string
-	certs []*x509.Certificate
+	xml, certificatesPEM string
 }
 
 // recordRefresh stores the outcome of a refresh in one transaction: the
@@ -106,13 +104,8 @@ func (s *Service) recordRefresh(ctx context.Context, o store.Org, entityID strin
 			c.RefreshError = fetchErr.Error()
 		}
 		if newer != nil {
-			certs := newer.certs
-			if len(certs) > maxTrustedCertificates {
-				certs = certs[:maxTrustedCertificates]
-			}
-			pem := saml.EncodeCertificatesPEM(certs...)
-			certsChanged = pem != c.CertificatesPEM
-			c.MetadataXML, c.CertificatesPEM = newer.xml, pem
+			certsChanged = newer.certificatesPEM != c.CertificatesPEM
+			c.MetadataXML, c.CertificatesPEM = newer.xml, newer.certificatesPEM
 		}
 		return nil
 	})

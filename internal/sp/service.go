@@ -215,6 +215,11 @@ func certificateInfo(c *x509.Certificate, now time.Time) CertificateInfo {
 // the current one and the next, for rotation.
 const maxTrustedCertificates = 2
 
+// trusted are the signing certificates of m a connection trusts.
+func trusted(m *saml.EntityMetadata) []*x509.Certificate {
+	return m.IdP.SigningCertificates[:min(len(m.IdP.SigningCertificates), maxTrustedCertificates)]
+}
+
 // SaveOptions are the choices that come with uploaded metadata.
 type SaveOptions struct {
 	// AllowLegacyCrypto turns on legacy crypto (1024-bit keys, RSA-SHA1)
@@ -244,10 +249,9 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 		return nil, nil, err
 	}
 	var warnings []string
-	certs := m.IdP.SigningCertificates
-	if len(certs) > maxTrustedCertificates {
-		warnings = append(warnings, fmt.Sprintf("The metadata lists %d signing certificates; Signet trusts the first %d.", len(certs), maxTrustedCertificates))
-		certs = certs[:maxTrustedCertificates]
+	certs := trusted(m)
+	if n := len(m.IdP.SigningCertificates); n > len(certs) {
+		warnings = append(warnings, fmt.Sprintf("The metadata lists %d signing certificates; Signet trusts the first %d.", n, len(certs)))
 	}
 	c := store.SSOConnection{OrgID: o.ID, Provider: provider, MetadataXML: string(md), IdPEntityID: m.EntityID,
 		CertificatesPEM: saml.EncodeCertificatesPEM(certs...), AllowIdPInitiated: true, AllowLegacyCrypto: legacy, UpdatedAt: s.now(),

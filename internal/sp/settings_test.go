@@ -405,3 +405,27 @@ func TestSetupGuides(t *testing.T) {
 		seen[guide[strings.Index(guide, "<ol"):]] = p.Value
 	}
 }
+
+// TestAtMostTwoTrustedCertificates: metadata listing three signing
+// certificates is saved trusting the first two, and the admin is told.
+func TestAtMostTwoTrustedCertificates(t *testing.T) {
+	w := newWorld(t)
+	md, err := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso",
+		SigningCertificates: []*x509.Certificate{w.idp.Certificate, samltest.Key(t, "next").Certificate, attackerKey(t).Certificate}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := w.admin(w.acme).upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": string(md)}, nil)
+	if r.status != http.StatusOK || !strings.Contains(r.body, "lists 3 signing certificates; Signet trusts the first 2") {
+		t.Fatalf("three certificates: %d\n%s", r.status, excerpt(r.body))
+	}
+	c, _ := w.st.GetSSOConnection(t.Context(), w.acme.ID)
+	certs, err := saml.ParseCertificatesPEM(c.CertificatesPEM)
+	if err != nil || len(certs) != 2 || !certs[0].Equal(w.idp.Certificate) {
+		t.Errorf("trusted = %d certificates (%v), want the first two", len(certs), err)
+	}
+	w.member(w.acme, "pat@corp.example", "member")
+	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = attackerKey(t) }), ""); r.status != http.StatusBadRequest {
+		t.Errorf("a response signed by the third, untrusted certificate = %d", r.status)
+	}
+}
