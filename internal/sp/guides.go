@@ -8,8 +8,8 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-// guideSteps are the setup steps per provider; {ENTITY_ID}, {ACS_URL},
-// {ORG} and {SIGNIN_URL} are replaced with the org's values.
+// guideSteps are the setup steps per provider; {ENTITY_ID}, {ACS_URL} and
+// {ORG} are replaced with the org's values.
 var guideSteps = map[string][]string{
 	"aws": {
 		"Sign in to the AWS console and open IAM Identity Center.",

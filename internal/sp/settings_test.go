@@ -381,8 +381,7 @@ func TestRemoveMember(t *testing.T) {
 }
 
 // TestSetupGuides: each Identity Provider choice has its own guide, filled
-// in with the org's Entity ID (or pointing at its SP metadata) and naming
-// the org.
+// in with the org's own values.
 func TestSetupGuides(t *testing.T) {
 	w := newWorld(t)
 	admin := w.admin(w.acme)
@@ -396,8 +395,11 @@ func TestSetupGuides(t *testing.T) {
 		}
 		guide := r.body[i:]
 		guide = guide[:strings.Index(guide, "</ol>")]
-		if !strings.Contains(guide, w.svc.EntityID(w.acme)) && !strings.Contains(guide, "SP metadata") {
-			t.Errorf("%s: the guide has neither the org's Entity ID nor its SP metadata", p.Value)
+		if !strings.Contains(guide, w.svc.EntityID(w.acme)) && !strings.Contains(guide, w.svc.ACSURL(w.acme)) {
+			t.Errorf("%s: the guide has neither the org's Entity ID nor its ACS URL", p.Value)
+		}
+		if strings.Contains(guide, "{ENTITY_ID}") || strings.Contains(guide, "{ACS_URL}") || strings.Contains(guide, "{ORG}") {
+			t.Errorf("%s: the guide has a placeholder left unfilled", p.Value)
 		}
 		if other, dup := seen[guide[strings.Index(guide, "<ol"):]]; dup && p.Value != "other" {
 			t.Errorf("%s has the same steps as %s", p.Value, other)
