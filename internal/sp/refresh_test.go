@@ -4,6 +4,7 @@ package sp_test
 
 import (
 	"crypto/x509"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/saml/samltest"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -155,4 +157,24 @@ func acmeConn(t *testing.T, w *world) store.SSOConnection {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestRefreshKeepsTheSSRFGuard: a stored metadata URL is fetched through
+// the same guard as the first upload, so a refresh cannot be pointed at an
+// internal address (SECURITY-CASES 80).
+func TestRefreshKeepsTheSSRFGuard(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	if _, err := w.st.UpdateSSOConnection(t.Context(), w.acme.ID, func(c *store.SSOConnection) error {
+		c.MetadataURL = "https://127.0.0.1:9/federationmetadata.xml"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before := acmeConn(t, w)
+	err := w.svc.RefreshMetadata(t.Context(), w.acme.ID) // w.svc.Fetch is the production fetcher
+	after := acmeConn(t, w)
+	if !errors.Is(err, sp.ErrAddressNotAllowed) || after.RefreshError != sp.ErrAddressNotAllowed.Error() || after.MetadataXML != before.MetadataXML {
+		t.Errorf("refresh from a loopback URL = %v (recorded %q); want the SSRF guard's refusal and nothing changed", err, after.RefreshError)
+	}
 }
