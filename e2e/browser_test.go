@@ -81,8 +81,6 @@ func newBrowser(t *testing.T, shots string) func(name string) *session {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // do runs actions with a time limit and fails the test with the page's text.
 func (s *session) do(actions ...chromedp.Action[chromedp.Void]) {
 	s.t.Helper()
