@@ -26,21 +26,21 @@ func TestConsolePagesNeedAnAdmin(t *testing.T) {
 		"/admin/applications/" + app + "/certificate"}
 	anon := w.client()
 	nonAdmin := w.client()
-	nonAdmin.mustStatus(http.StatusForbidden, "POST", "/admin/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"}})
+	nonAdmin.MustStatus(http.StatusForbidden, "POST", "/admin/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"}})
 	for _, p := range pages {
-		r := w.admin.mustStatus(http.StatusOK, "GET", p, nil)
-		if strings.Contains(r.body, "Something went wrong") {
+		r := w.admin.MustStatus(http.StatusOK, "GET", p, nil)
+		if strings.Contains(r.Body, "Something went wrong") {
 			t.Errorf("%s rendered an error page", p)
 		}
-		if r := anon.do("GET", p, nil); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/admin/login") {
-			t.Errorf("anonymous GET %s = %d %q, want a redirect to sign in", p, r.status, r.location)
+		if r := anon.Do("GET", p, nil); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/admin/login") {
+			t.Errorf("anonymous GET %s = %d %q, want a redirect to sign in", p, r.Status, r.Location)
 		}
-		if r := nonAdmin.do("GET", p, nil); r.status != http.StatusSeeOther {
-			t.Errorf("non-admin GET %s = %d, want a redirect to sign in", p, r.status)
+		if r := nonAdmin.Do("GET", p, nil); r.Status != http.StatusSeeOther {
+			t.Errorf("non-admin GET %s = %d, want a redirect to sign in", p, r.Status)
 		}
 	}
-	if r := anon.do("POST", "/admin/applications/"+app+"/delete", url.Values{}); r.status != http.StatusSeeOther {
-		t.Errorf("anonymous delete = %d", r.status)
+	if r := anon.Do("POST", "/admin/applications/"+app+"/delete", url.Values{}); r.Status != http.StatusSeeOther {
+		t.Errorf("anonymous delete = %d", r.Status)
 	}
 	if _, err := w.st.GetApp(w.ctx(), app); err != nil {
 		t.Error("an anonymous POST deleted the app")
@@ -78,8 +78,8 @@ func TestAddApplicationValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := w.admin.mustStatus(http.StatusSeeOther, "GET", "/admin/applications/new", nil)
-			id := appIDPattern.FindStringSubmatch(r.location)[1]
+			r := w.admin.MustStatus(http.StatusSeeOther, "GET", "/admin/applications/new", nil)
+			id := appIDPattern.FindStringSubmatch(r.Location)[1]
 			form := map[string]string{"name": "New app", "session_duration": "1h0m0s", "metadata_source": "manual",
 				"acs_url": "https://sp.example/acs", "audience": "https://sp.example"}
 			for k, v := range tt.fields {
@@ -89,11 +89,11 @@ func TestAddApplicationValidation(t *testing.T) {
 			if tt.file != "" {
 				field = "sp_metadata"
 			}
-			resp := w.admin.multipartPost("/admin/applications/"+id+"/setup", form, field, []byte(tt.file))
-			if resp.status != http.StatusUnprocessableEntity || !strings.Contains(resp.body, tt.want) {
-				t.Fatalf("status %d, want 422 with %q\n%s", resp.status, tt.want, excerpt(resp.body))
+			resp := w.admin.Upload("/admin/applications/"+id+"/setup", form, field, []byte(tt.file))
+			if resp.Status != http.StatusUnprocessableEntity || !strings.Contains(resp.Body, tt.want) {
+				t.Fatalf("status %d, want 422 with %q\n%s", resp.Status, tt.want, excerpt(resp.Body))
 			}
-			if strings.Contains(resp.body, "<script>") {
+			if strings.Contains(resp.Body, "<script>") {
 				t.Error("input reflected unescaped")
 			}
 			a, _ := w.st.GetApp(w.ctx(), id)
@@ -111,19 +111,19 @@ func TestAddApplicationFromSPMetadata(t *testing.T) {
 <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://sp.example/redirect" index="0"/>
 <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://sp.example/saml/acs" index="1"/>
 </md:SPSSODescriptor></md:EntityDescriptor>`
-	r := w.admin.mustStatus(http.StatusSeeOther, "GET", "/admin/applications/new", nil)
-	id := appIDPattern.FindStringSubmatch(r.location)[1]
-	resp := w.admin.multipartPost("/admin/applications/"+id+"/setup", map[string]string{"name": "Uploaded", "session_duration": "1h0m0s",
+	r := w.admin.MustStatus(http.StatusSeeOther, "GET", "/admin/applications/new", nil)
+	id := appIDPattern.FindStringSubmatch(r.Location)[1]
+	resp := w.admin.Upload("/admin/applications/"+id+"/setup", map[string]string{"name": "Uploaded", "session_duration": "1h0m0s",
 		"metadata_source": "upload"}, "sp_metadata", []byte(md))
-	if resp.status != http.StatusSeeOther {
-		t.Fatalf("status %d\n%s", resp.status, excerpt(resp.body))
+	if resp.Status != http.StatusSeeOther {
+		t.Fatalf("status %d\n%s", resp.Status, excerpt(resp.Body))
 	}
 	a, _ := w.st.GetApp(w.ctx(), id)
 	if a.ACSURL != "https://sp.example/saml/acs" || a.Audience != "https://sp.example/saml/metadata" || a.SPMetadata == "" {
 		t.Errorf("app = %+v", a)
 	}
-	if page := w.admin.mustStatus(http.StatusOK, "GET", "/admin/applications/"+id, nil); !strings.Contains(page.body, "Off: the application") {
-		t.Errorf("an app without an encryption certificate must say encryption is off:\n%s", excerpt(page.body))
+	if page := w.admin.MustStatus(http.StatusOK, "GET", "/admin/applications/"+id, nil); !strings.Contains(page.Body, "Off: the application") {
+		t.Errorf("an app without an encryption certificate must say encryption is off:\n%s", excerpt(page.Body))
 	}
 
 	// SP metadata with an encryption certificate: the page says assertions
@@ -131,14 +131,14 @@ func TestAddApplicationFromSPMetadata(t *testing.T) {
 	spKey := samltest.Key(t, "sp")
 	encMD, _ := saml.SPMetadata(saml.SPMetadataParams{EntityID: "https://sp2.example/metadata", ACSURL: "https://sp2.example/acs",
 		EncryptionCertificate: spKey.Certificate})
-	r = w.admin.mustStatus(http.StatusSeeOther, "GET", "/admin/applications/new", nil)
-	id = appIDPattern.FindStringSubmatch(r.location)[1]
-	if resp := w.admin.multipartPost("/admin/applications/"+id+"/setup", map[string]string{"name": "Encrypted", "session_duration": "1h0m0s",
-		"metadata_source": "upload"}, "sp_metadata", encMD); resp.status != http.StatusSeeOther {
-		t.Fatalf("status %d\n%s", resp.status, excerpt(resp.body))
+	r = w.admin.MustStatus(http.StatusSeeOther, "GET", "/admin/applications/new", nil)
+	id = appIDPattern.FindStringSubmatch(r.Location)[1]
+	if resp := w.admin.Upload("/admin/applications/"+id+"/setup", map[string]string{"name": "Encrypted", "session_duration": "1h0m0s",
+		"metadata_source": "upload"}, "sp_metadata", encMD); resp.Status != http.StatusSeeOther {
+		t.Fatalf("status %d\n%s", resp.Status, excerpt(resp.Body))
 	}
-	if page := w.admin.mustStatus(http.StatusOK, "GET", "/admin/applications/"+id, nil); !strings.Contains(page.body, "Assertions are encrypted (aes256-gcm)") {
-		t.Errorf("the app page does not say assertions are encrypted:\n%s", excerpt(page.body))
+	if page := w.admin.MustStatus(http.StatusOK, "GET", "/admin/applications/"+id, nil); !strings.Contains(page.Body, "Assertions are encrypted (aes256-gcm)") {
+		t.Errorf("the app page does not say assertions are encrypted:\n%s", excerpt(page.Body))
 	}
 }
 
@@ -157,18 +157,18 @@ func TestUserFormValidation(t *testing.T) {
 		{"short password", url.Values{"username": {"x"}, "password": {"short"}}, "at least 10 characters"},
 	}
 	for _, tt := range tests {
-		r := w.admin.do("POST", "/admin/users/new", tt.form)
-		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tt.want) {
-			t.Errorf("%s: status %d, want 422 with %q", tt.name, r.status, tt.want)
+		r := w.admin.Do("POST", "/admin/users/new", tt.form)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, tt.want) {
+			t.Errorf("%s: status %d, want 422 with %q", tt.name, r.Status, tt.want)
 		}
 	}
-	r := w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/users/new", url.Values{"username": {"noemail"}})
-	page := w.admin.mustStatus(http.StatusOK, "GET", r.location, nil)
-	if !strings.Contains(page.body, "This user has no primary email") {
+	r := w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/users/new", url.Values{"username": {"noemail"}})
+	page := w.admin.MustStatus(http.StatusOK, "GET", r.Location, nil)
+	if !strings.Contains(page.Body, "This user has no primary email") {
 		t.Error("a user without a primary email shows no warning")
 	}
-	list := w.admin.mustStatus(http.StatusOK, "GET", "/admin/users?q=noemail", nil)
-	if !strings.Contains(list.body, "No primary email") {
+	list := w.admin.MustStatus(http.StatusOK, "GET", "/admin/users?q=noemail", nil)
+	if !strings.Contains(list.Body, "No primary email") {
 		t.Error("the user list does not flag the missing primary email")
 	}
 }
@@ -178,19 +178,19 @@ func TestGroupsAndSearchAndPaging(t *testing.T) {
 	for i := range 30 {
 		w.user("user"+string(rune('a'+i%26))+strings.Repeat("x", i/26), "")
 	}
-	p1 := w.admin.mustStatus(http.StatusOK, "GET", "/admin/users", nil)
-	p2 := w.admin.mustStatus(http.StatusOK, "GET", "/admin/users?page=2", nil)
-	if !strings.Contains(p1.body, "Page 1 of 2") || !strings.Contains(p2.body, "Page 2 of 2") {
+	p1 := w.admin.MustStatus(http.StatusOK, "GET", "/admin/users", nil)
+	p2 := w.admin.MustStatus(http.StatusOK, "GET", "/admin/users?page=2", nil)
+	if !strings.Contains(p1.Body, "Page 1 of 2") || !strings.Contains(p2.Body, "Page 2 of 2") {
 		t.Error("the user list does not page")
 	}
-	w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/groups", url.Values{"name": {"Analysts"}})
-	if r := w.admin.do("POST", "/admin/groups", url.Values{"name": {"analysts"}}); r.status != http.StatusUnprocessableEntity {
-		t.Errorf("duplicate group = %d", r.status)
+	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/groups", url.Values{"name": {"Analysts"}})
+	if r := w.admin.Do("POST", "/admin/groups", url.Values{"name": {"analysts"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("duplicate group = %d", r.Status)
 	}
 	g, _ := w.st.GetGroupByName(w.ctx(), "Analysts")
-	w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/groups/"+g.ID+"/members", url.Values{"username": {"usera"}})
-	if r := w.admin.do("POST", "/admin/groups/"+g.ID+"/members", url.Values{"username": {"nobody"}}); r.status != http.StatusUnprocessableEntity {
-		t.Errorf("adding an unknown user = %d", r.status)
+	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/groups/"+g.ID+"/members", url.Values{"username": {"usera"}})
+	if r := w.admin.Do("POST", "/admin/groups/"+g.ID+"/members", url.Values{"username": {"nobody"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("adding an unknown user = %d", r.Status)
 	}
 	if m, _ := w.st.ListGroupMembers(w.ctx(), g.ID); len(m) != 1 {
 		t.Errorf("members = %v", m)
@@ -207,8 +207,8 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", "https://evil.example")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	if r := w.admin.send(req); r.status != http.StatusForbidden {
-		t.Errorf("cross-site POST = %d, want 403", r.status)
+	if r := w.admin.Send(req); r.Status != http.StatusForbidden {
+		t.Errorf("cross-site POST = %d, want 403", r.Status)
 	}
 	if _, err := w.st.GetUserByUsername(w.ctx(), "evil"); err == nil {
 		t.Error("a cross-site POST created a user")
@@ -217,7 +217,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 	req, _ = http.NewRequest("POST", w.srv.URL+"/saml/apps/app_x/sso", strings.NewReader("SAMLRequest=x"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	if r := w.admin.send(req); r.status == http.StatusForbidden {
+	if r := w.admin.Send(req); r.Status == http.StatusForbidden {
 		t.Error("the SSO service refused a cross-site POST")
 	}
 }
@@ -227,7 +227,7 @@ func TestLoginIsRateLimited(t *testing.T) {
 	c := w.client()
 	var last int
 	for range 12 {
-		last = c.do("POST", "/portal/login", url.Values{"username": {"root"}, "password": {"wrong"}}).status
+		last = c.Do("POST", "/portal/login", url.Values{"username": {"root"}, "password": {"wrong"}}).Status
 	}
 	if last != http.StatusTooManyRequests {
 		t.Errorf("12th wrong password = %d, want 429", last)

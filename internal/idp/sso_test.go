@@ -26,7 +26,7 @@ func (w *world) assignGroup(app string, users ...store.User) {
 	for _, u := range users {
 		w.svc.AddMember(w.ctx(), "test", g, u)
 	}
-	w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/assign", url.Values{"group": {g.ID}})
+	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/assign", url.Values{"group": {g.ID}})
 }
 
 // seedApp is an app with the seed's mappings, assigned (through a group)
@@ -42,7 +42,7 @@ func (w *world) seedApp(name, username, email string) (string, store.User) {
 
 func (w *world) seedMappings(app string) {
 	w.t.Helper()
-	w.admin.mustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/mappings", url.Values{
+	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/mappings", url.Values{
 		"subject": {"${user:email}"}, "subject_format": {"emailAddress"},
 		"attr_name": {"email"}, "attr_value": {"${user:email}"}, "attr_format": {"basic"}})
 }
@@ -53,16 +53,16 @@ func TestPortalTileDefaultMappingsThenSeedMappings(t *testing.T) {
 	pat := w.user("pat", "pat@corp.example")
 	w.assignGroup(app, pat)
 	c := w.portalClient("pat")
-	home := c.mustStatus(http.StatusOK, "GET", "/portal", nil)
-	if !strings.Contains(home.body, "/portal/apps/"+app) {
+	home := c.MustStatus(http.StatusOK, "GET", "/portal", nil)
+	if !strings.Contains(home.Body, "/portal/apps/"+app) {
 		t.Fatal("no tile for the assigned app")
 	}
 	// Default mappings (AWS): a persistent opaque Subject and no attributes.
-	launch := c.mustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil)
-	if !strings.Contains(launch.body, `name="RelayState" value="/dashboards"`) || !strings.Contains(launch.body, `action="`+w.spACS+`"`) {
-		t.Errorf("the form must post to the ACS with the app's relay state:\n%s", launch.body)
+	launch := c.MustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil)
+	if !strings.Contains(launch.Body, `name="RelayState" value="/dashboards"`) || !strings.Contains(launch.Body, `action="`+w.spACS+`"`) {
+		t.Errorf("the form must post to the ACS with the app's relay state:\n%s", launch.Body)
 	}
-	a, err := w.verifier(app).Verify(w.ctx(), postedResponse(t, launch.body))
+	a, err := w.verifier(app).Verify(w.ctx(), postedResponse(t, launch.Body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestPortalTileDefaultMappingsThenSeedMappings(t *testing.T) {
 	}
 	// The seed's steps 9–11.
 	w.seedMappings(app)
-	a, err = w.verifier(app).Verify(w.ctx(), postedResponse(t, c.mustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).body))
+	a, err = w.verifier(app).Verify(w.ctx(), postedResponse(t, c.MustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).Body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,13 +91,13 @@ func TestTypoVariableIsSentLiterally(t *testing.T) {
 	app := w.addApp("App", nil)
 	pat := w.user("pat", "pat@corp.example")
 	w.assignGroup(app, pat)
-	r := w.admin.mustStatus(http.StatusOK, "POST", "/admin/applications/"+app+"/mappings", url.Values{
+	r := w.admin.MustStatus(http.StatusOK, "POST", "/admin/applications/"+app+"/mappings", url.Values{
 		"subject": {"${user:email}"}, "subject_format": {"emailAddress"},
 		"attr_name": {"email"}, "attr_value": {"${user:emial}"}, "attr_format": {"basic"}})
-	if !strings.Contains(r.body, "${user:emial} is not a known variable") {
+	if !strings.Contains(r.Body, "${user:emial} is not a known variable") {
 		t.Error("no warning about the typo")
 	}
-	a, err := w.verifier(app).Verify(w.ctx(), postedResponse(t, w.portalClient("pat").mustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).body))
+	a, err := w.verifier(app).Verify(w.ctx(), postedResponse(t, w.portalClient("pat").MustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).Body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,9 +109,9 @@ func TestTypoVariableIsSentLiterally(t *testing.T) {
 func TestNoPrimaryEmailGetsNoAssertion(t *testing.T) {
 	w := newWorld(t)
 	app, _ := w.seedApp("Amplitude", "bob", "")
-	r := w.portalClient("bob").mustStatus(http.StatusForbidden, "GET", "/portal/apps/"+app, nil)
-	if strings.Contains(r.body, "SAMLResponse") || !strings.Contains(r.body, "No access") || !strings.Contains(r.body, "no primary email") {
-		t.Errorf("want a No access page naming the missing primary email:\n%s", excerpt(r.body))
+	r := w.portalClient("bob").MustStatus(http.StatusForbidden, "GET", "/portal/apps/"+app, nil)
+	if strings.Contains(r.Body, "SAMLResponse") || !strings.Contains(r.Body, "No access") || !strings.Contains(r.Body, "no primary email") {
+		t.Errorf("want a No access page naming the missing primary email:\n%s", excerpt(r.Body))
 	}
 	events, _, _ := w.st.ListAudit(w.ctx(), store.RealmAdmin, "", store.ListOptions{Query: "sso.denied"})
 	if len(events) == 0 || !strings.Contains(events[0].Detail, "no primary email") {
@@ -124,16 +124,16 @@ func TestUnassignedUserGetsNoTileAndNoAssertion(t *testing.T) {
 	app := w.addApp("Amplitude", nil)
 	w.user("stranger", "stranger@corp.example")
 	c := w.portalClient("stranger")
-	if home := c.mustStatus(http.StatusOK, "GET", "/portal", nil); strings.Contains(home.body, app) {
+	if home := c.MustStatus(http.StatusOK, "GET", "/portal", nil); strings.Contains(home.Body, app) {
 		t.Error("an unassigned user sees the tile")
 	}
-	if r := c.mustStatus(http.StatusForbidden, "GET", "/portal/apps/"+app, nil); strings.Contains(r.body, "SAMLResponse") {
+	if r := c.MustStatus(http.StatusForbidden, "GET", "/portal/apps/"+app, nil); strings.Contains(r.Body, "SAMLResponse") {
 		t.Error("an unassigned user got an assertion from the tile URL")
 	}
 	// SP-initiated too.
 	u := redirectRequest(t, w, app, nil)
-	if r := c.do("GET", u, nil); strings.Contains(r.body, "SAMLResponse") || r.status != http.StatusForbidden {
-		t.Errorf("SP-initiated for an unassigned user = %d", r.status)
+	if r := c.Do("GET", u, nil); strings.Contains(r.Body, "SAMLResponse") || r.Status != http.StatusForbidden {
+		t.Errorf("SP-initiated for an unassigned user = %d", r.Status)
 	}
 }
 
@@ -161,15 +161,15 @@ func TestSPInitiatedSignsInFirstThenContinues(t *testing.T) {
 	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
 	c := w.client()
 	u := redirectRequest(t, w, app, nil)
-	login := c.mustStatus(http.StatusOK, "GET", u, nil)
-	if !strings.Contains(login.body, "Sign in to the access portal") || !strings.Contains(login.body, "Amplitude") {
-		t.Fatalf("want the portal sign-in naming the app:\n%s", excerpt(login.body))
+	login := c.MustStatus(http.StatusOK, "GET", u, nil)
+	if !strings.Contains(login.Body, "Sign in to the access portal") || !strings.Contains(login.Body, "Amplitude") {
+		t.Fatalf("want the portal sign-in naming the app:\n%s", excerpt(login.Body))
 	}
-	form := c.mustStatus(http.StatusOK, "POST", "/portal/login", signInForm(t, login.body, "pat"))
-	if !strings.Contains(form.body, `name="RelayState" value="relay-123"`) {
+	form := c.MustStatus(http.StatusOK, "POST", "/portal/login", signInForm(t, login.Body, "pat"))
+	if !strings.Contains(form.Body, `name="RelayState" value="relay-123"`) {
 		t.Error("the RelayState of the request is not returned")
 	}
-	xml := postedResponse(t, form.body)
+	xml := postedResponse(t, form.Body)
 	if !strings.Contains(string(xml), `InResponseTo="`) {
 		t.Error("the response does not answer the request")
 	}
@@ -186,13 +186,13 @@ func TestSPInitiatedPostBinding(t *testing.T) {
 	req, _ := saml.NewAuthnRequest(saml.AuthnRequestParams{Issuer: w.spAud, Destination: w.srv.URL + "/saml/apps/" + app + "/sso",
 		ACSURL: w.spACS, Now: time.Now(), Rand: rand.Reader})
 	c := w.client()
-	login := c.mustStatus(http.StatusOK, "POST", "/saml/apps/"+app+"/sso", url.Values{"SAMLRequest": {saml.EncodeBase64(req.XML)}, "RelayState": {"rs"}})
-	if !strings.Contains(login.body, `name="saml_app"`) {
-		t.Fatalf("the sign-in form must carry the request:\n%s", excerpt(login.body))
+	login := c.MustStatus(http.StatusOK, "POST", "/saml/apps/"+app+"/sso", url.Values{"SAMLRequest": {saml.EncodeBase64(req.XML)}, "RelayState": {"rs"}})
+	if !strings.Contains(login.Body, `name="saml_app"`) {
+		t.Fatalf("the sign-in form must carry the request:\n%s", excerpt(login.Body))
 	}
-	form := c.mustStatus(http.StatusOK, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"},
+	form := c.MustStatus(http.StatusOK, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"},
 		"saml_app": {app}, "SAMLRequest": {saml.EncodeBase64(req.XML)}, "RelayState": {"rs"}})
-	if xml := postedResponse(t, form.body); !strings.Contains(string(xml), `InResponseTo="`+req.ID+`"`) {
+	if xml := postedResponse(t, form.Body); !strings.Contains(string(xml), `InResponseTo="`+req.ID+`"`) {
 		t.Error("the response does not answer the POSTed request")
 	}
 }
@@ -213,19 +213,19 @@ func TestForceAuthnAndIsPassive(t *testing.T) {
 
 	force := redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.ForceAuthn = true })
 	for range 2 { // coming back without signing in never answers
-		page := c.mustStatus(http.StatusOK, "GET", force, nil)
-		if strings.Contains(page.body, "SAMLResponse") || !strings.Contains(page.body, "asks you to enter your password again") {
-			t.Fatalf("ForceAuthn with a portal session must ask for the password:\n%s", excerpt(page.body))
+		page := c.MustStatus(http.StatusOK, "GET", force, nil)
+		if strings.Contains(page.Body, "SAMLResponse") || !strings.Contains(page.Body, "asks you to enter your password again") {
+			t.Fatalf("ForceAuthn with a portal session must ask for the password:\n%s", excerpt(page.Body))
 		}
 	}
 	time.Sleep(1100 * time.Millisecond) // AuthnInstant has one-second resolution
-	page := c.mustStatus(http.StatusOK, "GET", force, nil)
-	bad := signInForm(t, page.body, "pat")
+	page := c.MustStatus(http.StatusOK, "GET", force, nil)
+	bad := signInForm(t, page.Body, "pat")
 	bad.Set("password", "wrong")
-	if r := c.do("POST", "/portal/login", bad); r.status != http.StatusUnauthorized || strings.Contains(r.body, "SAMLResponse") {
-		t.Fatalf("a wrong password answered the request: %d", r.status)
+	if r := c.Do("POST", "/portal/login", bad); r.Status != http.StatusUnauthorized || strings.Contains(r.Body, "SAMLResponse") {
+		t.Fatalf("a wrong password answered the request: %d", r.Status)
 	}
-	a, err := spVerifier(app).Verify(w.ctx(), postedResponse(t, c.mustStatus(http.StatusOK, "POST", "/portal/login", signInForm(t, page.body, "pat")).body))
+	a, err := spVerifier(app).Verify(w.ctx(), postedResponse(t, c.MustStatus(http.StatusOK, "POST", "/portal/login", signInForm(t, page.Body, "pat")).Body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestForceAuthnAndIsPassive(t *testing.T) {
 	}
 
 	passive := redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.IsPassive = true })
-	xml := postedResponse(t, w.client().mustStatus(http.StatusOK, "GET", passive, nil).body)
+	xml := postedResponse(t, w.client().MustStatus(http.StatusOK, "GET", passive, nil).Body)
 	if !strings.Contains(string(xml), saml.StatusNoPassive) {
 		t.Errorf("IsPassive without a session: want a NoPassive status\n%s", xml)
 	}
@@ -242,7 +242,7 @@ func TestForceAuthnAndIsPassive(t *testing.T) {
 		t.Errorf("NoPassive verified as %v", err)
 	}
 	// Signed in already: IsPassive is answered with an assertion.
-	if _, err := spVerifier(app).Verify(w.ctx(), postedResponse(t, c.mustStatus(http.StatusOK, "GET", passive, nil).body)); err != nil {
+	if _, err := spVerifier(app).Verify(w.ctx(), postedResponse(t, c.MustStatus(http.StatusOK, "GET", passive, nil).Body)); err != nil {
 		t.Errorf("IsPassive with a session: %v", err)
 	}
 }
@@ -255,8 +255,8 @@ func TestSignInFormRequestIsCheckedAgain(t *testing.T) {
 	w := newWorld(t)
 	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
 	other := w.addApp("Other", nil)
-	page := w.client().mustStatus(http.StatusOK, "GET", redirectRequest(t, w, app, nil), nil)
-	good := signInForm(t, page.body, "pat")
+	page := w.client().MustStatus(http.StatusOK, "GET", redirectRequest(t, w, app, nil), nil)
+	good := signInForm(t, page.Body, "pat")
 	evil, _ := url.Parse(redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.ACSURL = "https://evil.example/acs" }))
 	for _, tc := range []struct {
 		name string
@@ -274,9 +274,9 @@ func TestSignInFormRequestIsCheckedAgain(t *testing.T) {
 			f[k] = v
 		}
 		tc.edit(f)
-		r := w.client().do("POST", "/portal/login", f)
-		if strings.Contains(r.body, "SAMLResponse") || !strings.Contains(r.body, tc.want) {
-			t.Errorf("%s: %d, want a refusal containing %q and no response\n%s", tc.name, r.status, tc.want, excerpt(r.body))
+		r := w.client().Do("POST", "/portal/login", f)
+		if strings.Contains(r.Body, "SAMLResponse") || !strings.Contains(r.Body, tc.want) {
+			t.Errorf("%s: %d, want a refusal containing %q and no response\n%s", tc.name, r.Status, tc.want, excerpt(r.Body))
 		}
 	}
 }
@@ -304,9 +304,9 @@ func TestSPInitiatedRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			u := redirectRequest(t, w, app, tt.mutate)
 			u = strings.Replace(u, "/saml/apps/other/sso", "/saml/apps/"+app+"/sso", 1)
-			r := c.do("GET", u, nil)
-			if r.status != http.StatusBadRequest || !strings.Contains(r.body, tt.want) || strings.Contains(r.body, "SAMLResponse") {
-				t.Errorf("status %d, want 400 with %s and no assertion\n%s", r.status, tt.want, excerpt(r.body))
+			r := c.Do("GET", u, nil)
+			if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, tt.want) || strings.Contains(r.Body, "SAMLResponse") {
+				t.Errorf("status %d, want 400 with %s and no assertion\n%s", r.Status, tt.want, excerpt(r.Body))
 			}
 		})
 	}
@@ -315,22 +315,22 @@ func TestSPInitiatedRefusals(t *testing.T) {
 			ACSURL: w.spACS, Now: time.Now(), Rand: rand.Reader})
 		xml := strings.Replace(string(req.XML), `ID="`+req.ID+`"`, `ID="_x&quot;&gt;&lt;script&gt;"`, 1)
 		u, _ := saml.RedirectURL(w.srv.URL+"/saml/apps/"+app+"/sso", "SAMLRequest", []byte(xml), "", nil)
-		r := c.do("GET", u, nil)
-		if r.status != http.StatusBadRequest || strings.Contains(r.body, "<script>") || strings.Contains(r.body, "SAMLResponse") {
-			t.Errorf("status %d\n%s", r.status, excerpt(r.body))
+		r := c.Do("GET", u, nil)
+		if r.Status != http.StatusBadRequest || strings.Contains(r.Body, "<script>") || strings.Contains(r.Body, "SAMLResponse") {
+			t.Errorf("status %d\n%s", r.Status, excerpt(r.Body))
 		}
 	})
 	t.Run("requested NameID format the app cannot satisfy", func(t *testing.T) {
 		u := redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.NameIDFormat = saml.NameIDPersistent })
-		r := c.mustStatus(http.StatusOK, "GET", u, nil)
-		xml := string(postedResponse(t, r.body))
+		r := c.MustStatus(http.StatusOK, "GET", u, nil)
+		xml := string(postedResponse(t, r.Body))
 		if !strings.Contains(xml, saml.StatusInvalidNameIDPolicy) || strings.Contains(xml, "Assertion") {
 			t.Errorf("want an InvalidNameIDPolicy status response without an assertion:\n%s", xml)
 		}
 	})
 	t.Run("unknown application", func(t *testing.T) {
-		if r := c.do("GET", w.srv.URL+"/saml/apps/app_nope/sso?SAMLRequest=x", nil); r.status != http.StatusNotFound {
-			t.Errorf("status %d", r.status)
+		if r := c.Do("GET", w.srv.URL+"/saml/apps/app_nope/sso?SAMLRequest=x", nil); r.Status != http.StatusNotFound {
+			t.Errorf("status %d", r.Status)
 		}
 	})
 }
@@ -362,9 +362,9 @@ func TestCertificateRotation(t *testing.T) {
 	w := newWorld(t)
 	app := w.addApp("App", nil)
 	base := "/admin/applications/" + app + "/certificates"
-	w.admin.mustStatus(http.StatusSeeOther, "POST", base, url.Values{})
-	if r := w.admin.do("POST", base, url.Values{}); r.status != http.StatusConflict || !strings.Contains(r.body, "at most 2") {
-		t.Errorf("third certificate = %d", r.status)
+	w.admin.MustStatus(http.StatusSeeOther, "POST", base, url.Values{})
+	if r := w.admin.Do("POST", base, url.Values{}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "at most 2") {
+		t.Errorf("third certificate = %d", r.Status)
 	}
 	keys, _ := w.st.ListSigningKeys(w.ctx(), app)
 	var active, inactive string
@@ -375,17 +375,17 @@ func TestCertificateRotation(t *testing.T) {
 			inactive = k.ID
 		}
 	}
-	if r := w.admin.do("POST", base+"/"+active+"/delete", url.Values{}); r.status != http.StatusConflict {
-		t.Errorf("deleting the active certificate = %d", r.status)
+	if r := w.admin.Do("POST", base+"/"+active+"/delete", url.Values{}); r.Status != http.StatusConflict {
+		t.Errorf("deleting the active certificate = %d", r.Status)
 	}
-	md := w.admin.mustStatus(http.StatusOK, "GET", "/saml/apps/"+app+"/metadata", nil)
-	if strings.Count(md.body, "X509Certificate>") != 4 {
+	md := w.admin.MustStatus(http.StatusOK, "GET", "/saml/apps/"+app+"/metadata", nil)
+	if strings.Count(md.Body, "X509Certificate>") != 4 {
 		t.Error("the metadata must list both certificates during rotation")
 	}
-	w.admin.mustStatus(http.StatusSeeOther, "POST", base+"/"+inactive+"/activate", url.Values{})
-	w.admin.mustStatus(http.StatusSeeOther, "POST", base+"/"+active+"/delete", url.Values{})
-	page := w.admin.mustStatus(http.StatusOK, "GET", base, nil)
-	if !strings.Contains(page.body, "Valid") || strings.Contains(page.body, active) {
+	w.admin.MustStatus(http.StatusSeeOther, "POST", base+"/"+inactive+"/activate", url.Values{})
+	w.admin.MustStatus(http.StatusSeeOther, "POST", base+"/"+active+"/delete", url.Values{})
+	page := w.admin.MustStatus(http.StatusOK, "GET", base, nil)
+	if !strings.Contains(page.Body, "Valid") || strings.Contains(page.Body, active) {
 		t.Error("certificates page after rotation")
 	}
 }
@@ -397,10 +397,10 @@ func TestECDSACertificate(t *testing.T) {
 	w := newWorld(t)
 	app, _ := w.seedApp("App", "pat", "pat@corp.example")
 	base := "/admin/applications/" + app + "/certificates"
-	if r := w.admin.do("POST", base, url.Values{"key_type": {"dsa-512"}}); r.status != http.StatusConflict || !strings.Contains(r.body, "nknown key type") {
-		t.Errorf("unknown key type = %d", r.status)
+	if r := w.admin.Do("POST", base, url.Values{"key_type": {"dsa-512"}}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "nknown key type") {
+		t.Errorf("unknown key type = %d", r.Status)
 	}
-	w.admin.mustStatus(http.StatusSeeOther, "POST", base, url.Values{"key_type": {"ecdsa-p256"}})
+	w.admin.MustStatus(http.StatusSeeOther, "POST", base, url.Values{"key_type": {"ecdsa-p256"}})
 	keys, _ := w.st.ListSigningKeys(w.ctx(), app)
 	var ec string
 	for _, k := range keys {
@@ -408,11 +408,11 @@ func TestECDSACertificate(t *testing.T) {
 			ec = k.ID
 		}
 	}
-	if page := w.admin.mustStatus(http.StatusOK, "GET", base, nil); !strings.Contains(page.body, "ECDSA") {
+	if page := w.admin.MustStatus(http.StatusOK, "GET", base, nil); !strings.Contains(page.Body, "ECDSA") {
 		t.Error("the certificates page does not show the key type")
 	}
-	w.admin.mustStatus(http.StatusSeeOther, "POST", base+"/"+ec+"/activate", url.Values{})
-	xml := postedResponse(t, w.portalClient("pat").mustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).body)
+	w.admin.MustStatus(http.StatusSeeOther, "POST", base+"/"+ec+"/activate", url.Values{})
+	xml := postedResponse(t, w.portalClient("pat").MustStatus(http.StatusOK, "GET", "/portal/apps/"+app, nil).Body)
 	a, err := w.verifier(app).Verify(w.ctx(), xml)
 	if err != nil {
 		t.Fatal(err)
@@ -427,13 +427,13 @@ func TestPreviewShowsTheAssertion(t *testing.T) {
 	app := w.addApp("App", nil)
 	w.seedMappings(app)
 	w.user("pat", "pat@corp.example")
-	r := w.admin.mustStatus(http.StatusOK, "GET", "/admin/applications/"+app+"/preview?user=pat", nil)
+	r := w.admin.MustStatus(http.StatusOK, "GET", "/admin/applications/"+app+"/preview?user=pat", nil)
 	for _, want := range []string{"pat@corp.example", "Decoded assertion", "not assigned", "saml:AttributeStatement"} {
-		if !strings.Contains(r.body, want) {
+		if !strings.Contains(r.Body, want) {
 			t.Errorf("preview lacks %q", want)
 		}
 	}
-	if strings.Contains(r.body, "SignatureValue>MII") {
+	if strings.Contains(r.Body, "SignatureValue>MII") {
 		t.Error("the preview shows signature blobs")
 	}
 }

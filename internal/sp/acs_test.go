@@ -20,30 +20,30 @@ func TestACSSignsInTheMemberOfThisOrgOnly(t *testing.T) {
 	c := w.client()
 	resp := w.response(w.acme, nil)
 	r := c.postACS(w.acme, resp, "")
-	if r.status != http.StatusSeeOther || r.location != "/orgs/acme" {
-		t.Fatalf("ACS = %d %q\n%s", r.status, r.location, excerpt(r.body))
+	if r.Status != http.StatusSeeOther || r.Location != "/orgs/acme" {
+		t.Fatalf("ACS = %d %q\n%s", r.Status, r.Location, excerpt(r.Body))
 	}
-	home := c.do("GET", "/orgs/acme", nil)
-	if !strings.Contains(home.body, "pat@corp.example") || !strings.Contains(home.body, "single sign-on") {
-		t.Errorf("org home must say who signed in and how:\n%s", excerpt(home.body))
+	home := c.Do("GET", "/orgs/acme", nil)
+	if !strings.Contains(home.Body, "pat@corp.example") || !strings.Contains(home.Body, "single sign-on") {
+		t.Errorf("org home must say who signed in and how:\n%s", excerpt(home.Body))
 	}
 	if a := w.lastAttempt(w.acme); !a.OK || a.Email != "pat@corp.example" || a.Flow != "idp-initiated" {
 		t.Errorf("attempt = %+v", a)
 	}
 	// The same response again: replayed.
-	if r := w.client().postACS(w.acme, resp, ""); r.status != http.StatusBadRequest || !strings.Contains(r.body, "replayed") {
-		t.Errorf("replay = %d", r.status)
+	if r := w.client().postACS(w.acme, resp, ""); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "replayed") {
+		t.Errorf("replay = %d", r.Status)
 	}
 	// Posted to another org's ACS (which trusts the same IdP): refused, no session there.
 	other := w.client()
-	if r := other.postACS(w.beta, w.response(w.acme, nil), ""); r.status != http.StatusBadRequest || !strings.Contains(r.body, "destination_mismatch") {
-		t.Errorf("cross-org = %d\n%s", r.status, excerpt(r.body))
+	if r := other.postACS(w.beta, w.response(w.acme, nil), ""); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "destination_mismatch") {
+		t.Errorf("cross-org = %d\n%s", r.Status, excerpt(r.Body))
 	}
-	if r := other.do("GET", "/orgs/beta", nil); r.status != http.StatusSeeOther {
+	if r := other.Do("GET", "/orgs/beta", nil); r.Status != http.StatusSeeOther {
 		t.Error("a response for acme gave a session in beta")
 	}
 	// A session in acme is not a session in beta.
-	if r := c.do("GET", "/orgs/beta", nil); r.status != http.StatusSeeOther {
+	if r := c.Do("GET", "/orgs/beta", nil); r.Status != http.StatusSeeOther {
 		t.Error("acme's session opened beta")
 	}
 }
@@ -59,10 +59,10 @@ func TestSecurityCase68NoEmailLinkingAcrossOrgs(t *testing.T) {
 		p.NameID = "victim@acme.example"
 		p.Attributes = nil
 	}), "")
-	if r.status != http.StatusForbidden || !strings.Contains(r.body, "user_not_member") {
-		t.Errorf("status %d\n%s", r.status, excerpt(r.body))
+	if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "user_not_member") {
+		t.Errorf("status %d\n%s", r.Status, excerpt(r.Body))
 	}
-	if r := c.do("GET", "/orgs/acme", nil); r.status != http.StatusSeeOther {
+	if r := c.Do("GET", "/orgs/acme", nil); r.Status != http.StatusSeeOther {
 		t.Error("signed into acme through beta's IdP")
 	}
 }
@@ -104,15 +104,15 @@ func TestACSFailuresTeach(t *testing.T) {
 				resp = w.response(w.acme, func(p *saml.ResponseParams) { p.Key = attackerKey(t) })
 			}
 			r := w.client().postACS(w.acme, resp, "")
-			if r.status < 400 || !strings.Contains(r.body, string(tt.wantCode)) || strings.Contains(r.body, "goroutine") {
-				t.Fatalf("status %d, want the code %s on the page\n%s", r.status, tt.wantCode, excerpt(r.body))
+			if r.Status < 400 || !strings.Contains(r.Body, string(tt.wantCode)) || strings.Contains(r.Body, "goroutine") {
+				t.Fatalf("status %d, want the code %s on the page\n%s", r.Status, tt.wantCode, excerpt(r.Body))
 			}
 			a := w.lastAttempt(w.acme)
 			if a.OK || a.Code != string(tt.wantCode) || !strings.Contains(a.Hint, tt.wantHint) {
 				t.Errorf("attempt = code %s, hint %q; want %s with %q", a.Code, a.Hint, tt.wantCode, tt.wantHint)
 			}
-			page := w.admin(w.acme).do("GET", "/orgs/acme/settings/sso", nil)
-			if !strings.Contains(page.body, string(tt.wantCode)) || !strings.Contains(page.body, "Assertion") {
+			page := w.admin(w.acme).Do("GET", "/orgs/acme/settings/sso", nil)
+			if !strings.Contains(page.Body, string(tt.wantCode)) || !strings.Contains(page.Body, "Assertion") {
 				t.Error("the admin's sign-in attempts log does not show the attempt")
 			}
 		})
@@ -136,8 +136,8 @@ func TestRelayStateHandling(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := w.client().postACS(w.acme, w.response(w.acme, nil), tt.relay)
-		if r.status != http.StatusSeeOther || r.location != tt.want {
-			t.Errorf("RelayState %q: redirect to %q (status %d), want %q", tt.relay, r.location, r.status, tt.want)
+		if r.Status != http.StatusSeeOther || r.Location != tt.want {
+			t.Errorf("RelayState %q: redirect to %q (status %d), want %q", tt.relay, r.Location, r.Status, tt.want)
 		}
 	}
 }
@@ -149,18 +149,18 @@ func TestSecurityCase73SessionRenewedAtSignIn(t *testing.T) {
 	c := w.client()
 	u, _ := url.Parse(w.srv.URL)
 	fixed := &http.Cookie{Name: "signet_workspace", Value: "attacker-chosen-session-id", Path: "/"}
-	c.http.Jar.SetCookies(u, []*http.Cookie{fixed})
+	c.Jar().SetCookies(u, []*http.Cookie{fixed})
 	c.postACS(w.acme, w.response(w.acme, nil), "")
-	for _, ck := range c.http.Jar.Cookies(u) {
+	for _, ck := range c.Jar().Cookies(u) {
 		if ck.Name == "signet_workspace" && ck.Value == fixed.Value {
 			t.Fatal("the pre-set session ID survived sign-in")
 		}
 	}
 	// And at password sign-in too.
 	a := w.client()
-	a.http.Jar.SetCookies(u, []*http.Cookie{fixed})
+	a.Jar().SetCookies(u, []*http.Cookie{fixed})
 	a.login("admin@acme.example", "admin-password-1")
-	for _, ck := range a.http.Jar.Cookies(u) {
+	for _, ck := range a.Jar().Cookies(u) {
 		if ck.Name == "signet_workspace" && ck.Value == fixed.Value {
 			t.Fatal("the pre-set session ID survived password sign-in")
 		}
@@ -171,10 +171,10 @@ func TestJITProvisioning(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.acme)
 	admin := w.admin(w.acme)
-	admin.do("POST", "/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "jit_role": {"viewer"}})
+	admin.Do("POST", "/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "jit_role": {"viewer"}})
 	r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.NameID = "new@corp.example"; p.Attributes = nil }), "")
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("JIT sign-in = %d\n%s", r.status, excerpt(r.body))
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("JIT sign-in = %d\n%s", r.Status, excerpt(r.Body))
 	}
 	m, err := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "new@corp.example")
 	if err != nil || m.Role != "viewer" {
@@ -186,10 +186,10 @@ func TestIdPInitiatedCanBeTurnedOff(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.acme)
 	w.member(w.acme, "pat@corp.example", "member")
-	w.admin(w.acme).do("POST", "/orgs/acme/settings/sso/options", url.Values{"jit_role": {""}})
+	w.admin(w.acme).Do("POST", "/orgs/acme/settings/sso/options", url.Values{"jit_role": {""}})
 	r := w.client().postACS(w.acme, w.response(w.acme, nil), "")
-	if r.status != http.StatusForbidden || !strings.Contains(r.body, "idp_initiated_disabled") {
-		t.Errorf("status %d", r.status)
+	if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "idp_initiated_disabled") {
+		t.Errorf("status %d", r.Status)
 	}
 }
 
@@ -199,11 +199,11 @@ func TestSPInitiatedRoundTrip(t *testing.T) {
 	w.connect(w.beta)
 	w.member(w.acme, "pat@corp.example", "member")
 	c := w.client()
-	r := c.do("GET", "/saml/acme/login", nil)
-	if r.status != http.StatusFound || !strings.HasPrefix(r.location, "https://idp.example.com/sso?SAMLRequest=") {
-		t.Fatalf("SP-initiated start = %d %q", r.status, r.location)
+	r := c.Do("GET", "/saml/acme/login", nil)
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Location, "https://idp.example.com/sso?SAMLRequest=") {
+		t.Fatalf("SP-initiated start = %d %q", r.Status, r.Location)
 	}
-	u, _ := url.Parse(r.location)
+	u, _ := url.Parse(r.Location)
 	msg, err := saml.DecodeRedirect(u.RawQuery, saml.Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -216,16 +216,16 @@ func TestSPInitiatedRoundTrip(t *testing.T) {
 		return w.response(o, func(p *saml.ResponseParams) { p.InResponseTo = req.ID })
 	}
 	// The request was made for acme: answering it at beta fails (63).
-	if r := w.client().postACS(w.beta, answer(w.beta), ""); !strings.Contains(r.body, "in_response_to_unknown") {
-		t.Errorf("acme's request answered at beta: %d", r.status)
+	if r := w.client().postACS(w.beta, answer(w.beta), ""); !strings.Contains(r.Body, "in_response_to_unknown") {
+		t.Errorf("acme's request answered at beta: %d", r.Status)
 	}
-	if r := c.postACS(w.acme, answer(w.acme), ""); r.status != http.StatusSeeOther {
-		t.Fatalf("solicited response = %d\n%s", r.status, excerpt(r.body))
+	if r := c.postACS(w.acme, answer(w.acme), ""); r.Status != http.StatusSeeOther {
+		t.Fatalf("solicited response = %d\n%s", r.Status, excerpt(r.Body))
 	}
 	if a := w.lastAttempt(w.acme); a.Flow != "sp-initiated" {
 		t.Errorf("flow = %s", a.Flow)
 	}
-	if r := w.client().postACS(w.acme, answer(w.acme), ""); !strings.Contains(r.body, "in_response_to_unknown") {
+	if r := w.client().postACS(w.acme, answer(w.acme), ""); !strings.Contains(r.Body, "in_response_to_unknown") {
 		t.Error("a request ID was accepted twice")
 	}
 }
@@ -238,8 +238,8 @@ func TestSecurityCase63RequestBoundToBrowser(t *testing.T) {
 	w.connect(w.acme)
 	w.member(w.acme, "pat@corp.example", "member")
 	started := w.client()
-	r := started.do("GET", "/saml/acme/login", nil)
-	u, _ := url.Parse(r.location)
+	r := started.Do("GET", "/saml/acme/login", nil)
+	u, _ := url.Parse(r.Location)
 	msg, err := saml.DecodeRedirect(u.RawQuery, saml.Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -247,14 +247,14 @@ func TestSecurityCase63RequestBoundToBrowser(t *testing.T) {
 	req, _ := saml.ParseAuthnRequest(msg.XML, saml.Limits{})
 	answer := w.response(w.acme, func(p *saml.ResponseParams) { p.InResponseTo = req.ID })
 	other := w.client()
-	if r := other.postACS(w.acme, answer, ""); r.status != http.StatusBadRequest || !strings.Contains(r.body, "in_response_to_unknown") || !strings.Contains(r.body, "another browser") {
-		t.Fatalf("the answer posted in another browser = %d\n%s", r.status, excerpt(r.body))
+	if r := other.postACS(w.acme, answer, ""); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "in_response_to_unknown") || !strings.Contains(r.Body, "another browser") {
+		t.Fatalf("the answer posted in another browser = %d\n%s", r.Status, excerpt(r.Body))
 	}
-	if r := other.do("GET", "/orgs/acme", nil); r.status != http.StatusSeeOther {
+	if r := other.Do("GET", "/orgs/acme", nil); r.Status != http.StatusSeeOther {
 		t.Error("the other browser got a session")
 	}
-	if r := started.postACS(w.acme, answer, ""); r.status != http.StatusSeeOther {
-		t.Fatalf("the browser that started the request = %d\n%s", r.status, excerpt(r.body))
+	if r := started.postACS(w.acme, answer, ""); r.Status != http.StatusSeeOther {
+		t.Fatalf("the browser that started the request = %d\n%s", r.Status, excerpt(r.Body))
 	}
 }
 
@@ -263,24 +263,24 @@ func TestSignInWithSSODiscovery(t *testing.T) {
 	w.connect(w.acme)
 	w.member(w.acme, "pat@corp.example", "member")
 	c := w.client()
-	if r := c.do("POST", "/login/sso", url.Values{"email": {"PAT@corp.example"}}); r.status != http.StatusSeeOther || r.location != "/saml/acme/login" {
-		t.Errorf("by email = %d %q", r.status, r.location)
+	if r := c.Do("POST", "/login/sso", url.Values{"email": {"PAT@corp.example"}}); r.Status != http.StatusSeeOther || r.Location != "/saml/acme/login" {
+		t.Errorf("by email = %d %q", r.Status, r.Location)
 	}
-	if r := c.do("POST", "/login/sso", url.Values{"org": {"acme"}}); r.location != "/saml/acme/login" {
-		t.Errorf("by org = %q", r.location)
+	if r := c.Do("POST", "/login/sso", url.Values{"org": {"acme"}}); r.Location != "/saml/acme/login" {
+		t.Errorf("by org = %q", r.Location)
 	}
-	if r := c.do("POST", "/login/sso", url.Values{"email": {"nobody@corp.example"}}); r.status != http.StatusOK || !strings.Contains(r.body, "No organization with single sign-on") {
-		t.Errorf("unknown email = %d", r.status)
+	if r := c.Do("POST", "/login/sso", url.Values{"email": {"nobody@corp.example"}}); r.Status != http.StatusOK || !strings.Contains(r.Body, "No organization with single sign-on") {
+		t.Errorf("unknown email = %d", r.Status)
 	}
 }
 
 func TestNoConnectionExplains(t *testing.T) {
 	w := newWorld(t)
 	r := w.client().postACS(w.acme, w.response(w.acme, nil), "")
-	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "not set up") {
-		t.Errorf("status %d\n%s", r.status, excerpt(r.body))
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "not set up") {
+		t.Errorf("status %d\n%s", r.Status, excerpt(r.Body))
 	}
-	if r := w.client().do("GET", "/saml/acme/login", nil); !strings.Contains(r.body, "not set up") {
+	if r := w.client().Do("GET", "/saml/acme/login", nil); !strings.Contains(r.Body, "not set up") {
 		t.Error("SP-initiated without a connection must explain")
 	}
 }
@@ -289,7 +289,7 @@ func TestACSBodyCap(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.acme)
 	big := strings.Repeat("QUFB", 2<<20/4)
-	if r := w.client().postACS(w.acme, big, ""); r.status != http.StatusRequestEntityTooLarge {
-		t.Errorf("2 MB body = %d, want 413", r.status)
+	if r := w.client().postACS(w.acme, big, ""); r.Status != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MB body = %d, want 413", r.Status)
 	}
 }

@@ -17,10 +17,10 @@ import (
 // offered for both signing and encryption.
 func spCert(t *testing.T, w *world, o store.Org) *x509.Certificate {
 	t.Helper()
-	r := w.client().do("GET", "/saml/"+o.Slug+"/metadata", nil)
-	m, err := saml.ParseMetadata([]byte(r.body), saml.MetadataOptions{Require: saml.RoleSP})
+	r := w.client().Do("GET", "/saml/"+o.Slug+"/metadata", nil)
+	m, err := saml.ParseMetadata([]byte(r.Body), saml.MetadataOptions{Require: saml.RoleSP})
 	if err != nil {
-		t.Fatalf("SP metadata: %v\n%s", err, excerpt(r.body))
+		t.Fatalf("SP metadata: %v\n%s", err, excerpt(r.Body))
 	}
 	if len(m.SP.SigningCertificates) != 1 || len(m.SP.EncryptionCertificates) != 1 || !m.SP.SigningCertificates[0].Equal(m.SP.EncryptionCertificates[0]) {
 		t.Fatalf("SP metadata offers %d signing and %d encryption certificates, want the org's one for both",
@@ -44,21 +44,21 @@ func TestEncryptedAssertions(t *testing.T) {
 		t.Fatal("the org's SP certificate changed between two metadata downloads")
 	}
 	// The same certificate as a file, and on the settings page.
-	r := w.client().do("GET", "/saml/acme/certificate", nil)
-	if certs, err := saml.ParseCertificatesPEM(r.body); err != nil || len(certs) != 1 || !certs[0].Equal(acmeCert) {
-		t.Errorf("GET /saml/acme/certificate = %d, %v: want the metadata's certificate", r.status, err)
+	r := w.client().Do("GET", "/saml/acme/certificate", nil)
+	if certs, err := saml.ParseCertificatesPEM(r.Body); err != nil || len(certs) != 1 || !certs[0].Equal(acmeCert) {
+		t.Errorf("GET /saml/acme/certificate = %d, %v: want the metadata's certificate", r.Status, err)
 	}
-	if page := w.admin(w.acme).do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.body, "Download SP certificate") || !strings.Contains(page.body, saml.Fingerprint(acmeCert)) {
-		t.Errorf("the settings page does not offer the SP certificate:\n%s", excerpt(page.body))
+	if page := w.admin(w.acme).Do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.Body, "Download SP certificate") || !strings.Contains(page.Body, saml.Fingerprint(acmeCert)) {
+		t.Errorf("the settings page does not offer the SP certificate:\n%s", excerpt(page.Body))
 	}
 	encryptedTo := func(c *x509.Certificate) string {
 		return w.response(w.acme, func(p *saml.ResponseParams) { p.EncryptFor = c })
 	}
-	if r := w.client().postACS(w.acme, encryptedTo(betaCert), ""); r.status != http.StatusBadRequest || !strings.Contains(r.body, string(saml.CodeDecryptionFailed)) {
-		t.Errorf("encrypted to beta's key, posted at acme = %d\n%s", r.status, excerpt(r.body))
+	if r := w.client().postACS(w.acme, encryptedTo(betaCert), ""); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, string(saml.CodeDecryptionFailed)) {
+		t.Errorf("encrypted to beta's key, posted at acme = %d\n%s", r.Status, excerpt(r.Body))
 	}
-	if r := w.client().postACS(w.acme, encryptedTo(acmeCert), ""); r.status != http.StatusSeeOther {
-		t.Fatalf("encrypted to acme's key = %d\n%s", r.status, excerpt(r.body))
+	if r := w.client().postACS(w.acme, encryptedTo(acmeCert), ""); r.Status != http.StatusSeeOther {
+		t.Fatalf("encrypted to acme's key = %d\n%s", r.Status, excerpt(r.Body))
 	}
 }
 
@@ -68,21 +68,21 @@ func TestEncryptedAssertions(t *testing.T) {
 func TestSignedAuthnRequests(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.acme)
-	if r := w.client().do("GET", "/saml/acme/login", nil); r.status != http.StatusFound || strings.Contains(r.location, "Signature=") {
-		t.Fatalf("IdP that does not ask: %d %q, want an unsigned request", r.status, r.location)
+	if r := w.client().Do("GET", "/saml/acme/login", nil); r.Status != http.StatusFound || strings.Contains(r.Location, "Signature=") {
+		t.Fatalf("IdP that does not ask: %d %q, want an unsigned request", r.Status, r.Location)
 	}
 	md, err := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso",
 		SigningCertificates: []*x509.Certificate{w.idp.Certificate}, WantAuthnRequestsSigned: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := w.admin(w.acme).upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": string(md)}, nil); r.status != http.StatusSeeOther {
-		t.Fatalf("upload = %d\n%s", r.status, excerpt(r.body))
+	if r := w.admin(w.acme).upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": string(md)}, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("upload = %d\n%s", r.Status, excerpt(r.Body))
 	}
-	r := w.client().do("GET", "/saml/acme/login", nil)
-	u, err := url.Parse(r.location)
-	if r.status != http.StatusFound || err != nil {
-		t.Fatalf("SP-initiated start = %d %q", r.status, r.location)
+	r := w.client().Do("GET", "/saml/acme/login", nil)
+	u, err := url.Parse(r.Location)
+	if r.Status != http.StatusFound || err != nil {
+		t.Fatalf("SP-initiated start = %d %q", r.Status, r.Location)
 	}
 	msg, err := saml.DecodeRedirect(u.RawQuery, saml.Limits{})
 	if err != nil {

@@ -54,22 +54,22 @@ func TestMetadataURLRefresh(t *testing.T) {
 	host := newMetadataHost(t, w.idpMetadata(w.idp))
 	w.svc.Fetch = host.srv.Client() // trusts the test server's certificate (and skips the SSRF guard: it is on 127.0.0.1)
 	admin := w.admin(w.acme)
-	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "entra", "idp_source": "url", "metadata_url": host.srv.URL + "/federationmetadata.xml"}, nil); r.status != http.StatusSeeOther {
-		t.Fatalf("connect by URL = %d\n%s", r.status, excerpt(r.body))
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "entra", "idp_source": "url", "metadata_url": host.srv.URL + "/federationmetadata.xml"}, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("connect by URL = %d\n%s", r.Status, excerpt(r.Body))
 	}
 	c := acmeConn(t, w)
 	if c.MetadataURL != host.srv.URL+"/federationmetadata.xml" || c.RefreshedAt.IsZero() {
 		t.Fatalf("connection = %q refreshed %s, want the URL remembered", c.MetadataURL, c.RefreshedAt)
 	}
-	if page := admin.do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.body, "Read again daily") {
-		t.Errorf("the page does not say the metadata is refreshed:\n%s", excerpt(page.body))
+	if page := admin.Do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.Body, "Read again daily") {
+		t.Errorf("the page does not say the metadata is refreshed:\n%s", excerpt(page.Body))
 	}
 	// Verified, then Require SSO on.
-	if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.status != http.StatusSeeOther {
-		t.Fatalf("sign-in = %d", r.status)
+	if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.Status != http.StatusSeeOther {
+		t.Fatalf("sign-in = %d", r.Status)
 	}
-	if r := admin.do("POST", "/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "require_sso": {"1"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("Require SSO = %d\n%s", r.status, excerpt(r.body))
+	if r := admin.Do("POST", "/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "require_sso": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("Require SSO = %d\n%s", r.Status, excerpt(r.Body))
 	}
 
 	// The IdP rolls its certificate over: the new one joins the metadata.
@@ -77,14 +77,14 @@ func TestMetadataURLRefresh(t *testing.T) {
 	rolled, _ := saml.IdPMetadata(saml.IdPMetadataParams{EntityID: awsEntity, SSOURL: "https://idp.example.com/sso",
 		SigningCertificates: []*x509.Certificate{next.Certificate, w.idp.Certificate}})
 	host.serve(http.StatusOK, rolled)
-	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = next }), ""); r.status != http.StatusBadRequest {
-		t.Fatalf("the new key signed in before the refresh: %d", r.status)
+	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = next }), ""); r.Status != http.StatusBadRequest {
+		t.Fatalf("the new key signed in before the refresh: %d", r.Status)
 	}
 	if err := w.svc.RefreshMetadata(t.Context(), w.acme.ID); err != nil {
 		t.Fatal(err)
 	}
-	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = next }), ""); r.status != http.StatusSeeOther {
-		t.Fatalf("after the refresh the new key = %d\n%s", r.status, excerpt(r.body))
+	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = next }), ""); r.Status != http.StatusSeeOther {
+		t.Fatalf("after the refresh the new key = %d\n%s", r.Status, excerpt(r.Body))
 	}
 	if c := acmeConn(t, w); !c.RequireSSO || c.VerifiedAt.IsZero() || c.RefreshError != "" {
 		t.Errorf("after the rollover: RequireSSO=%v verified=%s error=%q, want kept and no error", c.RequireSSO, c.VerifiedAt, c.RefreshError)
@@ -112,7 +112,7 @@ func TestMetadataURLRefresh(t *testing.T) {
 		if after.MetadataXML != before.MetadataXML || after.CertificatesPEM != before.CertificatesPEM || !strings.Contains(after.RefreshError, tc.want) {
 			t.Errorf("%s: the connection changed, or the error was not recorded (%q)", tc.name, after.RefreshError)
 		}
-		if page := admin.do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.body, "Last refresh failed") {
+		if page := admin.Do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.Body, "Last refresh failed") {
 			t.Errorf("%s: the page does not show the failed refresh", tc.name)
 		}
 	}
@@ -139,11 +139,11 @@ func TestHTTPMetadataURLIsNotRefreshed(t *testing.T) {
 	defer srv.Close()
 	w.svc.Fetch = newFetcherAllowingPrivate()
 	admin := w.admin(w.acme)
-	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "url", "metadata_url": srv.URL + "/md"}, nil); r.status != http.StatusSeeOther {
-		t.Fatalf("connect by http URL = %d\n%s", r.status, excerpt(r.body))
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "url", "metadata_url": srv.URL + "/md"}, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("connect by http URL = %d\n%s", r.Status, excerpt(r.Body))
 	}
-	if page := admin.do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.body, "Not refreshed automatically") {
-		t.Errorf("the page does not say the http URL is not refreshed:\n%s", excerpt(page.body))
+	if page := admin.Do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.Body, "Not refreshed automatically") {
+		t.Errorf("the page does not say the http URL is not refreshed:\n%s", excerpt(page.Body))
 	}
 	if err := w.svc.RefreshMetadata(t.Context(), w.acme.ID); err == nil || !strings.Contains(err.Error(), "not https") {
 		t.Errorf("refresh of an http URL = %v", err)

@@ -27,8 +27,8 @@ func TestSSORoutesNeedAnOrgAdmin(t *testing.T) {
 	w := newWorld(t)
 	w.member(w.acme, "manager@acme.example", "manager")
 	mgr := w.client()
-	if r := mgr.login("manager@acme.example", "member-password-1"); r.status != http.StatusSeeOther {
-		t.Fatalf("login = %d", r.status)
+	if r := mgr.login("manager@acme.example", "member-password-1"); r.Status != http.StatusSeeOther {
+		t.Fatalf("login = %d", r.Status)
 	}
 	routes := []struct{ method, path string }{
 		{"GET", "/orgs/acme/settings/sso"},
@@ -45,19 +45,19 @@ func TestSSORoutesNeedAnOrgAdmin(t *testing.T) {
 		if rt.method == "POST" {
 			form = url.Values{"provider": {"other"}}
 		}
-		if r := mgr.do(rt.method, rt.path, form); r.status != http.StatusForbidden {
-			t.Errorf("manager %s %s = %d, want 403", rt.method, rt.path, r.status)
+		if r := mgr.Do(rt.method, rt.path, form); r.Status != http.StatusForbidden {
+			t.Errorf("manager %s %s = %d, want 403", rt.method, rt.path, r.Status)
 		}
-		if r := w.client().do(rt.method, rt.path, form); r.status != http.StatusSeeOther {
-			t.Errorf("anonymous %s %s = %d, want a redirect to sign in", rt.method, rt.path, r.status)
+		if r := w.client().Do(rt.method, rt.path, form); r.Status != http.StatusSeeOther {
+			t.Errorf("anonymous %s %s = %d, want a redirect to sign in", rt.method, rt.path, r.Status)
 		}
 	}
 	// An admin of another org is not an admin here.
-	if r := w.admin(w.beta).do("GET", "/orgs/acme/settings/sso", nil); r.status != http.StatusSeeOther {
-		t.Errorf("beta's admin on acme's settings = %d", r.status)
+	if r := w.admin(w.beta).Do("GET", "/orgs/acme/settings/sso", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("beta's admin on acme's settings = %d", r.Status)
 	}
-	if r := mgr.do("GET", "/orgs/acme/settings", nil); r.status != http.StatusOK || strings.Contains(r.body, "/settings/audit") {
-		t.Errorf("members may see Organization settings, without the audit log link: %d", r.status)
+	if r := mgr.Do("GET", "/orgs/acme/settings", nil); r.Status != http.StatusOK || strings.Contains(r.Body, "/settings/audit") {
+		t.Errorf("members may see Organization settings, without the audit log link: %d", r.Status)
 	}
 }
 
@@ -68,40 +68,40 @@ func TestAuditLog(t *testing.T) {
 	w.connect(w.acme)
 	w.connect(w.beta)
 	admin := w.admin(w.acme)
-	if r := admin.do("GET", "/orgs/acme/settings", nil); !strings.Contains(r.body, "/orgs/acme/settings/audit") {
+	if r := admin.Do("GET", "/orgs/acme/settings", nil); !strings.Contains(r.Body, "/orgs/acme/settings/audit") {
 		t.Error("the admin's Organization settings page has no audit log link")
 	}
-	r := admin.do("GET", "/orgs/acme/settings/audit", nil)
-	if r.status != http.StatusOK || !strings.Contains(r.body, "sso.metadata") || !strings.Contains(r.body, "admin@acme.example") {
-		t.Fatalf("audit log = %d, want acme's metadata upload by its admin\n%s", r.status, excerpt(r.body))
+	r := admin.Do("GET", "/orgs/acme/settings/audit", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "sso.metadata") || !strings.Contains(r.Body, "admin@acme.example") {
+		t.Fatalf("audit log = %d, want acme's metadata upload by its admin\n%s", r.Status, excerpt(r.Body))
 	}
-	if strings.Contains(r.body, "admin@beta.example") {
+	if strings.Contains(r.Body, "admin@beta.example") {
 		t.Error("acme's audit log shows beta's events")
 	}
-	if r := admin.do("GET", "/orgs/acme/settings/audit?q=no-such-thing", nil); !strings.Contains(r.body, "No events match") {
-		t.Errorf("search for nothing:\n%s", excerpt(r.body))
+	if r := admin.Do("GET", "/orgs/acme/settings/audit?q=no-such-thing", nil); !strings.Contains(r.Body, "No events match") {
+		t.Errorf("search for nothing:\n%s", excerpt(r.Body))
 	}
-	if r := admin.do("GET", "/orgs/acme/settings/audit?page=-5", nil); r.status != http.StatusOK || !strings.Contains(r.body, "in all") {
-		t.Errorf("a negative page = %d, want the first page", r.status)
+	if r := admin.Do("GET", "/orgs/acme/settings/audit?page=-5", nil); r.Status != http.StatusOK || !strings.Contains(r.Body, "in all") {
+		t.Errorf("a negative page = %d, want the first page", r.Status)
 	}
 }
 
 func TestPlanGate(t *testing.T) {
 	w := newWorld(t)
 	admin := w.admin(w.cheap)
-	page := admin.do("GET", "/orgs/cheap/settings/sso", nil)
-	if page.status != http.StatusOK || !strings.Contains(page.body, "Scholarship") || strings.Contains(page.body, `name="metadata_file"`) {
-		t.Errorf("starter plan page must explain and offer no form:\n%s", excerpt(page.body))
+	page := admin.Do("GET", "/orgs/cheap/settings/sso", nil)
+	if page.Status != http.StatusOK || !strings.Contains(page.Body, "Scholarship") || strings.Contains(page.Body, `name="metadata_file"`) {
+		t.Errorf("starter plan page must explain and offer no form:\n%s", excerpt(page.Body))
 	}
 	r := admin.upload("/orgs/cheap/settings/sso", map[string]string{"provider": "aws", "idp_source": "file"}, w.idpMetadata(w.idp))
-	if r.status != http.StatusForbidden || !strings.Contains(r.body, "sso_not_on_plan") {
-		t.Errorf("upload on starter = %d", r.status)
+	if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "sso_not_on_plan") {
+		t.Errorf("upload on starter = %d", r.Status)
 	}
-	if r := admin.do("POST", "/orgs/cheap/settings/sso/options", url.Values{}); r.status != http.StatusForbidden {
-		t.Errorf("options on starter = %d", r.status)
+	if r := admin.Do("POST", "/orgs/cheap/settings/sso/options", url.Values{}); r.Status != http.StatusForbidden {
+		t.Errorf("options on starter = %d", r.Status)
 	}
-	if r := w.client().postACS(w.cheap, w.response(w.cheap, nil), ""); r.status != http.StatusForbidden || !strings.Contains(r.body, "sso_not_on_plan") {
-		t.Errorf("ACS on starter = %d", r.status)
+	if r := w.client().postACS(w.cheap, w.response(w.cheap, nil), ""); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "sso_not_on_plan") {
+		t.Errorf("ACS on starter = %d", r.Status)
 	}
 }
 
@@ -143,8 +143,8 @@ func TestMetadataUploadValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": tt.xml}, nil)
-			if r.status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(r.body), strings.ToLower(tt.want)) {
-				t.Errorf("status %d, want 422 with %q\n%s", r.status, tt.want, excerpt(r.body))
+			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(r.Body), strings.ToLower(tt.want)) {
+				t.Errorf("status %d, want 422 with %q\n%s", r.Status, tt.want, excerpt(r.Body))
 			}
 			if _, err := w.st.GetSSOConnection(t.Context(), w.acme.ID); err == nil {
 				t.Error("refused metadata was stored")
@@ -162,16 +162,16 @@ func TestLegacyKeyOnFirstUpload(t *testing.T) {
 	weakPair, md := weakIdP(t)
 	form := map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": string(md)}
 	r := admin.upload("/orgs/acme/settings/sso", form, nil)
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `name="allow_legacy_crypto"`) {
-		t.Fatalf("weak key: status %d, want 422 offering legacy crypto\n%s", r.status, excerpt(r.body))
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `name="allow_legacy_crypto"`) {
+		t.Fatalf("weak key: status %d, want 422 offering legacy crypto\n%s", r.Status, excerpt(r.Body))
 	}
 	// Other refusals do not offer it.
-	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": "<html/>"}, nil); strings.Contains(r.body, `name="allow_legacy_crypto"`) {
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": "<html/>"}, nil); strings.Contains(r.Body, `name="allow_legacy_crypto"`) {
 		t.Error("a non-key refusal offered legacy crypto")
 	}
 	form["allow_legacy_crypto"] = "1"
-	if r := admin.upload("/orgs/acme/settings/sso", form, nil); r.status != http.StatusSeeOther && r.status != http.StatusOK {
-		t.Fatalf("with legacy crypto ticked: status %d\n%s", r.status, excerpt(r.body))
+	if r := admin.upload("/orgs/acme/settings/sso", form, nil); r.Status != http.StatusSeeOther && r.Status != http.StatusOK {
+		t.Fatalf("with legacy crypto ticked: status %d\n%s", r.Status, excerpt(r.Body))
 	}
 	c, err := w.st.GetSSOConnection(t.Context(), w.acme.ID)
 	if err != nil || !c.AllowLegacyCrypto {
@@ -179,8 +179,8 @@ func TestLegacyKeyOnFirstUpload(t *testing.T) {
 	}
 	// A sign-in signed by the weak key goes through, and the log says so.
 	w.member(w.acme, "pat@corp.example", "member")
-	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = weakPair }), ""); r.status != http.StatusSeeOther {
-		t.Fatalf("ACS with the legacy key = %d\n%s", r.status, excerpt(r.body))
+	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = weakPair }), ""); r.Status != http.StatusSeeOther {
+		t.Fatalf("ACS with the legacy key = %d\n%s", r.Status, excerpt(r.Body))
 	}
 	if a := w.lastAttempt(w.acme); !a.OK || !strings.Contains(a.Message, "Legacy crypto") {
 		t.Errorf("attempt = %+v, want OK and marked legacy", a)
@@ -201,8 +201,8 @@ func TestMetadataURLSSRFGuard(t *testing.T) {
 	for _, u := range []string{internal.URL + "/metadata", "http://localhost:" + strings.Split(internal.URL, ":")[2] + "/m",
 		"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/m", "file:///etc/passwd"} {
 		r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "url", "metadata_url": u}, nil)
-		if r.status != http.StatusUnprocessableEntity {
-			t.Errorf("%s: status %d, want 422", u, r.status)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422", u, r.Status)
 		}
 	}
 	// With the operator flag (development), the same URL works.
@@ -210,24 +210,24 @@ func TestMetadataURLSSRFGuard(t *testing.T) {
 	ok := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.Write(w.idpMetadata(w.idp)) }))
 	defer ok.Close()
 	w.svc.Fetch = newFetcherAllowingPrivate()
-	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "aws", "idp_source": "url", "metadata_url": ok.URL}, nil); r.status != http.StatusSeeOther {
-		t.Errorf("allowed private URL = %d\n%s", r.status, excerpt(r.body))
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "aws", "idp_source": "url", "metadata_url": ok.URL}, nil); r.Status != http.StatusSeeOther {
+		t.Errorf("allowed private URL = %d\n%s", r.Status, excerpt(r.Body))
 	}
 }
 
 func TestSettingsPageShowsWhatItUnderstood(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.acme)
-	page := w.admin(w.acme).do("GET", "/orgs/acme/settings/sso", nil)
+	page := w.admin(w.acme).Do("GET", "/orgs/acme/settings/sso", nil)
 	for _, want := range []string{"Single Sign-On Settings", "Access &amp; SSO Settings", w.svc.EntityID(w.acme), w.svc.ACSURL(w.acme),
 		`data-copy="entity_id"`, `data-copy="acs_url"`, awsEntity, "https://idp.example.com/sso", "AWS IAM Identity Center",
 		"samltest idp", "Valid", "Manually type your metadata values", "Download SP metadata", "Not tested yet"} {
-		if !strings.Contains(page.body, want) {
+		if !strings.Contains(page.Body, want) {
 			t.Errorf("the SSO page lacks %q", want)
 		}
 	}
-	md := w.client().do("GET", "/saml/acme/metadata", nil)
-	m, err := saml.ParseMetadata([]byte(md.body), saml.MetadataOptions{Require: saml.RoleSP})
+	md := w.client().Do("GET", "/saml/acme/metadata", nil)
+	m, err := saml.ParseMetadata([]byte(md.Body), saml.MetadataOptions{Require: saml.RoleSP})
 	if err != nil || m.EntityID != w.svc.EntityID(w.acme) {
 		t.Errorf("SP metadata: %v", err)
 	}
@@ -239,58 +239,58 @@ func TestRequireSSOGuard(t *testing.T) {
 	w.member(w.acme, "pat@corp.example", "member")
 	admin := w.admin(w.acme)
 	on := url.Values{"allow_idp_initiated": {"1"}, "require_sso": {"1"}}
-	if r := admin.do("POST", "/orgs/acme/settings/sso/options", on); r.status != http.StatusConflict || !strings.Contains(r.body, "only after") {
-		t.Fatalf("Require SSO before any SSO sign-in = %d", r.status)
+	if r := admin.Do("POST", "/orgs/acme/settings/sso/options", on); r.Status != http.StatusConflict || !strings.Contains(r.Body, "only after") {
+		t.Fatalf("Require SSO before any SSO sign-in = %d", r.Status)
 	}
-	if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.status != http.StatusSeeOther {
+	if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.Status != http.StatusSeeOther {
 		t.Fatal("SSO sign-in failed")
 	}
-	if r := admin.do("POST", "/orgs/acme/settings/sso/options", on); r.status != http.StatusSeeOther {
-		t.Fatalf("Require SSO after a sign-in = %d", r.status)
+	if r := admin.Do("POST", "/orgs/acme/settings/sso/options", on); r.Status != http.StatusSeeOther {
+		t.Fatalf("Require SSO after a sign-in = %d", r.Status)
 	}
-	if r := w.client().login("pat@corp.example", "member-password-1"); r.status != http.StatusForbidden || !strings.Contains(r.body, "requires single sign-on") {
-		t.Errorf("member password sign-in with Require SSO = %d", r.status)
+	if r := w.client().login("pat@corp.example", "member-password-1"); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "requires single sign-on") {
+		t.Errorf("member password sign-in with Require SSO = %d", r.Status)
 	}
-	if r := w.client().login("admin@acme.example", "admin-password-1"); r.status != http.StatusSeeOther {
-		t.Errorf("admin break-glass password sign-in = %d", r.status)
+	if r := w.client().login("admin@acme.example", "admin-password-1"); r.Status != http.StatusSeeOther {
+		t.Errorf("admin break-glass password sign-in = %d", r.Status)
 	}
 	// Changing the IdP turns Require SSO off until the new connection works.
 	r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "aws", "idp_source": "file"}, w.idpMetadata(samltest.Key(t, "next")))
-	if r.status != http.StatusOK || !strings.Contains(r.body, "Require SSO was turned off") {
-		t.Errorf("new IdP: %d", r.status)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Require SSO was turned off") {
+		t.Errorf("new IdP: %d", r.Status)
 	}
 }
 
 func TestInvitesAndRoles(t *testing.T) {
 	w := newWorld(t)
 	admin := w.admin(w.acme)
-	r := admin.do("POST", "/orgs/acme/invites", url.Values{"email": {"new@corp.example"}, "role": {"manager"}})
-	i := strings.Index(r.body, "/invite/")
-	if r.status != http.StatusOK || i < 0 {
-		t.Fatalf("invite = %d", r.status)
+	r := admin.Do("POST", "/orgs/acme/invites", url.Values{"email": {"new@corp.example"}, "role": {"manager"}})
+	i := strings.Index(r.Body, "/invite/")
+	if r.Status != http.StatusOK || i < 0 {
+		t.Fatalf("invite = %d", r.Status)
 	}
-	link := r.body[i : i+strings.IndexByte(r.body[i:], '"')]
+	link := r.Body[i : i+strings.IndexByte(r.Body[i:], '"')]
 	c := w.client()
-	if r := c.do("POST", link, url.Values{"password": {"short"}}); r.status != http.StatusUnprocessableEntity {
-		t.Errorf("short password = %d", r.status)
+	if r := c.Do("POST", link, url.Values{"password": {"short"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("short password = %d", r.Status)
 	}
-	if r := c.do("POST", link, url.Values{"password": {"a good password"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("accept = %d", r.status)
+	if r := c.Do("POST", link, url.Values{"password": {"a good password"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("accept = %d", r.Status)
 	}
-	if r := w.client().do("GET", link, nil); r.status != http.StatusNotFound {
+	if r := w.client().Do("GET", link, nil); r.Status != http.StatusNotFound {
 		t.Error("an invite link worked twice")
 	}
 	m, err := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "new@corp.example")
 	if err != nil || m.Role != "manager" {
 		t.Fatalf("member = %+v %v", m, err)
 	}
-	admin.do("POST", "/orgs/acme/members/"+m.ID+"/role", url.Values{"role": {"viewer"}})
+	admin.Do("POST", "/orgs/acme/members/"+m.ID+"/role", url.Values{"role": {"viewer"}})
 	if m, _ := w.st.GetMember(t.Context(), m.ID); m.Role != "viewer" {
 		t.Errorf("role = %s", m.Role)
 	}
 	self, _ := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "admin@acme.example")
-	if r := admin.do("POST", "/orgs/acme/members/"+self.ID+"/role", url.Values{"role": {"member"}}); r.status != http.StatusConflict {
-		t.Errorf("demoting the last admin = %d", r.status)
+	if r := admin.Do("POST", "/orgs/acme/members/"+self.ID+"/role", url.Values{"role": {"member"}}); r.Status != http.StatusConflict {
+		t.Errorf("demoting the last admin = %d", r.Status)
 	}
 	events, _, _ := w.st.ListAudit(t.Context(), "workspace", w.acme.ID, storeList())
 	if len(events) < 3 {
@@ -312,17 +312,17 @@ func TestPasswordSignInChoosesTheOrg(t *testing.T) {
 
 	c := w.client()
 	r := c.login("pat@corp.example", "member-password-1")
-	if r.status != http.StatusOK || !strings.Contains(r.body, `<option value="acme">`) || !strings.Contains(r.body, `<option value="beta">`) {
-		t.Fatalf("two orgs: want a chooser naming both, got %d\n%s", r.status, excerpt(r.body))
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `<option value="acme">`) || !strings.Contains(r.Body, `<option value="beta">`) {
+		t.Fatalf("two orgs: want a chooser naming both, got %d\n%s", r.Status, excerpt(r.Body))
 	}
-	if r := w.client().login("pat@corp.example", "wrong-password-1"); r.status != http.StatusUnauthorized || strings.Contains(r.body, `<option value="acme">`) {
-		t.Errorf("a wrong password must not name the orgs: %d", r.status)
+	if r := w.client().login("pat@corp.example", "wrong-password-1"); r.Status != http.StatusUnauthorized || strings.Contains(r.Body, `<option value="acme">`) {
+		t.Errorf("a wrong password must not name the orgs: %d", r.Status)
 	}
-	r = c.do("POST", "/login", url.Values{"email": {"pat@corp.example"}, "password": {"member-password-1"}, "org": {"beta"}})
-	if r.status != http.StatusSeeOther || r.location != "/orgs/beta" {
-		t.Fatalf("choosing beta = %d %q", r.status, r.location)
+	r = c.Do("POST", "/login", url.Values{"email": {"pat@corp.example"}, "password": {"member-password-1"}, "org": {"beta"}})
+	if r.Status != http.StatusSeeOther || r.Location != "/orgs/beta" {
+		t.Fatalf("choosing beta = %d %q", r.Status, r.Location)
 	}
-	if r := c.do("GET", "/orgs/acme", nil); r.status != http.StatusSeeOther {
+	if r := c.Do("GET", "/orgs/acme", nil); r.Status != http.StatusSeeOther {
 		t.Error("signing in to beta opened acme")
 	}
 
@@ -335,8 +335,8 @@ func TestPasswordSignInChoosesTheOrg(t *testing.T) {
 	if _, err := w.st.UpdateMember(t.Context(), m.ID, func(m *store.Member) error { m.PasswordHash = h; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if r := w.client().login("pat@corp.example", "member-password-1"); r.status != http.StatusSeeOther || r.location != "/orgs/acme" {
-		t.Errorf("one matching org = %d %q", r.status, r.location)
+	if r := w.client().login("pat@corp.example", "member-password-1"); r.Status != http.StatusSeeOther || r.Location != "/orgs/acme" {
+		t.Errorf("one matching org = %d %q", r.Status, r.Location)
 	}
 }
 
@@ -348,8 +348,8 @@ func TestRemoveMember(t *testing.T) {
 	w.member(w.acme, "pat@corp.example", "member")
 	w.member(w.beta, "bea@corp.example", "member")
 	pat := w.client()
-	if r := pat.login("pat@corp.example", "member-password-1"); r.status != http.StatusSeeOther {
-		t.Fatalf("pat's login = %d", r.status)
+	if r := pat.login("pat@corp.example", "member-password-1"); r.Status != http.StatusSeeOther {
+		t.Fatalf("pat's login = %d", r.Status)
 	}
 	id := func(o store.Org, email string) string {
 		m, err := w.st.GetMemberByEmail(t.Context(), o.ID, email)
@@ -359,21 +359,21 @@ func TestRemoveMember(t *testing.T) {
 		return m.ID
 	}
 	patID, adminID, beaID := id(w.acme, "pat@corp.example"), id(w.acme, "admin@acme.example"), id(w.beta, "bea@corp.example")
-	if r := pat.do("POST", "/orgs/acme/members/"+adminID+"/delete", nil); r.status != http.StatusForbidden {
-		t.Errorf("a member removing the admin = %d, want 403", r.status)
+	if r := pat.Do("POST", "/orgs/acme/members/"+adminID+"/delete", nil); r.Status != http.StatusForbidden {
+		t.Errorf("a member removing the admin = %d, want 403", r.Status)
 	}
 	admin := w.admin(w.acme)
-	if r := admin.do("POST", "/orgs/acme/members/"+adminID+"/delete", nil); r.status != http.StatusConflict {
-		t.Errorf("removing the last admin = %d, want 409", r.status)
+	if r := admin.Do("POST", "/orgs/acme/members/"+adminID+"/delete", nil); r.Status != http.StatusConflict {
+		t.Errorf("removing the last admin = %d, want 409", r.Status)
 	}
-	if r := admin.do("POST", "/orgs/acme/members/"+beaID+"/delete", nil); r.status != http.StatusNotFound {
-		t.Errorf("removing beta's member from acme = %d, want 404", r.status)
+	if r := admin.Do("POST", "/orgs/acme/members/"+beaID+"/delete", nil); r.Status != http.StatusNotFound {
+		t.Errorf("removing beta's member from acme = %d, want 404", r.Status)
 	}
-	if r := admin.do("POST", "/orgs/acme/members/"+patID+"/delete", nil); r.status != http.StatusSeeOther {
-		t.Fatalf("remove pat = %d", r.status)
+	if r := admin.Do("POST", "/orgs/acme/members/"+patID+"/delete", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("remove pat = %d", r.Status)
 	}
-	if r := pat.do("GET", "/orgs/acme", nil); r.status != http.StatusSeeOther {
-		t.Errorf("the removed member's session still opens the org: %d", r.status)
+	if r := pat.Do("GET", "/orgs/acme", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("the removed member's session still opens the org: %d", r.Status)
 	}
 	if _, err := w.st.GetMemberByEmail(t.Context(), w.beta.ID, "bea@corp.example"); err != nil {
 		t.Errorf("beta's member is gone: %v", err)
@@ -387,13 +387,13 @@ func TestSetupGuides(t *testing.T) {
 	admin := w.admin(w.acme)
 	seen := map[string]string{}
 	for _, p := range sp.Providers {
-		r := admin.do("GET", "/orgs/acme/settings/sso?provider="+p.Value, nil)
-		i := strings.Index(r.body, "Setup guide: "+p.Label)
-		if r.status != http.StatusOK || i < 0 {
-			t.Errorf("%s: no guide titled for it (%d)", p.Value, r.status)
+		r := admin.Do("GET", "/orgs/acme/settings/sso?provider="+p.Value, nil)
+		i := strings.Index(r.Body, "Setup guide: "+p.Label)
+		if r.Status != http.StatusOK || i < 0 {
+			t.Errorf("%s: no guide titled for it (%d)", p.Value, r.Status)
 			continue
 		}
-		guide := r.body[i:]
+		guide := r.Body[i:]
 		guide = guide[:strings.Index(guide, "</ol>")]
 		if !strings.Contains(guide, w.svc.EntityID(w.acme)) && !strings.Contains(guide, w.svc.ACSURL(w.acme)) {
 			t.Errorf("%s: the guide has neither the org's Entity ID nor its ACS URL", p.Value)
@@ -418,8 +418,8 @@ func TestAtMostTwoTrustedCertificates(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := w.admin(w.acme).upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "xml", "metadata_xml": string(md)}, nil)
-	if r.status != http.StatusOK || !strings.Contains(r.body, "lists 3 signing certificates; Signet trusts the first 2") {
-		t.Fatalf("three certificates: %d\n%s", r.status, excerpt(r.body))
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "lists 3 signing certificates; Signet trusts the first 2") {
+		t.Fatalf("three certificates: %d\n%s", r.Status, excerpt(r.Body))
 	}
 	c, _ := w.st.GetSSOConnection(t.Context(), w.acme.ID)
 	certs, err := saml.ParseCertificatesPEM(c.CertificatesPEM)
@@ -427,7 +427,7 @@ func TestAtMostTwoTrustedCertificates(t *testing.T) {
 		t.Errorf("trusted = %d certificates (%v), want the first two", len(certs), err)
 	}
 	w.member(w.acme, "pat@corp.example", "member")
-	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = attackerKey(t) }), ""); r.status != http.StatusBadRequest {
-		t.Errorf("a response signed by the third, untrusted certificate = %d", r.status)
+	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = attackerKey(t) }), ""); r.Status != http.StatusBadRequest {
+		t.Errorf("a response signed by the third, untrusted certificate = %d", r.Status)
 	}
 }

@@ -3,14 +3,10 @@
 package sp_test
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/x509"
-	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
@@ -26,6 +22,7 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 	"github.com/signet-sso/signet/internal/web"
+	"github.com/signet-sso/signet/internal/web/webtest"
 )
 
 // awsEntity looks like an AWS IAM Identity Center application's issuer, so
@@ -99,75 +96,34 @@ func (w *world) idpMetadata(key saml.KeyPair) []byte {
 	return md
 }
 
+// client is a browser on the test server, with the Workspace's own steps.
 type client struct {
-	w    *world
-	http *http.Client
+	*webtest.Client
+	w *world
 }
 
-func (w *world) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{w: w, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
+type response = webtest.Response
 
-type response struct {
-	status         int
-	body, location string
-}
+func (w *world) client() *client { return &client{Client: webtest.NewClient(w.t, w.srv.URL), w: w} }
 
-func (c *client) send(req *http.Request) response {
-	c.w.t.Helper()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, body: string(b), location: resp.Header.Get("Location")}
-}
-
-func (c *client) do(method, path string, form url.Values) response {
-	c.w.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	u := path
-	if strings.HasPrefix(path, "/") {
-		u = c.w.srv.URL + path
-	}
-	req, _ := http.NewRequest(method, u, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	return c.send(req)
-}
-
+// upload posts the SSO settings form, with file as the metadata file.
 func (c *client) upload(path string, fields map[string]string, file []byte) response {
-	c.w.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
+	field := ""
 	if file != nil {
-		fw, _ := mw.CreateFormFile("metadata_file", "metadata.xml")
-		fw.Write(file)
+		field = "metadata_file"
 	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.w.srv.URL+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.send(req)
+	return c.Upload(path, fields, field, file)
 }
 
 func (c *client) login(email, pw string) response {
-	return c.do("POST", "/login", url.Values{"email": {email}, "password": {pw}})
+	return c.Do("POST", "/login", url.Values{"email": {email}, "password": {pw}})
 }
 
 func (w *world) admin(o store.Org) *client {
 	w.t.Helper()
 	c := w.client()
-	if r := c.login("admin@"+o.Slug+".example", "admin-password-1"); r.status != http.StatusSeeOther {
-		w.t.Fatalf("admin login = %d", r.status)
+	if r := c.login("admin@"+o.Slug+".example", "admin-password-1"); r.Status != http.StatusSeeOther {
+		w.t.Fatalf("admin login = %d", r.Status)
 	}
 	return c
 }
@@ -176,8 +132,8 @@ func (w *world) admin(o store.Org) *client {
 func (w *world) connect(o store.Org) {
 	w.t.Helper()
 	r := w.admin(o).upload("/orgs/"+o.Slug+"/settings/sso", map[string]string{"provider": "aws", "idp_source": "file"}, w.idpMetadata(w.idp))
-	if r.status != http.StatusSeeOther {
-		w.t.Fatalf("upload metadata = %d\n%s", r.status, excerpt(r.body))
+	if r.Status != http.StatusSeeOther {
+		w.t.Fatalf("upload metadata = %d\n%s", r.Status, excerpt(r.Body))
 	}
 }
 
@@ -203,18 +159,10 @@ func (c *client) postACS(o store.Org, samlResponse, relay string) response {
 	if relay != "" {
 		form.Set("RelayState", relay)
 	}
-	return c.do("POST", "/saml/"+o.Slug+"/acs", form)
+	return c.Do("POST", "/saml/"+o.Slug+"/acs", form)
 }
 
-func excerpt(body string) string {
-	if i := strings.Index(body, "<main"); i >= 0 {
-		body = body[i:]
-	}
-	if len(body) > 1500 {
-		body = body[:1500]
-	}
-	return body
-}
+func excerpt(body string) string { return webtest.Excerpt(body) }
 
 // lastAttempt is the org's newest sign-in attempt.
 func (w *world) lastAttempt(o store.Org) store.SignInAttempt {
