@@ -70,8 +70,6 @@ func newWorld(t *testing.T) *world {
 // client is a browser on the test server (webtest).
 type client = webtest.Client
 
-type response = webtest.Response
-
 func (w *world) client() *client { return webtest.NewClient(w.t, w.srv.URL) }
 
 func excerpt(body string) string { return webtest.Excerpt(body) }
