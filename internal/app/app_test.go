@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/secret"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 	"github.com/signet-sso/signet/internal/store/storetest"
@@ -173,7 +175,7 @@ func testListeners(t *testing.T, st store.Store) {
 	}
 	resp.Body.Close()
 	_, body, _ := get(t, "http://"+addrs["sp"]+"/metrics")
-	if want := `signet_signins_total{flow="unknown",result="malformed",role="sp"} 1`; !strings.Contains(body, want) {
+	if want := `signet_signins_total{flow="unknown",result="no_connection",role="sp"} 1`; !strings.Contains(body, want) {
 		t.Errorf("/metrics lacks %s:\n%s", want, body)
 	}
 }
@@ -214,7 +216,7 @@ func TestSeedDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	c, err := seedDemo(t.Context(), st, password.Cheap)
+	c, err := seedDemo(t.Context(), st, password.Cheap, &sp.Service{Store: st, BaseURL: "http://127.0.0.1:8000"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,12 +239,32 @@ func TestSeedDemo(t *testing.T) {
 	if _, err := st.GetSSOConnection(t.Context(), org.ID); err == nil {
 		t.Error("the demo must leave the SSO connection for the person to make")
 	}
+	// Step 15 works as printed: the org knows Alice by an open invitation
+	// (accepted by her first SSO sign-in), not by a member made behind her back.
+	if _, err := st.GetMemberByEmail(t.Context(), org.ID, c.AliceEmail); err == nil {
+		t.Error("alice must join by accepting the invitation, not be a member from the start")
+	}
+	if inv, _ := st.ListInvites(t.Context(), org.ID, time.Now()); len(inv) != 1 || inv[0].Email != c.AliceEmail {
+		t.Errorf("open invitations = %+v, want alice's", inv)
+	}
 	var out bytes.Buffer
 	printDemo(&out, c)
-	for _, w := range []string{c.AdminPassword, c.OrgAdmin, "Single Sign-On Settings"} {
+	for _, w := range []string{c.AdminPassword, c.OrgAdmin, "Single Sign-On Settings", "Invited to the org", "just-in-time"} {
 		if !strings.Contains(out.String(), w) {
 			t.Errorf("demo text lacks %q", w)
 		}
+	}
+}
+
+func TestDemoPortInUseNamesTheFlag(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	code, _, stderr := runCmd(t, nil, "demo", "--sp-addr", l.Addr().String(), "--idp-addr", "127.0.0.1:0")
+	if code != ExitError || !strings.Contains(stderr, "already in use") || !strings.Contains(stderr, "--sp-addr") {
+		t.Errorf("demo on a busy port = %d %s, want a message naming --sp-addr", code, stderr)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"text/template"
 
 	"github.com/signet-sso/signet/internal/password"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -33,7 +34,15 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 	if err != nil {
 		return err
 	}
+	if dataDir == "" {
+		// A folder of our own making goes when the demo ends; one the
+		// person named stays, and the goodbye says how to start it again.
+		defer os.RemoveAll(dir)
+	}
 	c.Role = "all"
+	// The demo is a lab: "Metadata URL" (and its refresh) can be tried
+	// against the demo's own Identity Center on 127.0.0.1.
+	c.AllowPrivateMetadataURLs = true
 	c.Database = "sqlite:" + filepath.Join(dir, "signet.db")
 	// Unless told otherwise, the public URLs follow the listen addresses.
 	if !flagSet(fs, "idp-url") && io.Env("SIGNET_IDP_URL") == "" {
@@ -52,14 +61,16 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 		return err
 	}
 	defer closeEnv()
-	creds, err := seedDemo(ctx, e.store, e.pw)
+	creds, err := seedDemo(ctx, e.store, e.pw, e.spService())
 	if err != nil {
 		return fmt.Errorf("create the demo people and org: %w", err)
 	}
-	return serve(ctx, e, func(map[string]string) {
-		creds.IdPURL, creds.SPURL, creds.DataDir = c.IdPURL, c.SPURL, dir
-		printDemo(io.Stdout, creds)
-	})
+	creds.IdPURL, creds.SPURL, creds.DataDir, creds.KeepData = c.IdPURL, c.SPURL, dir, dataDir != ""
+	err = serve(ctx, e, func(map[string]string) { printDemo(io.Stdout, creds) })
+	if err == nil {
+		printDemoEnd(io.Stdout, creds)
+	}
+	return err
 }
 
 // withDefault returns env with name defaulting to value.
@@ -95,6 +106,7 @@ func demoDataDir(dir string) (string, error) {
 // demoCredentials is what the demo prints.
 type demoCredentials struct {
 	IdPURL, SPURL, DataDir     string
+	KeepData                   bool // --data was given: the folder outlives the demo
 	AdminUser, AdminPassword   string
 	Alice, AlicePassword       string
 	AliceEmail                 string
@@ -106,8 +118,10 @@ type demoCredentials struct {
 
 // seedDemo creates the seed's cast: an Identity Center admin, two people in
 // a group (Bob has no primary email, for step 14), and an org on the Growth
-// plan with its admin. The SSO connection is left for the person to make.
-func seedDemo(ctx context.Context, st store.Store, p password.Params) (demoCredentials, error) {
+// plan with its admin, who has invited Alice's email (as Amplitude's admins
+// invite their people; her first SSO sign-in accepts it). The SSO
+// connection is left for the person to make.
+func seedDemo(ctx context.Context, st store.Store, p password.Params, ws *sp.Service) (demoCredentials, error) {
 	c := demoCredentials{
 		AdminUser: "admin", AdminPassword: password.Generate(),
 		Alice: "alice", AlicePassword: password.Generate(), AliceEmail: "alice@example.com",
@@ -139,13 +153,21 @@ func seedDemo(ctx context.Context, st store.Store, p password.Params) (demoCrede
 			return c, err
 		}
 	}
-	_, err = st.CreateOrg(ctx, store.Org{Slug: c.OrgSlug, Name: c.OrgName, Plan: "growth"},
+	org, err := st.CreateOrg(ctx, store.Org{Slug: c.OrgSlug, Name: c.OrgName, Plan: "growth"},
 		&store.Member{Email: c.OrgAdmin, Role: "admin", PasswordHash: hash(c.OrgAdminPassword)})
+	if err != nil {
+		return c, err
+	}
+	admin, err := st.GetMemberByEmail(ctx, org.ID, c.OrgAdmin)
+	if err != nil {
+		return c, err
+	}
+	_, err = ws.NewInvite(ctx, admin, org, c.AliceEmail, "member")
 	return c, err
 }
 
 var demoText = template.Must(template.New("demo").Parse(`
-Signet demo is running (data in {{.DataDir}}; press Ctrl-C to stop).
+Signet demo is running{{if .KeepData}} (data in {{.DataDir}}){{end}}; press Ctrl-C to stop.
 
   Identity Center (IdP)   {{.IdPURL}}/admin     console
                           {{.IdPURL}}/portal    access portal
@@ -156,26 +178,48 @@ Credentials
   Directory user          {{.Alice}} / {{.AlicePassword}}   (primary email {{.AliceEmail}})
   Directory user          {{.Bob}} / {{.BobPassword}}   (no primary email)
   Group                   "{{.Group}}" (alice and bob)
-  Org                     {{.OrgName}} (slug {{.OrgSlug}}, Growth plan)
+  Org                     {{.OrgName}} (ID {{.OrgSlug}}, Growth plan)
   Org admin               {{.OrgAdmin}} / {{.OrgAdminPassword}}
+  Invited to the org      {{.AliceEmail}} (as member; her first SSO sign-in accepts the invitation)
 
 Walk-through (the seed's 15 steps; the SSO connection is yours to make)
-  1-4  Sign in to the console, Applications > Add application > "I have an application I want
-       to set up" > SAML 2.0 > Next; Display name "Amplitude".
-  5    Download the IAM Identity Center SAML metadata file.
-  6    In the Workspace, sign in as the org admin: Settings > Organization settings > Access & SSO
-       Settings > Single Sign-On Settings; Identity Provider "Other"; upload the metadata file.
+  1-4  Open the console, sign in as {{.AdminUser}}; Applications > Add application > "I have an
+       application I want to set up" > SAML 2.0 > Next; Display name "Amplitude".
+  5    Under IAM Identity Center metadata, download the IAM Identity Center SAML metadata file.
+  6    In another browser window, open the Workspace and sign in as the org admin: Settings >
+       Organization settings > Access & SSO Settings > Single Sign-On Settings; Identity Provider
+       "Other"; upload the metadata file; Save.
   7    Copy the Entity ID and the Assertion Consumer Service URL shown there.
   8    Back in the console: "Manually type your metadata values", paste them, Submit.
   9-11 Actions > Edit attribute mappings: Subject = ${user:email}, format emailAddress;
-       add email = ${user:email}, format basic; Save changes.
-  12-13 Assigned users and groups > Assign users and groups > "{{.Group}}".
-  14   alice has a primary email; bob does not (his sign-in is refused, and the page says why).
-  15   Open the access portal as alice and click the tile: you land signed in to {{.OrgName}}.
+       Add new attribute mapping: email = ${user:email}, format basic; Save changes.
+  12-13 Assigned users and groups > Assign users and groups > "{{.Group}}" > Assign users.
+  14   {{.Alice}} has a primary email; {{.Bob}} does not (his sign-in is refused, and the page says why).
+  15   Open the access portal, sign in as {{.Alice}} and click the Amplitude tile: you land signed in
+       to {{.OrgName}}. (The org admin invited {{.AliceEmail}}; anyone else the IdP signs in needs an
+       invitation too, or turn on just-in-time provisioning under Options on the SSO page.)
+
+Also try: Test sign-in on the Single Sign-On Settings page; "Metadata URL" instead of the file
+(this demo may fetch from 127.0.0.1); the Sign-in attempts log after step 15 without steps 9-11.
 
 Health: {{.IdPURL}}/readyz and {{.SPURL}}/readyz
 `))
 
+var demoEndText = template.Must(template.New("demo-end").Parse(`
+Signet demo stopped.{{if .KeepData}} Its data stays in {{.DataDir}}; to run it again:
+  go run ./cmd/signet serve --database sqlite:{{.DataDir}}/signet.db \
+    --idp-url {{.IdPURL}} --sp-url {{.SPURL}} --allow-private-metadata-urls
+{{else}} Its data folder was removed (start it with --data DIR to keep the data).
+{{end}}`))
+
 func printDemo(w io.Writer, c demoCredentials) {
-	demoText.Execute(w, c)
+	if err := demoText.Execute(w, c); err != nil {
+		panic(err) // a template bug, caught by the demo's tests
+	}
+}
+
+func printDemoEnd(w io.Writer, c demoCredentials) {
+	if err := demoEndText.Execute(w, c); err != nil {
+		panic(err)
+	}
 }

@@ -263,9 +263,13 @@ func (s *Service) SetMappings(ctx context.Context, actor string, app store.App, 
 		return nil, err
 	}
 	var warnings []string
+	warned := map[string]bool{} // one warning per unknown variable, however often it is used
 	for _, v := range append([]string{in.SubjectValue}, valuesOf(rows)...) {
 		for _, u := range UnknownVariables(v) {
-			warnings = append(warnings, fmt.Sprintf("%s is not a known variable: it will be sent as the literal text %q. Did you mean one of the variables listed below?", u, u))
+			if !warned[u] {
+				warned[u] = true
+				warnings = append(warnings, fmt.Sprintf("%s is not a known variable: it will be sent as the literal text %q. Did you mean one of the variables listed below?", u, u))
+			}
 		}
 	}
 	var desc []string

@@ -40,6 +40,9 @@ type Assertion struct {
 	SignatureAlgorithm string
 	// LegacyCrypto is set when SHA-1 or a 1024-bit RSA key was accepted.
 	LegacyCrypto bool
+	// SigningCertificate is the SHA-256 fingerprint of the trusted
+	// certificate whose key verified the signature.
+	SigningCertificate string
 }
 
 // Attribute returns the values of the first attribute whose Name or

@@ -47,6 +47,7 @@ const (
 	CodeRequestInvalid         Code = "request_invalid"
 	CodeUnknownServiceProvider Code = "unknown_service_provider"
 	CodeACSURLNotRegistered    Code = "acs_url_not_registered"
+	CodeNoConnection           Code = "no_connection"
 	CodeInternal               Code = "internal_error"
 )
 
@@ -86,6 +87,7 @@ var publicText = map[Code][2]string{
 	CodeRequestInvalid:         {"The SAML sign-in request is not valid.", "Start the sign-in again from the application."},
 	CodeUnknownServiceProvider: {"The sign-in request comes from an application this Identity Center does not know.", "Check that the application's SAML audience matches the service provider's entity ID."},
 	CodeACSURLNotRegistered:    {"The sign-in request asks to send the response to an address that is not registered for the application.", "Register the service provider's ACS URL in the application's configuration."},
+	CodeNoConnection:           {"Single sign-on is not set up for this organization.", "An org admin can set it up under Settings › Organization settings › Access & SSO Settings › Single Sign-On Settings."},
 	CodeInternal:               {"Something went wrong while processing the SAML message.", "Try again; if it keeps happening, contact the administrator."},
 }
 
@@ -131,11 +133,14 @@ func CodeOf(err error) Code {
 	return CodeInternal
 }
 
-// AsError returns err as an *Error, wrapping other errors as CodeInternal.
+// AsError returns a copy of err's *Error, or wraps other errors as
+// CodeInternal. It is a copy so that a caller who rewords it for one
+// request never changes an error value another request shares.
 func AsError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
-		return e
+		c := *e
+		return &c
 	}
 	return newError(CodeInternal, err)
 }

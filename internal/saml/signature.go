@@ -19,6 +19,7 @@ type trustPolicy struct {
 	certNow       time.Time
 	usedLegacy    *bool // set when SHA-1 or a 1024-bit key was accepted
 	signatureAlgo *string
+	signedBy      *string // the SHA-256 fingerprint of the certificate that verified
 }
 
 var (
@@ -223,6 +224,9 @@ func verifySigned(el, sig *etree.Element, p trustPolicy) (*etree.Element, *Error
 		}
 		if isWeakRSA(cert) {
 			*p.usedLegacy = true
+		}
+		if p.signedBy != nil {
+			*p.signedBy = Fingerprint(cert)
 		}
 		if !p.allowExpired && (p.certNow.Before(cert.NotBefore) || p.certNow.After(cert.NotAfter)) {
 			return nil, errorf(CodeCertificateExpired, "signed by certificate %q valid %s to %s, checked at %s",

@@ -134,7 +134,7 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) (*Assertion, error) 
 	now := v.now()
 	policy := trustPolicy{
 		certs: v.IdPCertificates, allowLegacy: v.AllowLegacyCrypto, allowExpired: v.AllowExpiredCertificate,
-		certNow: now, usedLegacy: &out.LegacyCrypto, signatureAlgo: &out.SignatureAlgorithm,
+		certNow: now, usedLegacy: &out.LegacyCrypto, signatureAlgo: &out.SignatureAlgorithm, signedBy: &out.SigningCertificate,
 	}
 	if v.CertificateNow != nil {
 		policy.certNow = v.CertificateNow().UTC()

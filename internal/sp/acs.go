@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
@@ -16,23 +17,29 @@ import (
 
 // orgRequests are the AuthnRequest IDs one org issued (saml.RequestIDs),
 // answerable only in the browser that started them (SECURITY-CASES 63):
-// started are the IDs that browser's cookie holds.
+// started are the IDs that browser's cookie holds. The request it consumes
+// is kept in consumed, so the ACS knows a Test sign-in's answer.
 type orgRequests struct {
-	st      store.SAMLState
-	org     string
-	now     func() time.Time
-	started []string
+	st       store.SAMLState
+	org      string
+	now      func() time.Time
+	started  []string
+	consumed *store.AuthnRequest
 }
 
 func (r orgRequests) ConsumeRequestID(ctx context.Context, id string) (bool, error) {
 	if !slices.Contains(r.started, id) {
 		return false, nil // another browser's request stays answerable there
 	}
-	return r.st.ConsumeAuthnRequest(ctx, r.org, id, r.now())
+	req, ok, err := r.st.ConsumeAuthnRequest(ctx, r.org, id, r.now())
+	if ok && r.consumed != nil {
+		*r.consumed = req
+	}
+	return ok, err
 }
 
 // verifier builds the org's verifier from its connection only.
-func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, started []string) (*saml.Verifier, error) {
+func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, requests orgRequests) (*saml.Verifier, error) {
 	certs := conn.trusted
 	if certs == nil { // a Connection not made by LoadConnection
 		var err error
@@ -49,148 +56,247 @@ func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, s
 		}
 		keys = nil
 	}
+	requests.st, requests.org, requests.now = s.Store, o.ID, s.now
 	return &saml.Verifier{DecryptionKeys: keys,
 		IdPEntityID: conn.IdPEntityID, IdPCertificates: certs, SPEntityID: s.EntityID(o), ACSURL: s.ACSURL(o),
 		AllowIdPInitiated: conn.AllowIdPInitiated, AllowLegacyCrypto: conn.AllowLegacyCrypto,
-		Now: s.Now, RequestIDs: orgRequests{st: s.Store, org: o.ID, now: s.now, started: started}, Replay: s.Store, Limits: s.Limits,
+		Now: s.Now, RequestIDs: requests, Replay: s.Store, Limits: s.Limits,
 	}, nil
 }
 
-// SignIn is a successful SSO sign-in.
+// How a person became (or would become) the member an SSO sign-in opens.
+const (
+	JoinedAsMember = ""        // already a member
+	JoinedByInvite = "invite"  // accepted a pending invitation
+	JoinedByJIT    = "jit"     // created just in time
+)
+
+// SignIn is what the ACS made of a response that verified and resolved to
+// a member. For a Test sign-in (Test true) nothing was written: Member is
+// who would sign in, Joined how they would join.
 type SignIn struct {
-	Member      store.Member
-	Email       string
-	IdP         string
-	Provisioned bool // created just in time
-	Assertion   *saml.Assertion
+	Member    store.Member
+	Email     string
+	IdP       string
+	Joined    string // JoinedAsMember, JoinedByInvite or JoinedByJIT
+	Test      bool
+	Assertion *saml.Assertion
 }
 
-// ErrNoConnection means the org has no SSO connection.
-var ErrNoConnection = saml.NewError(saml.CodeMalformed, errors.New("the org has no SSO connection"))
+// Result is the outcome of one response at the ACS: the sign-in (nil when
+// refused) and the attempt recorded for the org's admins.
+type Result struct {
+	SignIn  *SignIn
+	Test    bool // the response answered an admin's Test sign-in
+	Attempt store.SignInAttempt
+	Summary *saml.Summary // what the response said, verified or not
+}
+
+// noConnection is the refusal of an org without an SSO connection; a
+// value of its own for each request, worded with the org's name.
+func noConnection(o store.Org) *saml.Error {
+	e := saml.NewError(saml.CodeNoConnection, fmt.Errorf("org %s has no SSO connection", o.Slug))
+	e.Message = "Single sign-on is not set up for " + o.Name + "."
+	return e
+}
 
 // ConsumeResponse is the ACS: it verifies the SAMLResponse form value with
-// the org's connection, resolves the email, and finds (or provisions) the
-// member. started are the request IDs this browser started (StartSSO); a
-// response to any other request is refused. Every outcome goes to the
-// org's sign-in attempts log.
-func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse []byte, started []string) (*SignIn, error) {
-	in, flow, summary, err := s.consume(ctx, o, samlResponse, started)
-	a := store.SignInAttempt{OrgID: o.ID, At: s.now(), OK: err == nil, Flow: flow}
-	if summary != nil {
-		b, _ := json.Marshal(summary)
+// the org's connection, resolves the email, and finds the member (accepting
+// their pending invitation, or provisioning them just in time). started are
+// the request IDs this browser started (StartSSO); a response to any other
+// request is refused. A response to a Test sign-in signs nobody in and
+// changes no member. Every outcome goes to the org's sign-in attempts log.
+func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse []byte, started []string) (Result, error) {
+	var consumed store.AuthnRequest
+	res, err := s.consume(ctx, o, samlResponse, orgRequests{started: started, consumed: &consumed})
+	res.Test = consumed.Purpose == store.PurposeTest
+	if res.SignIn != nil {
+		res.SignIn.Test = res.Test
+	}
+	a := &res.Attempt
+	a.OrgID, a.At, a.OK, a.Test = o.ID, s.now(), err == nil, res.Test
+	if res.Summary != nil {
+		b, _ := json.Marshal(res.Summary)
 		a.Assertion = string(b)
 	}
-	if s.Metrics != nil {
-		result := "ok"
-		if err != nil {
-			result = string(saml.AsError(err).Code)
-		}
-		label := flow
-		if label == "" {
-			label = "unknown" // refused before the flow was known
-		}
-		s.Metrics.CountSignIn(label, result)
-	}
+	s.countSignIn(a.Flow, err)
 	if err != nil {
 		e := saml.AsError(err)
 		a.Code, a.Message, a.Hint = string(e.Code), e.Message, e.Hint
 		if e.Err != nil {
 			a.Message += " (" + truncate(e.Err.Error(), 300) + ")"
 		}
-		if summary != nil && summary.Verified {
-			a.Email = summary.NameID
-		}
 	} else {
-		a.Email = in.Email
-		a.Message = fmt.Sprintf("Signed in as %s (%s).", in.Email, in.Member.Role)
-		if in.Assertion.LegacyCrypto {
-			a.Message += " Legacy crypto (SHA-1 or a 1024-bit key) was accepted: ask the IdP to move to RSA-SHA256."
-		}
-		if in.Provisioned {
-			a.Message += " The member was created just in time."
-		}
+		a.Message = signedInMessage(res.SignIn)
 	}
-	if lerr := s.Store.AppendSignInAttempt(ctx, a); lerr != nil && s.Log != nil {
+	if lerr := s.Store.AppendSignInAttempt(ctx, *a); lerr != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "record sign-in attempt", "org", o.Slug, "err", lerr)
 	}
-	return in, err
+	if err != nil && res.Summary != nil && res.Summary.Verified && !res.Test {
+		// A refusal of a genuine response from the org's IdP is the
+		// admin's business: audit it. Unverified noise stays in the log.
+		s.Audit(ctx, o, a.Email, "signin.failed", "SSO sign-in refused: "+a.Code+" (see Sign-in attempts)")
+	}
+	return res, err
 }
 
-func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte, started []string) (*SignIn, string, *saml.Summary, error) {
+func (s *Service) countSignIn(flow string, err error) {
+	if s.Metrics == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		result = string(saml.AsError(err).Code)
+	}
+	if flow == "" {
+		flow = "unknown" // refused before the flow was known
+	}
+	s.Metrics.CountSignIn(flow, result)
+}
+
+func signedInMessage(in *SignIn) string {
+	verb := "Signed in"
+	if in.Test {
+		verb = "Test sign-in: would sign in"
+	}
+	msg := fmt.Sprintf("%s as %s (%s).", verb, in.Email, in.Member.Role)
+	if in.Assertion.LegacyCrypto {
+		msg += " Legacy crypto (SHA-1 or a 1024-bit key) was accepted: ask the IdP to move to RSA-SHA256."
+	}
+	switch {
+	case in.Joined == JoinedByInvite && in.Test:
+		msg += " Their pending invitation would be accepted."
+	case in.Joined == JoinedByInvite:
+		msg += " This accepted their invitation."
+	case in.Joined == JoinedByJIT && in.Test:
+		msg += " The member would be created just in time."
+	case in.Joined == JoinedByJIT:
+		msg += " The member was created just in time."
+	}
+	return msg
+}
+
+func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte, requests orgRequests) (Result, error) {
+	var res Result
 	if !SSOAvailable(o.Plan) {
-		return nil, "", nil, ErrNotOnPlan
+		return res, ErrNotOnPlan
 	}
 	conn, err := s.LoadConnection(ctx, o)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, "", nil, ErrNoConnection
+		return res, noConnection(o)
 	}
 	if err != nil {
-		return nil, "", nil, err
+		return res, err
 	}
-	v, err := s.verifier(ctx, o, conn, started)
+	v, err := s.verifier(ctx, o, conn, requests)
 	if err != nil {
-		return nil, "", nil, err
+		return res, err
 	}
 	a, err := v.VerifyBase64(ctx, samlResponse)
 	if err != nil {
-		var summary *saml.Summary
 		if xml, derr := saml.DecodeBase64(samlResponse, saml.DefaultLimits.MaxMessageBytes); derr == nil {
 			if sum, ok := saml.Peek(xml, s.Limits); ok {
-				summary = &sum
+				res.Summary = &sum
 			}
 		}
-		return nil, "", summary, saml.WithProviderHint(err, conn.Provider)
+		return res, saml.WithProviderHint(err, conn.Provider)
 	}
-	flow := "idp-initiated"
+	res.Attempt.Flow = "idp-initiated"
 	if a.InResponseTo != "" {
-		flow = "sp-initiated"
+		res.Attempt.Flow = "sp-initiated"
 	}
+	res.Attempt.Certificate = a.SigningCertificate
 	summary := saml.SummaryOf(a, s.EntityID(o), s.ACSURL(o))
+	res.Summary = &summary
+	res.Attempt.Email = a.NameID
 	id, err := saml.ResolveIdentity(a, conn.Provider)
 	if err != nil {
-		return nil, flow, &summary, err
+		return res, err
 	}
+	res.Attempt.Email = id.Email
+	test := requests.consumed != nil && requests.consumed.Purpose == store.PurposeTest
 	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Assertion: a}
-	in.Member, in.Provisioned, err = s.memberFor(ctx, o, conn, id.Email)
-	if err != nil {
-		return nil, flow, &summary, err
+	if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test); err != nil {
+		return res, err
 	}
+	res.SignIn = in
 	if conn.VerifiedAt.IsZero() {
-		s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+		// A sign-in (or a Test sign-in) through this connection proves it.
+		_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
 			if c.IdPEntityID == conn.IdPEntityID && c.CertificatesPEM == conn.CertificatesPEM {
 				c.VerifiedAt = s.now()
 			}
 			return nil
 		})
+		if err != nil {
+			return res, err
+		}
 	}
-	return in, flow, &summary, nil
+	return res, nil
 }
 
 // memberFor finds the member with the email in this org only (never in
-// another org: SECURITY-CASES 68), or provisions them when JIT is on.
-func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, email string) (store.Member, bool, error) {
+// another org: SECURITY-CASES 68); failing that, accepts their pending
+// invitation to the org, or provisions them when JIT is on. With dryRun
+// (a Test sign-in) it changes nothing and says what would happen.
+func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, email string, dryRun bool) (store.Member, string, error) {
 	m, err := s.Store.GetMemberByEmail(ctx, o.ID, email)
 	if err == nil {
-		return m, false, nil
+		return m, JoinedAsMember, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
-		return m, false, err
+		return m, "", err
+	}
+	if inv, ok, err := s.pendingInvite(ctx, o, email); err != nil {
+		return m, "", err
+	} else if ok && dryRun {
+		return store.Member{OrgID: o.ID, Email: inv.Email, Role: inv.Role}, JoinedByInvite, nil
+	}
+	if !dryRun {
+		m, inv, err := s.Store.JoinByInvite(ctx, o.ID, email, s.now())
+		switch {
+		case err == nil:
+			s.Audit(ctx, o, m.Email, "member.join", fmt.Sprintf("accepted the invitation from %s as %s by signing in with SSO", inv.CreatedBy, m.Role))
+			return m, JoinedByInvite, nil
+		case errors.Is(err, store.ErrConflict): // joined concurrently
+			m, err = s.Store.GetMemberByEmail(ctx, o.ID, email)
+			return m, JoinedAsMember, err
+		case !errors.Is(err, store.ErrNotFound):
+			return m, "", err
+		}
 	}
 	if conn.JITRole == "" {
 		e := saml.NewError(saml.CodeUserNotMember, fmt.Errorf("%s is not a member of %s and JIT provisioning is off", email, o.Slug))
-		e.Hint = "An org admin can invite " + email + " (Members), or turn on just-in-time provisioning in the SSO settings."
-		return m, false, e
+		e.Hint = "An org admin can invite " + email + " (the Invite button on this attempt in the Single Sign-On Settings, or Invite a member on the org's home page; their next SSO sign-in accepts the invitation), or turn on just-in-time provisioning."
+		return m, "", e
+	}
+	if dryRun {
+		return store.Member{OrgID: o.ID, Email: email, Role: conn.JITRole}, JoinedByJIT, nil
 	}
 	m, err = s.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: email, Role: conn.JITRole, CreatedAt: s.now()})
 	if errors.Is(err, store.ErrConflict) { // provisioned concurrently
 		m, err = s.Store.GetMemberByEmail(ctx, o.ID, email)
-		return m, false, err
+		return m, JoinedAsMember, err
 	}
 	if err != nil {
-		return m, false, err
+		return m, "", err
 	}
 	s.Audit(ctx, o, "sso", "member.jit", fmt.Sprintf("created %s as %s on first SSO sign-in", email, conn.JITRole))
-	return m, true, nil
+	return m, JoinedByJIT, nil
+}
+
+// pendingInvite returns the newest unexpired invite of the email to o.
+func (s *Service) pendingInvite(ctx context.Context, o store.Org, email string) (store.Invite, bool, error) {
+	invites, err := s.Store.ListInvites(ctx, o.ID, s.now())
+	if err != nil {
+		return store.Invite{}, false, err
+	}
+	for _, inv := range invites { // newest first
+		if strings.EqualFold(inv.Email, email) {
+			return inv, true, nil
+		}
+	}
+	return store.Invite{}, false, nil
 }
 
 // SSOStart is where to send the browser for SP-initiated sign-in: to
@@ -206,11 +312,14 @@ type SSOStart struct {
 // the org, with an expiry) and returns where to send the browser: a
 // Redirect-binding URL, or (if the IdP has only HTTP-POST) the POST target
 // and the base64 request.
-func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) (SSOStart, error) {
+func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState, purpose string) (SSOStart, error) {
 	if !SSOAvailable(o.Plan) {
 		return SSOStart{}, ErrNotOnPlan
 	}
 	conn, err := s.LoadConnection(ctx, o)
+	if errors.Is(err, store.ErrNotFound) {
+		return SSOStart{}, noConnection(o)
+	}
 	if err != nil {
 		return SSOStart{}, err
 	}
@@ -247,7 +356,7 @@ func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState string) 
 	if ttl <= 0 {
 		ttl = 15 * time.Minute
 	}
-	if err := s.Store.SaveAuthnRequest(ctx, store.AuthnRequest{ID: req.ID, OrgID: o.ID, ExpiresAt: s.now().Add(ttl)}); err != nil {
+	if err := s.Store.SaveAuthnRequest(ctx, store.AuthnRequest{ID: req.ID, OrgID: o.ID, ExpiresAt: s.now().Add(ttl), Purpose: purpose}); err != nil {
 		return SSOStart{}, err
 	}
 	if hasRedirect {

@@ -22,7 +22,8 @@ const (
 )
 
 // ErrAddressNotAllowed means a metadata URL points at an internal address.
-var ErrAddressNotAllowed = errors.New("the metadata URL points at a private, loopback or link-local address, which Signet does not fetch")
+var ErrAddressNotAllowed = errors.New("the metadata URL points at a private, loopback or link-local address, which Signet does not fetch. " +
+	"Give the metadata as a file or pasted XML instead; or, for a test lab only, the Signet operator can start Signet with --allow-private-metadata-urls (signet demo does)")
 
 // NewFetcher returns an HTTP client for metadata URLs. Unless allowPrivate
 // (an operator flag for development), it refuses to connect to loopback,

@@ -19,13 +19,14 @@ var guideSteps = map[string][]string{
 		"In the IAM Identity Center metadata section, click Download to save the IAM Identity Center SAML metadata file.",
 		"Here, on this page: Identity Provider “AWS IAM Identity Center” (or Other), upload that metadata file and click Save.",
 		"Copy this organization's Entity ID ({ENTITY_ID}) and Assertion Consumer Service URL ({ACS_URL}) from the top of this page.",
-		"In AWS, in the Application metadata section, select Manually type your metadata values: Application ACS URL = {ACS_URL}, Application SAML audience = {ENTITY_ID}. Click Submit.",
+		"In IAM Identity Center, in the Application metadata section, select Manually type your metadata values: Application ACS URL = {ACS_URL}, Application SAML audience = {ENTITY_ID}. Click Submit.",
 		"On the application's page, open Actions › Edit attribute mappings. Set the Subject row to ${user:email} with format emailAddress.",
 		"Click Add new attribute mapping: User attribute in the application = email, maps to ${user:email}, format basic.",
-		"Click Save changes. (AWS sends no attributes by default: without these two mappings sign-in fails.)",
+		"Click Save changes. (By default IAM Identity Center sends an opaque Subject and no attributes, so sign-in fails until the email is mapped. The Subject mapping alone is enough for {ORG}; the email attribute also serves apps that read it.)",
 		"Open the Assigned users and groups tab.",
 		"Click Assign users and groups, choose the users or groups who should sign in to {ORG}, and click Assign users.",
 		"Check that every assigned user has a Primary email on their IAM Identity Center user record.",
+		"Make sure {ORG} knows these people: invite their emails on the org's home page (Invite a member; their first SSO sign-in accepts the invitation), or turn on Just-in-time provisioning under Options on this page.",
 		"Sign in to the AWS access portal as an assigned user and click the tile; you land signed in here. Or use Test sign-in on this page.",
 	},
 	"okta": {
@@ -80,6 +81,7 @@ var guideSteps = map[string][]string{
 		"Send the user's email as the NameID (format emailAddress) and as an attribute named email.",
 		"Sign the assertion (or the response) with RSA-SHA256.",
 		"Download the IdP's SAML metadata, upload it here and click Save, then use Test sign-in.",
+		"Invite the people who should sign in (their first SSO sign-in accepts the invitation), or turn on Just-in-time provisioning under Options.",
 	},
 }
 

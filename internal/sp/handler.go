@@ -56,6 +56,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /invite/{token}", h.handle(h.inviteAccept))
 	mux.Handle("GET /orgs/{org}", h.member(h.home))
 	mux.Handle("POST /orgs/{org}/invites", h.admin(h.invite))
+	mux.Handle("POST /orgs/{org}/invites/{id}/revoke", h.admin(h.revokeInvite))
 	mux.Handle("POST /orgs/{org}/members/{id}/role", h.admin(h.setRole))
 	mux.Handle("POST /orgs/{org}/members/{id}/delete", h.admin(h.removeMember))
 	mux.Handle("GET /orgs/{org}/settings", h.member(h.settings))
@@ -64,6 +65,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /orgs/{org}/settings/sso", h.admin(h.ssoSave))
 	mux.Handle("POST /orgs/{org}/settings/sso/options", h.admin(h.ssoOptions))
 	mux.Handle("POST /orgs/{org}/settings/sso/delete", h.admin(h.ssoDelete))
+	mux.Handle("POST /orgs/{org}/settings/sso/jit", h.admin(h.ssoJIT))
+	mux.Handle("GET /orgs/{org}/settings/sso/test", h.admin(h.testSignIn))
 	mux.Handle("GET /saml/{org}/metadata", h.handle(h.metadata))
 	mux.Handle("GET /saml/{org}/certificate", h.handle(h.certificate))
 	mux.Handle("POST /saml/{org}/acs", h.handle(h.acs))
@@ -98,6 +101,7 @@ type problem struct {
 
 func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxErr *http.MaxBytesError
+	var inErr *inputError
 	p := problem{page: page{Title: "Problem", Narrow: true}}
 	status := http.StatusInternalServerError
 	switch {
@@ -109,6 +113,11 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error)
 	case errors.Is(err, ErrNotOnPlan):
 		status, p.Heading, p.Message, p.Code = http.StatusForbidden, "Not on this plan",
 			"Single sign-on is available on the Scholarship, Growth and Enterprise plans.", string(saml.CodeSSONotOnPlan)
+	case errors.As(err, &inErr):
+		status, p.Heading, p.Message = http.StatusBadRequest, "Not accepted", inErr.msg
+		if org := r.PathValue("org"); org != "" {
+			p.Back, p.BackLabel = "/orgs/"+org, "Back to the organization"
+		}
 	case errors.As(err, &maxErr):
 		status, p.Heading, p.Message, p.Code = http.StatusRequestEntityTooLarge, "Too large", "What you sent is larger than Signet accepts.", string(saml.CodeTooLarge)
 	default:
@@ -122,6 +131,14 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error)
 }
 
 var errForbidden = errors.New("forbidden")
+
+// inputError refuses bad input: a 400 whose message is safe to show.
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string { return e.msg }
+
+// badRequest makes an inputError.
+func badRequest(msg string) error { return &inputError{msg} }
 
 // memberFunc is a handler with the signed-in member of the URL's org.
 type memberFunc func(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error

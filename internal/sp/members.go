@@ -3,6 +3,7 @@
 package sp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -95,13 +96,15 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (
 func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org, email, role string) (string, error) {
 	email = normEmail(email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return "", fmt.Errorf("enter an email address such as pat@example.com")
+		return "", badRequest("Enter an email address such as pat@example.com.")
 	}
 	if !slices.Contains(Roles, role) {
-		return "", fmt.Errorf("choose a role")
+		return "", badRequest("Choose a role: viewer, member, manager or admin.")
 	}
 	if _, err := s.Store.GetMemberByEmail(ctx, o.ID, email); err == nil {
-		return "", fmt.Errorf("%s is already a member", email)
+		return "", badRequest(email + " is already a member.")
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", err
 	}
 	tok := newToken(s.rand())
 	err := s.Store.CreateInvite(ctx, store.Invite{ID: hashToken(tok), OrgID: o.ID, Email: email, Role: role,
@@ -113,20 +116,61 @@ func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org
 	return tok, nil
 }
 
-// AcceptInvite turns an invite into a member with a password.
-func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Member, store.Org, error) {
-	if err := password.Validate(pw); err != nil {
-		return store.Member{}, store.Org{}, fmt.Errorf("password: %w", err)
+// errInviteBySSO refuses a password for an invitation to an org with SSO:
+// its people join by signing in with SSO.
+var errInviteBySSO = &inputError{"This organization signs people in with single sign-on: use “Sign in with SSO to join”, no password needed."}
+
+// HasConnection reports whether o signs people in with SSO: its plan has
+// SSO and an identity provider is connected.
+func (s *Service) HasConnection(ctx context.Context, o store.Org) (bool, error) {
+	if !SSOAvailable(o.Plan) {
+		return false, nil
 	}
-	inv, err := s.Store.ConsumeInvite(ctx, hashToken(tok), s.now())
+	_, err := s.Store.GetSSOConnection(ctx, o.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// RevokeInvite withdraws one of the org's open invitations; its link and
+// an SSO sign-in with its email stop accepting it.
+func (s *Service) RevokeInvite(ctx context.Context, actor store.Member, o store.Org, id string) error {
+	inv, err := s.Store.GetInvite(ctx, id, s.now())
+	if err != nil || inv.OrgID != o.ID {
+		return store.ErrNotFound
+	}
+	if err := s.Store.DeleteInvite(ctx, o.ID, id); err != nil {
+		return err
+	}
+	s.Audit(ctx, o, actor.Email, "member.invite.revoke", fmt.Sprintf("revoked the invitation of %s (%s)", inv.Email, inv.Role))
+	return nil
+}
+
+// AcceptInvite turns an invite into a member with a password. An org that
+// signs people in with SSO refuses: there the first SSO sign-in with the
+// invitation's email accepts it (ConsumeResponse).
+func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Member, store.Org, error) {
+	pending, err := s.Store.GetInvite(ctx, hashToken(tok), s.now())
 	if err != nil {
 		return store.Member{}, store.Org{}, err
 	}
-	o, err := s.Store.GetOrg(ctx, inv.OrgID)
+	o, err := s.Store.GetOrg(ctx, pending.OrgID)
 	if err != nil {
 		return store.Member{}, o, err
 	}
+	if sso, err := s.HasConnection(ctx, o); err != nil || sso {
+		return store.Member{}, o, cmp.Or(err, error(errInviteBySSO))
+	}
+	if err := password.Validate(pw); err != nil {
+		return store.Member{}, store.Org{}, badRequest("Password: " + err.Error() + ".")
+	}
+	// Hash before consuming, so a failure cannot lose the invitation.
 	h, err := password.Hash(pw, s.Password)
+	if err != nil {
+		return store.Member{}, o, err
+	}
+	inv, err := s.Store.ConsumeInvite(ctx, hashToken(tok), s.now())
 	if err != nil {
 		return store.Member{}, o, err
 	}
@@ -144,7 +188,7 @@ var ErrLastAdmin = store.ErrLastAdmin
 // SetRole changes a member's role.
 func (s *Service) SetRole(ctx context.Context, actor store.Member, o store.Org, memberID, role string) error {
 	if !slices.Contains(Roles, role) {
-		return fmt.Errorf("unknown role %q", role)
+		return badRequest("Choose a role: viewer, member, manager or admin.")
 	}
 	m, err := s.Store.GetMember(ctx, memberID)
 	if err != nil || m.OrgID != o.ID {

@@ -20,8 +20,16 @@ type loginPage struct {
 }
 
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
-	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Narrow: true},
-		OrgSlug: r.URL.Query().Get("org")})
+	p := loginPage{page: page{Title: "Sign in", Narrow: true}, OrgSlug: r.URL.Query().Get("org")}
+	switch r.URL.Query().Get("signed_out") {
+	case "":
+	case "sso":
+		p.Flash = "You are signed out of Signet Workspace."
+		p.Warnings = []string{"You signed in with single sign-on: your session at your identity provider may still be open, and it may sign you in again without asking. Sign out there too on a shared computer."}
+	default:
+		p.Flash = "You are signed out."
+	}
+	h.Pages.Render(w, r, http.StatusOK, "login", p)
 	return nil
 }
 
@@ -106,8 +114,15 @@ func (h *Handler) loginSSO(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+	sso := false
+	if s, ok := h.Sessions.Load(r); ok {
+		sso = s.Method == "sso"
+	}
 	h.Sessions.End(w, r)
-	return redirect(w, r, "/login")
+	if sso {
+		return redirect(w, r, "/login?signed_out=sso")
+	}
+	return redirect(w, r, "/login?signed_out=1")
 }
 
 type homePage struct {
@@ -118,6 +133,8 @@ type homePage struct {
 	Invites    []store.Invite
 	Roles      []string
 	InviteLink string
+	// HasSSO: invitations are accepted by signing in with SSO.
+	HasSSO bool
 }
 
 func orgPage(title, nav string, o store.Org, m store.Member) page {
@@ -128,6 +145,9 @@ func (h *Handler) homeData(r *http.Request, o store.Org, m store.Member, s store
 	p := homePage{page: orgPage(o.Name, "home", o, m), Session: s, IsAdmin: m.Role == "admin", Roles: Roles}
 	if p.IsAdmin {
 		var err error
+		if p.HasSSO, err = h.Svc.HasConnection(r.Context(), o); err != nil {
+			return p, err
+		}
 		if p.Members, _, err = h.Svc.Store.ListMembers(r.Context(), o.ID, store.ListOptions{Limit: 500}); err != nil {
 			return p, err
 		}
@@ -148,6 +168,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, o store.Org, m st
 		p.Flash = "Role changed."
 	case "removed":
 		p.Flash = "Member removed. Their sessions have ended."
+	case "revoked":
+		p.Flash = "Invitation revoked: its link no longer works."
 	}
 	h.Pages.Render(w, r, http.StatusOK, "home", p)
 	return nil
@@ -155,19 +177,41 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, o store.Org, m st
 
 func (h *Handler) invite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
 	tok, err := h.Svc.NewInvite(r.Context(), m, o, r.PostFormValue("email"), r.PostFormValue("role"))
+	if err == nil && r.PostFormValue("back") == "sso" { // the attempts log's one-click fix
+		return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=invited#attempts")
+	}
 	p, derr := h.homeData(r, o, m, s)
 	if derr != nil {
 		return derr
 	}
 	status := http.StatusOK
 	if err != nil {
-		p.Error, status = "The invite was not created: "+err.Error()+".", http.StatusUnprocessableEntity
+		p.Error, status = "The invite was not created: "+inviteProblem(err), http.StatusUnprocessableEntity
 	} else {
 		p.Flash, p.InviteLink = "Invite created.", h.Svc.BaseURL+"/invite/"+tok
-		p.Invites, _ = h.Svc.Store.ListInvites(r.Context(), o.ID, h.Svc.now())
+		if p.Invites, err = h.Svc.Store.ListInvites(r.Context(), o.ID, h.Svc.now()); err != nil {
+			return err
+		}
 	}
 	h.Pages.Render(w, r, status, "home", p)
 	return nil
+}
+
+// inviteProblem words a refused invite; only the service's own refusals
+// are shown, never a store's error text.
+func inviteProblem(err error) string {
+	var in *inputError
+	if errors.As(err, &in) {
+		return in.msg
+	}
+	return "Signet could not save it. Try again."
+}
+
+func (h *Handler) revokeInvite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+	if err := h.Svc.RevokeInvite(r.Context(), m, o, r.PathValue("id")); err != nil {
+		return err
+	}
+	return redirect(w, r, "/orgs/"+o.Slug+"?done=revoked")
 }
 
 func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
@@ -224,7 +268,10 @@ func (h *Handler) audit(w http.ResponseWriter, r *http.Request, o store.Org, m s
 
 type invitePage struct {
 	page
-	OrgName, Email, Role string
+	OrgName, OrgSlug, Email, Role string
+	// SSO: the org signs people in with SSO, so the invitation is
+	// accepted by signing in there, with no password to choose.
+	SSO bool
 }
 
 func (h *Handler) inviteForm(w http.ResponseWriter, r *http.Request) error {
@@ -236,7 +283,12 @@ func (h *Handler) inviteForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "invite", invitePage{page: page{Title: "Join " + o.Name, Narrow: true}, OrgName: o.Name, Email: inv.Email, Role: inv.Role})
+	sso, err := h.Svc.HasConnection(r.Context(), o)
+	if err != nil {
+		return err
+	}
+	h.Pages.Render(w, r, http.StatusOK, "invite", invitePage{page: page{Title: "Join " + o.Name, Narrow: true},
+		OrgName: o.Name, OrgSlug: o.Slug, Email: inv.Email, Role: inv.Role, SSO: sso})
 	return nil
 }
 
@@ -247,9 +299,14 @@ func (h *Handler) inviteAccept(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m, o, err := h.Svc.AcceptInvite(r.Context(), tok, r.PostFormValue("password"))
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		org, _ := h.Svc.Store.GetOrg(r.Context(), inv.OrgID)
-		p := invitePage{page: page{Title: "Join", Narrow: true, Error: err.Error() + "."}, OrgName: org.Name, Email: inv.Email, Role: inv.Role}
+	var in *inputError
+	if errors.As(err, &in) {
+		org, gerr := h.Svc.Store.GetOrg(r.Context(), inv.OrgID)
+		if gerr != nil {
+			return gerr
+		}
+		p := invitePage{page: page{Title: "Join", Narrow: true, Error: in.msg}, OrgName: org.Name, OrgSlug: org.Slug, Email: inv.Email, Role: inv.Role}
+		p.SSO = errors.Is(err, errInviteBySSO)
 		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "invite", p)
 		return nil
 	}

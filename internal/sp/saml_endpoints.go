@@ -70,10 +70,16 @@ func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
 	if value == "" {
 		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, errors.New("no SAMLResponse in the POST")))
 	}
-	in, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value), h.startedRequests(r))
+	res, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value), h.startedRequests(r))
+	if res.Test {
+		// The admin's Test sign-in: show the outcome, sign nobody in, and
+		// leave the admin's own session as it is.
+		return h.renderTestResult(w, r, o, res, err)
+	}
 	if err != nil {
 		return h.signInFailed(w, r, o, err)
 	}
+	in := res.SignIn
 	// A new session ID at every sign-in (SECURITY-CASES 73).
 	if _, err := h.Sessions.Start(w, r, store.Session{UserID: in.Member.ID, OrgID: o.ID, Method: "sso", Detail: in.IdP}); err != nil {
 		return err
@@ -87,7 +93,7 @@ func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
 // signInFailed shows the person the code and a plain sentence; the org's
 // admins see the full diagnosis in the sign-in attempts log.
 func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, o store.Org, err error) error {
-	e := saml.AsError(err)
+	e := saml.AsError(err) // a copy: reworded here for this request only
 	if e.Code == saml.CodeInternal {
 		return e.Err
 	}
@@ -98,12 +104,30 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, o store.O
 	case saml.CodeTooLarge:
 		status = http.StatusRequestEntityTooLarge
 	}
-	if errors.Is(err, ErrNoConnection) {
-		e.Message, e.Hint = "Single sign-on is not set up for "+o.Name+".", "An org admin can set it up under Settings › Organization settings › Access & SSO Settings › Single Sign-On Settings."
-	}
 	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in failed", Narrow: true},
 		Heading: "Sign-in to " + o.Name + " failed", Message: e.Message, AdminHint: e.Hint,
 		Code: string(e.Code), Admins: true, Back: "/login?org=" + o.Slug})
+	return nil
+}
+
+// testResultPage shows an admin what a Test sign-in would have done.
+type testResultPage struct {
+	page
+	Result  Result
+	Err     *saml.Error
+	OrgName string
+}
+
+func (h *Handler) renderTestResult(w http.ResponseWriter, r *http.Request, o store.Org, res Result, err error) error {
+	p := testResultPage{page: page{Title: "Test sign-in result", Narrow: true}, Result: res, OrgName: o.Name}
+	p.Org = &o
+	if err != nil {
+		p.Err = saml.AsError(err)
+		if p.Err.Code == saml.CodeInternal {
+			return p.Err.Err
+		}
+	}
+	h.Pages.Render(w, r, http.StatusOK, "test_result", p)
 	return nil
 }
 
@@ -114,11 +138,22 @@ func (h *Handler) startSSO(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	start, err := h.Svc.StartSSO(r.Context(), o, safeTarget(r.URL.Query().Get("next"), ""))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return h.signInFailed(w, r, o, ErrNoConnection)
-	case err != nil:
+	return h.sendToIdP(w, r, o, safeTarget(r.URL.Query().Get("next"), ""), "")
+}
+
+// testSignIn is the settings page's Test sign-in: an SP-initiated request
+// marked as a test, so its response shows the outcome and signs nobody in.
+func (h *Handler) testSignIn(w http.ResponseWriter, r *http.Request, o store.Org, _ store.Member, _ store.Session) error {
+	return h.sendToIdP(w, r, o, "", store.PurposeTest)
+}
+
+// sendToIdP starts an SP-initiated sign-in and sends the browser to the IdP.
+func (h *Handler) sendToIdP(w http.ResponseWriter, r *http.Request, o store.Org, relayState, purpose string) error {
+	start, err := h.Svc.StartSSO(r.Context(), o, relayState, purpose)
+	if saml.CodeOf(err) != saml.CodeInternal {
+		return h.signInFailed(w, r, o, err)
+	}
+	if err != nil {
 		return err
 	}
 	h.rememberStarted(w, r, start.RequestID)

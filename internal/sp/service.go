@@ -165,7 +165,12 @@ func (s *Service) LoadConnection(ctx context.Context, o store.Org) (*Connection,
 	m, certs := p.metadata, p.certs
 	conn := &Connection{SSOConnection: c, Metadata: m, Provider: providerOf(c.Provider, c.IdPEntityID),
 		Recognized: saml.RecognizeProvider(c.IdPEntityID), trusted: certs}
+	// The label says what the entity ID shows, whatever was picked in the
+	// dropdown; the dropdown's choice words the hints.
 	conn.ProviderName = saml.ProviderNames[conn.Provider]
+	if conn.Recognized != saml.ProviderOther {
+		conn.ProviderName = saml.ProviderNames[conn.Recognized]
+	}
 	if e, ok := m.IdP.SSOService(saml.BindingHTTPRedirect); ok {
 		conn.SignInURL = e.Location
 	} else if e, ok := m.IdP.SSOService(saml.BindingHTTPPost); ok {
@@ -297,7 +302,7 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 		return ErrNotOnPlan
 	}
 	if !slices.Contains(JITRoles, opt.JITRole) {
-		return fmt.Errorf("unknown role %q", opt.JITRole)
+		return badRequest("Choose the role just-in-time provisioning gives: viewer, member or manager (or None).")
 	}
 	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
 		if opt.RequireSSO && !c.RequireSSO && c.VerifiedAt.IsZero() {
@@ -336,7 +341,9 @@ func hashToken(tok string) string {
 
 func newToken(r io.Reader) string {
 	b := make([]byte, 24)
-	io.ReadFull(r, b)
+	if _, err := io.ReadFull(r, b); err != nil {
+		panic("signet: no randomness for a token: " + err.Error()) // never an all-zero token
+	}
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 

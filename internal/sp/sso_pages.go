@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
+	"time"
 	"net/http"
 	"strings"
 
@@ -17,6 +19,15 @@ import (
 type attemptRow struct {
 	store.SignInAttempt
 	Summary *saml.Summary
+	// Fix offers the admin a one-click fix for user_not_member: "offer"
+	// (invite, or turn on JIT), or says it is done ("invited", "member").
+	Fix string
+}
+
+// providerGuide is one provider's setup guide, filled with the org's values.
+type providerGuide struct {
+	Provider, Name string
+	Steps          []string
 }
 
 type ssoPage struct {
@@ -31,16 +42,20 @@ type ssoPage struct {
 	OfferLegacy bool
 	Conn        *Connection
 	JITChoices  []string
-	Guide       []string
-	GuideName   string
-	Attempts    []attemptRow
+	Roles       []string
+	// Guides holds every provider's guide; the page shows Provider's and
+	// switches as the dropdown changes.
+	Guides   []providerGuide
+	Attempts []attemptRow
+	Latest   *attemptRow // the newest attempt since the connection was saved
+	SignedBy string      // fingerprint of the certificate of the latest successful sign-in
 	SPCert      *CertificateInfo // the org's SP certificate, if it has a key
 }
 
 func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
 	p := ssoPage{page: orgPage("Single Sign-On Settings", "settings", o, m), SSOAvailable: SSOAvailable(o.Plan),
 		EntityID: h.Svc.EntityID(o), ACSURL: h.Svc.ACSURL(o), Providers: Providers, Provider: "other", Source: "file",
-		JITChoices: JITRoles[1:]}
+		JITChoices: JITRoles[1:], Roles: Roles}
 	if SSOAvailable(o.Plan) {
 		kp, ok, err := h.Svc.OrgKey(r.Context(), o)
 		if err != nil {
@@ -65,18 +80,19 @@ func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage
 	if v := r.URL.Query().Get("provider"); v != "" {
 		p.Provider = v
 	}
-	p.Guide = h.Svc.guide(p.Provider, o)
 	for _, pr := range Providers {
-		if pr.Value == p.Provider {
-			p.GuideName = pr.Label
-		}
+		p.Guides = append(p.Guides, providerGuide{Provider: pr.Value, Name: pr.Label, Steps: h.Svc.guide(pr.Value, o)})
 	}
 	attempts, _, err := h.Svc.Store.ListSignInAttempts(r.Context(), o.ID, store.ListOptions{Limit: 50})
 	if err != nil {
 		return p, err
 	}
+	fixes, err := h.notMemberFixes(r, o, attempts)
+	if err != nil {
+		return p, err
+	}
 	for _, a := range attempts {
-		row := attemptRow{SignInAttempt: a}
+		row := attemptRow{SignInAttempt: a, Fix: fixes[a.ID]}
 		if a.Assertion != "" {
 			var s saml.Summary
 			if json.Unmarshal([]byte(a.Assertion), &s) == nil {
@@ -85,7 +101,58 @@ func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage
 		}
 		p.Attempts = append(p.Attempts, row)
 	}
+	if p.Conn != nil {
+		p.Latest, p.SignedBy = latestAttempts(p.Attempts, p.Conn.UpdatedAt)
+	}
 	return p, nil
+}
+
+// latestAttempts returns the newest attempt since the connection was saved
+// and the certificate that signed the newest successful one.
+func latestAttempts(rows []attemptRow, since time.Time) (*attemptRow, string) {
+	var latest *attemptRow
+	signedBy := ""
+	for i := range rows { // newest first
+		if rows[i].At.Before(since) {
+			break
+		}
+		if latest == nil {
+			latest = &rows[i]
+		}
+		if rows[i].OK && signedBy == "" {
+			signedBy = rows[i].Certificate
+		}
+	}
+	return latest, signedBy
+}
+
+// notMemberFixes decides, for each user_not_member attempt, whether the
+// one-click fixes are still needed: keyed by attempt ID.
+func (h *Handler) notMemberFixes(r *http.Request, o store.Org, attempts []store.SignInAttempt) (map[string]string, error) {
+	fixes := map[string]string{}
+	var invites []store.Invite
+	for _, a := range attempts {
+		if a.Code != string(saml.CodeUserNotMember) || a.Email == "" {
+			continue
+		}
+		if invites == nil {
+			var err error
+			if invites, err = h.Svc.Store.ListInvites(r.Context(), o.ID, h.Svc.now()); err != nil {
+				return nil, err
+			}
+		}
+		switch _, err := h.Svc.Store.GetMemberByEmail(r.Context(), o.ID, a.Email); {
+		case err == nil:
+			fixes[a.ID] = "member"
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		case slices.ContainsFunc(invites, func(inv store.Invite) bool { return strings.EqualFold(inv.Email, a.Email) }):
+			fixes[a.ID] = "invited"
+		default:
+			fixes[a.ID] = "offer"
+		}
+	}
+	return fixes, nil
 }
 
 func (h *Handler) ssoSettings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
@@ -94,7 +161,9 @@ func (h *Handler) ssoSettings(w http.ResponseWriter, r *http.Request, o store.Or
 		return err
 	}
 	p.Flash = map[string]string{"saved": "Identity provider saved. Next: give it this organization's Entity ID and ACS URL, then use Test sign-in.",
-		"options": "Options saved.", "deleted": "SSO connection removed."}[r.URL.Query().Get("done")]
+		"options": "Options saved.", "deleted": "SSO connection removed.",
+		"jit":     "Just-in-time provisioning is on: people your identity provider signs in become members.",
+		"invited": "Invitation created. Their next SSO sign-in accepts it."}[r.URL.Query().Get("done")]
 	h.Pages.Render(w, r, http.StatusOK, "sso", p)
 	return nil
 }
@@ -200,6 +269,24 @@ func (h *Handler) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Org
 		return err
 	}
 	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=options")
+}
+
+// ssoJIT is the attempts log's one-click fix: turn on just-in-time
+// provisioning with a role, leaving the other options as they are.
+func (h *Handler) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+	conn, err := h.Svc.Store.GetSSOConnection(r.Context(), o.ID)
+	if err != nil {
+		return err
+	}
+	role := r.PostFormValue("jit_role")
+	if !slices.Contains(JITRoles[1:], role) {
+		return badRequest("Choose the role new people get: viewer, member or manager.")
+	}
+	opt := Options{AllowIdPInitiated: conn.AllowIdPInitiated, JITRole: role, RequireSSO: conn.RequireSSO, AllowLegacyCrypto: conn.AllowLegacyCrypto}
+	if err := h.Svc.SaveOptions(r.Context(), m, o, opt); err != nil {
+		return err
+	}
+	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=jit#attempts")
 }
 
 func (h *Handler) ssoDelete(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {

@@ -99,6 +99,8 @@ type Workspace interface {
 	UpdateOrg(ctx context.Context, id string, fn func(*Org) error) (Org, error)
 	ListOrgs(ctx context.Context, opt ListOptions) (orgs []Org, total int, err error)
 
+	// CreateMember adds the member and closes the org's invites of the
+	// same email, in one transaction.
 	CreateMember(ctx context.Context, m Member) (Member, error)
 	GetMember(ctx context.Context, id string) (Member, error)
 	GetMemberByEmail(ctx context.Context, orgID, email string) (Member, error)
@@ -131,6 +133,13 @@ type Workspace interface {
 	ListSignInAttempts(ctx context.Context, orgID string, opt ListOptions) (attempts []SignInAttempt, total int, err error)
 
 	CreateInvite(ctx context.Context, inv Invite) error
+	// JoinByInvite accepts the newest unexpired invite of the email to the
+	// org: it creates the member with the invite's role and closes every
+	// invite of that email to the org, in one transaction. ErrNotFound if
+	// there is no such invite.
+	JoinByInvite(ctx context.Context, orgID, email string, now time.Time) (Member, Invite, error)
+	// DeleteInvite revokes one of the org's invites.
+	DeleteInvite(ctx context.Context, orgID, id string) error
 	// ConsumeInvite deletes the invite and returns it if it existed and had
 	// not expired at now; at most one caller gets it.
 	ConsumeInvite(ctx context.Context, id string, now time.Time) (Invite, error)
@@ -142,10 +151,10 @@ type Workspace interface {
 type SAMLState interface {
 	// SaveAuthnRequest records an outstanding request ID for an org.
 	SaveAuthnRequest(ctx context.Context, r AuthnRequest) error
-	// ConsumeAuthnRequest deletes the request and reports whether it existed,
-	// belonged to orgID and had not expired at now. A request is consumed at
-	// most once, even under concurrent calls.
-	ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (bool, error)
+	// ConsumeAuthnRequest deletes the request and returns it if it existed,
+	// belonged to orgID and had not expired at now (ok false otherwise). A
+	// request is consumed at most once, even under concurrent calls.
+	ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (r AuthnRequest, ok bool, err error)
 	// RecordAssertion inserts the assertion ID into the replay cache if it is
 	// absent and reports whether it was inserted. Exactly one of any number of
 	// concurrent calls with the same ID returns true.

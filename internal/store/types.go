@@ -139,6 +139,12 @@ type SignInAttempt struct {
 	Message   string // the diagnosis in plain words
 	Hint      string // how to fix it, in the IdP's words
 	Assertion string // the decoded assertion (JSON: issuer, NameID, format, attributes); no signatures
+	// Test marks an admin's Test sign-in: the outcome was shown, nobody
+	// was signed in.
+	Test bool
+	// Certificate is the SHA-256 fingerprint of the IdP certificate that
+	// verified the response, when one did.
+	Certificate string
 }
 
 // SPKey is an org's SP key pair (see migration 00004). PrivateKey is sealed.
@@ -166,7 +172,13 @@ type AuthnRequest struct {
 	ID        string
 	OrgID     string
 	ExpiresAt time.Time
+	// Purpose is "" for a sign-in, or PurposeTest for an admin's Test
+	// sign-in (its response signs nobody in).
+	Purpose string
 }
+
+// PurposeTest marks an AuthnRequest started by "Test sign-in".
+const PurposeTest = "test"
 
 // Session realms.
 const (

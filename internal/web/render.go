@@ -20,7 +20,8 @@ var staticFiles embed.FS
 //go:embed partials.html
 var sharedPartials embed.FS
 
-// MountStatic serves the shared CSS and JavaScript at /static/.
+// MountStatic serves the shared CSS, JavaScript and icon at /static/, and
+// the icon at /favicon.ico for clients that ask there.
 func MountStatic(mux *http.ServeMux) {
 	sub, _ := fs.Sub(staticFiles, "static")
 	files := http.FileServerFS(sub)
@@ -28,6 +29,11 @@ func MountStatic(mux *http.ServeMux) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	})))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Header().Set("Content-Type", "image/svg+xml")
+		http.ServeFileFS(w, r, sub, "favicon.svg")
+	})
 }
 
 // Funcs are the template functions both roles use.
@@ -35,9 +41,15 @@ var Funcs = template.FuncMap{
 	"date":     func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 	"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 	"join":     strings.Join,
-	"add":      func(a, b int) int { return a + b },
-	"days":     func(d time.Duration) int { return int(d.Hours() / 24) },
-	"hours":    func(d time.Duration) int { return int(d.Hours()) },
+	"capital": func(s string) string { // "growth" → "Growth", for names stored in lower case
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
+	"add":   func(a, b int) int { return a + b },
+	"days":  func(d time.Duration) int { return int(d.Hours() / 24) },
+	"hours": func(d time.Duration) int { return int(d.Hours()) },
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {

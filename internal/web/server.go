@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -38,6 +39,9 @@ func ServeAll(ctx context.Context, log *slog.Logger, ls []Listener, ready func(m
 		nl, err := net.Listen("tcp", l.Addr)
 		if err != nil {
 			closeAll()
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return fmt.Errorf("%s listener: %s is already in use (is another Signet running?): choose another address with --%s-addr", l.Role, l.Addr, l.Role)
+			}
 			return fmt.Errorf("%s listener: cannot listen on %s: %w", l.Role, l.Addr, err)
 		}
 		bound = append(bound, nl)

@@ -16,9 +16,9 @@ import (
 // AppendSignInAttempt implements store.Workspace.
 func (s *Store) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
 	a.At = stamp(a.At)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_signin_attempts (id, org_id, at, ok, code, email, flow, message, hint, assertion)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
-		a.Flow, a.Message, a.Hint, a.Assertion)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_signin_attempts (id, org_id, at, ok, code, email, flow, message, hint, assertion, test, certificate)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
+		a.Flow, a.Message, a.Hint, a.Assertion, a.Test, a.Certificate)
 	if err != nil {
 		return fmt.Errorf("record sign-in attempt: %w", mapErr(err))
 	}
@@ -33,7 +33,7 @@ func (s *Store) ListSignInAttempts(ctx context.Context, orgID string, opt store.
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_signin_attempts`+where, orgID, like(opt.Query)).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count sign-in attempts: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, at, ok, code, email, flow, message, hint, assertion
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, at, ok, code, email, flow, message, hint, assertion, test, certificate
 		FROM sp_signin_attempts`+where+` ORDER BY id DESC LIMIT $3 OFFSET $4`, orgID, like(opt.Query), limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list sign-in attempts: %w", err)
@@ -41,7 +41,7 @@ func (s *Store) ListSignInAttempts(ctx context.Context, orgID string, opt store.
 	list, err := collect(rows, func(r interface{ Scan(...any) error }) (store.SignInAttempt, error) {
 		var a store.SignInAttempt
 		var at int64
-		err := r.Scan(&a.ID, &a.OrgID, &at, &a.OK, &a.Code, &a.Email, &a.Flow, &a.Message, &a.Hint, &a.Assertion)
+		err := r.Scan(&a.ID, &a.OrgID, &at, &a.OK, &a.Code, &a.Email, &a.Flow, &a.Message, &a.Hint, &a.Assertion, &a.Test, &a.Certificate)
 		a.At = fromMS(at)
 		return a, err
 	})
@@ -93,6 +93,48 @@ func (s *Store) ConsumeInvite(ctx context.Context, id string, now time.Time) (st
 		return checkAffected(res, "invite", "(hidden)")
 	})
 	return inv, err
+}
+
+// JoinByInvite implements store.Workspace.
+func (s *Store) JoinByInvite(ctx context.Context, orgID, email string, now time.Time) (store.Member, store.Invite, error) {
+	var m store.Member
+	var inv store.Invite
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		inv, err = scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM sp_invites
+			WHERE org_id = $1 AND lower(email) = lower($2) AND expires_at > $3 ORDER BY created_at DESC LIMIT 1`+s.fl.forUpdate,
+			orgID, email, ms(now)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("invite", "(hidden)")
+		}
+		if err != nil {
+			return err
+		}
+		m, err = insertMember(ctx, tx, store.Member{OrgID: orgID, Email: inv.Email, Role: inv.Role, CreatedAt: now})
+		if err != nil {
+			return err
+		}
+		return closeInvites(ctx, tx, orgID, inv.Email)
+	})
+	return m, inv, err
+}
+
+// closeInvites deletes the org's invites of the email: its person is a member.
+func closeInvites(ctx context.Context, q queryer, orgID, email string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sp_invites WHERE org_id = $1 AND lower(email) = lower($2)`, orgID, email)
+	if err != nil {
+		return fmt.Errorf("close invites: %w", err)
+	}
+	return nil
+}
+
+// DeleteInvite implements store.Workspace.
+func (s *Store) DeleteInvite(ctx context.Context, orgID, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_invites WHERE org_id = $1 AND id = $2`, orgID, id)
+	if err != nil {
+		return fmt.Errorf("revoke invite: %w", err)
+	}
+	return checkAffected(res, "invite", "(hidden)")
 }
 
 // ListInvites implements store.Workspace.

@@ -3,6 +3,7 @@
 package sqlstore
 
 import (
+	"errors"
 	"context"
 	"database/sql"
 	"fmt"
@@ -13,8 +14,8 @@ import (
 
 // SaveAuthnRequest implements store.SAMLState.
 func (s *Store) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO saml_authn_requests (id, org_id, expires_at) VALUES ($1, $2, $3)`,
-		r.ID, r.OrgID, ms(r.ExpiresAt))
+	_, err := s.db.ExecContext(ctx, `INSERT INTO saml_authn_requests (id, org_id, expires_at, purpose) VALUES ($1, $2, $3, $4)`,
+		r.ID, r.OrgID, ms(r.ExpiresAt), r.Purpose)
 	if err != nil {
 		return fmt.Errorf("save AuthnRequest ID: %w", mapErr(err))
 	}
@@ -23,14 +24,19 @@ func (s *Store) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest) erro
 
 // ConsumeAuthnRequest implements store.SAMLState. The DELETE both checks and
 // consumes, so two concurrent calls cannot both succeed.
-func (s *Store) ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM saml_authn_requests WHERE id = $1 AND org_id = $2 AND expires_at > $3`,
-		id, orgID, ms(now))
-	if err != nil {
-		return false, fmt.Errorf("consume AuthnRequest ID: %w", err)
+func (s *Store) ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (store.AuthnRequest, bool, error) {
+	r := store.AuthnRequest{ID: id, OrgID: orgID}
+	var expires int64
+	err := s.db.QueryRowContext(ctx, `DELETE FROM saml_authn_requests WHERE id = $1 AND org_id = $2 AND expires_at > $3
+		RETURNING expires_at, purpose`, id, orgID, ms(now)).Scan(&expires, &r.Purpose)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.AuthnRequest{}, false, nil
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	if err != nil {
+		return store.AuthnRequest{}, false, fmt.Errorf("consume AuthnRequest ID: %w", err)
+	}
+	r.ExpiresAt = fromMS(expires)
+	return r, true, nil
 }
 
 // RecordAssertion implements store.SAMLState with an insert-if-absent.

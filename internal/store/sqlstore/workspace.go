@@ -122,7 +122,14 @@ func insertMember(ctx context.Context, q queryer, m store.Member) (store.Member,
 
 // CreateMember implements store.Workspace.
 func (s *Store) CreateMember(ctx context.Context, m store.Member) (store.Member, error) {
-	return insertMember(ctx, s.db, m)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m, err = insertMember(ctx, tx, m); err != nil {
+			return err
+		}
+		return closeInvites(ctx, tx, m.OrgID, m.Email)
+	})
+	return m, err
 }
 
 // GetMember implements store.Workspace.

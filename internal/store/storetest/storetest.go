@@ -532,6 +532,37 @@ func testInvites(t *testing.T, s store.Store) {
 	}
 	_, err = s.ConsumeInvite(ctx, "h1", now)
 	mustNotFound(t, "invite used twice", err)
+
+	// An SSO sign-in accepts the newest unexpired invite of its email,
+	// case-insensitively, and closes the others; a revoked one is gone.
+	check(t, s.CreateInvite(ctx, store.Invite{ID: "p1", OrgID: o.ID, Email: "pat@x.example", Role: "viewer", CreatedAt: now.Add(-time.Minute), ExpiresAt: now.Add(time.Hour)}))
+	check(t, s.CreateInvite(ctx, store.Invite{ID: "p2", OrgID: o.ID, Email: "pat@x.example", Role: "manager", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	_, _, err = s.JoinByInvite(ctx, o.ID, "old@x.example", now)
+	mustNotFound(t, "join by an expired invite", err)
+	m, inv, err := s.JoinByInvite(ctx, o.ID, "PAT@x.example", now)
+	check(t, err)
+	if m.Role != "manager" || inv.ID != "p2" || m.Email != "pat@x.example" {
+		t.Errorf("JoinByInvite = %+v, %+v; want the newest invite's role", m, inv)
+	}
+	if _, err := s.GetInvite(ctx, "p1", now); err == nil {
+		t.Error("the older invite of the same email stayed open after the person joined")
+	}
+	_, _, err = s.JoinByInvite(ctx, o.ID, "pat@x.example", now)
+	mustNotFound(t, "join twice", err)
+
+	check(t, s.CreateInvite(ctx, store.Invite{ID: "r1", OrgID: o.ID, Email: "rev@x.example", Role: "member", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	other := must(s.CreateOrg(ctx, store.Org{Slug: "inv-other", Name: "Other", Plan: "growth"}, nil))
+	mustNotFound(t, "revoke another org's invite", s.DeleteInvite(ctx, other.ID, "r1"))
+	check(t, s.DeleteInvite(ctx, o.ID, "r1"))
+	_, _, err = s.JoinByInvite(ctx, o.ID, "rev@x.example", now)
+	mustNotFound(t, "join by a revoked invite", err)
+
+	// A member created another way (JIT, the CLI) closes their invite.
+	check(t, s.CreateInvite(ctx, store.Invite{ID: "j1", OrgID: o.ID, Email: "jit@x.example", Role: "member", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	must(s.CreateMember(ctx, store.Member{OrgID: o.ID, Email: "jit@x.example", Role: "viewer"}))
+	if _, err := s.GetInvite(ctx, "j1", now); err == nil {
+		t.Error("creating the member left their invite open")
+	}
 }
 
 func testLastAdmin(t *testing.T, s store.Store) {
@@ -612,6 +643,7 @@ func testAuthnRequests(t *testing.T, s store.Store) {
 	b := must(s.CreateOrg(ctx, store.Org{Slug: "b", Name: "B", Plan: "growth"}, nil))
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	check(t, s.SaveAuthnRequest(ctx, store.AuthnRequest{ID: "id-1", OrgID: a.ID, ExpiresAt: now.Add(5 * time.Minute)}))
+	check(t, s.SaveAuthnRequest(ctx, store.AuthnRequest{ID: "id-test", OrgID: a.ID, ExpiresAt: now.Add(5 * time.Minute), Purpose: store.PurposeTest}))
 	check(t, s.SaveAuthnRequest(ctx, store.AuthnRequest{ID: "id-old", OrgID: a.ID, ExpiresAt: now.Add(-time.Second)}))
 	mustConflict(t, "duplicate request ID", s.SaveAuthnRequest(ctx, store.AuthnRequest{ID: "id-1", OrgID: b.ID, ExpiresAt: now.Add(time.Minute)}))
 	for _, tt := range []struct {
@@ -624,9 +656,14 @@ func testAuthnRequests(t *testing.T, s store.Store) {
 		{"right org", a.ID, "id-1", true},
 		{"consumed already", a.ID, "id-1", false},
 	} {
-		if got := must(s.ConsumeAuthnRequest(ctx, tt.org, tt.id, now)); got != tt.want {
-			t.Errorf("ConsumeAuthnRequest %s = %v, want %v", tt.name, got, tt.want)
+		r, got, err := s.ConsumeAuthnRequest(ctx, tt.org, tt.id, now)
+		check(t, err)
+		if got != tt.want || got && (r.ID != tt.id || r.OrgID != tt.org || r.Purpose != "") {
+			t.Errorf("ConsumeAuthnRequest %s = %+v, %v; want %v", tt.name, r, got, tt.want)
 		}
+	}
+	if r, ok, err := s.ConsumeAuthnRequest(ctx, a.ID, "id-test", now); err != nil || !ok || r.Purpose != store.PurposeTest {
+		t.Errorf("ConsumeAuthnRequest of a test request = %+v, %v, %v; want its purpose", r, ok, err)
 	}
 	if n := must(s.PruneSAMLState(ctx, now)); n != 1 {
 		t.Errorf("PruneSAMLState removed %d, want 1 (the expired request)", n)
@@ -768,7 +805,7 @@ func testConcurrentConsume(t *testing.T, s store.Store) {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			ok, err := s.ConsumeAuthnRequest(context.Background(), o.ID, "id-race", now)
+			_, ok, err := s.ConsumeAuthnRequest(context.Background(), o.ID, "id-race", now)
 			if err != nil {
 				t.Error(err)
 			}

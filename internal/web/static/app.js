@@ -39,12 +39,14 @@ document.addEventListener("submit", function (e) {
   var msg = e.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
+// data-show-for="NAME:VALUE" shows an element only while the control
+// named NAME has VALUE (metadata source choices, the guide of the chosen
+// identity provider).
 document.addEventListener("change", function (e) {
   var t = e.target;
-  if (t.name === "metadata_source" || t.name === "idp_source") {
-    document.querySelectorAll("[data-show-for]").forEach(function (el) {
-      var group = el.getAttribute("data-show-for").split(":");
-      if (group[0] === t.name) { el.hidden = group[1] !== t.value; }
-    });
-  }
+  if (!t.name) { return; }
+  document.querySelectorAll("[data-show-for]").forEach(function (el) {
+    var group = el.getAttribute("data-show-for").split(":");
+    if (group[0] === t.name) { el.hidden = group[1] !== t.value; }
+  });
 });
