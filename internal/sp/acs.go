@@ -66,9 +66,9 @@ func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, r
 
 // How a person became (or would become) the member an SSO sign-in opens.
 const (
-	JoinedAsMember = ""        // already a member
-	JoinedByInvite = "invite"  // accepted a pending invitation
-	JoinedByJIT    = "jit"     // created just in time
+	JoinedAsMember = ""       // already a member
+	JoinedByInvite = "invite" // accepted a pending invitation
+	JoinedByJIT    = "jit"    // created just in time
 )
 
 // SignIn is what the ACS made of a response that verified and resolved to

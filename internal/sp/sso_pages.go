@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"slices"
-	"time"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
@@ -47,9 +47,9 @@ type ssoPage struct {
 	// switches as the dropdown changes.
 	Guides   []providerGuide
 	Attempts []attemptRow
-	Latest   *attemptRow // the newest attempt since the connection was saved
-	SignedBy string      // fingerprint of the certificate of the latest successful sign-in
-	SPCert      *CertificateInfo // the org's SP certificate, if it has a key
+	Latest   *attemptRow      // the newest attempt since the connection was saved
+	SignedBy string           // fingerprint of the certificate of the latest successful sign-in
+	SPCert   *CertificateInfo // the org's SP certificate, if it has a key
 }
 
 func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {

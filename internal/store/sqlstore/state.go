@@ -3,9 +3,9 @@
 package sqlstore
 
 import (
-	"errors"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
