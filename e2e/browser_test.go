@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,11 +39,53 @@ func chromiumPath(t *testing.T) string {
 // session is one browser profile (cookies of its own) with a tab.
 type session struct {
 	t       *testing.T
+	name    string
 	ctx     context.Context
 	shots   string
 	n       *int
 	dlDir   string
 	timeout time.Duration
+	console *pageProblems
+}
+
+// pageProblems collects what a tab must never show: CSP violations, errors
+// and exceptions in the console, and pages wider than a phone.
+type pageProblems struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (p *pageProblems) add(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.list = append(p.list, fmt.Sprintf(format, args...))
+}
+
+func (p *pageProblems) all() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.list)
+}
+
+// watchConsole records every console error of the tab: a refused inline
+// style or script (CSP), an exception, a missing asset. A page's own 4xx
+// status (a failure page the test means to reach) is not a problem.
+func watchConsole(ctx context.Context, problems *pageProblems) {
+	messages := chromedp.Console(ctx) // subscribes now, before any page loads
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type != chromedp.ConsoleError && m.Type != chromedp.ConsoleException {
+				continue
+			}
+			if m.Source == "network" && strings.Contains(m.Text, "status of 4") && !strings.Contains(m.URL, "/static/") && !strings.HasSuffix(m.URL, "/favicon.ico") {
+				continue
+			}
+			problems.add("console %s at %s: %s", m.Type, m.URL, m.Text)
+		}
+	}()
 }
 
 // newBrowser starts headless chromium with a fresh profile and returns a
@@ -70,7 +114,13 @@ func newBrowser(t *testing.T, shots string) func(name string) *session {
 		if err := chromedp.Do(ctx); err != nil {
 			t.Fatalf("open a tab: %v", err)
 		}
-		s := &session{t: t, ctx: ctx, shots: shots, n: &n, dlDir: t.TempDir(), timeout: 20 * time.Second}
+		s := &session{t: t, name: name, ctx: ctx, shots: shots, n: &n, dlDir: t.TempDir(), timeout: 20 * time.Second, console: &pageProblems{}}
+		watchConsole(ctx, s.console)
+		t.Cleanup(func() {
+			for _, p := range s.console.all() {
+				t.Errorf("browser %s: %s", name, p)
+			}
+		})
 		s.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 				Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: s.dlDir,
@@ -140,19 +190,50 @@ func (s *session) value(sel string) string {
 	return v
 }
 
-// shot saves a full-page screenshot named after the step.
+// shot saves a full-page screenshot named after the step, and checks the
+// page at a phone's width (390 px): nothing may stick out sideways. The
+// phone screenshot is saved beside the desktop one.
 func (s *session) shot(name string) {
 	s.t.Helper()
 	*s.n++
 	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		s.t.Logf("screenshot %s: %v", name, err)
+	s.save(ctx, fmt.Sprintf("%02d-%s.png", *s.n, name))
+	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		s.t.Logf("phone width for %s: %v", name, err)
 		return
 	}
-	file := filepath.Join(s.shots, fmt.Sprintf("%02d-%s.png", *s.n, name))
-	if err := os.WriteFile(file, png, 0o644); err != nil {
+	defer chromedp.Run(ctx, chromedp.ResetViewport())
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[string](phoneOverflowJS))
+	if err != nil {
+		s.t.Logf("phone check of %s: %v", name, err)
+	} else if over != "" {
+		s.console.add("page %q (%s) is wider than a 390 px phone: %s", name, s.location(), over)
+	}
+	s.save(ctx, fmt.Sprintf("%02d-%s-phone.png", *s.n, name))
+}
+
+// phoneOverflowJS says which elements stick out of the viewport, or "".
+const phoneOverflowJS = `(() => {
+  const d = document.documentElement;
+  if (d.scrollWidth <= d.clientWidth) return "";
+  const out = [];
+  const scrolls = (el) => { for (let p = el.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === "auto" || o === "scroll" || o === "hidden") return true; } return false; };
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    const wide = r.right > d.clientWidth + 1 || (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible");
+    if (wide && out.length < 8 && !scrolls(el)) out.push(el.tagName + (el.id ? "#" + el.id : "") + (el.className ? "." + el.className : "") + " right=" + Math.round(r.right) + " scroll=" + el.scrollWidth + "/" + el.clientWidth);
+  }
+  return "scrollWidth " + d.scrollWidth + " > " + d.clientWidth + ": " + out.join(", ");
+})()`
+
+func (s *session) save(ctx context.Context, file string) {
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.t.Logf("screenshot %s: %v", file, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(s.shots, file), png, 0o644); err != nil {
 		s.t.Logf("save screenshot: %v", err)
 	}
 }

@@ -15,16 +15,35 @@ func TestSeedWalkthrough(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := startSignet(t, db(t))
 			s.seed()
-			walkthrough(t, s, newBrowser(t, outputDir(name)))
+			walkthrough(t, s.IdP, s.SP, seedCast, newBrowser(t, outputDir(name)))
 		})
 	}
 }
 
-func walkthrough(t *testing.T, s *signet, open func(string) *session) {
+// cast is who the walk-through signs in as, and with which passwords.
+type cast struct {
+	Admin, AdminPassword             string // Identity Center console
+	Alice, AlicePassword, AliceEmail string // assigned, with a primary email
+	Bob, BobPassword                 string // assigned, without one
+	Carol, CarolPassword             string // in no group ("" if absent)
+	OrgAdmin, OrgAdminPassword       string
+	OrgName, OrgSlug, Group          string
+	// InviteAlice: the org admin invites alice on the org's home page (the
+	// demo has done so already, and says so).
+	InviteAlice bool
+}
+
+// seedCast is what seed() creates.
+var seedCast = cast{Admin: "admin", AdminPassword: "it-admin-password", Alice: "alice", AlicePassword: "alice-password",
+	AliceEmail: "alice@example.com", Bob: "bob", BobPassword: "bob-password-1", Carol: "carol", CarolPassword: "carol-password",
+	OrgAdmin: "admin@acme.example", OrgAdminPassword: "org-admin-password", OrgName: "Acme Analytics", OrgSlug: "acme",
+	Group: "Analytics users", InviteAlice: true}
+
+func walkthrough(t *testing.T, idpURL, spURL string, c cast, open func(string) *session) {
 	it := open("it-admin")
 	// Steps 1–4: sign in to the console; Applications → Add application →
 	// "I have an application I want to set up" → SAML 2.0 → Next; Display name.
-	it.do(chromedpNavigate(s.IdP+"/admin"), typeInto("#username", "admin"), typeInto("#password", "it-admin-password"), click("button[type=submit]"))
+	it.do(chromedpNavigate(idpURL+"/admin"), typeInto("#username", c.Admin), typeInto("#password", c.AdminPassword), click("button[type=submit]"))
 	it.waitText("Applications")
 	it.shot("console-applications")
 	it.do(clickText("Add application"))
@@ -42,9 +61,16 @@ func walkthrough(t *testing.T, s *signet, open func(string) *session) {
 	// settings > Access & SSO Settings > Single Sign-On Settings; Other;
 	// upload the metadata file.
 	admin := open("org-admin")
-	admin.do(chromedpNavigate(s.SP+"/login"), typeInto("#email", "admin@acme.example"), typeInto("#password", "org-admin-password"),
+	admin.do(chromedpNavigate(spURL+"/login"), typeInto("#email", c.OrgAdmin), typeInto("#password", c.OrgAdminPassword),
 		click("form[action='/login'] button[type=submit]"))
-	admin.waitText("Acme Analytics")
+	admin.waitText(c.OrgName)
+	if c.InviteAlice {
+		// The org knows its people: the admin invites alice's email on the
+		// home page; her first SSO sign-in will accept the invitation.
+		admin.do(typeInto("#invite_email", c.AliceEmail), chromedpSetSelect("#invite_role", "member"), clickText("Invite"))
+		admin.waitText("Invite created")
+		admin.shot("invited-alice")
+	}
 	admin.do(clickText("Settings"))
 	admin.waitText("Organization settings")
 	admin.shot("organization-settings")
@@ -56,7 +82,7 @@ func walkthrough(t *testing.T, s *signet, open func(string) *session) {
 	admin.shot("sso-settings-saved")
 	// Step 7: copy the Entity ID and the ACS URL.
 	entityID, acsURL := admin.value("#entity_id"), admin.value("#acs_url")
-	if !strings.HasSuffix(acsURL, "/saml/acme/acs") || !strings.HasSuffix(entityID, "/saml/acme/metadata") {
+	if !strings.HasSuffix(acsURL, "/saml/"+c.OrgSlug+"/acs") || !strings.HasSuffix(entityID, "/saml/"+c.OrgSlug+"/metadata") {
 		t.Fatalf("Entity ID %q, ACS URL %q", entityID, acsURL)
 	}
 
@@ -69,14 +95,14 @@ func walkthrough(t *testing.T, s *signet, open func(string) *session) {
 
 	// Steps 12–13 first, without attribute mappings (the seed's note).
 	it.do(clickText("Assigned users and groups"), clickText("Assign users and groups"))
-	it.waitText("Analytics users")
+	it.waitText(c.Group)
 	it.do(click(`input[name=group]`), clickText("Assign users"))
 	it.waitText("Users and groups assigned")
 	it.shot("assigned")
 
 	// Step 15 without steps 9–11: sign-in fails, and the page says why.
 	alice := open("alice")
-	alice.do(chromedpNavigate(s.IdP+"/portal"), typeInto("#username", "alice"), typeInto("#password", "alice-password"), click("button[type=submit]"))
+	alice.do(chromedpNavigate(idpURL+"/portal"), typeInto("#username", c.Alice), typeInto("#password", c.AlicePassword), click("button[type=submit]"))
 	alice.waitText("Your applications")
 	alice.shot("portal-tile")
 	alice.do(click("a.tile"))
@@ -104,14 +130,33 @@ func walkthrough(t *testing.T, s *signet, open func(string) *session) {
 	it.do(clickText("Save changes"))
 	it.waitText("Attribute mappings saved")
 
-	// Step 15 again: signed in to the org, with the email shown.
-	alice.do(chromedpNavigate(s.IdP+"/portal"), click("a.tile"))
-	alice.waitText("You are signed in to Acme Analytics as alice@example.com")
+	// Test sign-in: the org admin signs in at the IdP as alice, sees what
+	// would happen, and is still the admin afterwards.
+	admin.do(chromedpNavigate(spURL+"/orgs/"+c.OrgSlug+"/settings/sso"), clickText("Test sign-in"))
+	admin.waitText("Sign in to the access portal")
+	admin.do(typeInto("#username", c.Alice), typeInto("#password", c.AlicePassword), click("button[type=submit]"))
+	admin.waitText("Test sign-in result")
+	if txt := admin.text(); !strings.Contains(txt, "would sign in "+c.AliceEmail+" as member") || !strings.Contains(txt, "invitation would be accepted") ||
+		!strings.Contains(txt, "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress") {
+		t.Errorf("the test result must say who would sign in, how, and with which NameID format:\n%s", txt)
+	}
+	admin.shot("test-sign-in-result")
+	admin.do(clickText("Back to Single Sign-On Settings"))
+	admin.waitText("Sign-in attempts")
+	if txt := admin.text(); !strings.Contains(txt, c.OrgAdmin) || !strings.Contains(txt, "Test sign-in: would sign in "+c.AliceEmail) {
+		t.Errorf("after Test sign-in the admin must still be signed in, with the attempt marked as a test:\n%s", txt)
+	}
+	admin.shot("attempts-after-test-sign-in")
+
+	// Step 15 again: signed in to the org, with the email shown; her
+	// invitation is accepted by this first SSO sign-in.
+	alice.do(chromedpNavigate(idpURL+"/portal"), click("a.tile"))
+	alice.waitText("You are signed in to " + c.OrgName + " as " + c.AliceEmail)
 	alice.shot("signed-in-to-workspace")
 
 	// Step 14: a user without a primary email gets "No access".
 	bob := open("bob")
-	bob.do(chromedpNavigate(s.IdP+"/portal"), typeInto("#username", "bob"), typeInto("#password", "bob-password-1"), click("button[type=submit]"))
+	bob.do(chromedpNavigate(idpURL+"/portal"), typeInto("#username", c.Bob), typeInto("#password", c.BobPassword), click("button[type=submit]"))
 	bob.do(click("a.tile"))
 	bob.waitText("No access")
 	if !strings.Contains(bob.text(), "no primary email") {
@@ -120,20 +165,27 @@ func walkthrough(t *testing.T, s *signet, open func(string) *session) {
 	bob.shot("no-access-without-primary-email")
 
 	// Steps 12–13: a user in no assigned group sees no tile.
-	carol := open("carol")
-	carol.do(chromedpNavigate(s.IdP+"/portal"), typeInto("#username", "carol"), typeInto("#password", "carol-password"), click("button[type=submit]"))
-	carol.waitText("No applications are assigned to you yet")
-	carol.shot("no-tile-when-unassigned")
+	if c.Carol != "" {
+		carol := open("carol")
+		carol.do(chromedpNavigate(idpURL+"/portal"), typeInto("#username", c.Carol), typeInto("#password", c.CarolPassword), click("button[type=submit]"))
+		carol.waitText("No applications are assigned to you yet")
+		carol.shot("no-tile-when-unassigned")
+	}
 
-	// SP-initiated: "Sign in with SSO" with the email, through the
+	// SP-initiated: "Sign in with SSO" with the org's ID, through the
 	// Identity Center sign-in, back signed in.
 	sso := open("sp-initiated")
-	sso.do(chromedpNavigate(s.SP+"/login"), typeInto("#sso_email", "alice@example.com"), clickText("Sign in with SSO"))
+	sso.do(chromedpNavigate(spURL+"/login"), typeInto("#sso_org", c.OrgSlug), clickText("Sign in with SSO"))
 	sso.waitText("Sign in to the access portal")
 	sso.shot("sp-initiated-idp-sign-in")
-	sso.do(typeInto("#username", "alice"), typeInto("#password", "alice-password"), click("button[type=submit]"))
-	sso.waitText("You are signed in to Acme Analytics as alice@example.com")
+	sso.do(typeInto("#username", c.Alice), typeInto("#password", c.AlicePassword), click("button[type=submit]"))
+	sso.waitText("You are signed in to " + c.OrgName + " as " + c.AliceEmail)
 	sso.shot("sp-initiated-signed-in")
+
+	// Sign-out says what it did, and that the IdP session may live on.
+	sso.do(clickText("Sign out"))
+	sso.waitText("You are signed out of Signet Workspace")
+	sso.shot("signed-out")
 
 	if _, err := os.Stat(metadataFile); err != nil {
 		t.Error(err)

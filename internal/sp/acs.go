@@ -155,11 +155,10 @@ func (s *Service) countSignIn(flow string, err error) {
 }
 
 func signedInMessage(in *SignIn) string {
-	verb := "Signed in"
+	msg := fmt.Sprintf("Signed in as %s (%s).", in.Email, in.Member.Role)
 	if in.Test {
-		verb = "Test sign-in: would sign in"
+		msg = fmt.Sprintf("Test sign-in: would sign in %s as %s.", in.Email, in.Member.Role)
 	}
-	msg := fmt.Sprintf("%s as %s (%s).", verb, in.Email, in.Member.Role)
 	if in.Assertion.LegacyCrypto {
 		msg += " Legacy crypto (SHA-1 or a 1024-bit key) was accepted: ask the IdP to move to RSA-SHA256."
 	}
