@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -203,7 +205,10 @@ func (s *session) shot(name string) {
 		s.t.Logf("phone width for %s: %v", name, err)
 		return
 	}
-	defer chromedp.Run(ctx, chromedp.ResetViewport())
+	defer chromedp.Run(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		return err
+	}))
 	over, err := chromedp.Run(ctx, chromedp.Evaluate[string](phoneOverflowJS))
 	if err != nil {
 		s.t.Logf("phone check of %s: %v", name, err)
