@@ -67,7 +67,7 @@ func (e *env) idpHandler() (http.Handler, error) {
 		return nil, err
 	}
 	h := idp.NewHandler(e.idpService(), pages, log, e.cfg.PortalSessionTTL)
-	return roleHandler("idp", e, web.NewMetrics("idp"), h.Mount, idp.SAMLPostPatterns), nil
+	return roleHandler("idp", e, web.NewMetrics("idp"), h.Mount, idp.SAMLPostPatterns, idp.BodyCap), nil
 }
 
 // spHandler builds the Workspace listener around svc.
@@ -80,13 +80,13 @@ func (e *env) spHandler(svc *sp.Service) (http.Handler, error) {
 	m := web.NewMetrics("sp")
 	svc.Metrics = m
 	h := sp.NewHandler(svc, pages, log)
-	return roleHandler("sp", e, m, h.Mount, sp.SAMLPostPatterns), nil
+	return roleHandler("sp", e, m, h.Mount, sp.SAMLPostPatterns, sp.BodyCap), nil
 }
 
 // roleHandler builds one listener: health and metrics, the role's routes
 // (mount), static files, cross-origin protection except for the SAML POST
 // endpoints, and the middleware chain.
-func roleHandler(role string, e *env, m *web.Metrics, mount func(*http.ServeMux), samlPosts []string) http.Handler {
+func roleHandler(role string, e *env, m *web.Metrics, mount func(*http.ServeMux), samlPosts []string, bodyCap func(*http.Request) int64) http.Handler {
 	log := e.log.With("role", role)
 	mux := http.NewServeMux()
 	web.MountHealth(mux, e.store, m)
@@ -94,7 +94,9 @@ func roleHandler(role string, e *env, m *web.Metrics, mount func(*http.ServeMux)
 	if mount != nil {
 		mount(mux)
 	}
-	return web.Wrap(web.Protect(mux, samlPosts...), log, m)
+	// Bodies are capped first, before cross-origin checks, rate limits and
+	// form parsing read anything.
+	return web.Wrap(web.CapBodies(web.Protect(mux, samlPosts...), bodyCap), log, m)
 }
 
 // everyTick calls fn at each tick of every until ctx is done.

@@ -10,10 +10,25 @@ import (
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 // maxSAMLForm bounds a POSTed SAML message (base64 of the 1 MiB XML cap).
 const maxSAMLForm = 2 << 20
+
+// BodyCap is the Identity Center's body cap by route class
+// (web.CapBodies): the SSO service and the portal's sign-in form carry a
+// SAML request, the application form an SP metadata file; every other
+// route takes web.DefaultBodyCap.
+func BodyCap(r *http.Request) int64 {
+	switch p := r.URL.Path; {
+	case web.PathMatches("/saml/apps/*/sso", p), p == "/portal/login":
+		return maxSAMLForm
+	case web.PathMatches("/admin/applications/*/setup", p), web.PathMatches("/admin/applications/*/edit", p):
+		return maxAppForm + 16<<10
+	}
+	return 0
+}
 
 // ssoRequest is a received AuthnRequest, as the binding delivered it.
 type ssoRequest struct {

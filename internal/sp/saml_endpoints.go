@@ -9,6 +9,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
@@ -46,6 +47,19 @@ func (h *Handler) certificate(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="signet-`+o.Slug+`-sp-certificate.pem"`)
 	_, err = w.Write([]byte(kp.CertificatePEM()))
 	return err
+}
+
+// BodyCap is the Workspace's body cap by route class (web.CapBodies): the
+// ACS carries a SAML response, the SSO settings form a metadata file;
+// every other route takes web.DefaultBodyCap.
+func BodyCap(r *http.Request) int64 {
+	switch {
+	case web.PathMatches("/saml/*/acs", r.URL.Path):
+		return maxACSBody
+	case web.PathMatches("/orgs/*/settings/sso", r.URL.Path):
+		return maxSettingsForm + 16<<10
+	}
+	return 0
 }
 
 // maxACSBody caps the ACS POST (SECURITY-CASES 29): base64 of the 1 MiB

@@ -3,7 +3,11 @@
 package web
 
 import (
+	"bytes"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,12 +29,64 @@ func Protect(h http.Handler, samlPostPatterns ...string) http.Handler {
 	return cop.Handler(h)
 }
 
-// LimitBody caps request bodies (http.MaxBytesReader).
-func LimitBody(h http.Handler, max int64) http.Handler {
+// DefaultBodyCap is the body cap of ordinary forms (sign-in, settings,
+// mappings): far above what a person types, far below what hurts.
+const DefaultBodyCap = 64 << 10
+
+// CapBodies caps every request body before anything reads it (before rate
+// limits, form parsing or the handler): capOf names the cap of the few
+// routes that carry SAML messages or metadata uploads (0: DefaultBodyCap).
+// A declared length over the cap is refused at once with 413; a body that
+// grows past it while being read fails the read (http.MaxBytesReader).
+func CapBodies(h http.Handler, capOf func(r *http.Request) int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := int64(DefaultBodyCap)
+		if capOf != nil {
+			if c := capOf(r); c > 0 {
+				max = c
+			}
+		}
+		tooLarge := func() {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "Request body too large: this address accepts at most "+strconv.FormatInt(max>>10, 10)+" KiB.", http.StatusRequestEntityTooLarge)
+		}
+		if r.ContentLength > max {
+			tooLarge()
+			return
+		}
+		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
+			// A streamed body of unknown length is read here, up to the
+			// cap, so that handlers which ignore read errors never see a
+			// truncated form as if it were whole.
+			buf, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+			switch {
+			case err != nil:
+				http.Error(w, "The request body could not be read.", http.StatusBadRequest)
+				return
+			case int64(len(buf)) > max:
+				tooLarge()
+				return
+			}
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(buf)), int64(len(buf))
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		h.ServeHTTP(w, r)
 	})
+}
+
+// PathMatches reports whether path has the shape of pattern, where a "*"
+// segment matches any one segment ("/saml/*/acs").
+func PathMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if ps[i] != "*" && ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // RateLimiter allows each key (an IP address, a username) a burst of
