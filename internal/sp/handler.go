@@ -30,7 +30,10 @@ type Handler struct {
 	Pages    *web.Pages
 	Log      *slog.Logger
 	Sessions *web.Sessions
-	Logins   *web.RateLimiter
+	// Pending holds IdP-initiated sign-ins waiting for the browser to
+	// confirm that it replaces another person's session (login CSRF).
+	Pending *web.Sessions
+	Logins  *web.RateLimiter
 }
 
 // NewHandler wires a Handler with the default cookie settings.
@@ -38,7 +41,8 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
 	return &Handler{Svc: svc, Pages: pages, Log: log,
 		Sessions: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspace, Cookie: "signet_workspace", Path: "/",
 			TTL: 12 * time.Hour, Secure: strings.HasPrefix(svc.BaseURL, "https://"), Now: svc.Now},
-		Logins: &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
+		Pending: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.Now},
+		Logins:  &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
 	}
 }
 
@@ -52,6 +56,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /login", h.handle(h.login))
 	mux.Handle("POST /login/sso", h.handle(h.loginSSO))
 	mux.Handle("POST /logout", h.handle(h.logout))
+	mux.Handle("POST /login/switch", h.handle(h.switchAccount))
 	mux.Handle("GET /invite/{token}", h.handle(h.inviteForm))
 	mux.Handle("POST /invite/{token}", h.handle(h.inviteAccept))
 	mux.Handle("GET /orgs/{org}", h.member(h.home))

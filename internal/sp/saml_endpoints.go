@@ -94,14 +94,77 @@ func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
 		return h.signInFailed(w, r, o, err)
 	}
 	in := res.SignIn
-	// A new session ID at every sign-in (SECURITY-CASES 73).
-	if _, err := h.Sessions.Start(w, r, store.Session{UserID: in.Member.ID, OrgID: o.ID, Method: "sso", Detail: in.IdP}); err != nil {
-		return err
-	}
-	h.Svc.Audit(r.Context(), o, in.Email, "signin", "signed in with SSO through "+in.IdP)
+	sess := store.Session{UserID: in.Member.ID, OrgID: o.ID, Method: "sso", Detail: in.IdP}
 	// RelayState is never a redirect target unless it is a same-origin
 	// path (SECURITY-CASES 69–71).
-	return redirect(w, r, safeTarget(r.PostForm.Get("RelayState"), "/orgs/"+o.Slug))
+	next := safeTarget(r.PostForm.Get("RelayState"), "/orgs/"+o.Slug)
+	if cur, ok := h.Sessions.Load(r); ok && res.Attempt.Flow == "idp-initiated" && (cur.OrgID != o.ID || cur.UserID != in.Member.ID) {
+		// An unsolicited response may have been posted by another site:
+		// never silently replace a different person's session (login
+		// CSRF, SECURITY-CASES 90). The browser confirms first.
+		return h.confirmSwitch(w, r, o, in, cur, sess, next)
+	}
+	return h.startSSOSession(w, r, o, sess, in.Email, next)
+}
+
+// startSSOSession signs the browser in after SSO, with a new session ID
+// (SECURITY-CASES 73), and sends it on to next.
+func (h *Handler) startSSOSession(w http.ResponseWriter, r *http.Request, o store.Org, sess store.Session, email, next string) error {
+	if _, err := h.Sessions.Start(w, r, sess); err != nil {
+		return err
+	}
+	h.Svc.Audit(r.Context(), o, email, "signin", "signed in with SSO through "+sess.Detail)
+	return redirect(w, r, next)
+}
+
+// switchPage asks a signed-in browser whether to become someone else.
+type switchPage struct {
+	page
+	Current, Next      string // emails
+	CurrentOrg, NewOrg string // names
+	CurrentSlug        string
+	Token, Target      string
+}
+
+func (h *Handler) confirmSwitch(w http.ResponseWriter, r *http.Request, o store.Org, in *SignIn, cur, sess store.Session, next string) error {
+	curMember, err := h.Svc.Store.GetMember(r.Context(), cur.UserID)
+	if err != nil {
+		return err
+	}
+	curOrg, err := h.Svc.Store.GetOrg(r.Context(), cur.OrgID)
+	if err != nil {
+		return err
+	}
+	tok, _, err := h.Pending.Issue(r.Context(), sess)
+	if err != nil {
+		return err
+	}
+	h.Pages.Render(w, r, http.StatusOK, "switch", switchPage{page: page{Title: "Switch account?", Narrow: true},
+		Current: curMember.Email, Next: in.Email, CurrentOrg: curOrg.Name, NewOrg: o.Name, CurrentSlug: curOrg.Slug, Token: tok, Target: next})
+	return nil
+}
+
+// switchAccount is the confirmation of confirmSwitch's page: a same-origin
+// POST (cross-origin protection applies) with the pending sign-in's token,
+// which only that page was given.
+func (h *Handler) switchAccount(w http.ResponseWriter, r *http.Request) error {
+	sess, ok, err := h.Pending.Take(r.Context(), r.PostFormValue("token"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return badRequest("This sign-in has expired or was already used. Start it again from your identity provider.")
+	}
+	o, err := h.Svc.Store.GetOrg(r.Context(), sess.OrgID)
+	if err != nil {
+		return err
+	}
+	m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID)
+	if err != nil {
+		return err
+	}
+	return h.startSSOSession(w, r, o, store.Session{UserID: m.ID, OrgID: o.ID, Method: sess.Method, Detail: sess.Detail},
+		m.Email, safeTarget(r.PostFormValue("next"), "/orgs/"+o.Slug))
 }
 
 // signInFailed shows the person the code and a plain sentence; the org's

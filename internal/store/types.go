@@ -185,6 +185,9 @@ const (
 	RealmAdmin     = "admin"     // Identity Center console
 	RealmPortal    = "portal"    // Identity Center access portal
 	RealmWorkspace = "workspace" // Workspace org sign-in
+	// RealmWorkspacePending holds IdP-initiated sign-ins that wait for the
+	// browser to confirm replacing another person's session (login CSRF).
+	RealmWorkspacePending = "workspace-pending"
 )
 
 // Session is a signed-in browser. ID is a hash of the cookie value, so a

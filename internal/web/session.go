@@ -44,19 +44,53 @@ func hashToken(tok string) string {
 // session ID is issued (no fixation: SECURITY-CASES 73).
 func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, sess store.Session) (store.Session, error) {
 	if c, err := r.Cookie(s.Cookie); err == nil {
-		s.Store.DeleteSession(r.Context(), hashToken(c.Value))
+		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
+			return store.Session{}, err
+		}
 	}
-	raw := make([]byte, 32)
-	rand.Read(raw)
-	tok := base64.RawURLEncoding.EncodeToString(raw)
-	now := s.now()
-	sess.ID, sess.Realm, sess.CreatedAt, sess.ExpiresAt = hashToken(tok), s.Realm, now, now.Add(s.TTL)
-	if err := s.Store.CreateSession(r.Context(), sess); err != nil {
+	tok, sess, err := s.Issue(r.Context(), sess)
+	if err != nil {
 		return store.Session{}, err
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.Cookie, Value: tok, Path: s.Path, Expires: sess.ExpiresAt,
 		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
 	return sess, nil
+}
+
+// Issue stores a new session of this realm and returns its token, without
+// giving it to any browser (Start does that). A realm of pending sign-ins
+// uses it to hand the token to one page only.
+func (s *Sessions) Issue(ctx context.Context, sess store.Session) (string, store.Session, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", store.Session{}, err
+	}
+	tok := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.now()
+	sess.ID, sess.Realm, sess.CreatedAt, sess.ExpiresAt = hashToken(tok), s.Realm, now, now.Add(s.TTL)
+	if err := s.Store.CreateSession(ctx, sess); err != nil {
+		return "", store.Session{}, err
+	}
+	return tok, sess, nil
+}
+
+// Take returns the unexpired session of this realm with the token and
+// ends it: a token works once.
+func (s *Sessions) Take(ctx context.Context, tok string) (store.Session, bool, error) {
+	if tok == "" || len(tok) > 100 {
+		return store.Session{}, false, nil
+	}
+	sess, err := s.Store.GetSession(ctx, hashToken(tok), s.now())
+	if errors.Is(err, store.ErrNotFound) || err == nil && sess.Realm != s.Realm {
+		return store.Session{}, false, nil
+	}
+	if err != nil {
+		return store.Session{}, false, err
+	}
+	if err := s.Store.DeleteSession(ctx, sess.ID); err != nil {
+		return store.Session{}, false, err
+	}
+	return sess, true, nil
 }
 
 // Load returns the request's session in this realm.
