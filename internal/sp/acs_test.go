@@ -263,14 +263,44 @@ func TestSignInWithSSODiscovery(t *testing.T) {
 	w.connect(w.acme)
 	w.member(w.acme, "pat@corp.example", "member")
 	c := w.client()
-	if r := c.Do("POST", "/login/sso", url.Values{"email": {"PAT@corp.example"}}); r.Status != http.StatusSeeOther || r.Location != "/saml/acme/login" {
-		t.Errorf("by email = %d %q", r.Status, r.Location)
+	// An email alone is not routed by membership (SECURITY-CASES 89).
+	if r := c.Do("POST", "/login/sso", url.Values{"email": {"PAT@corp.example"}}); r.Status != http.StatusOK || !strings.Contains(r.Body, "ID to sign in with SSO") {
+		t.Errorf("by email before choosing an org = %d %q", r.Status, r.Location)
 	}
 	if r := c.Do("POST", "/login/sso", url.Values{"org": {"acme"}}); r.Location != "/saml/acme/login" {
 		t.Errorf("by org = %q", r.Location)
 	}
-	if r := c.Do("POST", "/login/sso", url.Values{"email": {"nobody@corp.example"}}); r.Status != http.StatusOK || !strings.Contains(r.Body, "No organization with single sign-on") {
-		t.Errorf("unknown email = %d", r.Status)
+	// The browser chose acme before: its email is enough now.
+	if r := c.Do("POST", "/login/sso", url.Values{"email": {"PAT@corp.example"}}); r.Status != http.StatusSeeOther || r.Location != "/saml/acme/login" {
+		t.Errorf("by email after choosing = %d %q", r.Status, r.Location)
+	}
+	if r := c.Do("POST", "/login/sso", url.Values{"org": {"beta"}}); r.Status != http.StatusOK || !strings.Contains(r.Body, "No organization with single sign-on has that ID") {
+		t.Errorf("an org without SSO = %d", r.Status)
+	}
+}
+
+// TestSecurityCase89DiscoveryIgnoresMadeUpMembership: an org admin invites
+// a stranger's email and accepts it himself; the stranger's "Sign in with
+// SSO" never goes to that org, nor names it, and answers exactly as for an
+// unknown email.
+func TestSecurityCase89DiscoveryIgnoresMadeUpMembership(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.beta)
+	if _, err := w.svc.NewInvite(t.Context(), store.Member{Email: "admin@beta.example"}, w.beta, "victim@bigcorp.example", "member"); err != nil {
+		t.Fatal(err)
+	}
+	// The org has SSO, so the invite is accepted through SSO; a member
+	// with that email exists in beta either way (the admin's own IdP says so).
+	w.member(w.beta, "victim@bigcorp.example", "member")
+	stranger := w.client()
+	known := stranger.Do("POST", "/login/sso", url.Values{"email": {"victim@bigcorp.example"}})
+	unknown := w.client().Do("POST", "/login/sso", url.Values{"email": {"nobody@elsewhere.example"}})
+	if known.Status != http.StatusOK || strings.Contains(known.Body, "/saml/beta") || strings.Contains(known.Body, "Beta") {
+		t.Errorf("the stranger was routed to or shown beta: %d %s\n%s", known.Status, known.Location, excerpt(known.Body))
+	}
+	norm := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "victim@bigcorp.example", "E"), "nobody@elsewhere.example", "E") }
+	if norm(known.Body) != norm(unknown.Body) || known.Status != unknown.Status {
+		t.Error("a known and an unknown email get different answers")
 	}
 }
 

@@ -15,7 +15,6 @@ type loginPage struct {
 	page
 	Email, SSOEmail, OrgSlug string
 	Next                     string
-	Choices                  []store.Org // orgs with SSO for the email (Sign in with SSO)
 	OrgChoices               []store.Org // orgs whose member has this email and password
 }
 
@@ -70,8 +69,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/orgs/"+o.Slug)
 }
 
+// chosenOrgCookie remembers the org this browser last chose for SSO, so
+// "Sign in with SSO" can go there again from an email alone.
+const chosenOrgCookie = "signet_org"
+
 // loginSSO finds where to send a person who chose "Sign in with SSO": the
-// orgs where the email is a member and SSO is set up, or the org they named.
+// org they named, or the org this browser chose before. An email alone is
+// never routed by membership, which an org's admin or IdP could have made
+// up (SECURITY-CASES 89): every email gets the same answer. (Routing by an
+// org's verified domains comes with domains.)
 func (h *Handler) loginSSO(w http.ResponseWriter, r *http.Request) error {
 	email, slug := normEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("org"))
 	p := loginPage{page: page{Title: "Sign in", Narrow: true}, SSOEmail: email, OrgSlug: slug}
@@ -80,37 +86,38 @@ func (h *Handler) loginSSO(w http.ResponseWriter, r *http.Request) error {
 		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
 		return nil
 	}
-	var orgs []store.Org
-	if slug != "" {
-		if o, err := h.Svc.Store.GetOrgBySlug(r.Context(), slug); err == nil {
-			orgs = append(orgs, o)
+	if slug == "" {
+		if c, err := r.Cookie(chosenOrgCookie); err == nil && len(c.Value) <= 100 {
+			slug = c.Value
 		}
-	} else if email != "" {
-		ms, err := h.Svc.Store.MembershipsByEmail(r.Context(), email)
-		if err != nil {
+	}
+	if slug != "" {
+		o, err := h.Svc.Store.GetOrgBySlug(r.Context(), slug)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		for _, m := range ms {
-			o, err := h.Svc.Store.GetOrg(r.Context(), m.OrgID)
-			if err != nil || !SSOAvailable(o.Plan) {
-				continue
-			}
-			if _, err := h.Svc.Store.GetSSOConnection(r.Context(), o.ID); err == nil {
-				orgs = append(orgs, o)
+		if err == nil {
+			if sso, err := h.Svc.HasConnection(r.Context(), o); err != nil {
+				return err
+			} else if sso {
+				h.rememberOrg(w, o)
+				return redirect(w, r, "/saml/"+o.Slug+"/login")
 			}
 		}
 	}
-	switch len(orgs) {
-	case 0:
-		p.Error = "No organization with single sign-on was found for that email. Enter your organization's ID, or sign in with your password."
-		h.Pages.Render(w, r, http.StatusOK, "login", p)
-		return nil
-	case 1:
-		return redirect(w, r, "/saml/"+orgs[0].Slug+"/login")
+	if r.PostFormValue("org") != "" {
+		p.Error = "No organization with single sign-on has that ID. Check it with your administrator, or sign in with your password."
+	} else {
+		p.Error = "Enter your organization's ID to sign in with SSO (your administrator can tell you what it is), or sign in with your password."
 	}
-	p.Choices = orgs
 	h.Pages.Render(w, r, http.StatusOK, "login", p)
 	return nil
+}
+
+// rememberOrg remembers o as this browser's SSO org (a year).
+func (h *Handler) rememberOrg(w http.ResponseWriter, o store.Org) {
+	http.SetCookie(w, &http.Cookie{Name: chosenOrgCookie, Value: o.Slug, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: h.Sessions.Secure, SameSite: http.SameSiteLaxMode})
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {

@@ -113,6 +113,7 @@ func (h *Handler) startSSOSession(w http.ResponseWriter, r *http.Request, o stor
 	if _, err := h.Sessions.Start(w, r, sess); err != nil {
 		return err
 	}
+	h.rememberOrg(w, o)
 	h.Svc.Audit(r.Context(), o, email, "signin", "signed in with SSO through "+sess.Detail)
 	return redirect(w, r, next)
 }
