@@ -132,7 +132,12 @@ func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time
 	everyTick(ctx, every, func(now time.Time) {
 		n1, err1 := st.PruneSAMLState(ctx, now)
 		n2, err2 := st.PruneSessions(ctx, now)
-		st.PruneDraftApps(ctx, now.Add(-24*time.Hour))
+		if _, err := st.PruneDraftApps(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning abandoned application drafts failed", "err", err)
+		}
+		if _, err := st.PruneSignInAttempts(ctx, now.Add(-sp.AttemptRetention), now.Add(-sp.UnverifiedRetention)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning old sign-in attempts failed", "err", err)
+		}
 		switch {
 		case err1 != nil || err2 != nil:
 			if ctx.Err() == nil {

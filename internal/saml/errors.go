@@ -48,6 +48,7 @@ const (
 	CodeUnknownServiceProvider Code = "unknown_service_provider"
 	CodeACSURLNotRegistered    Code = "acs_url_not_registered"
 	CodeNoConnection           Code = "no_connection"
+	CodeRateLimited            Code = "rate_limited"
 	CodeInternal               Code = "internal_error"
 )
 
@@ -88,6 +89,7 @@ var publicText = map[Code][2]string{
 	CodeUnknownServiceProvider: {"The sign-in request comes from an application this Identity Center does not know.", "Check that the application's SAML audience matches the service provider's entity ID."},
 	CodeACSURLNotRegistered:    {"The sign-in request asks to send the response to an address that is not registered for the application.", "Register the service provider's ACS URL in the application's configuration."},
 	CodeNoConnection:           {"Single sign-on is not set up for this organization.", "An org admin can set it up under Settings › Organization settings › Access & SSO Settings › Single Sign-On Settings."},
+	CodeRateLimited:            {"Too many sign-in attempts at once.", "Wait a minute and try again."},
 	CodeInternal:               {"Something went wrong while processing the SAML message.", "Try again; if it keeps happening, contact the administrator."},
 }
 

@@ -106,7 +106,9 @@ func noConnection(o store.Org) *saml.Error {
 // the request IDs this browser started (StartSSO); a response to any other
 // request is refused. A response to a Test sign-in signs nobody in and
 // changes no member. Every outcome goes to the org's sign-in attempts log.
-func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse []byte, started []string) (Result, error) {
+// source is the client's address, for the rate limit on recording
+// unverified attempts.
+func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse []byte, started []string, source string) (Result, error) {
 	var consumed store.AuthnRequest
 	res, err := s.consume(ctx, o, samlResponse, orgRequests{started: started, consumed: &consumed})
 	res.Test = consumed.Purpose == store.PurposeTest
@@ -115,7 +117,9 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	}
 	a := &res.Attempt
 	a.OrgID, a.At, a.OK, a.Test = o.ID, s.now(), err == nil, res.Test
+	a.Unverified = err != nil && (res.Summary == nil || !res.Summary.Verified)
 	if res.Summary != nil {
+		capSummary(res.Summary)
 		b, _ := json.Marshal(res.Summary)
 		a.Assertion = string(b)
 	}
@@ -128,6 +132,15 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 		}
 	} else {
 		a.Message = signedInMessage(res.SignIn)
+	}
+	a.Email = clip(a.Email)
+	record, dropped := true, 0
+	if a.Unverified {
+		record, dropped = s.attempts.admit(o.ID, source)
+		a.Message += droppedNote(dropped)
+	}
+	if !record {
+		return res, err
 	}
 	if lerr := s.Store.AppendSignInAttempt(ctx, *a); lerr != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "record sign-in attempt", "org", o.Slug, "err", lerr)

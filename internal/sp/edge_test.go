@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/store"
 )
 
 // TestSecurityCase90LoginCSRF: a genuine unsolicited response posted into
@@ -59,5 +62,71 @@ func TestSecurityCase90LoginCSRF(t *testing.T) {
 	}
 	if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.Status != http.StatusSeeOther {
 		t.Errorf("a fresh browser = %d", r.Status)
+	}
+}
+
+// TestSecurityCase88UnverifiedAttemptsBounded: thirty anonymous ~1 MB
+// posts to an ACS store a bounded summary each, at most a burst of them is
+// recorded, and the admin still sees the real attempts.
+func TestSecurityCase88UnverifiedAttemptsBounded(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.Status != http.StatusSeeOther {
+		t.Fatalf("a real sign-in = %d", r.Status)
+	}
+	huge := strings.Repeat("A", 900<<10)
+	forged := w.response(w.acme, func(p *saml.ResponseParams) {
+		p.Key = attackerKey(t)
+		p.Attributes = append(p.Attributes, saml.Attribute{Name: "padding", Values: []string{huge}})
+	})
+	if len(forged) < 1<<20 {
+		t.Fatalf("the forged post is only %d bytes", len(forged))
+	}
+	attacker := w.client()
+	for range 30 {
+		if r := attacker.postACS(w.acme, forged, ""); r.Status != http.StatusBadRequest {
+			t.Fatalf("forged post = %d", r.Status)
+		}
+	}
+	list, total, err := w.st.ListSignInAttempts(t.Context(), w.acme.ID, store.ListOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := 0
+	for _, a := range list {
+		stored += len(a.Assertion) + len(a.Message) + len(a.Hint) + len(a.Email)
+	}
+	t.Logf("30 forged posts of %d bytes: %d attempts recorded, %d bytes stored in all", len(forged), total, stored)
+	if total > 25 || stored > 25*8<<10 { // the real one, a burst of 20, and what refilled meanwhile
+		t.Errorf("%d attempts and %d bytes recorded, want about a burst of unverified ones, a few KB each", total, stored)
+	}
+	page := w.admin(w.acme).Do("GET", "/orgs/acme/settings/sso", nil).Body
+	if !strings.Contains(page, "Signed in as pat@corp.example") {
+		t.Error("the real attempt was pushed out of the admin's view")
+	}
+	if strings.Contains(page, "Failing") {
+		t.Error("unverified posts changed the connection's status")
+	}
+}
+
+// TestAnonymousSPInitiatedStartsBudgeted: each start stores a request ID,
+// so one source gets a burst, then 429 with Retry-After.
+func TestAnonymousSPInitiatedStartsBudgeted(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	c := w.client()
+	limited := 0
+	for range 40 {
+		r := c.Do("GET", "/saml/acme/login", nil)
+		if r.Status == http.StatusTooManyRequests {
+			limited++
+			if r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, "rate_limited") {
+				t.Fatalf("429 without Retry-After or code:\n%s", excerpt(r.Body))
+			}
+		}
+	}
+	if limited < 15 {
+		t.Errorf("%d of 40 rapid starts were refused, want the ones past the burst of 20", limited)
 	}
 }

@@ -34,6 +34,9 @@ type Handler struct {
 	// confirm that it replaces another person's session (login CSRF).
 	Pending *web.Sessions
 	Logins  *web.RateLimiter
+	// Starts budgets anonymous SP-initiated sign-ins, each of which stores
+	// a request ID: per source address and per org.
+	Starts, OrgStarts *web.RateLimiter
 }
 
 // NewHandler wires a Handler with the default cookie settings.
@@ -41,8 +44,10 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
 	return &Handler{Svc: svc, Pages: pages, Log: log,
 		Sessions: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspace, Cookie: "signet_workspace", Path: "/",
 			TTL: 12 * time.Hour, Secure: strings.HasPrefix(svc.BaseURL, "https://"), Now: svc.Now},
-		Pending: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.Now},
-		Logins:  &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
+		Pending:   &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.Now},
+		Logins:    &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
+		Starts:    &web.RateLimiter{Every: 3 * time.Second, Burst: 20},
+		OrgStarts: &web.RateLimiter{Every: 100 * time.Millisecond, Burst: 300},
 	}
 }
 

@@ -84,7 +84,7 @@ func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
 	if value == "" {
 		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, errors.New("no SAMLResponse in the POST")))
 	}
-	res, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value), h.startedRequests(r))
+	res, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value), h.startedRequests(r), web.ClientIP(r))
 	if res.Test {
 		// The admin's Test sign-in: show the outcome, sign nobody in, and
 		// leave the admin's own session as it is.
@@ -181,6 +181,8 @@ func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, o store.O
 		status = http.StatusForbidden
 	case saml.CodeTooLarge:
 		status = http.StatusRequestEntityTooLarge
+	case saml.CodeRateLimited:
+		status = http.StatusTooManyRequests
 	}
 	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in failed", Narrow: true},
 		Heading: "Sign-in to " + o.Name + " failed", Message: e.Message, AdminHint: e.Hint,
@@ -215,6 +217,11 @@ func (h *Handler) startSSO(w http.ResponseWriter, r *http.Request) error {
 	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return err
+	}
+	if !h.Starts.Allow(web.ClientIP(r)) || !h.OrgStarts.Allow(o.ID) {
+		w.Header().Set("Retry-After", "30")
+		e := saml.NewError(saml.CodeRateLimited, errors.New("SP-initiated sign-in budget spent"))
+		return h.signInFailed(w, r, o, e)
 	}
 	return h.sendToIdP(w, r, o, safeTarget(r.URL.Query().Get("next"), ""), "")
 }

@@ -65,8 +65,9 @@ type Service struct {
 	// key (no encrypted assertions, no signed AuthnRequests).
 	Sealer *secret.Sealer
 
-	parsed parseCache
-	keys   orgKeys
+	parsed   parseCache
+	keys     orgKeys
+	attempts attemptGate
 }
 
 func (s *Service) now() time.Time {

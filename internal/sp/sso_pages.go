@@ -83,7 +83,7 @@ func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage
 	for _, pr := range Providers {
 		p.Guides = append(p.Guides, providerGuide{Provider: pr.Value, Name: pr.Label, Steps: h.Svc.guide(pr.Value, o)})
 	}
-	attempts, _, err := h.Svc.Store.ListSignInAttempts(r.Context(), o.ID, store.ListOptions{Limit: 50})
+	attempts, err := h.recentAttempts(r, o)
 	if err != nil {
 		return p, err
 	}
@@ -107,6 +107,24 @@ func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage
 	return p, nil
 }
 
+// recentAttempts are the org's newest 50 attempts whose message verified
+// (or that failed before verification for the org's own reasons) and its
+// newest 10 unverified ones, newest first: a flood of anonymous posts
+// cannot push real attempts out of view.
+func (h *Handler) recentAttempts(r *http.Request, o store.Org) ([]store.SignInAttempt, error) {
+	real, err := h.Svc.Store.RecentSignInAttempts(r.Context(), o.ID, false, 50)
+	if err != nil {
+		return nil, err
+	}
+	noise, err := h.Svc.Store.RecentSignInAttempts(r.Context(), o.ID, true, 10)
+	if err != nil {
+		return nil, err
+	}
+	all := append(real, noise...)
+	slices.SortFunc(all, func(a, b store.SignInAttempt) int { return strings.Compare(b.ID, a.ID) })
+	return all, nil
+}
+
 // latestAttempts returns the newest attempt since the connection was saved
 // and the certificate that signed the newest successful one.
 func latestAttempts(rows []attemptRow, since time.Time) (*attemptRow, string) {
@@ -115,6 +133,9 @@ func latestAttempts(rows []attemptRow, since time.Time) (*attemptRow, string) {
 	for i := range rows { // newest first
 		if rows[i].At.Before(since) {
 			break
+		}
+		if rows[i].Unverified {
+			continue // anyone can post those: they say nothing of the connection
 		}
 		if latest == nil {
 			latest = &rows[i]

@@ -131,6 +131,12 @@ type Workspace interface {
 	// org's newest first.
 	AppendSignInAttempt(ctx context.Context, a SignInAttempt) error
 	ListSignInAttempts(ctx context.Context, orgID string, opt ListOptions) (attempts []SignInAttempt, total int, err error)
+	// RecentSignInAttempts lists the org's newest attempts of one kind
+	// (verified or not), at most limit.
+	RecentSignInAttempts(ctx context.Context, orgID string, unverified bool, limit int) ([]SignInAttempt, error)
+	// PruneSignInAttempts deletes attempts recorded before cutoff, and
+	// unverified ones recorded before unverifiedCutoff.
+	PruneSignInAttempts(ctx context.Context, cutoff, unverifiedCutoff time.Time) (int64, error)
 
 	CreateInvite(ctx context.Context, inv Invite) error
 	// JoinByInvite accepts the newest unexpired invite of the email to the

@@ -145,6 +145,9 @@ type SignInAttempt struct {
 	// Certificate is the SHA-256 fingerprint of the IdP certificate that
 	// verified the response, when one did.
 	Certificate string
+	// Unverified marks an attempt whose message no trusted IdP signed:
+	// anyone can post those, so they are rate-limited and kept briefly.
+	Unverified bool
 }
 
 // SPKey is an org's SP key pair (see migration 00004). PrivateKey is sealed.

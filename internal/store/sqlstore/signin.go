@@ -16,9 +16,9 @@ import (
 // AppendSignInAttempt implements store.Workspace.
 func (s *Store) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
 	a.At = stamp(a.At)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_signin_attempts (id, org_id, at, ok, code, email, flow, message, hint, assertion, test, certificate)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
-		a.Flow, a.Message, a.Hint, a.Assertion, a.Test, a.Certificate)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_signin_attempts (`+attemptColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
+		a.Flow, a.Message, a.Hint, a.Assertion, a.Test, a.Certificate, a.Unverified)
 	if err != nil {
 		return fmt.Errorf("record sign-in attempt: %w", mapErr(err))
 	}
@@ -33,19 +33,42 @@ func (s *Store) ListSignInAttempts(ctx context.Context, orgID string, opt store.
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_signin_attempts`+where, orgID, like(opt.Query)).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count sign-in attempts: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, at, ok, code, email, flow, message, hint, assertion, test, certificate
+	rows, err := s.db.QueryContext(ctx, `SELECT `+attemptColumns+`
 		FROM sp_signin_attempts`+where+` ORDER BY id DESC LIMIT $3 OFFSET $4`, orgID, like(opt.Query), limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list sign-in attempts: %w", err)
 	}
-	list, err := collect(rows, func(r interface{ Scan(...any) error }) (store.SignInAttempt, error) {
-		var a store.SignInAttempt
-		var at int64
-		err := r.Scan(&a.ID, &a.OrgID, &at, &a.OK, &a.Code, &a.Email, &a.Flow, &a.Message, &a.Hint, &a.Assertion, &a.Test, &a.Certificate)
-		a.At = fromMS(at)
-		return a, err
-	})
+	list, err := collect(rows, scanAttempt)
 	return list, total, err
+}
+
+const attemptColumns = `id, org_id, at, ok, code, email, flow, message, hint, assertion, test, certificate, unverified`
+
+func scanAttempt(r interface{ Scan(...any) error }) (store.SignInAttempt, error) {
+	var a store.SignInAttempt
+	var at int64
+	err := r.Scan(&a.ID, &a.OrgID, &at, &a.OK, &a.Code, &a.Email, &a.Flow, &a.Message, &a.Hint, &a.Assertion, &a.Test, &a.Certificate, &a.Unverified)
+	a.At = fromMS(at)
+	return a, err
+}
+
+// RecentSignInAttempts implements store.Workspace.
+func (s *Store) RecentSignInAttempts(ctx context.Context, orgID string, unverified bool, limit int) ([]store.SignInAttempt, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+attemptColumns+` FROM sp_signin_attempts
+		WHERE org_id = $1 AND unverified = $2 ORDER BY id DESC LIMIT $3`, orgID, unverified, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list sign-in attempts: %w", err)
+	}
+	return collect(rows, scanAttempt)
+}
+
+// PruneSignInAttempts implements store.Workspace.
+func (s *Store) PruneSignInAttempts(ctx context.Context, cutoff, unverifiedCutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_signin_attempts WHERE at < $1 OR (unverified AND at < $2)`, ms(cutoff), ms(unverifiedCutoff))
+	if err != nil {
+		return 0, fmt.Errorf("prune sign-in attempts: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 const inviteColumns = `id, org_id, email, role, created_by, created_at, expires_at`

@@ -511,6 +511,23 @@ func testSignInAttempts(t *testing.T, s store.Store) {
 	if _, total, _ := s.ListSignInAttempts(ctx, o.ID, store.ListOptions{Query: "placeholder"}); total != 1 {
 		t.Errorf("search by code found %d", total)
 	}
+
+	// Unverified attempts are listed apart and pruned sooner; the fields
+	// of this release round-trip.
+	check(t, s.AppendSignInAttempt(ctx, store.SignInAttempt{OrgID: o.ID, At: base.Add(2 * time.Second), Code: "signature_invalid", Unverified: true}))
+	check(t, s.AppendSignInAttempt(ctx, store.SignInAttempt{OrgID: o.ID, At: base.Add(3 * time.Second), OK: true, Test: true, Certificate: "AA:BB"}))
+	if u := must(s.RecentSignInAttempts(ctx, o.ID, true, 10)); len(u) != 1 || !u[0].Unverified || u[0].Code != "signature_invalid" {
+		t.Errorf("RecentSignInAttempts(unverified) = %+v", u)
+	}
+	if v := must(s.RecentSignInAttempts(ctx, o.ID, false, 2)); len(v) != 2 || !v[0].Test || v[0].Certificate != "AA:BB" || !v[1].OK {
+		t.Errorf("RecentSignInAttempts(verified, 2) = %+v, want the newest two, newest first", v)
+	}
+	if n := must(s.PruneSignInAttempts(ctx, base.Add(time.Second), base.Add(time.Hour))); n != 3 {
+		t.Errorf("PruneSignInAttempts removed %d, want 3 (the two oldest, of both orgs, and the unverified one)", n)
+	}
+	if _, total, _ := s.ListSignInAttempts(ctx, o.ID, store.ListOptions{}); total != 2 {
+		t.Errorf("after pruning the org has %d attempts, want 2", total)
+	}
 }
 
 func testInvites(t *testing.T, s store.Store) {
