@@ -298,7 +298,9 @@ func TestSecurityCase89DiscoveryIgnoresMadeUpMembership(t *testing.T) {
 	if known.Status != http.StatusOK || strings.Contains(known.Body, "/saml/beta") || strings.Contains(known.Body, "Beta") {
 		t.Errorf("the stranger was routed to or shown beta: %d %s\n%s", known.Status, known.Location, excerpt(known.Body))
 	}
-	norm := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "victim@bigcorp.example", "E"), "nobody@elsewhere.example", "E") }
+	norm := func(s string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(s, "victim@bigcorp.example", "E"), "nobody@elsewhere.example", "E")
+	}
 	if norm(known.Body) != norm(unknown.Body) || known.Status != unknown.Status {
 		t.Error("a known and an unknown email get different answers")
 	}
