@@ -198,6 +198,39 @@ func TestListenersPostgres(t *testing.T) {
 	testListeners(t, st)
 }
 
+// TestSecurityCase97DatabaseOutageIs503: with the database gone, pages that
+// need it answer 503 with Retry-After and a plain page, never 500.
+func TestSecurityCase97DatabaseOutageIs503(t *testing.T) {
+	st, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, sqlstore.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs := startServe(t, st)
+	st.Close()
+	sp, idp := "http://"+addrs["sp"], "http://"+addrs["idp"]
+	for _, tc := range []struct{ method, url, body string }{
+		{"POST", sp + "/login", "email=pat%40corp.example&password=whatever-long"},
+		{"POST", sp + "/saml/acme/acs", "SAMLResponse=PHg%2B"},
+		{"GET", sp + "/saml/acme/login", ""},
+		{"GET", sp + "/saml/acme/metadata", ""},
+		{"POST", idp + "/portal/login", "username=alice&password=whatever-long"},
+		{"GET", idp + "/saml/apps/app_x/metadata", ""},
+	} {
+		req, _ := http.NewRequest(tc.method, tc.url, strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "unavailable") {
+			t.Errorf("%s %s with the database gone = %d (Retry-After %q)\n%.300s", tc.method, tc.url, resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		}
+	}
+}
+
 func TestReadyzFailsWhenDatabaseIsGone(t *testing.T) {
 	st, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, sqlstore.Options{Migrate: true})
 	if err != nil {

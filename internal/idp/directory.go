@@ -180,11 +180,17 @@ func (s *Service) DeleteGroup(ctx context.Context, actor string, g store.Group) 
 // the same error, so usernames cannot be probed.
 func (s *Service) Authenticate(ctx context.Context, username, pw string) (store.User, error) {
 	u, err := s.Store.GetUserByUsername(ctx, strings.TrimSpace(username))
-	if err != nil {
-		password.Check(dummyHash(), pw) // spend the same time as a real check
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, err // an outage is not a wrong password
+	}
+	hash := u.PasswordHash
+	if err != nil || hash == "" {
+		// Unknown users and users without a password spend the same time
+		// as a real check, and get the same answer (SECURITY-CASES 93).
+		password.Check(dummyHash(), pw)
 		return store.User{}, ErrBadCredentials
 	}
-	if password.Check(u.PasswordHash, pw) != nil || !u.Active {
+	if password.Check(hash, pw) != nil || !u.Active {
 		return store.User{}, ErrBadCredentials
 	}
 	return u, nil

@@ -118,6 +118,12 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error)
 	case errors.Is(err, store.ErrNotFound):
 		h.Pages.Render(w, r, http.StatusNotFound, "problem", problem{page: page{Title: "Not found", Section: sectionOf(r), Narrow: true},
 			Heading: "Not found", Message: "There is nothing here. It may have been deleted.", Back: backOf(r)})
+	case store.IsUnavailable(err):
+		web.RetryLater(w)
+		h.Log.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
+		h.Pages.Render(w, r, http.StatusServiceUnavailable, "problem", problem{page: page{Title: "Temporarily unavailable", Section: sectionOf(r), Narrow: true},
+			Heading: "Temporarily unavailable", Message: "Signet cannot reach its database right now. Nothing was changed.",
+			Fix: "Try again in a few seconds.", Code: "unavailable"})
 	case errors.As(err, &maxErr):
 		h.Pages.Render(w, r, http.StatusRequestEntityTooLarge, "problem", problem{page: page{Title: "Too large", Section: sectionOf(r), Narrow: true},
 			Heading: "Too large", Message: "What you sent is larger than Signet accepts.", Code: string(saml.CodeTooLarge), Back: backOf(r)})

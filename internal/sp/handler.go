@@ -123,6 +123,12 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error)
 	case errors.Is(err, ErrNotOnPlan):
 		status, p.Heading, p.Message, p.Code = http.StatusForbidden, "Not on this plan",
 			"Single sign-on is available on the Scholarship, Growth and Enterprise plans.", string(saml.CodeSSONotOnPlan)
+	case store.IsUnavailable(err):
+		web.RetryLater(w)
+		h.Log.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
+		status, p.Heading, p.Message, p.Code = http.StatusServiceUnavailable, "Temporarily unavailable",
+			"Signet cannot reach its database right now. Nothing was changed.", "unavailable"
+		p.Fix = "Try again in a few seconds."
 	case errors.As(err, &inErr):
 		status, p.Heading, p.Message = http.StatusBadRequest, "Not accepted", inErr.msg
 		if org := r.PathValue("org"); org != "" {

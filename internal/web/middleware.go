@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -25,10 +26,26 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 func Wrap(h http.Handler, log *slog.Logger, m *Metrics) http.Handler {
 	h = secureHeaders(h)
 	h = m.instrument(h)
+	h = withDeadline(h, RequestDeadline) // outside instrument: it clones the request, whose route the mux records
 	h = accessLog(h, log)
 	h = recoverPanics(h, log)
 	return withRequestID(h)
 }
+
+// RequestDeadline bounds every request's work: a stalled database answers
+// 503 when it passes, instead of holding the request for the whole stall.
+const RequestDeadline = 20 * time.Second
+
+func withDeadline(next http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// RetryLater marks a 503 as temporary: clients may retry after 5 seconds.
+func RetryLater(w http.ResponseWriter) { w.Header().Set("Retry-After", "5") }
 
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

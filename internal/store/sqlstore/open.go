@@ -183,8 +183,27 @@ func explainSQLiteError(path string, err error) error {
 	return err
 }
 
+// withPostgresDefaults bounds each statement (15 s) and each connection
+// attempt (5 s) unless the URL says otherwise, so an outage or a stall is
+// an error the caller can answer with 503, not a request held forever.
+func withPostgresDefaults(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return raw
+	}
+	q := u.Query()
+	if q.Get("statement_timeout") == "" {
+		q.Set("statement_timeout", "15000")
+	}
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", "5")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 func openPostgres(ctx context.Context, raw string) (*sql.DB, error) {
-	db, err := sql.Open("pgx", raw)
+	db, err := sql.Open("pgx", withPostgresDefaults(raw))
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL URL %s: %w", Redact(raw), err)
 	}
