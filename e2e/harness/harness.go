@@ -46,7 +46,8 @@ func Start(t testing.TB, database string) *Signet {
 	idpAddr, spAddr := FreeAddr(t), FreeAddr(t)
 	s := &Signet{t: t, IdP: "http://" + idpAddr, SP: "http://" + spAddr, Database: database}
 	s.Env = map[string]string{"SIGNET_DATABASE_URL": database, "SIGNET_IDP_URL": s.IdP, "SIGNET_SP_URL": s.SP,
-		"SIGNET_DATA_DIR": t.TempDir(), "SIGNET_INSECURE_FAST_PASSWORDS": "1", "SIGNET_ALLOW_PRIVATE_METADATA_URLS": "true"}
+		"SIGNET_DATA_DIR": t.TempDir(), "SIGNET_INSECURE_FAST_PASSWORDS": "1", "SIGNET_ALLOW_PRIVATE_METADATA_URLS": "true",
+		"SIGNET_METRICS_ADDR": "off", "SIGNET_DRAIN": "0s"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	logs := &syncBuffer{}

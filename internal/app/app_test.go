@@ -110,7 +110,7 @@ func TestMigrateFromEnv(t *testing.T) {
 func startServe(t *testing.T, st store.Store) map[string]string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &Config{Role: "all", IdPAddr: "127.0.0.1:0", SPAddr: "127.0.0.1:0", IdPURL: "http://127.0.0.1", SPURL: "http://127.0.0.1"}
+	c := &Config{Role: "all", IdPAddr: "127.0.0.1:0", SPAddr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0", IdPURL: "http://127.0.0.1", SPURL: "http://127.0.0.1"}
 	sealer, err := secret.NewSealer("test secret key, at least 32 characters long")
 	if err != nil {
 		t.Fatal(err)
@@ -159,10 +159,15 @@ func testListeners(t *testing.T, st store.Store) {
 		if h.Get("X-Request-ID") == "" || h.Get("Content-Security-Policy") == "" {
 			t.Errorf("%s: missing request ID or CSP header: %v", role, h)
 		}
-		code, body, _ = get(t, base+"/metrics")
+		// Metrics are not served to the public listeners (they name
+		// routes and error codes), only on the management listener.
+		if code, _, _ := get(t, base+"/metrics"); code != http.StatusNotFound {
+			t.Errorf("%s /metrics on the public listener = %d, want 404", role, code)
+		}
+		code, body, _ = get(t, "http://"+addrs["metrics"]+"/metrics")
 		want := `signet_http_requests_total{code="200",role="` + role + `",route="GET /readyz"} 1`
 		if code != 200 || !strings.Contains(body, want) {
-			t.Errorf("%s /metrics lacks %s:\n%s", role, want, body)
+			t.Errorf("/metrics lacks %s:\n%s", want, body)
 		}
 	}
 	// Sign-ins are counted by flow and result.
@@ -174,7 +179,7 @@ func testListeners(t *testing.T, st store.Store) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	_, body, _ := get(t, "http://"+addrs["sp"]+"/metrics")
+	_, body, _ := get(t, "http://"+addrs["metrics"]+"/metrics")
 	if want := `signet_signins_total{flow="unknown",result="no_connection",role="sp"} 1`; !strings.Contains(body, want) {
 		t.Errorf("/metrics lacks %s:\n%s", want, body)
 	}

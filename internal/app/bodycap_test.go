@@ -3,12 +3,15 @@
 package app
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 )
 
@@ -68,5 +71,41 @@ func TestBodiesCappedBeforeAnythingReads(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusRequestEntityTooLarge {
 		t.Error("an 800 KB SAML response was refused by the cap meant for bigger ones")
+	}
+}
+
+// TestDrainBeforeClosing: after the signal, /readyz answers 503 for the
+// drain period while the listener still serves, then the listener closes.
+func TestDrainBeforeClosing(t *testing.T) {
+	st, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, sqlstore.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Config{Role: "sp", SPAddr: "127.0.0.1:0", SPURL: "http://127.0.0.1", Drain: 700 * time.Millisecond}
+	e := &env{cfg: c, store: st, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap}
+	ready := make(chan map[string]string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, e, func(a map[string]string) { ready <- a }) }()
+	base := "http://" + (<-ready)["sp"]
+	if code, _, _ := get(t, base+"/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz before the signal = %d", code)
+	}
+	signalled := time.Now()
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	code, body, _ := get(t, base+"/readyz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "draining") {
+		t.Errorf("/readyz while draining = %d %s, want 503 draining", code, body)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(signalled); waited < 600*time.Millisecond {
+		t.Errorf("the listener closed %s after the signal, before the drain period", waited)
+	}
+	if _, err := http.Get(base + "/readyz"); err == nil {
+		t.Error("the listener still answers after shutdown")
 	}
 }

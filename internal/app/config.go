@@ -39,6 +39,12 @@ type Config struct {
 	// AllowPrivateMetadataURLs lets org admins give metadata URLs on private
 	// or loopback addresses (development only: it disables the SSRF guard).
 	AllowPrivateMetadataURLs bool
+	// MetricsAddr is the management listener's address (/metrics,
+	// /healthz); "" or "off" runs none.
+	MetricsAddr string
+	// Drain is how long /readyz answers 503 after SIGTERM before the
+	// listeners close, so a load balancer stops sending traffic first.
+	Drain time.Duration
 
 	location sqlstore.Location
 }
@@ -49,6 +55,8 @@ const (
 	DefaultSPURL   = "http://localhost:8000"
 	DefaultIdPAddr = "127.0.0.1:9000"
 	DefaultSPAddr  = "127.0.0.1:8000"
+	// DefaultMetricsAddr is the management listener of `serve`.
+	DefaultMetricsAddr = "127.0.0.1:9100"
 )
 
 // databaseFlags registers --database (every command has it).
@@ -72,6 +80,8 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.PortalSessionTTL, "portal-session", 8*time.Hour, "how long an access-portal sign-in lasts")
 	fs.BoolVar(&c.AllowPrivateMetadataURLs, "allow-private-metadata-urls", false,
 		"let org admins fetch IdP metadata from private or loopback addresses (development only: turns off the SSRF guard)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", DefaultMetricsAddr, "address of the management listener (/metrics); off for none")
+	fs.DurationVar(&c.Drain, "drain", 5*time.Second, "after SIGTERM, how long /readyz answers 503 before the listeners close")
 }
 
 // Validate checks everything at once and reports every problem, one per line.
@@ -108,6 +118,16 @@ func (c *Config) Validate() error {
 	}
 	if c.IdPAddr != "" && c.IdPAddr == c.SPAddr && (c.Role == "all" || c.Role == "") {
 		add("--idp-addr and --sp-addr are both %q: the two roles need different addresses", c.IdPAddr)
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			add("--metrics-addr %q: use host:port, or off", c.MetricsAddr)
+		} else if c.MetricsAddr == c.IdPAddr || c.MetricsAddr == c.SPAddr {
+			add("--metrics-addr %q is also a role's address: the management listener needs its own", c.MetricsAddr)
+		}
+	}
+	if c.Drain < 0 || c.Drain > 5*time.Minute {
+		add("--drain %s: use a duration from 0s to 5m", c.Drain)
 	}
 	if c.PortalSessionTTL < 0 || c.PortalSessionTTL > 7*24*time.Hour {
 		add("--portal-session %s: use a duration up to 168h", c.PortalSessionTTL)

@@ -40,6 +40,14 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 		defer os.RemoveAll(dir)
 	}
 	c.Role = "all"
+	// Ctrl-C stops the demo at once, and it needs no management listener
+	// (a taken 9100 must not stop a first run) unless asked for one.
+	if !flagSet(fs, "drain") && io.Env("SIGNET_DRAIN") == "" {
+		c.Drain = 0
+	}
+	if !flagSet(fs, "metrics-addr") && io.Env("SIGNET_METRICS_ADDR") == "" {
+		c.MetricsAddr = "off"
+	}
 	// The demo is a lab: "Metadata URL" (and its refresh) can be tried
 	// against the demo's own Identity Center on 127.0.0.1.
 	c.AllowPrivateMetadataURLs = true

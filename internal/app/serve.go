@@ -18,7 +18,7 @@ import (
 
 func runServe(ctx context.Context, io IO, args []string) error {
 	var c Config
-	fs := newFlagSet("serve", "[--role all|idp|sp] [--database URL] [--idp-url URL] [--sp-url URL] [--idp-addr A] [--sp-addr A]", io.Stderr)
+	fs := newFlagSet("serve", "[--role all|idp|sp] [--database URL] [--idp-url URL] [--sp-url URL] [--idp-addr A] [--sp-addr A] [--metrics-addr A] [--drain D]", io.Stderr)
 	fs.StringVar(&c.Role, "role", "all", "which roles to run: all, idp (Identity Center) or sp (Workspace)")
 	c.databaseFlags(fs)
 	c.urlFlags(fs)
@@ -39,61 +39,65 @@ func runServe(ctx context.Context, io IO, args []string) error {
 // serve runs the configured listeners until ctx is done.
 func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 	var ls []web.Listener
+	var metrics []*web.Metrics
+	drain := &web.Drain{}
 	if e.cfg.runsIdP() {
-		h, err := e.idpHandler()
+		h, m, err := e.idpHandler(drain)
 		if err != nil {
 			return err
 		}
-		ls = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h})
+		ls, metrics = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h}), append(metrics, m)
 	}
 	if e.cfg.runsSP() {
 		svc := e.spService()
-		h, err := e.spHandler(svc)
+		h, m, err := e.spHandler(svc, drain)
 		if err != nil {
 			return err
 		}
-		ls = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: h})
+		ls, metrics = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: h}), append(metrics, m)
 		go refreshLoop(ctx, e.log.With("role", "sp"), svc, time.Hour) // shares svc's parse and key caches
 	}
+	if a := e.cfg.MetricsAddr; a != "" && a != "off" {
+		// Metrics only on the management listener, never to the public.
+		ls = append(ls, web.Listener{Role: "metrics", Addr: a, Handler: web.MetricsHandler(metrics...)})
+	}
 	go pruneLoop(ctx, e.log, e.store, time.Minute)
-	return web.ServeAll(ctx, e.log, ls, ready)
+	return web.ServeAll(ctx, e.log, ls, ready, drain, e.cfg.Drain)
 }
 
 // idpHandler builds the Identity Center listener.
-func (e *env) idpHandler() (http.Handler, error) {
+func (e *env) idpHandler(drain *web.Drain) (http.Handler, *web.Metrics, error) {
 	log := e.log.With("role", "idp")
 	pages, err := idp.Templates(log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	m := web.NewMetrics("idp")
 	h := idp.NewHandler(e.idpService(), pages, log, e.cfg.PortalSessionTTL)
-	return roleHandler("idp", e, web.NewMetrics("idp"), h.Mount, idp.SAMLPostPatterns, idp.BodyCap), nil
+	return roleHandler(e, log, m, drain, h.Mount, idp.SAMLPostPatterns, idp.BodyCap), m, nil
 }
 
 // spHandler builds the Workspace listener around svc.
-func (e *env) spHandler(svc *sp.Service) (http.Handler, error) {
+func (e *env) spHandler(svc *sp.Service, drain *web.Drain) (http.Handler, *web.Metrics, error) {
 	log := e.log.With("role", "sp")
 	pages, err := sp.Templates(log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := web.NewMetrics("sp")
 	svc.Metrics = m
 	h := sp.NewHandler(svc, pages, log)
-	return roleHandler("sp", e, m, h.Mount, sp.SAMLPostPatterns, sp.BodyCap), nil
+	return roleHandler(e, log, m, drain, h.Mount, sp.SAMLPostPatterns, sp.BodyCap), m, nil
 }
 
-// roleHandler builds one listener: health and metrics, the role's routes
-// (mount), static files, cross-origin protection except for the SAML POST
-// endpoints, and the middleware chain.
-func roleHandler(role string, e *env, m *web.Metrics, mount func(*http.ServeMux), samlPosts []string, bodyCap func(*http.Request) int64) http.Handler {
-	log := e.log.With("role", role)
+// roleHandler builds one listener: health, the role's routes (mount),
+// static files, body caps, cross-origin protection except for the SAML
+// POST endpoints, and the middleware chain.
+func roleHandler(e *env, log *slog.Logger, m *web.Metrics, drain *web.Drain, mount func(*http.ServeMux), samlPosts []string, bodyCap func(*http.Request) int64) http.Handler {
 	mux := http.NewServeMux()
-	web.MountHealth(mux, e.store, m)
+	web.MountHealth(mux, e.store, drain)
 	web.MountStatic(mux)
-	if mount != nil {
-		mount(mux)
-	}
+	mount(mux)
 	// Bodies are capped first, before cross-origin checks, rate limits and
 	// form parsing read anything.
 	return web.Wrap(web.CapBodies(web.Protect(mux, samlPosts...), bodyCap), log, m)

@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -17,13 +19,34 @@ type SchemaChecker interface {
 	SchemaVersion(ctx context.Context) (applied, latest int64, err error)
 }
 
-// MountHealth adds GET /healthz (the process is up), GET /readyz (the
-// database answers and its schema is current) and GET /metrics.
-func MountHealth(mux *http.ServeMux, db SchemaChecker, m *Metrics) {
+// Drain says whether the server is shutting down: from then on /readyz
+// answers 503, so load balancers stop sending requests before the
+// listeners close.
+type Drain struct{ on atomic.Bool }
+
+// Start marks the server as draining.
+func (d *Drain) Start() {
+	if d != nil {
+		d.on.Store(true)
+	}
+}
+
+// Draining reports whether Start was called.
+func (d *Drain) Draining() bool { return d != nil && d.on.Load() }
+
+// MountHealth adds GET /healthz (the process is up) and GET /readyz (not
+// draining, the database answers and its schema is current). Metrics are
+// served on the management listener only (MetricsHandler).
+func MountHealth(mux *http.ServeMux, db SchemaChecker, drain *Drain) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if drain.Draining() {
+			w.Header().Set("Connection", "close")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining", "reason": "shutting down"})
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.Ping(ctx); err != nil {
@@ -38,7 +61,21 @@ func MountHealth(mux *http.ServeMux, db SchemaChecker, m *Metrics) {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "schema_version": applied})
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+}
+
+// MetricsHandler is the management listener: GET /metrics (Prometheus,
+// every role's collectors) and GET /healthz.
+func MetricsHandler(ms ...*Metrics) http.Handler {
+	var g prometheus.Gatherers
+	for _, m := range ms {
+		g = append(g, m.Registry)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	return mux
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -25,9 +25,11 @@ type Listener struct {
 const ShutdownGrace = 15 * time.Second
 
 // ServeAll binds every listener first (so a taken port fails before anything
-// is served), then serves until ctx is done, then drains in-flight requests.
-// ready, if not nil, is called with the bound addresses once all listen.
-func ServeAll(ctx context.Context, log *slog.Logger, ls []Listener, ready func(map[string]string)) error {
+// is served), then serves until ctx is done. Then it marks drain (so
+// /readyz answers 503), waits for wait while load balancers notice, and
+// finishes in-flight requests. ready, if not nil, is called with the bound
+// addresses once all listen.
+func ServeAll(ctx context.Context, log *slog.Logger, ls []Listener, ready func(map[string]string), drain *Drain, wait time.Duration) error {
 	var bound []net.Listener
 	closeAll := func() {
 		for _, l := range bound {
@@ -73,7 +75,15 @@ func ServeAll(ctx context.Context, log *slog.Logger, ls []Listener, ready func(m
 	var serveErr error
 	select {
 	case <-ctx.Done():
-		log.Info("shutting down: draining in-flight requests", "grace", ShutdownGrace)
+		drain.Start()
+		if wait > 0 {
+			log.Info("shutting down: /readyz answers 503 while load balancers stop sending", "drain", wait)
+			select {
+			case <-time.After(wait):
+			case serveErr = <-errc:
+			}
+		}
+		log.Info("shutting down: finishing in-flight requests", "grace", ShutdownGrace)
 	case serveErr = <-errc:
 		log.Error("listener failed; shutting down", "err", serveErr)
 	}
