@@ -142,7 +142,7 @@ func (h *Handler) postResponse(w http.ResponseWriter, r *http.Request, a store.A
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Security-Policy", saml.PostFormCSP)
+	w.Header().Set("Content-Security-Policy", saml.PostFormCSP(acs))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(buf.Bytes())

@@ -7,15 +7,30 @@ import (
 	"encoding/base64"
 	"html/template"
 	"io"
+	"net/url"
+	"strings"
 )
 
 // postFormScript submits the form; it is the page's only script, allowed by
 // its hash in PostFormCSP, so no inline script of anyone else's can run.
 const postFormScript = `document.getElementById("saml-post").submit();`
 
-// PostFormCSP is the Content-Security-Policy to send with PostForm's page.
-var PostFormCSP = "default-src 'none'; script-src 'sha256-" + scriptHash(postFormScript) +
-	"'; style-src 'unsafe-inline'; form-action http: https:; frame-ancestors 'none'; base-uri 'none'"
+// postFormStyle is the page's only style, allowed by its hash.
+const postFormStyle = `body{font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem;text-align:center;color:#222}
+button{font-size:1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:1px solid #2563eb;background:#2563eb;color:#fff;cursor:pointer}`
+
+// PostFormCSP is the Content-Security-Policy to send with PostForm's page
+// posting to action: its own script and style by hash, nothing inline
+// besides, and the form may go to action's origin only (DESIGN rule 17).
+func PostFormCSP(action string) string {
+	dest := "'none'"
+	if u, err := url.Parse(action); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
+		!strings.ContainsAny(u.Host, " ;,'") {
+		dest = u.Scheme + "://" + u.Host
+	}
+	return "default-src 'none'; script-src 'sha256-" + scriptHash(postFormScript) + "'; style-src 'sha256-" + scriptHash(postFormStyle) +
+		"'; form-action " + dest + "; frame-ancestors 'none'; base-uri 'none'"
+}
 
 func scriptHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
@@ -25,8 +40,7 @@ func scriptHash(s string) string {
 var postFormTemplate = template.Must(template.New("post").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Signing you in…</title>
-<style>body{font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem;text-align:center;color:#222}
-button{font-size:1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:1px solid #2563eb;background:#2563eb;color:#fff;cursor:pointer}</style>
+<style>` + postFormStyle + `</style>
 </head><body>
 <form id="saml-post" method="post" action="{{.Action}}">
 <input type="hidden" name="{{.Field}}" value="{{.Value}}">

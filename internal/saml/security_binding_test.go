@@ -182,8 +182,20 @@ func TestSecurityCase70PostFormEscapes(t *testing.T) {
 	if strings.Contains(page, "<script>alert") || strings.Contains(page, "<b>App") {
 		t.Errorf("unescaped input in the form:\n%s", page)
 	}
-	if strings.Count(page, "<script>") != 1 || !strings.Contains(saml.PostFormCSP, "script-src 'sha256-") {
+	if strings.Count(page, "<script>") != 1 || !strings.Contains(saml.PostFormCSP("https://sp.example/acs"), "script-src 'sha256-") {
 		t.Errorf("the page must have exactly one script, allowed by hash")
+	}
+	// DESIGN rule 17: no unsafe-inline, and the form goes to its one
+	// destination only; a hostile action gets 'none'.
+	for action, want := range map[string]string{
+		"https://sp.example:8443/saml/acs?x=1": "form-action https://sp.example:8443;",
+		"javascript:alert(1)":                  "form-action 'none';",
+		"https://evil.example;script-src *":     "form-action 'none';",
+	} {
+		csp := saml.PostFormCSP(action)
+		if !strings.Contains(csp, want) || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("PostFormCSP(%q) = %q, want %q and no unsafe-inline", action, csp, want)
+		}
 	}
 	if !strings.Contains(page, `<button type="submit">Continue</button>`) {
 		t.Error("no visible button for browsers without JavaScript")

@@ -86,10 +86,14 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 // page is what the layout needs.
 type page struct {
 	Title, Nav, Flash, Error string
-	Warnings                 []string
-	Narrow                   bool
-	Org                      *store.Org
-	Member                   *store.Member
+	// Refresh, a same-origin path, is where the page moves on to by
+	// itself: a navigation the CSP's form-action 'self' does not govern,
+	// so a form can lead to another origin's sign-in page.
+	Refresh  string
+	Warnings []string
+	Narrow   bool
+	Org      *store.Org
+	Member   *store.Member
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error

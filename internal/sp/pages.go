@@ -101,7 +101,10 @@ func (h *Handler) loginSSO(w http.ResponseWriter, r *http.Request) error {
 				return err
 			} else if sso {
 				h.rememberOrg(w, o)
-				return redirect(w, r, "/saml/"+o.Slug+"/login")
+				next := "/saml/" + o.Slug + "/login"
+				h.Pages.Render(w, r, http.StatusOK, "continue", continuePage{page: page{Title: "Sign in with SSO", Narrow: true, Refresh: next},
+					OrgName: o.Name, Next: next})
+				return nil
 			}
 		}
 	}
@@ -112,6 +115,12 @@ func (h *Handler) loginSSO(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.Pages.Render(w, r, http.StatusOK, "login", p)
 	return nil
+}
+
+// continuePage moves the browser on to the org's SP-initiated sign-in.
+type continuePage struct {
+	page
+	OrgName, Next string
 }
 
 // rememberOrg remembers o as this browser's SSO org (a year).

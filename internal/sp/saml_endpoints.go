@@ -250,7 +250,7 @@ func (h *Handler) sendToIdP(w http.ResponseWriter, r *http.Request, o store.Org,
 	if err := saml.PostForm(&buf, saml.PostFormData{Action: start.PostURL, Field: "SAMLRequest", Value: start.PostValue, Target: "your identity provider"}); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Security-Policy", saml.PostFormCSP)
+	w.Header().Set("Content-Security-Policy", saml.PostFormCSP(start.PostURL))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, err = w.Write(buf.Bytes())
 	return err

@@ -145,6 +145,20 @@ func openSQLite(path string) (*sql.DB, error) {
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
+	// Owner-only from birth: SQLite gives its WAL and shared-memory files
+	// the database file's permissions (secrets at rest, DESIGN §4 rule 15).
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the SQLite file %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return nil, fmt.Errorf("cannot make %s owner-only: %w", p, err)
+			}
+		}
+	}
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(10000)")

@@ -5,8 +5,10 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,5 +140,34 @@ func TestUnreachablePostgres(t *testing.T) {
 	_, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "postgres", URL: "postgres://u:pw@127.0.0.1:1/x?connect_timeout=2"}, sqlstore.Options{})
 	if err == nil || !strings.Contains(err.Error(), "cannot reach PostgreSQL") || strings.Contains(err.Error(), ":pw@") {
 		t.Fatalf("err = %v, want 'cannot reach PostgreSQL' without the password", err)
+	}
+}
+
+// TestSQLiteFilesOwnerOnly: the database, its WAL and the data folder are
+// readable by their owner only, also when an older file was not.
+func TestSQLiteFilesOwnerOnly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "signet.db")
+	for range 2 { // a new database, then reopening one made looser by hand
+		st, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "sqlite", Path: path}, sqlstore.Options{Migrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreateOrg(t.Context(), store.Org{Slug: "o" + strconv.Itoa(rand.IntN(1e9)), Name: "O", Plan: "growth"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{dir, path, path + "-wal"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s has mode %v, want owner-only", p, fi.Mode().Perm())
+			}
+		}
+		st.Close()
+		if err := os.Chmod(path, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

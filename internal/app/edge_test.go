@@ -109,3 +109,31 @@ func TestDrainBeforeClosing(t *testing.T) {
 		t.Error("the listener still answers after shutdown")
 	}
 }
+
+// TestSecurityHeaders: a CSP without unsafe-inline whose forms go to this
+// origin only, and HSTS exactly when the public URL is https.
+func TestSecurityHeaders(t *testing.T) {
+	for _, public := range []string{"http://127.0.0.1", "https://sso.example"} {
+		st, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, sqlstore.Options{Migrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		c := &Config{Role: "sp", SPAddr: "127.0.0.1:0", SPURL: public}
+		e := &env{cfg: c, store: st, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap}
+		ready := make(chan map[string]string, 1)
+		done := make(chan error, 1)
+		go func() { done <- serve(ctx, e, func(a map[string]string) { ready <- a }) }()
+		_, _, h := get(t, "http://"+(<-ready)["sp"]+"/login")
+		cancel()
+		<-done
+		csp := h.Get("Content-Security-Policy")
+		if strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "form-action 'self';") {
+			t.Errorf("CSP = %q, want form-action 'self' and no unsafe-inline", csp)
+		}
+		if hsts := h.Get("Strict-Transport-Security"); (hsts != "") != strings.HasPrefix(public, "https://") {
+			t.Errorf("public URL %s: Strict-Transport-Security = %q", public, hsts)
+		}
+	}
+}
