@@ -190,7 +190,7 @@ func TestSecurityCase70PostFormEscapes(t *testing.T) {
 	for action, want := range map[string]string{
 		"https://sp.example:8443/saml/acs?x=1": "form-action https://sp.example:8443;",
 		"javascript:alert(1)":                  "form-action 'none';",
-		"https://evil.example;script-src *":     "form-action 'none';",
+		"https://evil.example;script-src *":    "form-action 'none';",
 	} {
 		csp := saml.PostFormCSP(action)
 		if !strings.Contains(csp, want) || strings.Contains(csp, "unsafe-inline") {
