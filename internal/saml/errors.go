@@ -33,6 +33,8 @@ const (
 	CodeStatusNotSuccess       Code = "status_not_success"
 	CodeSubjectMissing         Code = "subject_missing"
 	CodeSubjectConfirmation    Code = "subject_confirmation_invalid"
+	CodeSubjectAmbiguous       Code = "subject_ambiguous"
+	CodeAuthnStatementMissing  Code = "authn_statement_missing"
 	CodeAssertionCount         Code = "assertion_count"
 	CodeDecryptionFailed       Code = "decryption_failed"
 	CodeEncryptionAlgorithm    Code = "encryption_algorithm_rejected"
@@ -73,6 +75,8 @@ var publicText = map[Code][2]string{
 	CodeIdPInitiatedDisabled:   {"Sign-in started at the IdP is turned off for this organization.", "Start from this site's sign-in page, or allow IdP-initiated sign-in in the SSO settings."},
 	CodeStatusNotSuccess:       {"The IdP reported that the sign-in did not succeed.", "Check the IdP's sign-in logs for this user and application."},
 	CodeSubjectMissing:         {"The SAML assertion does not say who the user is (no NameID).", "Configure the Subject (NameID) of the application at the IdP."},
+	CodeSubjectAmbiguous:       {"The SAML assertion names its subject more than once (two Subjects, or two identifiers in one).", "A genuine IdP sends one Subject with one NameID; the message was probably tampered with."},
+	CodeAuthnStatementMissing:  {"The SAML assertion does not say that the person signed in (it has no AuthnStatement).", "Configure the IdP to send an authentication statement with the assertion (the Web SSO profile requires one)."},
 	CodeSubjectConfirmation:    {"The SAML assertion lacks a valid bearer subject confirmation.", "The IdP must send a bearer SubjectConfirmation with Recipient and NotOnOrAfter."},
 	CodeAssertionCount:         {"The SAML response must contain exactly one assertion.", "A genuine IdP sends exactly one assertion; the message was probably tampered with."},
 	CodeDecryptionFailed:       {"The encrypted SAML assertion could not be decrypted.", "Check that the IdP encrypts to this organization's current encryption certificate."},

@@ -120,7 +120,7 @@ var fixtureCases = []struct {
 	{"injected-comment-benign-crewjam", false, ""},
 	{"injected-comment-crewjam", false, CodeSignatureInvalid},
 	{"jumpcloud-ssoready", false, ""},
-	{"keycloak-ssoready", false, ""},
+	{"keycloak-ssoready", false, CodeAuthnStatementMissing}, // as captured it has no AuthnStatement (SECURITY-CASES 82)
 	{"malformed-crewjam", false, CodeMalformed},
 	{"multiple-assertions-crewjam", true, CodeAssertionCount},
 	{"no-certificate-ssoready", false, CodeSignatureInvalid},

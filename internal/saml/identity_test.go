@@ -104,7 +104,6 @@ func TestFixtureIdentities(t *testing.T) {
 		"google-ssoready":                    "ulysse.carion@codomaindata.com",
 		"entra-ssoready":                     "ulysse.carion_codomaindata.com#EXT#@ulyssecarioncodomaindata.onmicrosoft.com",
 		"jumpcloud-ssoready":                 "ulysse.carion@codomaindata.com",
-		"keycloak-ssoready":                  "ulysse.carion@ssoready.com",
 		"google-crewjam":                     "ross@octolabs.io",
 		"okta-encrypted-both-signed-crewjam": "testuser@testrsc.com",
 	}

@@ -400,7 +400,17 @@ func (v *Verifier) checkAssertion(a *etree.Element, out *Assertion, now time.Tim
 // whose data names our ACS as Recipient and has not expired (profiles
 // §4.1.4.2; SECURITY-CASES 22, 56, 59, 60, 67).
 func (v *Verifier) checkSubject(a *etree.Element, out *Assertion, now time.Time) *Error {
+	// Parsers disagree on which of two Subjects or two identifiers wins:
+	// refuse them all (SECURITY-CASES 81).
+	subjects := children(a, NSAssertion, "Subject")
+	if len(subjects) > 1 {
+		return errorf(CodeSubjectAmbiguous, "the assertion has %d Subjects", len(subjects))
+	}
 	subj := child(a, NSAssertion, "Subject")
+	if n := len(children(subj, NSAssertion, "NameID")) + len(children(subj, NSAssertion, "EncryptedID")) +
+		len(children(subj, NSAssertion, "BaseID")); n > 1 {
+		return errorf(CodeSubjectAmbiguous, "the Subject has %d identifiers (NameID, EncryptedID or BaseID)", n)
+	}
 	nameID := child(subj, NSAssertion, "NameID")
 	if nameID == nil {
 		return errorf(CodeSubjectMissing, "the assertion has no saml:Subject/saml:NameID")
@@ -534,11 +544,11 @@ func audiences(r *etree.Element) string {
 }
 
 func (v *Verifier) readAuthnStatement(a *etree.Element, out *Assertion, now time.Time) *Error {
-	// The Web SSO profile asks for an AuthnStatement, but real IdPs
-	// (Keycloak, in our fixtures) omit it; it carries nothing we need.
+	// The Web SSO profile (4.1.4.2) requires an AuthnStatement: an
+	// assertion without one says nothing of a sign-in (SECURITY-CASES 82).
 	st := child(a, NSAssertion, "AuthnStatement")
 	if st == nil {
-		return nil
+		return errorf(CodeAuthnStatementMissing, "the assertion has no AuthnStatement")
 	}
 	out.SessionIndex = st.SelectAttrValue("SessionIndex", "")
 	if raw := st.SelectAttrValue("AuthnInstant", ""); raw != "" {

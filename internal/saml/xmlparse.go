@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -25,6 +26,7 @@ func checkRoundTrip(data []byte) *Error {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = false
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	var scopes nsScopes
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
@@ -32,6 +34,15 @@ func checkRoundTrip(data []byte) *Error {
 		}
 		if err != nil {
 			return errorf(CodeMalformed, "XML does not parse: %v", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := scopes.push(t); err != nil {
+				line, col := d.InputPos()
+				return errorf(CodeXMLForbidden, "line %d, column %d: %v", line, col, err)
+			}
+		case xml.EndElement:
+			scopes.pop()
 		}
 		if err := xrv.CheckToken(tok); err != nil {
 			line, col := d.InputPos()
@@ -42,6 +53,57 @@ func checkRoundTrip(data []byte) *Error {
 			return errorf(CodeMalformed, "XML does not parse (line %d, column %d): %v", line, col, err)
 		}
 	}
+}
+
+// nsScopes tracks namespace declarations to find an element with the same
+// attribute twice (SECURITY-CASES 83). That is not well-formed XML, and
+// parsers disagree on which value wins (the first, the last), so it is
+// refused before anything reads the document — also when two prefixes
+// bound to one namespace name the same attribute.
+type nsScopes []map[string]string // prefix → namespace, innermost last
+
+func (s *nsScopes) push(el xml.StartElement) error {
+	decl := map[string]string{}
+	for _, a := range el.Attr {
+		if a.Name.Space == "xmlns" {
+			decl[a.Name.Local] = a.Value
+		}
+	}
+	*s = append(*s, decl)
+	seen := make(map[[2]string]bool, len(el.Attr))
+	for _, a := range el.Attr {
+		key := [2]string{a.Name.Space, a.Name.Local} // declarations: by prefix
+		if a.Name.Space != "xmlns" && !(a.Name.Space == "" && a.Name.Local == "xmlns") {
+			key[0] = "ns:" + s.resolve(a.Name.Space) // attributes: by namespace
+		}
+		if seen[key] {
+			return fmt.Errorf("element <%s> has the attribute %s twice", el.Name.Local, a.Name.Local)
+		}
+		seen[key] = true
+	}
+	return nil
+}
+
+func (s *nsScopes) pop() {
+	if n := len(*s); n > 0 {
+		*s = (*s)[:n-1]
+	}
+}
+
+// resolve is the namespace of an attribute prefix ("" has none).
+func (s nsScopes) resolve(prefix string) string {
+	switch prefix {
+	case "":
+		return ""
+	case "xml":
+		return "http://www.w3.org/XML/1998/namespace"
+	}
+	for i := len(s) - 1; i >= 0; i-- {
+		if ns, ok := s[i][prefix]; ok {
+			return ns
+		}
+	}
+	return "undeclared:" + prefix
 }
 
 // Limits bound the work any one message can cause. The zero value of a
