@@ -130,3 +130,40 @@ func TestAnonymousSPInitiatedStartsBudgeted(t *testing.T) {
 		t.Errorf("%d of 40 rapid starts were refused, want the ones past the burst of 20", limited)
 	}
 }
+
+// TestSecurityCase92RequireSSOWithoutGaps: turning Require SSO on ends the
+// members' password sessions; a member's right and wrong passwords get the
+// same answer; an admin's password sign-in is audited as break-glass.
+func TestSecurityCase92RequireSSOWithoutGaps(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	pat := w.client()
+	if r := pat.login("pat@corp.example", "member-password-1"); r.Status != http.StatusSeeOther {
+		t.Fatalf("pat's password sign-in = %d", r.Status)
+	}
+	w.client().postACS(w.acme, w.response(w.acme, nil), "") // the connection works
+	admin := w.admin(w.acme)
+	if r := admin.Do("POST", "/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "require_sso": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("Require SSO = %d", r.Status)
+	}
+	if r := pat.Do("GET", "/orgs/acme", nil); r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "/login") {
+		t.Errorf("pat's password session after Require SSO = %d, want signed out", r.Status)
+	}
+	if r := admin.Do("GET", "/orgs/acme", nil); r.Status != http.StatusOK {
+		t.Errorf("the admin's own session after Require SSO = %d, want kept", r.Status)
+	}
+	right := w.client().login("pat@corp.example", "member-password-1")
+	wrong := w.client().login("pat@corp.example", "not-the-password-1")
+	unknown := w.client().login("nobody@corp.example", "member-password-1")
+	strip := func(s string) string { return strings.NewReplacer("pat@corp.example", "E", "nobody@corp.example", "E").Replace(s) }
+	if right.Status != wrong.Status || strip(right.Body) != strip(wrong.Body) || strip(right.Body) != strip(unknown.Body) {
+		t.Errorf("right %d, wrong %d, unknown %d: the answers differ", right.Status, wrong.Status, unknown.Status)
+	}
+	if r := w.client().login("admin@acme.example", "admin-password-1"); r.Status != http.StatusSeeOther {
+		t.Fatalf("break-glass = %d", r.Status)
+	}
+	if ev, _, _ := w.st.ListAudit(t.Context(), store.RealmWorkspace, w.acme.ID, store.ListOptions{Query: "signin.break_glass"}); len(ev) != 1 {
+		t.Errorf("break-glass sign-ins audited: %d, want 1", len(ev))
+	}
+}

@@ -172,8 +172,18 @@ func (h *Handler) member(fn memberFunc) http.Handler {
 		}
 		sess, ok := h.Sessions.Load(r)
 		if ok && sess.OrgID == o.ID {
-			if m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID); err == nil && m.OrgID == o.ID {
-				return fn(w, r, o, m, sess)
+			m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if err == nil && m.OrgID == o.ID {
+				allowed, err := h.Svc.SessionAllowed(r.Context(), o, m, sess)
+				if err != nil {
+					return err
+				}
+				if allowed {
+					return fn(w, r, o, m, sess)
+				}
 			}
 		}
 		if r.Method != http.MethodGet {

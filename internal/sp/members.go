@@ -22,12 +22,6 @@ const InviteTTL = 7 * 24 * time.Hour
 // ErrBadCredentials is the one password sign-in failure people see.
 var ErrBadCredentials = errors.New("the email or password is incorrect")
 
-// RequireSSOError refuses password sign-in where the org requires SSO.
-type RequireSSOError struct{ Org store.Org }
-
-func (e *RequireSSOError) Error() string {
-	return e.Org.Name + " requires single sign-on: use “Sign in with SSO”. (Org admins can still use their password, in case SSO breaks.)"
-}
 
 var dummyHash = sync.OnceValue(func() string {
 	h, _ := password.Hash("signet-timing-equalizer", password.Default)
@@ -44,8 +38,13 @@ func (e *ChooseOrgError) Error() string {
 
 // Authenticate checks a member's password. With orgSlug it signs in to that
 // org only; without, to the one org whose member has this email and
-// password, or it returns a *ChooseOrgError listing them. A member of an
-// org that requires SSO gets a *RequireSSOError (admins excepted).
+// password, or it returns a *ChooseOrgError listing them.
+//
+// Every failure is the same ErrBadCredentials after the same work: an
+// unknown email, a member without a password, a wrong password, and a
+// member whose org requires SSO (right password or not) are told apart by
+// nothing (SECURITY-CASES 92, 93). Admins of such orgs may still use their
+// password (break-glass); the sign-in says so.
 func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (store.Member, store.Org, error) {
 	ms, err := s.Store.MembershipsByEmail(ctx, normEmail(email))
 	if err != nil {
@@ -56,40 +55,52 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (
 		o store.Org
 	}
 	var matches []match
-	checked := false
+	checks := 0
 	for _, m := range ms {
 		if m.PasswordHash == "" {
 			continue
 		}
 		o, err := s.Store.GetOrg(ctx, m.OrgID)
-		if err != nil || orgSlug != "" && o.Slug != orgSlug {
+		if err != nil {
+			return store.Member{}, store.Org{}, err
+		}
+		if orgSlug != "" && o.Slug != orgSlug {
 			continue
 		}
-		checked = true
-		if password.Check(m.PasswordHash, pw) == nil {
+		checks++
+		if password.Check(m.PasswordHash, pw) != nil {
+			continue
+		}
+		if allowed, err := s.SessionAllowed(ctx, o, m, store.Session{Method: "password"}); err != nil {
+			return store.Member{}, store.Org{}, err
+		} else if allowed {
 			matches = append(matches, match{m, o})
 		}
 	}
+	if checks == 0 {
+		password.Check(dummyHash(), pw) // the same time whether or not the email exists
+	}
 	switch len(matches) {
 	case 0:
-		if !checked {
-			password.Check(dummyHash(), pw) // the same time whether or not the email exists
-		}
 		return store.Member{}, store.Org{}, ErrBadCredentials
 	case 1:
-	default:
-		choose := &ChooseOrgError{}
-		for _, m := range matches {
-			choose.Orgs = append(choose.Orgs, m.o)
-		}
-		return store.Member{}, store.Org{}, choose
+		return matches[0].m, matches[0].o, nil
 	}
-	m, o := matches[0].m, matches[0].o
-	conn, err := s.Store.GetSSOConnection(ctx, o.ID)
-	if err == nil && conn.RequireSSO && SSOAvailable(o.Plan) && m.Role != "admin" {
-		return store.Member{}, o, &RequireSSOError{Org: o}
+	choose := &ChooseOrgError{}
+	for _, m := range matches {
+		choose.Orgs = append(choose.Orgs, m.o)
 	}
-	return m, o, nil
+	return store.Member{}, store.Org{}, choose
+}
+
+// BreakGlass reports whether a password sign-in of m to o bypassed Require
+// SSO (an admin's way in when SSO breaks): it is audited as such.
+func (s *Service) BreakGlass(ctx context.Context, o store.Org, m store.Member) bool {
+	if m.Role != "admin" || !SSOAvailable(o.Plan) {
+		return false
+	}
+	c, err := s.Store.GetSSOConnection(ctx, o.ID)
+	return err == nil && c.RequireSSO
 }
 
 // NewInvite creates an invite and returns the token for the link.

@@ -41,22 +41,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	m, o, err := h.Svc.Authenticate(r.Context(), email, r.PostFormValue("password"), slug)
-	var rs *RequireSSOError
 	var choose *ChooseOrgError
 	switch {
-	case errors.As(err, &rs):
-		h.Svc.Audit(r.Context(), rs.Org, normEmail(email), "signin.refused", "password sign-in refused: the org requires SSO")
-		p.Error = rs.Error()
-		p.OrgSlug = rs.Org.Slug
-		h.Pages.Render(w, r, http.StatusForbidden, "login", p)
-		return nil
 	case errors.As(err, &choose):
 		p.OrgChoices = choose.Orgs
 		p.Warnings = []string{"Your email belongs to several organizations. Choose one and enter your password again."}
 		h.Pages.Render(w, r, http.StatusOK, "login", p)
 		return nil
 	case errors.Is(err, ErrBadCredentials):
-		p.Error = "The email or password is incorrect."
+		p.Error = "The email or password is incorrect. If your organization uses single sign-on, use “Sign in with SSO” below."
 		h.Pages.Render(w, r, http.StatusUnauthorized, "login", p)
 		return nil
 	case err != nil:
@@ -65,7 +58,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.Sessions.Start(w, r, store.Session{UserID: m.ID, OrgID: o.ID, Method: "password"}); err != nil {
 		return err
 	}
-	h.Svc.Audit(r.Context(), o, m.Email, "signin", "signed in with a password")
+	if h.Svc.BreakGlass(r.Context(), o, m) {
+		h.Svc.Audit(r.Context(), o, m.Email, "signin.break_glass", "an admin signed in with a password although the org requires SSO")
+	} else {
+		h.Svc.Audit(r.Context(), o, m.Email, "signin", "signed in with a password")
+	}
 	return redirect(w, r, "/orgs/"+o.Slug)
 }
 

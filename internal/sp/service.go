@@ -305,16 +305,28 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	if !slices.Contains(JITRoles, opt.JITRole) {
 		return badRequest("Choose the role just-in-time provisioning gives: viewer, member or manager (or None).")
 	}
+	turnedOn := false
 	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
 		if opt.RequireSSO && !c.RequireSSO && c.VerifiedAt.IsZero() {
 			return ErrRequireSSOUnverified
 		}
+		turnedOn = opt.RequireSSO && !c.RequireSSO
 		c.AllowIdPInitiated, c.JITRole, c.RequireSSO = opt.AllowIdPInitiated, opt.JITRole, opt.RequireSSO
 		c.AllowLegacyCrypto = opt.AllowLegacyCrypto
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if turnedOn {
+		// Members signed in with a password are signed out (admins keep
+		// theirs: they are the break-glass path). Sessions that race this
+		// are refused on their next request anyway (SessionAllowed).
+		n, err := s.Store.EndPasswordSessions(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		s.Audit(ctx, o, actor.Email, "sso.require", fmt.Sprintf("Require SSO turned on: %d password session(s) of members ended", n))
 	}
 	jit := opt.JITRole
 	if jit == "" {
@@ -323,6 +335,22 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("IdP-initiated sign-in %v, JIT provisioning %s, Require SSO %v, legacy crypto %v",
 		opt.AllowIdPInitiated, jit, opt.RequireSSO, opt.AllowLegacyCrypto))
 	return nil
+}
+
+// SessionAllowed reports whether a Workspace session may still be used: a
+// password session of a member who must now use SSO may not.
+func (s *Service) SessionAllowed(ctx context.Context, o store.Org, m store.Member, sess store.Session) (bool, error) {
+	if sess.Method != "password" || m.Role == "admin" || !SSOAvailable(o.Plan) {
+		return true, nil
+	}
+	c, err := s.Store.GetSSOConnection(ctx, o.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !c.RequireSSO, nil
 }
 
 // DeleteConnection removes the org's SSO connection.

@@ -248,7 +248,7 @@ func TestRequireSSOGuard(t *testing.T) {
 	if r := admin.Do("POST", "/orgs/acme/settings/sso/options", on); r.Status != http.StatusSeeOther {
 		t.Fatalf("Require SSO after a sign-in = %d", r.Status)
 	}
-	if r := w.client().login("pat@corp.example", "member-password-1"); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "requires single sign-on") {
+	if r := w.client().login("pat@corp.example", "member-password-1"); r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "Sign in with SSO") {
 		t.Errorf("member password sign-in with Require SSO = %d", r.Status)
 	}
 	if r := w.client().login("admin@acme.example", "admin-password-1"); r.Status != http.StatusSeeOther {

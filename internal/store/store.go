@@ -177,6 +177,9 @@ type Sessions interface {
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteUserSessions ends every session of the user in the realm.
 	DeleteUserSessions(ctx context.Context, realm, userID string) error
+	// EndPasswordSessions ends the Workspace password sessions of the
+	// org's members other than its admins (Require SSO was turned on).
+	EndPasswordSessions(ctx context.Context, orgID string) (int64, error)
 	PruneSessions(ctx context.Context, now time.Time) (int64, error)
 }
 

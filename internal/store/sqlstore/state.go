@@ -105,6 +105,16 @@ func (s *Store) DeleteUserSessions(ctx context.Context, realm, userID string) er
 	return err
 }
 
+// EndPasswordSessions implements store.Sessions.
+func (s *Store) EndPasswordSessions(ctx context.Context, orgID string) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE realm = $1 AND org_id = $2 AND method = 'password'
+		AND user_id NOT IN (SELECT id FROM sp_members WHERE org_id = $2 AND role = 'admin')`, store.RealmWorkspace, orgID)
+	if err != nil {
+		return 0, fmt.Errorf("end password sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // PruneSessions implements store.Sessions.
 func (s *Store) PruneSessions(ctx context.Context, now time.Time) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, ms(now))

@@ -727,6 +727,27 @@ func testSessions(t *testing.T, s store.Store) {
 		t.Errorf("PruneSessions removed %d, want 1", n)
 	}
 	check(t, s.DeleteSession(ctx, "nope"))
+
+	// Require SSO ends the password sessions of the org's non-admins only.
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "rs", Name: "RS", Plan: "growth"}, &store.Member{Email: "admin@rs.example", Role: "admin"}))
+	admin := must(s.GetMemberByEmail(ctx, o.ID, "admin@rs.example"))
+	pat := must(s.CreateMember(ctx, store.Member{OrgID: o.ID, Email: "pat@rs.example", Role: "member"}))
+	for id, sess := range map[string]store.Session{
+		"pw-pat":   {UserID: pat.ID, Method: "password"},
+		"sso-pat":  {UserID: pat.ID, Method: "sso"},
+		"pw-admin": {UserID: admin.ID, Method: "password"},
+	} {
+		sess.ID, sess.Realm, sess.OrgID, sess.ExpiresAt = id, store.RealmWorkspace, o.ID, now.Add(time.Hour)
+		check(t, s.CreateSession(ctx, sess))
+	}
+	if n := must(s.EndPasswordSessions(ctx, o.ID)); n != 1 {
+		t.Errorf("EndPasswordSessions ended %d sessions, want 1 (pat's password session)", n)
+	}
+	for id, alive := range map[string]bool{"pw-pat": false, "sso-pat": true, "pw-admin": true} {
+		if _, err := s.GetSession(ctx, id, now); (err == nil) != alive {
+			t.Errorf("session %s alive = %v, want %v", id, err == nil, alive)
+		}
+	}
 }
 
 func testAudit(t *testing.T, s store.Store) {
