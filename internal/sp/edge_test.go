@@ -156,7 +156,9 @@ func TestSecurityCase92RequireSSOWithoutGaps(t *testing.T) {
 	right := w.client().login("pat@corp.example", "member-password-1")
 	wrong := w.client().login("pat@corp.example", "not-the-password-1")
 	unknown := w.client().login("nobody@corp.example", "member-password-1")
-	strip := func(s string) string { return strings.NewReplacer("pat@corp.example", "E", "nobody@corp.example", "E").Replace(s) }
+	strip := func(s string) string {
+		return strings.NewReplacer("pat@corp.example", "E", "nobody@corp.example", "E").Replace(s)
+	}
 	if right.Status != wrong.Status || strip(right.Body) != strip(wrong.Body) || strip(right.Body) != strip(unknown.Body) {
 		t.Errorf("right %d, wrong %d, unknown %d: the answers differ", right.Status, wrong.Status, unknown.Status)
 	}

@@ -22,7 +22,6 @@ const InviteTTL = 7 * 24 * time.Hour
 // ErrBadCredentials is the one password sign-in failure people see.
 var ErrBadCredentials = errors.New("the email or password is incorrect")
 
-
 var dummyHash = sync.OnceValue(func() string {
 	h, _ := password.Hash("signet-timing-equalizer", password.Default)
 	return h
