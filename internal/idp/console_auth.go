@@ -53,8 +53,12 @@ func (h *Handler) adminLoginForm(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) login(w http.ResponseWriter, r *http.Request, p loginPage) (store.User, bool) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	p.Username = username
-	if !h.Logins.Allow("ip:"+web.ClientIP(r)) || !h.Logins.Allow("user:"+strings.ToLower(username)) {
-		p.Error = "Too many sign-in attempts. Wait a minute and try again."
+	if ok, err := h.Logins.Allow(r, username); err != nil {
+		h.renderError(w, r, err)
+		return store.User{}, false
+	} else if !ok {
+		web.RetryLater(w)
+		p.Error = "Too many sign-in attempts. Wait a few minutes and try again."
 		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
 		return store.User{}, false
 	}
@@ -69,6 +73,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, p loginPage) (st
 		h.Pages.Render(w, r, http.StatusUnauthorized, "login", p)
 		return store.User{}, false
 	}
+	h.Logins.Remember(w, u.Username)
 	return u, true
 }
 

@@ -32,8 +32,9 @@ type Handler struct {
 	Log    *slog.Logger
 	Admin  *web.Sessions // realm admin
 	Portal *web.Sessions // realm portal
-	// Logins limits password attempts per client address and per username.
-	Logins *web.RateLimiter
+	// Logins limits password attempts per client address and per username,
+	// never locking out a browser that signed in to that username before.
+	Logins *web.SignInLimits
 	Limits saml.Limits
 }
 
@@ -43,13 +44,17 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger, portalTTL time
 	if portalTTL <= 0 {
 		portalTTL = 8 * time.Hour
 	}
+	logins := &web.SignInLimits{PerSource: &web.RateLimiter{Every: 6 * time.Second, Burst: 10}, Counts: svc.Store,
+		PerAccount: 10, Window: 5 * time.Minute, Cookie: "signet_idp_device", Secure: secure, Now: svc.Now}
+	if svc.Sealer != nil {
+		logins.MAC = svc.Sealer.MAC
+	}
 	return &Handler{
-		Svc: svc, Pages: pages, Log: log,
+		Svc: svc, Pages: pages, Log: log, Logins: logins,
 		Admin: &web.Sessions{Store: svc.Store, Realm: store.RealmAdmin, Cookie: "signet_idp_admin", Path: "/",
 			TTL: 8 * time.Hour, Secure: secure, Now: svc.Now},
 		Portal: &web.Sessions{Store: svc.Store, Realm: store.RealmPortal, Cookie: "signet_idp_portal", Path: "/",
 			TTL: portalTTL, Secure: secure, Now: svc.Now},
-		Logins: &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
 	}
 }
 

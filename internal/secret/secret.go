@@ -9,6 +9,7 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -26,7 +27,10 @@ const KeyFileName = "secret.key"
 const minSecretLen = 32
 
 // Sealer encrypts and authenticates small secrets.
-type Sealer struct{ aead cipher.AEAD }
+type Sealer struct {
+	aead   cipher.AEAD
+	macKey [32]byte // for MAC, derived apart from the sealing key
+}
 
 // NewSealer derives the AES key from secret (any string of 32 or more bytes).
 func NewSealer(secret string) (*Sealer, error) {
@@ -42,7 +46,18 @@ func NewSealer(secret string) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead}, nil
+	return &Sealer{aead: aead, macKey: sha256.Sum256([]byte("signet-mac-v1:" + secret))}, nil
+}
+
+// MAC authenticates msg for one purpose (HMAC-SHA256 under a key derived
+// from the secret key): a value the server gave out and later gets back,
+// such as a remembered-browser cookie, is checked with it.
+func (s *Sealer) MAC(purpose string, msg []byte) []byte {
+	m := hmac.New(sha256.New, s.macKey[:])
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write(msg)
+	return m.Sum(nil)
 }
 
 // Seal returns nonce || ciphertext.

@@ -3,9 +3,12 @@
 package sp_test
 
 import (
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -167,5 +170,57 @@ func TestSecurityCase92RequireSSOWithoutGaps(t *testing.T) {
 	}
 	if ev, _, _ := w.st.ListAudit(t.Context(), store.RealmWorkspace, w.acme.ID, store.ListOptions{Query: "signin.break_glass"}); len(ev) != 1 {
 		t.Errorf("break-glass sign-ins audited: %d, want 1", len(ev))
+	}
+}
+
+// clientFrom is a browser whose connections come from the loopback address
+// ip (Linux routes all of 127.0.0.0/8 to the loopback interface).
+func clientFrom(t *testing.T, ip string) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &http.Client{Jar: jar, Transport: &http.Transport{DialContext: d.DialContext},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func postLogin(t *testing.T, c *http.Client, base, email, pw string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(url.Values{"email": {email}, "password": {pw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestSecurityCase91NoLockOut: sixty addresses guessing the admin's
+// password five times each do not keep the admin, in a browser that signed
+// in before, from signing in (the Require SSO break-glass path included);
+// a new browser is held by the account limit.
+func TestSecurityCase91NoLockOut(t *testing.T) {
+	w := newWorld(t)
+	admin := clientFrom(t, "127.0.0.200")
+	if code := postLogin(t, admin, w.srv.URL, "admin@acme.example", "admin-password-1"); code != http.StatusSeeOther {
+		t.Fatalf("the admin's first sign-in = %d", code)
+	}
+	limited := 0
+	for i := range 60 {
+		attacker := clientFrom(t, "127.0.0."+strconv.Itoa(10+i))
+		for range 5 {
+			if postLogin(t, attacker, w.srv.URL, "admin@acme.example", "guess-guess-guess") == http.StatusTooManyRequests {
+				limited++
+			}
+		}
+	}
+	if limited < 250 {
+		t.Errorf("%d of 300 guesses were refused by the account limit, want nearly all", limited)
+	}
+	if code := postLogin(t, admin, w.srv.URL, "admin@acme.example", "admin-password-1"); code != http.StatusSeeOther {
+		t.Errorf("the admin, in a browser that signed in before, after the attack = %d, want signed in", code)
+	}
+	if code := postLogin(t, clientFrom(t, "127.0.0.201"), w.srv.URL, "admin@acme.example", "admin-password-1"); code != http.StatusTooManyRequests {
+		t.Errorf("a new browser during the attack = %d, want 429", code)
 	}
 }

@@ -33,7 +33,10 @@ type Handler struct {
 	// Pending holds IdP-initiated sign-ins waiting for the browser to
 	// confirm that it replaces another person's session (login CSRF).
 	Pending *web.Sessions
-	Logins  *web.RateLimiter
+	Logins  *web.RateLimiter // SSO discovery, per source address
+	// SignIns limits password guessing per source and per account, never
+	// locking out a browser that signed in before.
+	SignIns *web.SignInLimits
 	// Starts budgets anonymous SP-initiated sign-ins, each of which stores
 	// a request ID: per source address and per org.
 	Starts, OrgStarts *web.RateLimiter
@@ -41,7 +44,13 @@ type Handler struct {
 
 // NewHandler wires a Handler with the default cookie settings.
 func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
-	return &Handler{Svc: svc, Pages: pages, Log: log,
+	secure := strings.HasPrefix(svc.BaseURL, "https://")
+	signIns := &web.SignInLimits{PerSource: &web.RateLimiter{Every: 6 * time.Second, Burst: 10}, Counts: svc.Store,
+		PerAccount: 10, Window: 5 * time.Minute, Cookie: "signet_device", Secure: secure, Now: svc.Now}
+	if svc.Sealer != nil {
+		signIns.MAC = svc.Sealer.MAC
+	}
+	return &Handler{Svc: svc, Pages: pages, Log: log, SignIns: signIns,
 		Sessions: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspace, Cookie: "signet_workspace", Path: "/",
 			TTL: 12 * time.Hour, Secure: strings.HasPrefix(svc.BaseURL, "https://"), Now: svc.Now},
 		Pending:   &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.Now},

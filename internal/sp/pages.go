@@ -35,8 +35,11 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	email, slug := strings.TrimSpace(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("org"))
 	p := loginPage{page: page{Title: "Sign in", Narrow: true}, Email: email, OrgSlug: slug}
-	if !h.Logins.Allow("ip:"+web.ClientIP(r)) || !h.Logins.Allow("email:"+normEmail(email)) {
-		p.Error = "Too many sign-in attempts. Wait a minute and try again."
+	if ok, err := h.SignIns.Allow(r, normEmail(email)); err != nil {
+		return err
+	} else if !ok {
+		p.Error = "Too many sign-in attempts. Wait a few minutes and try again."
+		web.RetryLater(w)
 		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
 		return nil
 	}
@@ -58,6 +61,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.Sessions.Start(w, r, store.Session{UserID: m.ID, OrgID: o.ID, Method: "password"}); err != nil {
 		return err
 	}
+	h.SignIns.Remember(w, m.Email)
 	if h.Svc.BreakGlass(r.Context(), o, m) {
 		h.Svc.Audit(r.Context(), o, m.Email, "signin.break_glass", "an admin signed in with a password although the org requires SSO")
 	} else {

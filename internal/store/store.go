@@ -177,6 +177,12 @@ type Sessions interface {
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteUserSessions ends every session of the user in the realm.
 	DeleteUserSessions(ctx context.Context, realm, userID string) error
+	// HitRateLimit counts one attempt under key in the fixed window of
+	// length window that holds now, and returns the window's count so far
+	// (this one included). Every replica shares the counts.
+	HitRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error)
+	// PruneRateLimits deletes counters of windows that started before cutoff.
+	PruneRateLimits(ctx context.Context, cutoff time.Time) (int64, error)
 	// EndPasswordSessions ends the Workspace password sessions of the
 	// org's members other than its admins (Require SSO was turned on).
 	EndPasswordSessions(ctx context.Context, orgID string) (int64, error)

@@ -105,6 +105,31 @@ func (s *Store) DeleteUserSessions(ctx context.Context, realm, userID string) er
 	return err
 }
 
+// HitRateLimit implements store.Sessions with one upsert: concurrent hits
+// of one key are counted, never lost.
+func (s *Store) HitRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
+	start := now.Truncate(window)
+	var n int
+	err := s.db.QueryRowContext(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+		ON CONFLICT (key) DO UPDATE SET
+			count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END,
+			window_start = excluded.window_start
+		RETURNING count`, key, ms(start)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count attempt: %w", err)
+	}
+	return n, nil
+}
+
+// PruneRateLimits implements store.Sessions.
+func (s *Store) PruneRateLimits(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, ms(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("prune rate limits: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // EndPasswordSessions implements store.Sessions.
 func (s *Store) EndPasswordSessions(ctx context.Context, orgID string) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE realm = $1 AND org_id = $2 AND method = 'password'

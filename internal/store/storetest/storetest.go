@@ -740,6 +740,28 @@ func testSessions(t *testing.T, s store.Store) {
 		sess.ID, sess.Realm, sess.OrgID, sess.ExpiresAt = id, store.RealmWorkspace, o.ID, now.Add(time.Hour)
 		check(t, s.CreateSession(ctx, sess))
 	}
+	// Rate-limit counters: per key and window, concurrent hits all counted.
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			if _, err := s.HitRateLimit(context.Background(), "k", time.Minute, now); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := must(s.HitRateLimit(ctx, "k", time.Minute, now.Add(time.Second))); n != 11 {
+		t.Errorf("the 11th hit in a window counts %d", n)
+	}
+	if n := must(s.HitRateLimit(ctx, "k", time.Minute, now.Add(time.Minute))); n != 1 {
+		t.Errorf("the first hit of the next window counts %d", n)
+	}
+	if n := must(s.HitRateLimit(ctx, "other", time.Minute, now)); n != 1 {
+		t.Errorf("another key counts %d", n)
+	}
+	if n := must(s.PruneRateLimits(ctx, now.Add(time.Minute))); n != 1 {
+		t.Errorf("PruneRateLimits removed %d, want 1 (the older window)", n)
+	}
 	if n := must(s.EndPasswordSessions(ctx, o.ID)); n != 1 {
 		t.Errorf("EndPasswordSessions ended %d sessions, want 1 (pat's password session)", n)
 	}

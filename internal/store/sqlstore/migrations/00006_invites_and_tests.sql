@@ -13,8 +13,15 @@ ALTER TABLE sp_signin_attempts ADD COLUMN unverified BOOLEAN NOT NULL DEFAULT FA
 CREATE INDEX sp_signin_attempts_kind ON sp_signin_attempts (org_id, unverified, id);
 CREATE INDEX sp_signin_attempts_at ON sp_signin_attempts (at);
 CREATE INDEX sp_invites_org_email ON sp_invites (org_id, email);
+-- Fixed-window counters shared by every replica (sign-in limits per email).
+CREATE TABLE rate_limits (
+    key          TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    count        INTEGER NOT NULL
+);
 
 -- +goose Down
+DROP TABLE rate_limits;
 DROP INDEX sp_signin_attempts_at;
 DROP INDEX sp_signin_attempts_kind;
 ALTER TABLE sp_signin_attempts DROP COLUMN unverified;
