@@ -23,7 +23,7 @@ func orgWithIdP(t *testing.T, s *harness.Signet, metadataURL string) []byte {
 	s.CLI("", "sp", "member", "add", "--org", "acme", "--email", "bob@example.test", "--role", "member")
 	admin := harness.NewBrowser(t)
 	admin.Post(s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"org-admin-password"}})
-	page := admin.Post(s.SP+"/orgs/acme/settings/sso", url.Values{"provider": {"other"}, "idp_source": {"url"}, "metadata_url": {metadataURL}})
+	page := admin.Post(s.SP+"/orgs/acme/settings/sso", url.Values{"provider": {"other"}, "idp_source": {"url"}, "metadata_url": {metadataURL}, "allow_http": {"1"}})
 	if !strings.Contains(page.Body, "Connected identity provider") {
 		t.Fatalf("the admin could not connect the IdP: %d\n%.2000s", page.Status, page.Body)
 	}

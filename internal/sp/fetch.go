@@ -7,12 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
-	"syscall"
 	"time"
+
+	"github.com/signet-sso/signet/internal/web"
 )
 
 // Limits of metadata fetched from a URL.
@@ -22,48 +21,18 @@ const (
 )
 
 // ErrAddressNotAllowed means a metadata URL points at an internal address.
-var ErrAddressNotAllowed = errors.New("the metadata URL points at a private, loopback or link-local address, which Signet does not fetch. " +
-	"Give the metadata as a file or pasted XML instead; or, for a test lab only, the Signet operator can start Signet with --allow-private-metadata-urls (signet demo does)")
+var ErrAddressNotAllowed = web.ErrAddressNotAllowed
 
-// NewFetcher returns an HTTP client for metadata URLs. Unless allowPrivate
-// (an operator flag for development), it refuses to connect to loopback,
-// private, link-local, multicast and unspecified addresses, checking the
-// address actually dialled (so DNS rebinding and redirects cannot get
-// around it: SECURITY-CASES 80).
+// NewFetcher returns an HTTP client for metadata URLs: the one outbound
+// client with the SSRF guard (web.NewOutboundClient), unless allowPrivate
+// (an operator flag for development).
 func NewFetcher(allowPrivate bool) *http.Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(network, address string, _ syscall.RawConn) error {
-		if allowPrivate {
-			return nil
-		}
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil {
-			return ErrAddressNotAllowed
-		}
-		if !publicAddress(ap.Addr()) {
-			return ErrAddressNotAllowed
-		}
-		return nil
-	}}
-	tr := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second,
-		ResponseHeaderTimeout: fetchTimeout, MaxResponseHeaderBytes: 64 << 10, DisableKeepAlives: true}
-	return &http.Client{Transport: tr, Timeout: fetchTimeout, CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 3 {
-			return errors.New("too many redirects")
-		}
-		if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
-			return errors.New("redirect to a non-http URL")
-		}
-		return nil
-	}}
+	return web.NewOutboundClient(allowPrivate, fetchTimeout)
 }
 
-func publicAddress(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsValid() && !a.IsLoopback() && !a.IsPrivate() && !a.IsLinkLocalUnicast() && !a.IsLinkLocalMulticast() &&
-		!a.IsMulticast() && !a.IsUnspecified() && !a.IsInterfaceLocalMulticast() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(a) && // carrier-grade NAT
-		!netip.MustParsePrefix("fc00::/7").Contains(a)
-}
+// errPrivateMetadataURL explains a refused metadata URL to an org admin.
+var errPrivateMetadataURL = fmt.Errorf("%w. Give the metadata as a file or pasted XML instead; or, for a test lab only, "+
+	"the Signet operator can start Signet with --allow-private-metadata-urls (signet demo does)", ErrAddressNotAllowed)
 
 // FetchMetadata downloads metadata from an http(s) URL, capped in size and time.
 func (s *Service) FetchMetadata(ctx context.Context, raw string) ([]byte, error) {
@@ -82,9 +51,9 @@ func (s *Service) FetchMetadata(ctx context.Context, raw string) ([]byte, error)
 	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, ErrAddressNotAllowed) {
-			return nil, ErrAddressNotAllowed
+			return nil, errPrivateMetadataURL
 		}
-		return nil, fmt.Errorf("could not download the metadata: %v", errors.Unwrap(err))
+		return nil, fmt.Errorf("could not download the metadata: %s", web.OutboundProblem(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -92,7 +61,7 @@ func (s *Service) FetchMetadata(ctx context.Context, raw string) ([]byte, error)
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxFetchBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("could not download the metadata: %v", err)
+		return nil, fmt.Errorf("could not download the metadata: %s", web.OutboundProblem(err))
 	}
 	if len(b) > maxFetchBytes {
 		return nil, fmt.Errorf("the metadata is larger than %d KB", maxFetchBytes>>10)

@@ -200,9 +200,10 @@ func TestMetadataURLSSRFGuard(t *testing.T) {
 	admin := w.admin(w.acme)
 	for _, u := range []string{internal.URL + "/metadata", "http://localhost:" + strings.Split(internal.URL, ":")[2] + "/m",
 		"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/m", "file:///etc/passwd"} {
-		r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "url", "metadata_url": u}, nil)
-		if r.Status != http.StatusUnprocessableEntity {
-			t.Errorf("%s: status %d, want 422", u, r.Status)
+		// allow_http: the SSRF guard, not the http acknowledgement, refuses.
+		r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "other", "idp_source": "url", "metadata_url": u, "allow_http": "1"}, nil)
+		if r.Status != http.StatusUnprocessableEntity || strings.Contains(r.Body, "not https") {
+			t.Errorf("%s: status %d, want 422 from the guard", u, r.Status)
 		}
 	}
 	// With the operator flag (development), the same URL works.
@@ -210,7 +211,11 @@ func TestMetadataURLSSRFGuard(t *testing.T) {
 	ok := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.Write(w.idpMetadata(w.idp)) }))
 	defer ok.Close()
 	w.svc.Fetch = newFetcherAllowingPrivate()
-	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "aws", "idp_source": "url", "metadata_url": ok.URL}, nil); r.Status != http.StatusSeeOther {
+	r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "aws", "idp_source": "url", "metadata_url": ok.URL}, nil)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `name="allow_http"`) {
+		t.Errorf("an http URL without the acknowledgement = %d, want 422 offering it", r.Status)
+	}
+	if r := admin.upload("/orgs/acme/settings/sso", map[string]string{"provider": "aws", "idp_source": "url", "metadata_url": ok.URL, "allow_http": "1"}, nil); r.Status != http.StatusSeeOther {
 		t.Errorf("allowed private URL = %d\n%s", r.Status, excerpt(r.Body))
 	}
 }

@@ -40,9 +40,11 @@ type ssoPage struct {
 	// OfferLegacy shows the "accept legacy crypto" box on the upload form,
 	// after metadata was refused for a 1024-bit key or SHA-1.
 	OfferLegacy bool
-	Conn        *Connection
-	JITChoices  []string
-	Roles       []string
+	// OfferHTTP shows the "fetch over plain http" acknowledgement.
+	OfferHTTP  bool
+	Conn       *Connection
+	JITChoices []string
+	Roles      []string
 	// Guides holds every provider's guide; the page shows Provider's and
 	// switches as the dropdown changes.
 	Guides   []providerGuide
@@ -209,7 +211,13 @@ func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m
 		md = []byte(r.FormValue("metadata_xml"))
 	case "url":
 		fetchedFrom = strings.TrimSpace(r.FormValue("metadata_url"))
-		md, fetchErr = h.Svc.FetchMetadata(r.Context(), fetchedFrom)
+		if strings.HasPrefix(strings.ToLower(fetchedFrom), "http://") && r.FormValue("allow_http") != "1" {
+			// Anyone on the network path can change metadata fetched over
+			// plain http: only with the admin's explicit acknowledgement.
+			fetchErr = errHTTPMetadataURL
+		} else {
+			md, fetchErr = h.Svc.FetchMetadata(r.Context(), fetchedFrom)
+		}
 	default:
 		source = "file"
 		if f, _, err := r.FormFile("metadata_file"); err == nil {
@@ -241,6 +249,7 @@ func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m
 		if se := saml.AsError(err); se.Code == saml.CodeKeyTooWeak && (p.Conn == nil || !p.Conn.AllowLegacyCrypto) {
 			p.OfferLegacy = true
 		}
+		p.OfferHTTP = errors.Is(err, errHTTPMetadataURL)
 		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "sso", p)
 		return nil
 	}
@@ -255,6 +264,10 @@ func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m
 	}
 	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=saved")
 }
+
+// errHTTPMetadataURL asks for the acknowledgement an http metadata URL needs.
+var errHTTPMetadataURL = errors.New("this metadata URL is not https, so anyone between Signet and the identity provider could change the metadata. " +
+	"Use the https URL, or tick “Fetch it over plain http anyway” and Save again")
 
 // metadataProblem explains a refused upload in plain words.
 func metadataProblem(err error) string {
