@@ -23,18 +23,18 @@ func TestSecurityCase95OutboundAddresses(t *testing.T) {
 	for _, target := range []string{
 		"http://127.0.0.1/", "https://[::1]/", "http://10.1.2.3/", "http://192.168.1.1/", "http://172.16.0.1/",
 		"http://169.254.169.254/latest/meta-data/", // cloud metadata
-		"http://100.64.0.1/",                        // CGNAT
-		"http://0.1.2.3/",                           // "this network"
-		"http://198.18.0.1/",                        // benchmarking
-		"http://240.0.0.1/",                         // reserved
-		"http://[64:ff9b::7f00:1]/",                 // NAT64 of 127.0.0.1
-		"http://[2002:7f00:1::]/",                   // 6to4 of 127.0.0.1
-		"http://[::127.0.0.1]/",                     // IPv4-compatible
-		"http://[::ffff:127.0.0.1]/",                // IPv4-mapped
-		"http://[fec0::1]/",                         // site-local
-		"http://[fc00::1]/",                         // unique local
-		"http://[fe80::1]/",                         // link-local
-		"https://127.0.0.1:8443/metadata",           // any port
+		"http://100.64.0.1/",                       // CGNAT
+		"http://0.1.2.3/",                          // "this network"
+		"http://198.18.0.1/",                       // benchmarking
+		"http://240.0.0.1/",                        // reserved
+		"http://[64:ff9b::7f00:1]/",                // NAT64 of 127.0.0.1
+		"http://[2002:7f00:1::]/",                  // 6to4 of 127.0.0.1
+		"http://[::127.0.0.1]/",                    // IPv4-compatible
+		"http://[::ffff:127.0.0.1]/",               // IPv4-mapped
+		"http://[fec0::1]/",                        // site-local
+		"http://[fc00::1]/",                        // unique local
+		"http://[fe80::1]/",                        // link-local
+		"https://127.0.0.1:8443/metadata",          // any port
 	} {
 		_, err := client.Get(target)
 		if !errors.Is(err, ErrAddressNotAllowed) {
