@@ -240,7 +240,10 @@ func TestSecurityCasesKeysAndAlgorithms(t *testing.T) {
 				return samltest.Encrypt(t, env.Response(t, assertionOnly), sp.Certificate, xmlenc.PKCS1v15(), xmlenc.AES256CBC)
 			},
 			config: withSPKey},
-		{name: "51b CBC-encrypted unsigned assertion in an unsigned Response", want: saml.CodeSignatureMissing,
+		// Since SECURITY-CASES 94, every failure after decryption of an unsigned
+		// Response is decryption_failed (the cause, signature_missing, stays in the
+		// private error for the attempts log).
+		{name: "51b CBC-encrypted unsigned assertion in an unsigned Response", want: saml.CodeDecryptionFailed,
 			build: func(t *testing.T, env *samltest.Env) []byte {
 				sp := samltest.Key(t, "sp")
 				xml := edit(t, env, nil, func(doc *etree.Document) { samltest.RemoveSignature(samltest.Assertion(t, doc)) })
@@ -370,3 +373,67 @@ type mainTB struct{ testing.TB }
 
 func (mainTB) Helper()           {}
 func (mainTB) Fatal(args ...any) { panic(args) }
+
+// TestSecurityCase94NoPaddingOracle: bit flips in an AES-CBC encrypted
+// assertion of an unsigned Response give one code whatever they broke (the
+// padding, the XML, or the inner signature); in a signed Response the
+// signature is checked before anything is decrypted.
+func TestSecurityCase94NoPaddingOracle(t *testing.T) {
+	flip := func(t *testing.T, xml []byte, at func(n int) int) []byte {
+		t.Helper()
+		doc := samltest.Parse(t, xml)
+		cv := samltest.Find(t, doc.Root(), "./EncryptedAssertion/EncryptedData/CipherData/CipherValue")
+		raw, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(cv.Text()), ""))
+		if err != nil || len(raw) < 48 {
+			t.Fatalf("cipher value: %v (%d bytes)", err, len(raw))
+		}
+		raw[at(len(raw))] ^= 0x01
+		cv.SetText(base64.StdEncoding.EncodeToString(raw))
+		return samltest.Bytes(t, doc)
+	}
+	positions := map[string]func(n int) int{
+		"IV":                  func(int) int { return 3 },
+		"first block":         func(int) int { return 16 + 5 },
+		"a middle block":      func(n int) int { return n / 2 },
+		"the last (padding)":  func(n int) int { return n - 1 },
+		"the next-to-last IV": func(n int) int { return n - 17 },
+	}
+	for where, at := range positions {
+		t.Run("unsigned Response, flip in "+where, func(t *testing.T) {
+			env := samltest.NewEnv(t)
+			xml := samltest.Encrypt(t, env.Response(t, func(p *saml.ResponseParams) { p.Sign = saml.SignAssertion }), spKey.Certificate, xmlenc.OAEP(), xmlenc.AES256CBC)
+			v := env.Verifier()
+			withSPKey(v)
+			if _, err := v.Verify(t.Context(), flip(t, xml, at)); saml.CodeOf(err) != saml.CodeDecryptionFailed {
+				t.Errorf("Verify = %v, want %s", err, saml.CodeDecryptionFailed)
+			}
+		})
+	}
+	t.Run("unsigned Response, decrypts to XML whose signature fails", func(t *testing.T) {
+		// What a lucky flip would produce: well-formed, wrongly signed.
+		env := samltest.NewEnv(t)
+		xml := edit(t, env, func(p *saml.ResponseParams) { p.Sign = saml.SignAssertion }, func(doc *etree.Document) {
+			nameID(t, doc).SetText("someone-else@corp.example")
+		})
+		v := env.Verifier()
+		withSPKey(v)
+		enc := samltest.Encrypt(t, xml, spKey.Certificate, xmlenc.OAEP(), xmlenc.AES256CBC)
+		if _, err := v.Verify(t.Context(), enc); saml.CodeOf(err) != saml.CodeDecryptionFailed {
+			t.Errorf("Verify = %v, want %s, like every other failure after decryption", err, saml.CodeDecryptionFailed)
+		}
+	})
+	t.Run("signed Response: the signature first", func(t *testing.T) {
+		env := samltest.NewEnv(t)
+		xml := env.Response(t, func(p *saml.ResponseParams) {
+			p.EncryptFor, p.EncryptionMethod = spKey.Certificate, "http://www.w3.org/2001/04/xmlenc#aes256-cbc"
+		})
+		v := env.Verifier()
+		withSPKey(v)
+		if _, err := v.Verify(t.Context(), xml); err != nil {
+			t.Fatalf("the untouched response = %v", err)
+		}
+		if _, err := v.Verify(t.Context(), flip(t, xml, positions["the last (padding)"])); saml.CodeOf(err) != saml.CodeSignatureInvalid {
+			t.Errorf("Verify = %v, want %s (nothing decrypted)", err, saml.CodeSignatureInvalid)
+		}
+	})
+}
