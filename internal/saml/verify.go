@@ -286,10 +286,12 @@ func (v *Verifier) openAssertion(resp *etree.Element, out *Assertion, p trustPol
 		return nil, errorf(CodeAssertionCount, "no assertion")
 	}
 	verified, err := v.checkAssertionSignature(a, out, p)
-	if err != nil && out.Encrypted && !out.ResponseSigned {
+	if err != nil && out.Encrypted && !out.ResponseSigned && err.Code != CodeCertificateExpired {
 		// Nothing authenticated the ciphertext: telling "decrypted to
 		// garbage" from "decrypted to XML that does not verify" would be
 		// a padding oracle (SECURITY-CASES 94). One code for all of it.
+		// (certificate_expired comes only after the signature verified:
+		// the content is the IdP's, and the admin needs that diagnosis.)
 		return nil, errorf(CodeDecryptionFailed, "the decrypted assertion was refused: %v", err)
 	}
 	return verified, err
