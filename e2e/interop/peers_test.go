@@ -124,11 +124,17 @@ func addApp(t *testing.T, s *harness.Signet, name string, spMetadata []byte) (ap
 // format (mod_auth_mellon always asks for transient): the Subject is still
 // the email, in the format the SP asks for.
 func addAppWithSubjectFormat(t *testing.T, s *harness.Signet, name string, spMetadata []byte, format string) (appID, idpMetadata string) {
+	return addAppWithKey(t, s, name, spMetadata, format, "rsa2048")
+}
+
+// addAppWithKey is addAppWithSubjectFormat with the app's signing key
+// type: rsa2048 or ecdsa-p256.
+func addAppWithKey(t *testing.T, s *harness.Signet, name string, spMetadata []byte, format, keyType string) (appID, idpMetadata string) {
 	t.Helper()
 	dir := t.TempDir()
 	spFile := filepath.Join(dir, "sp.xml")
 	os.WriteFile(spFile, spMetadata, 0o600)
-	appID = s.CLI("", "idp", "app", "add", "--name", name, "--sp-metadata", spFile)
+	appID = s.CLI("", "idp", "app", "add", "--name", name, "--sp-metadata", spFile, "--key-type", keyType)
 	s.CLI("", "idp", "app", "map", "--app", appID, "--subject", "${user:email}", "--subject-format", format,
 		"--attr", "email=${user:email}:basic", "--attr", "givenName=${user:givenName}:basic")
 	s.CLI("", "idp", "app", "assign", "--app", appID, "--group", "Interop")

@@ -41,9 +41,17 @@ func checkAlice(t *testing.T, w whoami) {
 
 func TestPysaml2SP(t *testing.T) {
 	need(t, "pysaml2 (python3-pysaml2)", havePython("saml2"))
-	for _, encrypt := range []bool{false, true} {
+	for _, tc := range []struct {
+		name    string
+		encrypt bool
+		key     string
+	}{{"plain", false, "rsa2048"}, {"encrypted", true, "rsa2048"}, {"ecdsa", false, "ecdsa-p256"}} {
+		encrypt := tc.encrypt
 		mode := "signed assertion and response"
-		t.Run(map[bool]string{false: "plain", true: "encrypted"}[encrypt], func(t *testing.T) {
+		if tc.key == "ecdsa-p256" {
+			mode = "signed assertion and response with ECDSA P-256 (SHA-256, r‖s)"
+		}
+		t.Run(tc.name, func(t *testing.T) {
 			s := signet(t)
 			p := newPeer(t)
 			args := []string{peerScript("pysaml2_sp.py"), "metadata", p.Port, p.Dir}
@@ -54,7 +62,7 @@ func TestPysaml2SP(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			app, idpMD := addApp(t, s, "pysaml2", md)
+			app, idpMD := addAppWithKey(t, s, "pysaml2", md, "emailAddress", tc.key)
 			serve := append([]string{peerScript("pysaml2_sp.py"), "serve", p.Port, p.Dir, idpMD}, args[4:]...)
 			startPeer(t, p, "/whoami", "/usr/bin/python3", serve...)
 
@@ -86,6 +94,12 @@ func TestPysaml2SP(t *testing.T) {
 			}
 			if encrypt {
 				mode += ", encrypted assertion (" + encryptionOf(t, issuedTo(t, s, app)) + ")"
+			}
+			if tc.key == "ecdsa-p256" {
+				xml, err := saml.DecodeBase64([]byte(issuedTo(t, s, app)), 1<<20)
+				if err != nil || strings.Count(string(xml), saml.AlgECDSASHA256) != 2 {
+					t.Errorf("the response is not signed twice with ECDSA-SHA256: %v\n%.600s", err, xml)
+				}
 			}
 			record(row{Peer: "pysaml2 (python3-pysaml2)", Version: debVersion("python3-pysaml2"), Direction: "Signet IdP → SP",
 				Flows: "SP-initiated (Redirect), IdP-initiated; tampered response refused", Modes: mode, Result: resultOf(t)})

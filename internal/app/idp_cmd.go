@@ -31,7 +31,7 @@ func idpCommands() []idpCommand {
 		{"user list", "", idpUserList},
 		{"group add", "--name G [--description D]", idpGroupAdd},
 		{"group add-member", "--group G --user U", idpGroupAddMember},
-		{"app add", "--name N [--description D] (--acs-url URL --audience AUD | --sp-metadata FILE)", idpAppAdd},
+		{"app add", "--name N [--description D] (--acs-url URL --audience AUD | --sp-metadata FILE) [--key-type rsa2048|ecdsa-p256]", idpAppAdd},
 		{"app map", "--app A --subject VALUE --subject-format F [--attr NAME=VALUE:FORMAT]...", idpAppMap},
 		{"app assign", "--app A (--user U | --group G)", idpAppAssign},
 		{"app metadata", "--app A", idpAppMetadata},
@@ -229,7 +229,14 @@ func idpAppAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	fs.StringVar(&in.RelayState, "relay-state", "", "Relay state for IdP-initiated sign-in")
 	fs.StringVar(&in.StartURL, "start-url", "", "Application start URL")
 	fs.DurationVar(&in.SessionDuration, "session-duration", idp.DefaultSessionDuration, "Session duration")
+	keyType := fs.String("key-type", string(saml.KeyRSA2048), "the signing certificate's key: rsa2048, or ecdsa-p256 for SPs that accept ECDSA")
 	return func(ctx context.Context, io IO, e *env) error {
+		switch saml.KeyKind(*keyType) {
+		case saml.KeyRSA2048, saml.KeyECDSAP256:
+			in.KeyKind = saml.KeyKind(*keyType)
+		default:
+			return usagef("--key-type %q: use rsa2048 or ecdsa-p256", *keyType)
+		}
 		in.MetadataSource = idp.SourceManual
 		if *mdFile != "" {
 			if in.ACSURL != "" || in.Audience != "" {

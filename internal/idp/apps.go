@@ -41,6 +41,8 @@ type AppInput struct {
 	MetadataSource       string // SourceManual or SourceUpload
 	ACSURL, Audience     string // manual
 	SPMetadata           []byte // upload
+	// KeyKind is the first signing certificate's key (default RSA 2048).
+	KeyKind saml.KeyKind
 }
 
 // validate checks the input and, for uploaded SP metadata, fills ACSURL and
@@ -152,7 +154,7 @@ func (s *Service) CreateApp(ctx context.Context, actor string, in AppInput) (sto
 	a := store.App{ID: newAppID(), Status: store.AppActive, SubjectValue: DefaultSubjectValue,
 		SubjectFormat: DefaultSubjectFormat, CreatedAt: s.now()}
 	in.apply(&a)
-	key, err := s.newSigningKey(a.ID, "")
+	key, err := s.newSigningKey(a.ID, in.KeyKind)
 	if err != nil {
 		return store.App{}, err
 	}

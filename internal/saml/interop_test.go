@@ -3,8 +3,10 @@
 package saml_test
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,5 +81,40 @@ func TestXMLSec1SignedResponsesVerify(t *testing.T) {
 				t.Errorf("tampered xmlsec1-signed response: %v, want signature_invalid", err)
 			}
 		})
+	}
+}
+
+// TestSecurityCase84ECDSAInTheXMLSignatureEncoding: ECDSA signature values
+// are r‖s in both directions. What the Identity Center signs with a P-256
+// key verifies with xmlsec1; what xmlsec1 signs verifies here.
+func TestSecurityCase84ECDSAInTheXMLSignatureEncoding(t *testing.T) {
+	samltest.NeedXMLSec1(t)
+	env := samltest.NewEnv(t)
+	ec, err := saml.GenerateKeyPair(rand.Reader, saml.KeyECDSAP256, "ecdsa idp", env.Now.Add(-time.Hour), 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Key = ec
+	ours := env.Response(t, nil) // both signed
+	for _, sv := range samltest.Parse(t, ours).FindElements("//SignatureValue") {
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(sv.Text()))
+		if err != nil || len(raw) != 64 {
+			t.Errorf("SignatureValue of %d bytes (%v), want r‖s: 64 bytes for P-256", len(raw), err)
+		}
+	}
+	if err := samltest.XMLSec1Verify(t, ours, ec.Certificate); err != nil {
+		t.Errorf("xmlsec1 refuses the Identity Center's ECDSA response: %v", err)
+	}
+	if _, err := env.Verifier().Verify(t.Context(), ours); err != nil {
+		t.Errorf("our own ECDSA response = %v", err)
+	}
+	theirs := samltest.XMLSec1Sign(t, env.Response(t, nil), ec, true, true)
+	if _, err := env.Verifier().Verify(t.Context(), theirs); err != nil {
+		t.Errorf("an xmlsec1-signed ECDSA response = %v, want accepted", err)
+	}
+	doc := samltest.Parse(t, theirs)
+	samltest.Find(t, doc.Root(), "./Assertion/Subject/NameID").SetText("boss@corp.example")
+	if _, err := env.Verifier().Verify(t.Context(), samltest.Bytes(t, doc)); saml.CodeOf(err) != saml.CodeSignatureInvalid {
+		t.Errorf("a tampered ECDSA response = %v, want signature_invalid", err)
 	}
 }

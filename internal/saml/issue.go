@@ -286,30 +286,49 @@ func addStatus(el *etree.Element, code, sub string) *etree.Element {
 	return st
 }
 
+// xmlSigner signs elements with one key.
+type xmlSigner struct {
+	ctx *dsig.SigningContext
+	// ec is set for ECDSA keys, whose SignatureValue XML Signature writes
+	// as r‖s (RFC 4051 §3.3), not the ASN.1 DER goxmldsig produces.
+	ec *ecdsa.PublicKey
+}
+
 // signingContext signs with exclusive c14n and SHA-256: RSA-SHA256 for RSA
 // keys, ECDSA-SHA256 for P-256 keys.
-func signingContext(k KeyPair) (*dsig.SigningContext, error) {
+func signingContext(k KeyPair) (*xmlSigner, error) {
 	ctx, err := dsig.NewSigningContext(k.Signer, [][]byte{k.Certificate.Raw})
 	if err != nil {
 		return nil, fmt.Errorf("signing context: %w", err)
 	}
 	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	s := &xmlSigner{ctx: ctx}
 	alg := AlgRSASHA256
-	if _, ok := k.Signer.(*ecdsa.PrivateKey); ok {
-		alg = AlgECDSASHA256
+	if ek, ok := k.Signer.(*ecdsa.PrivateKey); ok {
+		alg, s.ec = AlgECDSASHA256, &ek.PublicKey
 	}
 	if err := ctx.SetSignatureMethod(alg); err != nil {
 		return nil, fmt.Errorf("signing context: %w", err)
 	}
-	return ctx, nil
+	return s, nil
 }
 
 // signInPlace signs el (enveloped) and puts the Signature right after its
 // Issuer, where the SAML schema wants it.
-func signInPlace(ctx *dsig.SigningContext, el *etree.Element) error {
-	sig, err := ctx.ConstructSignature(el, true)
+func signInPlace(s *xmlSigner, el *etree.Element) error {
+	sig, err := s.ctx.ConstructSignature(el, true)
 	if err != nil {
 		return fmt.Errorf("sign <%s>: %w", el.Tag, err)
+	}
+	if s.ec != nil {
+		// The SignatureValue is outside SignedInfo: rewriting its encoding
+		// changes nothing that was signed.
+		sv := child(sig, NSDSig, "SignatureValue")
+		raw, err := ecdsaDERToRaw(sv.Text(), s.ec)
+		if err != nil {
+			return fmt.Errorf("sign <%s>: %w", el.Tag, err)
+		}
+		sv.SetText(raw)
 	}
 	at := 0
 	if iss := child(el, NSAssertion, "Issuer"); iss != nil {

@@ -3,6 +3,7 @@
 package saml
 
 import (
+	"crypto/ecdsa"
 	"crypto/x509"
 	"encoding/base64"
 	"time"
@@ -204,14 +205,25 @@ func verifySigned(el, sig *etree.Element, p trustPolicy) (*etree.Element, *Error
 	if ki := child(wsig, NSDSig, "KeyInfo"); ki != nil {
 		wsig.RemoveChild(ki)
 	}
-	if sv := child(wsig, NSDSig, "SignatureValue"); sv != nil {
-		sv.SetText(stripSpace(sv.Text()))
+	sv := child(wsig, NSDSig, "SignatureValue")
+	value := ""
+	if sv != nil {
+		value = stripSpace(sv.Text())
 	}
 	var lastErr error
 	for _, cert := range orderCandidates(p.certs, offered) {
 		if err := checkKeyStrength(cert, p.allowLegacy); err != nil {
 			lastErr = err
 			continue
+		}
+		if sv != nil {
+			// goxmldsig reads ECDSA signatures as DER; XML Signature
+			// writes r‖s for the key's curve (SECURITY-CASES 84).
+			if ec, ok := cert.PublicKey.(*ecdsa.PublicKey); ok {
+				sv.SetText(ecdsaRawToDER(value, ec))
+			} else {
+				sv.SetText(value)
+			}
 		}
 		ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{cert}})
 		// goxmldsig checks validity against its clock; ours is checked below,

@@ -3,6 +3,7 @@
 package samltest
 
 import (
+	"crypto/ecdsa"
 	"crypto/x509"
 	"encoding/pem"
 	"os"
@@ -44,13 +45,13 @@ func writeKeyFiles(t testing.TB, key saml.KeyPair) (keyFile, certFile string) {
 	return keyFile, certFile
 }
 
-// signatureTemplate is an xmlsec1 template: exclusive c14n, RSA-SHA256,
-// SHA-256, enveloped, referring to id.
-func signatureTemplate(id string) *etree.Element {
+// signatureTemplate is an xmlsec1 template: exclusive c14n, the signature
+// method alg, SHA-256, enveloped, referring to id.
+func signatureTemplate(id, alg string) *etree.Element {
 	doc := etree.NewDocument()
 	doc.ReadFromString(`<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>` +
 		`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>` +
-		`<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>` +
+		`<ds:SignatureMethod Algorithm="` + alg + `"/>` +
 		`<ds:Reference URI="#` + id + `"><ds:Transforms>` +
 		`<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>` +
 		`<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>` +
@@ -61,10 +62,15 @@ func signatureTemplate(id string) *etree.Element {
 
 // XMLSec1Sign strips the signatures of a Response and signs it again with
 // xmlsec1: the Assertion when assertion is true, then the Response when
-// response is true.
+// response is true. RSA keys sign RSA-SHA256, ECDSA keys ECDSA-SHA256
+// (which xmlsec1 writes as r‖s, as XML Signature says).
 func XMLSec1Sign(t testing.TB, xml []byte, key saml.KeyPair, assertion, response bool) []byte {
 	t.Helper()
 	bin := NeedXMLSec1(t)
+	alg := saml.AlgRSASHA256
+	if _, ok := key.Signer.(*ecdsa.PrivateKey); ok {
+		alg = saml.AlgECDSASHA256
+	}
 	keyFile, certFile := writeKeyFiles(t, key)
 	doc := Parse(t, xml)
 	resp := doc.Root()
@@ -76,7 +82,7 @@ func XMLSec1Sign(t testing.TB, xml []byte, key saml.KeyPair, assertion, response
 		if iss := el.SelectElement("Issuer"); iss != nil {
 			at = iss.Index() + 1
 		}
-		el.InsertChildAt(at, signatureTemplate(el.SelectAttrValue("ID", "")))
+		el.InsertChildAt(at, signatureTemplate(el.SelectAttrValue("ID", ""), alg))
 	}
 	run := func(in []byte) []byte {
 		dir := t.TempDir()
