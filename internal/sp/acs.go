@@ -84,12 +84,15 @@ type SignIn struct {
 }
 
 // Result is the outcome of one response at the ACS: the sign-in (nil when
-// refused) and the attempt recorded for the org's admins.
+// refused) and the attempt for the org's admins. The attempt of a sign-in
+// that opens a session is not recorded yet (Recorded false): RecordSignIn
+// writes it with the session and the audit entry.
 type Result struct {
-	SignIn  *SignIn
-	Test    bool // the response answered an admin's Test sign-in
-	Attempt store.SignInAttempt
-	Summary *saml.Summary // what the response said, verified or not
+	SignIn   *SignIn
+	Test     bool // the response answered an admin's Test sign-in
+	Attempt  store.SignInAttempt
+	Summary  *saml.Summary // what the response said, verified or not
+	Recorded bool
 }
 
 // noConnection is the refusal of an org without an SSO connection; a
@@ -134,6 +137,9 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 		a.Message = signedInMessage(res.SignIn)
 	}
 	a.Email = clip(a.Email)
+	if err == nil && !res.Test {
+		return res, nil // RecordSignIn writes it with the session
+	}
 	record, dropped := true, 0
 	if a.Unverified {
 		record, dropped = s.attempts.admit(o.ID, source)
@@ -142,6 +148,7 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	if !record {
 		return res, err
 	}
+	res.Recorded = true
 	if lerr := s.Store.AppendSignInAttempt(ctx, *a); lerr != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "record sign-in attempt", "org", o.Slug, "err", lerr)
 	}
@@ -151,6 +158,25 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 		s.Audit(ctx, o, a.Email, "signin.failed", "SSO sign-in refused: "+a.Code+" (see Sign-in attempts)")
 	}
 	return res, err
+}
+
+// RecordSignIn writes a sign-in's session with its attempt (if not
+// recorded yet) and its audit entry (if any), in one transaction: the log
+// never says someone signed in whose session was not made, and no session
+// exists that the log does not show.
+func (s *Service) RecordSignIn(ctx context.Context, o store.Org, res *Result, sess store.Session, auditAction, auditDetail string) error {
+	rec := store.SignInRecord{Session: &sess}
+	if !res.Recorded {
+		rec.Attempt = &res.Attempt
+	}
+	if auditAction != "" {
+		rec.Audit = []store.AuditEvent{s.auditEvent(o, res.Attempt.Email, auditAction, auditDetail)}
+	}
+	if err := s.Store.RecordSignIn(ctx, rec); err != nil {
+		return err
+	}
+	res.Recorded = true
+	return nil
 }
 
 func (s *Service) countSignIn(flow string, err error) {

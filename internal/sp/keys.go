@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -21,7 +23,10 @@ const spKeyValidity = 10 * 365 * 24 * time.Hour
 
 // orgKeys keeps unsealed org key pairs in memory; they never change once
 // made, so an entry is good for the life of the process.
-type orgKeys struct{ m sync.Map } // org ID → saml.KeyPair
+type orgKeys struct {
+	m      sync.Map           // org ID → saml.KeyPair
+	making singleflight.Group // org ID → the key being made
+}
 
 // OrgKey returns the org's SP key pair, making it on first use: it
 // decrypts assertions the IdP encrypts to the org and signs AuthnRequests
@@ -35,7 +40,11 @@ func (s *Service) OrgKey(ctx context.Context, o store.Org) (kp saml.KeyPair, ok 
 	}
 	k, err := s.Store.GetSPKey(ctx, o.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		k, err = s.newOrgKey(ctx, o)
+		// Concurrent first uses in this process make one key; replicas
+		// racing each other agree through AddSPKeyIfAbsent.
+		v, gerr, _ := s.keys.making.Do(o.ID, func() (any, error) { return s.newOrgKey(ctx, o) })
+		k, _ = v.(store.SPKey)
+		err = gerr
 	}
 	if err != nil {
 		return saml.KeyPair{}, false, err

@@ -3,13 +3,17 @@
 package sp_test
 
 import (
+	"context"
 	"crypto/x509"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -93,5 +97,45 @@ func TestSignedAuthnRequests(t *testing.T) {
 	}
 	if err := msg.VerifyRedirectSignature([]*x509.Certificate{spCert(t, w, w.beta)}, false); err == nil {
 		t.Error("acme's request verifies with beta's key")
+	}
+}
+
+// keyCounting counts the SP keys offered to the store.
+type keyCounting struct {
+	store.Store
+	offered atomic.Int32
+}
+
+func (k *keyCounting) AddSPKeyIfAbsent(ctx context.Context, key store.SPKey) (store.SPKey, error) {
+	k.offered.Add(1)
+	return k.Store.AddSPKeyIfAbsent(ctx, key)
+}
+
+// TestConcurrentFirstSignInsMakeOneKey: six first uses of an org's SP key
+// at once generate one key, not six (RSA generation is the costly part).
+func TestConcurrentFirstSignInsMakeOneKey(t *testing.T) {
+	w := newWorld(t)
+	counting := &keyCounting{Store: w.st}
+	svc := &sp.Service{Store: counting, BaseURL: w.srv.URL, Sealer: w.svc.Sealer}
+	var wg sync.WaitGroup
+	certs := make([]*x509.Certificate, 6)
+	for i := range certs {
+		wg.Go(func() {
+			kp, ok, err := svc.OrgKey(context.Background(), w.acme)
+			if err != nil || !ok {
+				t.Error(ok, err)
+				return
+			}
+			certs[i] = kp.Certificate
+		})
+	}
+	wg.Wait()
+	if n := counting.offered.Load(); n != 1 {
+		t.Errorf("%d keys were made for one org, want 1", n)
+	}
+	for _, c := range certs[1:] {
+		if c == nil || certs[0] == nil || !c.Equal(certs[0]) {
+			t.Fatal("the concurrent callers got different keys")
+		}
 	}
 }

@@ -4,6 +4,7 @@ package sp
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 
@@ -102,19 +103,22 @@ func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
 		// An unsolicited response may have been posted by another site:
 		// never silently replace a different person's session (login
 		// CSRF, SECURITY-CASES 90). The browser confirms first.
-		return h.confirmSwitch(w, r, o, in, cur, sess, next)
+		return h.confirmSwitch(w, r, o, &res, cur, sess, next)
 	}
-	return h.startSSOSession(w, r, o, sess, in.Email, next)
+	return h.startSSOSession(w, r, o, &res, sess, next)
 }
 
 // startSSOSession signs the browser in after SSO, with a new session ID
-// (SECURITY-CASES 73), and sends it on to next.
-func (h *Handler) startSSOSession(w http.ResponseWriter, r *http.Request, o store.Org, sess store.Session, email, next string) error {
-	if _, err := h.Sessions.Start(w, r, sess); err != nil {
+// (SECURITY-CASES 73), writing the session with the attempt and the audit
+// entry, and sends it on to next.
+func (h *Handler) startSSOSession(w http.ResponseWriter, r *http.Request, o store.Org, res *Result, sess store.Session, next string) error {
+	write := func(ctx context.Context, sess store.Session) error {
+		return h.Svc.RecordSignIn(ctx, o, res, sess, "signin", "signed in with SSO through "+sess.Detail)
+	}
+	if _, err := h.Sessions.StartWith(w, r, sess, write); err != nil {
 		return err
 	}
 	h.rememberOrg(w, o)
-	h.Svc.Audit(r.Context(), o, email, "signin", "signed in with SSO through "+sess.Detail)
 	return redirect(w, r, next)
 }
 
@@ -127,7 +131,8 @@ type switchPage struct {
 	Token, Target      string
 }
 
-func (h *Handler) confirmSwitch(w http.ResponseWriter, r *http.Request, o store.Org, in *SignIn, cur, sess store.Session, next string) error {
+func (h *Handler) confirmSwitch(w http.ResponseWriter, r *http.Request, o store.Org, res *Result, cur, sess store.Session, next string) error {
+	in := res.SignIn
 	curMember, err := h.Svc.Store.GetMember(r.Context(), cur.UserID)
 	if err != nil {
 		return err
@@ -136,7 +141,11 @@ func (h *Handler) confirmSwitch(w http.ResponseWriter, r *http.Request, o store.
 	if err != nil {
 		return err
 	}
-	tok, _, err := h.Pending.Issue(r.Context(), sess)
+	// The pending sign-in is written with its attempt; the audit entry
+	// comes when (if) the browser confirms.
+	tok, _, err := h.Pending.Issue(r.Context(), sess, func(ctx context.Context, p store.Session) error {
+		return h.Svc.RecordSignIn(ctx, o, res, p, "", "")
+	})
 	if err != nil {
 		return err
 	}
@@ -164,8 +173,9 @@ func (h *Handler) switchAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.startSSOSession(w, r, o, store.Session{UserID: m.ID, OrgID: o.ID, Method: sess.Method, Detail: sess.Detail},
-		m.Email, safeTarget(r.PostFormValue("next"), "/orgs/"+o.Slug))
+	res := &Result{Attempt: store.SignInAttempt{Email: m.Email}, Recorded: true} // the attempt was written with the pending sign-in
+	return h.startSSOSession(w, r, o, res, store.Session{UserID: m.ID, OrgID: o.ID, Method: sess.Method, Detail: sess.Detail},
+		safeTarget(r.PostFormValue("next"), "/orgs/"+o.Slug))
 }
 
 // signInFailed shows the person the code and a plain sentence; the org's

@@ -177,6 +177,10 @@ type Sessions interface {
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteUserSessions ends every session of the user in the realm.
 	DeleteUserSessions(ctx context.Context, realm, userID string) error
+	// RecordSignIn writes what one sign-in produced in one transaction:
+	// the session, the attempt and the audit entries (each optional), so
+	// the records agree with what the person saw.
+	RecordSignIn(ctx context.Context, r SignInRecord) error
 	// HitRateLimit counts one attempt under key in the fixed window of
 	// length window that holds now, and returns the window's count so far
 	// (this one included). Every replica shares the counts.

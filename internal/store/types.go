@@ -206,6 +206,13 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
+// SignInRecord is what a sign-in writes (Sessions.RecordSignIn).
+type SignInRecord struct {
+	Session *Session
+	Attempt *SignInAttempt
+	Audit   []AuditEvent
+}
+
 // AuditEvent is one entry of the audit log.
 type AuditEvent struct {
 	ID     string // time-ordered; set by the store

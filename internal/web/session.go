@@ -43,13 +43,22 @@ func hashToken(tok string) string {
 // Start signs the browser in: any session it already had ends, and a new
 // session ID is issued (no fixation: SECURITY-CASES 73).
 func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, sess store.Session) (store.Session, error) {
+	return s.StartWith(w, r, sess, s.Store.CreateSession)
+}
+
+// StartWith is Start with the new session written by write, for callers
+// that write it together with other records in one transaction.
+func (s *Sessions) StartWith(w http.ResponseWriter, r *http.Request, sess store.Session, write func(context.Context, store.Session) error) (store.Session, error) {
 	if c, err := r.Cookie(s.Cookie); err == nil {
 		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
 			return store.Session{}, err
 		}
 	}
-	tok, sess, err := s.Issue(r.Context(), sess)
+	tok, sess, err := s.prepare(sess)
 	if err != nil {
+		return store.Session{}, err
+	}
+	if err := write(r.Context(), sess); err != nil {
 		return store.Session{}, err
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.Cookie, Value: tok, Path: s.Path, Expires: sess.ExpiresAt,
@@ -57,10 +66,8 @@ func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, sess store.Sess
 	return sess, nil
 }
 
-// Issue stores a new session of this realm and returns its token, without
-// giving it to any browser (Start does that). A realm of pending sign-ins
-// uses it to hand the token to one page only.
-func (s *Sessions) Issue(ctx context.Context, sess store.Session) (string, store.Session, error) {
+// prepare makes a session of this realm and its token, writing nothing.
+func (s *Sessions) prepare(sess store.Session) (string, store.Session, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", store.Session{}, err
@@ -68,7 +75,21 @@ func (s *Sessions) Issue(ctx context.Context, sess store.Session) (string, store
 	tok := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
 	sess.ID, sess.Realm, sess.CreatedAt, sess.ExpiresAt = hashToken(tok), s.Realm, now, now.Add(s.TTL)
-	if err := s.Store.CreateSession(ctx, sess); err != nil {
+	return tok, sess, nil
+}
+
+// Issue stores a new session of this realm, written by write, and returns
+// its token without giving it to any browser (Start does that). A realm of
+// pending sign-ins uses it to hand the token to one page only.
+func (s *Sessions) Issue(ctx context.Context, sess store.Session, write func(context.Context, store.Session) error) (string, store.Session, error) {
+	tok, sess, err := s.prepare(sess)
+	if err != nil {
+		return "", store.Session{}, err
+	}
+	if write == nil {
+		write = s.Store.CreateSession
+	}
+	if err := write(ctx, sess); err != nil {
 		return "", store.Session{}, err
 	}
 	return tok, sess, nil

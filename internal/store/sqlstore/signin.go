@@ -15,8 +15,12 @@ import (
 
 // AppendSignInAttempt implements store.Workspace.
 func (s *Store) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
+	return insertAttempt(ctx, s.db, a)
+}
+
+func insertAttempt(ctx context.Context, q queryer, a store.SignInAttempt) error {
 	a.At = stamp(a.At)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_signin_attempts (`+attemptColumns+`)
+	_, err := q.ExecContext(ctx, `INSERT INTO sp_signin_attempts (`+attemptColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
 		a.Flow, a.Message, a.Hint, a.Assertion, a.Test, a.Certificate, a.Unverified)
 	if err != nil {

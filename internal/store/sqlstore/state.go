@@ -74,13 +74,40 @@ const sessionColumns = `id, realm, user_id, org_id, method, detail, created_at, 
 
 // CreateSession implements store.Sessions.
 func (s *Store) CreateSession(ctx context.Context, ss store.Session) error {
+	return insertSession(ctx, s.db, ss)
+}
+
+func insertSession(ctx context.Context, q queryer, ss store.Session) error {
 	ss.CreatedAt = stamp(ss.CreatedAt)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		ss.ID, ss.Realm, ss.UserID, ss.OrgID, ss.Method, ss.Detail, ms(ss.CreatedAt), ms(ss.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("create session: %w", mapErr(err))
 	}
 	return nil
+}
+
+// RecordSignIn implements store.Sessions: the session, the attempt and
+// the audit entries of one sign-in, all or none.
+func (s *Store) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if r.Session != nil {
+			if err := insertSession(ctx, tx, *r.Session); err != nil {
+				return err
+			}
+		}
+		if r.Attempt != nil {
+			if err := insertAttempt(ctx, tx, *r.Attempt); err != nil {
+				return err
+			}
+		}
+		for _, e := range r.Audit {
+			if err := insertAudit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // GetSession implements store.Sessions.
@@ -151,8 +178,12 @@ func (s *Store) PruneSessions(ctx context.Context, now time.Time) (int64, error)
 
 // AppendAudit implements store.Audit.
 func (s *Store) AppendAudit(ctx context.Context, e store.AuditEvent) error {
+	return insertAudit(ctx, s.db, e)
+}
+
+func insertAudit(ctx context.Context, q queryer, e store.AuditEvent) error {
 	e.At = stamp(e.At)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO audit_log (id, at, realm, org_id, actor, action, target, detail)
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, realm, org_id, actor, action, target, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newAuditID(e.At), ms(e.At), e.Realm, e.OrgID, e.Actor, e.Action, e.Target, e.Detail)
 	if err != nil {
 		return fmt.Errorf("append audit event: %w", err)

@@ -740,6 +740,19 @@ func testSessions(t *testing.T, s store.Store) {
 		sess.ID, sess.Realm, sess.OrgID, sess.ExpiresAt = id, store.RealmWorkspace, o.ID, now.Add(time.Hour)
 		check(t, s.CreateSession(ctx, sess))
 	}
+	// A sign-in's session, attempt and audit entry: all or none.
+	sess := store.Session{ID: "rec-1", Realm: store.RealmWorkspace, UserID: pat.ID, OrgID: o.ID, Method: "sso", ExpiresAt: now.Add(time.Hour)}
+	rec := store.SignInRecord{Session: &sess, Attempt: &store.SignInAttempt{OrgID: o.ID, At: now, OK: true, Email: "pat@rs.example"},
+		Audit: []store.AuditEvent{{At: now, Realm: store.RealmWorkspace, OrgID: o.ID, Actor: "pat@rs.example", Action: "signin"}}}
+	check(t, s.RecordSignIn(ctx, rec))
+	mustConflict(t, "the same sign-in recorded twice", s.RecordSignIn(ctx, rec)) // the session ID repeats
+	if _, n, _ := s.ListSignInAttempts(ctx, o.ID, store.ListOptions{}); n != 1 {
+		t.Errorf("%d attempts after a failed RecordSignIn, want 1: it must write nothing", n)
+	}
+	if _, n, _ := s.ListAudit(ctx, store.RealmWorkspace, o.ID, store.ListOptions{Query: "signin"}); n != 1 {
+		t.Errorf("%d audit entries after a failed RecordSignIn, want 1", n)
+	}
+
 	// Rate-limit counters: per key and window, concurrent hits all counted.
 	var wg sync.WaitGroup
 	for range 10 {
