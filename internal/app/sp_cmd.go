@@ -8,13 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/signet-sso/signet/internal/ident"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/sp"
@@ -52,8 +52,8 @@ func slugOf(name string) string {
 }
 
 func validEmail(e string) bool {
-	a, err := mail.ParseAddress(e)
-	return err == nil && a.Address == e
+	_, err := ident.Email(e)
+	return err == nil
 }
 
 func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {

@@ -233,3 +233,27 @@ func TestLoginIsRateLimited(t *testing.T) {
 		t.Errorf("12th wrong password = %d, want 429", last)
 	}
 }
+
+// TestSecurityCase98HostileIdentifiers: NUL, direction overrides,
+// zero-width characters, homoglyphs and a 5,000-character email are 4xx
+// with a message on the user form, and nothing is stored.
+func TestSecurityCase98HostileIdentifiers(t *testing.T) {
+	w := newWorld(t)
+	_, before, _ := w.st.ListUsers(t.Context(), store.ListOptions{})
+	for name, form := range map[string]url.Values{
+		"NUL in the username":        {"username": {"eve\x00admin"}},
+		"RTL override in the name":   {"username": {"eve"}, "display_name": {"Eve\u202enimda"}},
+		"zero-width in the email":    {"username": {"eve"}, "email": {"ev\u200be@example.com"}},
+		"homoglyph email":            {"username": {"eve"}, "email": {"\u0430dmin@example.com"}},
+		"a 5,000-character email":    {"username": {"eve"}, "email": {strings.Repeat("e", 5000) + "@example.com"}},
+		"a 5,000-character username": {"username": {strings.Repeat("e", 5000)}},
+	} {
+		r := w.admin.Do("POST", "/admin/users/new", form)
+		if r.Status < 400 || r.Status >= 500 || !strings.Contains(r.Body, "notice error") && !strings.Contains(r.Body, "field-error") {
+			t.Errorf("%s: status %d, want a 4xx with a message\n%s", name, r.Status, excerpt(r.Body))
+		}
+	}
+	if _, after, _ := w.st.ListUsers(t.Context(), store.ListOptions{}); after != before {
+		t.Errorf("%d users were stored from hostile input", after-before)
+	}
+}

@@ -8,11 +8,11 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
+	"github.com/signet-sso/signet/internal/ident"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -28,20 +28,33 @@ type UserInput struct {
 func (in *UserInput) validate() FieldErrors {
 	fe := FieldErrors{}
 	in.Username, in.Email = strings.TrimSpace(in.Username), strings.TrimSpace(in.Email)
+	if u, err := ident.Clean(in.Username, ident.MaxName); err == nil {
+		in.Username = u
+	} else if in.Username != "" {
+		fe["username"] = "Not accepted: " + err.Error() + "."
+	}
 	switch {
+	case fe["username"] != "":
 	case in.Username == "":
 		fe["username"] = "Enter a username."
 	case utf8.RuneCountInString(in.Username) > 128 || strings.ContainsAny(in.Username, " \t\r\n<>\"'&/\\"):
 		fe["username"] = "Use at most 128 characters, without spaces, quotes, slashes or angle brackets."
 	}
 	if in.Email != "" {
-		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
-			fe["email"] = "Enter an email address such as pat@example.com, or leave it empty."
+		if e, err := ident.Email(in.Email); err != nil {
+			fe["email"] = "Enter an email address such as pat@example.com, or leave it empty: " + err.Error() + "."
+		} else {
+			in.Email = e
 		}
 	}
-	for field, v := range map[string]string{"given_name": in.GivenName, "family_name": in.FamilyName, "display_name": in.DisplayName} {
-		if utf8.RuneCountInString(v) > 128 {
-			fe[field] = "Use at most 128 characters."
+	for field, v := range map[string]*string{"given_name": &in.GivenName, "family_name": &in.FamilyName, "display_name": &in.DisplayName} {
+		if *v == "" {
+			continue
+		}
+		if c, err := ident.Clean(*v, ident.MaxName); err != nil {
+			fe[field] = "Not accepted: " + err.Error() + "."
+		} else {
+			*v = c
 		}
 	}
 	if in.Password != "" {

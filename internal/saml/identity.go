@@ -4,9 +4,10 @@ package saml
 
 import (
 	"fmt"
-	"net/mail"
 	"regexp"
 	"strings"
+
+	"github.com/signet-sso/signet/internal/ident"
 )
 
 // Identity is who a verified assertion says signed in.
@@ -79,7 +80,8 @@ func resolve(a *Assertion) (Identity, Code, string) {
 				placeholder = fmt.Sprintf("%s is the unresolved template %q", c.source, truncate(c.value, 80))
 			}
 		case ValidEmail(c.value):
-			return Identity{Email: c.value, Source: c.source}, "", ""
+			e, _ := ident.Email(c.value)
+			return Identity{Email: e, Source: c.source}, "", ""
 		default:
 			if invalid == "" {
 				invalid = fmt.Sprintf("%s %q is not an email address", c.source, truncate(c.value, 80))
@@ -105,16 +107,9 @@ func formatOrNone(f string) string {
 	return f
 }
 
-// ValidEmail accepts a bare address (no display name) with a local part and
-// a domain, at most 254 bytes.
+// ValidEmail accepts what ident.Email accepts: a bare address (no display
+// name) with a local part and a domain, no hidden characters, at most 254.
 func ValidEmail(v string) bool {
-	if len(v) > 254 || strings.ContainsAny(v, " \t\r\n<>") {
-		return false
-	}
-	addr, err := mail.ParseAddress(v)
-	if err != nil || addr.Address != v || addr.Name != "" {
-		return false
-	}
-	at := strings.LastIndexByte(v, '@')
-	return at > 0 && at < len(v)-1
+	_, err := ident.Email(v)
+	return err == nil
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
@@ -222,5 +223,45 @@ func TestSecurityCase91NoLockOut(t *testing.T) {
 	}
 	if code := postLogin(t, clientFrom(t, "127.0.0.201"), w.srv.URL, "admin@acme.example", "admin-password-1"); code != http.StatusTooManyRequests {
 		t.Errorf("a new browser during the attack = %d, want 429", code)
+	}
+}
+
+// TestSecurityCase98BadEnumsAndIdentifiers: bad roles and JIT roles, and
+// hostile emails, in the Workspace's forms are 4xx with a message, never a
+// 500, and change nothing.
+func TestSecurityCase98BadEnumsAndIdentifiers(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	w.member(w.acme, "pat@corp.example", "member")
+	pat, _ := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "pat@corp.example")
+	admin := w.admin(w.acme)
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+	}{
+		{"role owner", "/orgs/acme/members/" + pat.ID + "/role", url.Values{"role": {"owner"}}},
+		{"role with NUL", "/orgs/acme/members/" + pat.ID + "/role", url.Values{"role": {"admin\x00"}}},
+		{"JIT role admin", "/orgs/acme/settings/sso/options", url.Values{"jit_role": {"admin"}}},
+		{"JIT role unknown", "/orgs/acme/settings/sso/jit", url.Values{"jit_role": {"root"}}},
+		{"invite role unknown", "/orgs/acme/invites", url.Values{"email": {"new@corp.example"}, "role": {"superuser"}}},
+		{"invite NUL email", "/orgs/acme/invites", url.Values{"email": {"new\x00@corp.example"}, "role": {"member"}}},
+		{"invite RTL email", "/orgs/acme/invites", url.Values{"email": {"new\u202e@corp.example"}, "role": {"member"}}},
+		{"invite zero-width email", "/orgs/acme/invites", url.Values{"email": {"ne\u200bw@corp.example"}, "role": {"member"}}},
+		{"invite homoglyph email", "/orgs/acme/invites", url.Values{"email": {"p\u0430t@corp.example"}, "role": {"member"}}},
+		{"invite 5,000-character email", "/orgs/acme/invites", url.Values{"email": {strings.Repeat("n", 5000) + "@corp.example"}, "role": {"member"}}},
+	} {
+		r := admin.Do("POST", tc.path, tc.form)
+		if r.Status < 400 || r.Status >= 500 || !strings.Contains(r.Body, "notice error") && !strings.Contains(r.Body, "Not accepted") {
+			t.Errorf("%s: status %d, want a 4xx with a message\n%s", tc.name, r.Status, excerpt(r.Body))
+		}
+	}
+	if m, _ := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "pat@corp.example"); m.Role != "member" {
+		t.Errorf("pat's role became %q", m.Role)
+	}
+	if inv, _ := w.st.ListInvites(t.Context(), w.acme.ID, time.Now()); len(inv) != 0 {
+		t.Errorf("hostile invitations were stored: %+v", inv)
+	}
+	if c, _ := w.st.GetSSOConnection(t.Context(), w.acme.ID); c.JITRole != "" {
+		t.Errorf("JIT role became %q", c.JITRole)
 	}
 }

@@ -7,11 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/signet-sso/signet/internal/ident"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -105,8 +105,8 @@ func (s *Service) BreakGlass(ctx context.Context, o store.Org, m store.Member) b
 // NewInvite creates an invite and returns the token for the link.
 func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org, email, role string) (string, error) {
 	email = normEmail(email)
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return "", badRequest("Enter an email address such as pat@example.com.")
+	if _, err := ident.Email(email); err != nil {
+		return "", badRequest("Enter an email address such as pat@example.com: " + err.Error() + ".")
 	}
 	if !slices.Contains(Roles, role) {
 		return "", badRequest("Choose a role: viewer, member, manager or admin.")

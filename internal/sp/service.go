@@ -15,9 +15,9 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/signet-sso/signet/internal/ident"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/secret"
@@ -379,4 +379,4 @@ func newToken(r io.Reader) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+func normEmail(e string) string { return ident.NormEmail(e) }
