@@ -23,15 +23,15 @@ func (s *signet) cli(stdin string, args ...string) string { return s.CLI(stdin, 
 // seed creates what `signet demo` creates, plus carol (in no group). Alice
 // is not made a member here: the walk-through's org admin invites her.
 func (s *signet) seed() {
-	s.cli("it-admin-password\n", "idp", "user", "add", "--username", "admin", "--email", "it-admin@example.com", "--admin", "--password-stdin")
-	s.cli("alice-password\n", "idp", "user", "add", "--username", "alice", "--email", "alice@example.com",
+	s.cli("granite-meadow-compass\n", "idp", "user", "add", "--username", "admin", "--email", "it-admin@example.com", "--admin", "--password-stdin")
+	s.cli("velvet-harbor-lantern\n", "idp", "user", "add", "--username", "alice", "--email", "alice@example.com",
 		"--given-name", "Alice", "--family-name", "Liddell", "--display-name", "Alice Liddell", "--password-stdin")
-	s.cli("bob-password-1\n", "idp", "user", "add", "--username", "bob", "--display-name", "Bob Builder", "--password-stdin")
-	s.cli("carol-password\n", "idp", "user", "add", "--username", "carol", "--email", "carol@example.com", "--password-stdin")
+	s.cli("quartz-willow-ferry\n", "idp", "user", "add", "--username", "bob", "--display-name", "Bob Builder", "--password-stdin")
+	s.cli("juniper-crater-violin\n", "idp", "user", "add", "--username", "carol", "--email", "carol@example.com", "--password-stdin")
 	s.cli("", "idp", "group", "add", "--name", "Analytics users")
 	s.cli("", "idp", "group", "add-member", "--group", "Analytics users", "--user", "alice")
 	s.cli("", "idp", "group", "add-member", "--group", "Analytics users", "--user", "bob")
-	s.cli("org-admin-password\n", "sp", "org", "add", "--name", "Acme Analytics", "--slug", "acme", "--plan", "growth",
+	s.cli("saffron-tunnel-ember\n", "sp", "org", "add", "--name", "Acme Analytics", "--slug", "acme", "--plan", "growth",
 		"--admin-email", "admin@acme.example", "--admin-password-stdin")
 }
 

@@ -34,9 +34,9 @@ type cast struct {
 }
 
 // seedCast is what seed() creates.
-var seedCast = cast{Admin: "admin", AdminPassword: "it-admin-password", Alice: "alice", AlicePassword: "alice-password",
-	AliceEmail: "alice@example.com", Bob: "bob", BobPassword: "bob-password-1", Carol: "carol", CarolPassword: "carol-password",
-	OrgAdmin: "admin@acme.example", OrgAdminPassword: "org-admin-password", OrgName: "Acme Analytics", OrgSlug: "acme",
+var seedCast = cast{Admin: "admin", AdminPassword: "granite-meadow-compass", Alice: "alice", AlicePassword: "velvet-harbor-lantern",
+	AliceEmail: "alice@example.com", Bob: "bob", BobPassword: "quartz-willow-ferry", Carol: "carol", CarolPassword: "juniper-crater-violin",
+	OrgAdmin: "admin@acme.example", OrgAdminPassword: "saffron-tunnel-ember", OrgName: "Acme Analytics", OrgSlug: "acme",
 	Group: "Analytics users", InviteAlice: true}
 
 func walkthrough(t *testing.T, idpURL, spURL string, c cast, open func(string) *session) {

@@ -66,11 +66,11 @@ DirectoryIndex index.shtml
 	startApache(t, p, conf, "/mellon/metadata")
 
 	br := harness.NewBrowser(t)
-	w := readWhoami(t, br.FollowSAML(br.SignInToPortal(br.Get(p.Base+"/protected/"), "alice", "alice-password")))
+	w := readWhoami(t, br.FollowSAML(br.SignInToPortal(br.Get(p.Base+"/protected/"), "alice", "velvet-harbor-lantern")))
 	checkAlice(t, w)
 	// IdP-initiated: mellon accepts unsolicited responses and follows the RelayState.
 	b2 := harness.NewBrowser(t)
-	b2.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"alice-password"}})
+	b2.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	form, ok := b2.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 	if !ok {
 		t.Fatal("no SAMLResponse form")
@@ -79,7 +79,7 @@ DirectoryIndex index.shtml
 	checkAlice(t, readWhoami(t, b2.Post(form.Action, form.Fields)))
 	// Tampered in transit: refused.
 	b3 := harness.NewBrowser(t)
-	b3.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"alice-password"}})
+	b3.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	form, _ = b3.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 	encrypted := strings.Contains(string(mustDecode(t, form.Fields.Get("SAMLResponse"))), "EncryptedAssertion")
 	form.Fields.Set("SAMLResponse", tamper(t, form.Fields.Get("SAMLResponse"), encrypted))

@@ -32,9 +32,9 @@ func TestPython3SamlSP(t *testing.T) {
 func signInBothWays(t *testing.T, s *harness.Signet, p *peer, app string) (spInitiated, idpInitiated whoami) {
 	t.Helper()
 	b := harness.NewBrowser(t)
-	spInitiated = readWhoami(t, b.FollowSAML(b.SignInToPortal(b.Get(p.Base+"/login"), "alice", "alice-password")))
+	spInitiated = readWhoami(t, b.FollowSAML(b.SignInToPortal(b.Get(p.Base+"/login"), "alice", "velvet-harbor-lantern")))
 	b2 := harness.NewBrowser(t)
-	b2.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"alice-password"}})
+	b2.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	idpInitiated = readWhoami(t, b2.FollowSAML(b2.Get(s.IdP+"/portal/apps/"+app)))
 	return spInitiated, idpInitiated
 }
@@ -43,7 +43,7 @@ func signInBothWays(t *testing.T, s *harness.Signet, p *peer, app string) (spIni
 func refusesTampered(t *testing.T, s *harness.Signet, p *peer, app string, encrypted bool) {
 	t.Helper()
 	b := harness.NewBrowser(t)
-	b.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"alice-password"}})
+	b.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	form, ok := b.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 	if !ok {
 		t.Fatal("no SAMLResponse form")

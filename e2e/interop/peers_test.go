@@ -107,7 +107,7 @@ func signet(t *testing.T) *harness.Signet {
 		db = storetest.PostgresURL(t)
 	}
 	s := harness.Start(t, db)
-	s.CLI("alice-password\n", "idp", "user", "add", "--username", "alice", "--email", "alice@example.com",
+	s.CLI("velvet-harbor-lantern\n", "idp", "user", "add", "--username", "alice", "--email", "alice@example.com",
 		"--given-name", "Alice", "--family-name", "Liddell", "--password-stdin")
 	s.CLI("", "idp", "group", "add", "--name", "Interop")
 	s.CLI("", "idp", "group", "add-member", "--group", "Interop", "--user", "alice")
@@ -206,7 +206,7 @@ func encryptionOf(t *testing.T, b64 string) string {
 func issuedTo(t *testing.T, s *harness.Signet, app string) string {
 	t.Helper()
 	b := harness.NewBrowser(t)
-	b.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"alice-password"}})
+	b.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	form, ok := b.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 	if !ok {
 		t.Fatal("no SAMLResponse form")

@@ -18,11 +18,11 @@ import (
 // the org admin would; returns the org's SP metadata.
 func orgWithIdP(t *testing.T, s *harness.Signet, metadataURL string) []byte {
 	t.Helper()
-	s.CLI("org-admin-password\n", "sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth",
+	s.CLI("saffron-tunnel-ember\n", "sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth",
 		"--admin-email", "admin@acme.example", "--admin-password-stdin")
 	s.CLI("", "sp", "member", "add", "--org", "acme", "--email", "bob@example.test", "--role", "member")
 	admin := harness.NewBrowser(t)
-	admin.Post(s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"org-admin-password"}})
+	admin.Post(s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"saffron-tunnel-ember"}})
 	page := admin.Post(s.SP+"/orgs/acme/settings/sso", url.Values{"provider": {"other"}, "idp_source": {"url"}, "metadata_url": {metadataURL}, "allow_http": {"1"}})
 	if !strings.Contains(page.Body, "Connected identity provider") {
 		t.Fatalf("the admin could not connect the IdP: %d\n%.2000s", page.Status, page.Body)
@@ -73,7 +73,7 @@ func TestPysaml2IdP(t *testing.T) {
 		t.Errorf("3DES without legacy crypto: %d\n%.1500s", r.Status, r.Body)
 	}
 	admin := harness.NewBrowser(t)
-	admin.Post(s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"org-admin-password"}})
+	admin.Post(s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"saffron-tunnel-ember"}})
 	admin.Post(s.SP+"/orgs/acme/settings/sso/options", url.Values{"allow_idp_initiated": {"1"}, "allow_legacy_crypto": {"1"}})
 	signedInToAcme(t, encrypted(), "bob@example.test")
 	// Negative: the peer's response tampered in transit is refused.

@@ -69,7 +69,7 @@ func TestPysaml2SP(t *testing.T) {
 			// SP-initiated: the peer's /login, Signet's sign-in, back at the peer.
 			b := harness.NewBrowser(t)
 			page := b.Get(p.Base + "/login")
-			page = b.FollowSAML(b.SignInToPortal(page, "alice", "alice-password"))
+			page = b.FollowSAML(b.SignInToPortal(page, "alice", "velvet-harbor-lantern"))
 			w := readWhoami(t, page)
 			checkAlice(t, w)
 			if w.Encrypted != encrypt {
@@ -77,12 +77,12 @@ func TestPysaml2SP(t *testing.T) {
 			}
 			// IdP-initiated: the portal tile.
 			b2 := harness.NewBrowser(t)
-			b2.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"alice-password"}})
+			b2.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 			w2 := readWhoami(t, b2.FollowSAML(b2.Get(s.IdP+"/portal/apps/"+app)))
 			checkAlice(t, w2)
 			// Negative: Signet's response tampered in transit is refused by the peer.
 			b3 := harness.NewBrowser(t)
-			b3.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"alice-password"}})
+			b3.Post(s.IdP+"/portal/login", map[string][]string{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 			form, ok := b3.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 			if !ok {
 				t.Fatal("no SAMLResponse form")

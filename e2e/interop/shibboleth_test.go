@@ -40,11 +40,11 @@ func TestShibbolethSP(t *testing.T) {
 	startShib(t, p)
 
 	br := harness.NewBrowser(t)
-	page := br.FollowSAML(br.SignInToPortal(br.Get(p.Base+"/secure/"), "alice", "alice-password"))
+	page := br.FollowSAML(br.SignInToPortal(br.Get(p.Base+"/secure/"), "alice", "velvet-harbor-lantern"))
 	checkShibSession(t, p, br, page)
 	// IdP-initiated: the tile, with the relay state as the target.
 	b2 := harness.NewBrowser(t)
-	b2.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"alice-password"}})
+	b2.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	form, ok := b2.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 	if !ok {
 		t.Fatal("no SAMLResponse form")
@@ -57,7 +57,7 @@ func TestShibbolethSP(t *testing.T) {
 	checkShibSession(t, p, b2, b2.Post(form.Action, form.Fields))
 	// Tampered in transit: refused.
 	b3 := harness.NewBrowser(t)
-	b3.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"alice-password"}})
+	b3.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	form, _ = b3.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 	form.Fields.Set("SAMLResponse", tamper(t, form.Fields.Get("SAMLResponse"), encrypted))
 	form.Fields.Set("RelayState", p.Base+"/secure/")

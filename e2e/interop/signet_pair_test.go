@@ -19,7 +19,7 @@ import (
 func TestSignetPairByMetadata(t *testing.T) {
 	s := signet(t)
 	dir := t.TempDir()
-	s.CLI("org-admin-password\n", "sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth",
+	s.CLI("saffron-tunnel-ember\n", "sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth",
 		"--admin-email", "admin@acme.example", "--admin-password-stdin")
 	s.CLI("", "sp", "member", "add", "--org", "acme", "--email", "bob@example.test", "--role", "member")
 	spMD := filepath.Join(dir, "sp.xml")

@@ -123,7 +123,7 @@ func TestSimpleSAMLphpSP(t *testing.T) {
 	// SP-initiated: SimpleSAMLphp's test page signs in through Signet and
 	// shows the attributes it received.
 	b := harness.NewBrowser(t)
-	page := b.FollowSAML(b.SignInToPortal(b.Get(p.Base+"/module.php/core/authenticate.php?as=default-sp"), "alice", "alice-password"))
+	page := b.FollowSAML(b.SignInToPortal(b.Get(p.Base+"/module.php/core/authenticate.php?as=default-sp"), "alice", "velvet-harbor-lantern"))
 	if !strings.Contains(page.Body, "alice@example.com") || !strings.Contains(page.Body, "email") {
 		t.Fatalf("SimpleSAMLphp did not show alice's attributes: %d at %s\n%.2000s\n%s", page.Status, page.URL, page.Body, sspLog(p))
 	}
@@ -131,7 +131,7 @@ func TestSimpleSAMLphpSP(t *testing.T) {
 	s.CLI("", "idp", "app", "map", "--app", app, "--subject", "${user:email}", "--subject-format", "emailAddress",
 		"--attr", "email=${user:email}:basic")
 	b2 := harness.NewBrowser(t)
-	b2.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"alice-password"}})
+	b2.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	form, ok := b2.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 	if !ok {
 		t.Fatal("no SAMLResponse form")
@@ -143,7 +143,7 @@ func TestSimpleSAMLphpSP(t *testing.T) {
 	}
 	// A tampered response is refused.
 	b3 := harness.NewBrowser(t)
-	b3.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"alice-password"}})
+	b3.Post(s.IdP+"/portal/login", url.Values{"username": {"alice"}, "password": {"velvet-harbor-lantern"}})
 	form, _ = b3.Get(s.IdP + "/portal/apps/" + app).SAMLForm("SAMLResponse")
 	form.Fields.Set("SAMLResponse", tamper(t, form.Fields.Get("SAMLResponse"), false))
 	form.Fields.Set("RelayState", p.Base+"/module.php/core/authenticate.php?as=default-sp")

@@ -79,7 +79,7 @@ func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		admin := &store.Member{Email: strings.ToLower(*adminEmail), Role: "admin"}
 		if *pwStdin {
 			var err error
-			if admin.PasswordHash, err = hashPasswordFromStdin(io.Stdin, e.pw); err != nil {
+			if admin.PasswordHash, err = hashPasswordFromStdin(io.Stdin, e.pw, admin.Email); err != nil {
 				return err
 			}
 		}
@@ -144,7 +144,7 @@ func spMemberAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		m := store.Member{OrgID: o.ID, Email: strings.ToLower(*email), Role: *role}
 		if *pwStdin {
 			var err error
-			if m.PasswordHash, err = hashPasswordFromStdin(io.Stdin, e.pw); err != nil {
+			if m.PasswordHash, err = hashPasswordFromStdin(io.Stdin, e.pw, m.Email); err != nil {
 				return err
 			}
 		}
@@ -241,12 +241,12 @@ func writeSSO(ctx context.Context, io IO, e *env, o store.Org) error {
 
 // hashPasswordFromStdin reads a member's password (--password-stdin),
 // checks it against the password rules and hashes it.
-func hashPasswordFromStdin(stdin io.Reader, p password.Params) (string, error) {
+func hashPasswordFromStdin(stdin io.Reader, p password.Params, personal ...string) (string, error) {
 	pw, err := readPassword(stdin)
 	if err != nil {
 		return "", err
 	}
-	if err := password.Validate(pw); err != nil {
+	if err := password.Validate(pw, personal...); err != nil {
 		return "", usagef("password: %v", err)
 	}
 	return password.Hash(pw, p)

@@ -26,7 +26,7 @@ func TestConsolePagesNeedAnAdmin(t *testing.T) {
 		"/admin/applications/" + app + "/certificate"}
 	anon := w.client()
 	nonAdmin := w.client()
-	nonAdmin.MustStatus(http.StatusForbidden, "POST", "/admin/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"}})
+	nonAdmin.MustStatus(http.StatusForbidden, "POST", "/admin/login", url.Values{"username": {"pat"}, "password": {testPassword}})
 	for _, p := range pages {
 		r := w.admin.MustStatus(http.StatusOK, "GET", p, nil)
 		if strings.Contains(r.Body, "Something went wrong") {

@@ -58,7 +58,7 @@ func (in *UserInput) validate() FieldErrors {
 		}
 	}
 	if in.Password != "" {
-		if err := password.Validate(in.Password); err != nil {
+		if err := password.Validate(in.Password, in.Username, in.Email, in.GivenName, in.FamilyName, in.DisplayName); err != nil {
 			fe["password"] = "Password: " + err.Error() + "."
 		}
 	}

@@ -59,11 +59,11 @@ func newWorld(t *testing.T) *world {
 	h.Mount(mux)
 	web.MountStatic(mux)
 	ctx := t.Context()
-	if _, err := w.svc.CreateUser(ctx, "test", idp.UserInput{Username: "root", Email: "root@corp.example", Password: "root-password-1", Admin: true}); err != nil {
+	if _, err := w.svc.CreateUser(ctx, "test", idp.UserInput{Username: "root", Email: "root@corp.example", Password: testPassword, Admin: true}); err != nil {
 		t.Fatal(err)
 	}
 	w.admin = w.client()
-	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/login", url.Values{"username": {"root"}, "password": {"root-password-1"}})
+	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/login", url.Values{"username": {"root"}, "password": {testPassword}})
 	return w
 }
 
@@ -97,7 +97,7 @@ func (w *world) addApp(name string, fields map[string]string) string {
 
 func (w *world) user(name, email string) store.User {
 	w.t.Helper()
-	u, err := w.svc.CreateUser(w.t.Context(), "test", idp.UserInput{Username: name, Email: email, Password: name + "-password-1"})
+	u, err := w.svc.CreateUser(w.t.Context(), "test", idp.UserInput{Username: name, Email: email, Password: testPassword})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func (w *world) user(name, email string) store.User {
 func (w *world) portalClient(name string) *client {
 	w.t.Helper()
 	c := w.client()
-	c.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {name}, "password": {name + "-password-1"}})
+	c.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {name}, "password": {testPassword}})
 	return c
 }
 
@@ -142,3 +142,7 @@ func (w *world) verifier(appID string) *saml.Verifier {
 func (w *world) ctx() context.Context { return w.t.Context() }
 
 var _ = x509.Certificate{}
+
+// testPassword is every test user's password: long, uncommon, and holding
+// no username (the password rules refuse those).
+const testPassword = "ember-ridge-compass"

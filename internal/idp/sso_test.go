@@ -190,7 +190,7 @@ func TestSPInitiatedPostBinding(t *testing.T) {
 	if !strings.Contains(login.Body, `name="saml_app"`) {
 		t.Fatalf("the sign-in form must carry the request:\n%s", excerpt(login.Body))
 	}
-	form := c.MustStatus(http.StatusOK, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {"pat-password-1"},
+	form := c.MustStatus(http.StatusOK, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword},
 		"saml_app": {app}, "SAMLRequest": {saml.EncodeBase64(req.XML)}, "RelayState": {"rs"}})
 	if xml := postedResponse(t, form.Body); !strings.Contains(string(xml), `InResponseTo="`+req.ID+`"`) {
 		t.Error("the response does not answer the POSTed request")
@@ -349,7 +349,7 @@ func regexpValue(t *testing.T, body, name string) string {
 // it carries.
 func signInForm(t *testing.T, page, user string) url.Values {
 	t.Helper()
-	form := url.Values{"username": {user}, "password": {user + "-password-1"}, "saml_app": {regexpValue(t, page, "saml_app")}}
+	form := url.Values{"username": {user}, "password": {testPassword}, "saml_app": {regexpValue(t, page, "saml_app")}}
 	for _, f := range []string{"SAMLQuery", "SAMLRequest", "RelayState"} {
 		if strings.Contains(page, `name="`+f+`"`) {
 			form.Set(f, regexpValue(t, page, f))

@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -84,15 +86,43 @@ func Check(hash, password string) error {
 }
 
 // Validate explains why a new password is unacceptable, or returns nil.
-func Validate(password string) error {
+// There are no composition rules (NIST SP 800-63B): a long enough password
+// is refused only when it is common or guessable (zxcvbn's estimate), or
+// holds personal, one of the person's email, username or names.
+func Validate(password string, personal ...string) error {
 	switch {
 	case len(password) < MinLength:
 		return fmt.Errorf("use at least %d characters", MinLength)
 	case len(password) > MaxLength:
 		return fmt.Errorf("use at most %d characters", MaxLength)
 	}
+	lower := strings.ToLower(password)
+	var inputs []string
+	for _, p := range personal {
+		p = strings.ToLower(p)
+		if at := strings.LastIndexByte(p, '@'); at >= 0 {
+			if dot := strings.LastIndexByte(p, '.'); dot > at {
+				p = p[:dot] // an email's top-level domain is nobody's name
+			}
+		}
+		for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == '@' || r == ' ' || r == '.' || r == '-' || r == '_' }) {
+			if utf8.RuneCountInString(part) >= 4 {
+				if strings.Contains(lower, part) {
+					return fmt.Errorf("do not use your name, username or email in it")
+				}
+				inputs = append(inputs, part)
+			}
+		}
+	}
+	if zxcvbn.PasswordStrength(password, inputs).Score < MinStrength {
+		return fmt.Errorf("it is too common or too easy to guess: try a few unrelated words")
+	}
 	return nil
 }
+
+// MinStrength is the least zxcvbn score (0–4) a new password needs: 2
+// refuses the common and the predictable ("password123", "qwertyuiop").
+const MinStrength = 2
 
 // Generate returns a random password for people to copy: 20 characters
 // from an alphabet without look-alikes.

@@ -42,3 +42,29 @@ func TestValidateAndGenerate(t *testing.T) {
 		t.Errorf("Generate = %q: must be valid and random", g)
 	}
 }
+
+// TestValidateRefusesCommonAndPersonal: no composition rules, but common
+// and guessable passwords, and ones holding the person's email, username
+// or names, are refused (DESIGN §5; the accounts item).
+func TestValidateRefusesCommonAndPersonal(t *testing.T) {
+	for _, tt := range []struct {
+		pw       string
+		personal []string
+		ok       bool
+	}{
+		{"velvet-harbor-lantern", nil, true},
+		{"all lowercase but long enough words", nil, true}, // no composition rules
+		{"short", nil, false},
+		{"password123", nil, false},
+		{"qwertyuiop", nil, false},
+		{"1234567890", nil, false},
+		{"patricia-is-great", []string{"patricia@corp.example"}, false},
+		{"corp-example-rocks", []string{"pat@corp.example"}, false},
+		{"Bob-Builder-2026!", []string{"bob", "Bob Builder"}, false},
+		{"velvet-harbor-lantern", []string{"pat@corp.example", "Pat"}, true},
+	} {
+		if err := Validate(tt.pw, tt.personal...); (err == nil) != tt.ok {
+			t.Errorf("Validate(%q, %v) = %v, want ok=%v", tt.pw, tt.personal, err, tt.ok)
+		}
+	}
+}

@@ -172,7 +172,7 @@ func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Membe
 	if sso, err := s.HasConnection(ctx, o); err != nil || sso {
 		return store.Member{}, o, cmp.Or(err, error(errInviteBySSO))
 	}
-	if err := password.Validate(pw); err != nil {
+	if err := password.Validate(pw, pending.Email); err != nil {
 		return store.Member{}, store.Org{}, badRequest("Password: " + err.Error() + ".")
 	}
 	// Hash before consuming, so a failure cannot lose the invitation.
