@@ -45,16 +45,16 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger, portalTTL time
 		portalTTL = 8 * time.Hour
 	}
 	logins := &web.SignInLimits{PerSource: &web.RateLimiter{Every: 6 * time.Second, Burst: 10}, Counts: svc.Store,
-		PerAccount: 10, Window: 5 * time.Minute, Cookie: "signet_idp_device", Secure: secure, Now: svc.Now}
+		PerAccount: 10, Window: 5 * time.Minute, Cookie: "signet_idp_device", Secure: secure, Now: svc.now}
 	if svc.Sealer != nil {
 		logins.MAC = svc.Sealer.MAC
 	}
 	return &Handler{
 		Svc: svc, Pages: pages, Log: log, Logins: logins,
 		Admin: &web.Sessions{Store: svc.Store, Realm: store.RealmAdmin, Cookie: "signet_idp_admin", Path: "/",
-			TTL: 8 * time.Hour, Secure: secure, Now: svc.Now},
+			TTL: 8 * time.Hour, Idle: time.Hour, Secure: secure, Now: svc.now},
 		Portal: &web.Sessions{Store: svc.Store, Realm: store.RealmPortal, Cookie: "signet_idp_portal", Path: "/",
-			TTL: portalTTL, Secure: secure, Now: svc.Now},
+			TTL: portalTTL, Idle: 2 * time.Hour, Secure: secure, Now: svc.now},
 	}
 }
 

@@ -16,6 +16,7 @@ func (h *Handler) mountPortal(mux *http.ServeMux) {
 	mux.Handle("GET /portal/login", h.handle(h.portalLoginForm))
 	mux.Handle("POST /portal/login", h.handle(h.portalLogin))
 	mux.Handle("POST /portal/logout", h.handle(h.portalLogout))
+	mux.Handle("POST /portal/logout/all", h.handle(h.portalLogoutEverywhere))
 	mux.Handle("GET /portal", h.portal(h.portalHome))
 	mux.Handle("GET /portal/apps/{id}", h.portal(h.portalLaunch))
 }
@@ -84,6 +85,19 @@ func (h *Handler) portalLogin(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) portalLogout(w http.ResponseWriter, r *http.Request) error {
 	h.Portal.End(w, r)
+	return redirect(w, r, "/portal/login")
+}
+
+// portalLogoutEverywhere ends every portal session of the person.
+func (h *Handler) portalLogoutEverywhere(w http.ResponseWriter, r *http.Request) error {
+	u, ok := h.portalUser(r)
+	if !ok {
+		return redirect(w, r, "/portal/login")
+	}
+	if err := h.Portal.EndEverywhere(w, r, u.ID); err != nil {
+		return err
+	}
+	h.Svc.Audit(r.Context(), u.Username, "signout.everywhere", "portal", "signed out of the access portal in every browser")
 	return redirect(w, r, "/portal/login")
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -263,5 +264,37 @@ func TestSecurityCase98BadEnumsAndIdentifiers(t *testing.T) {
 	}
 	if c, _ := w.st.GetSSOConnection(t.Context(), w.acme.ID); c.JITRole != "" {
 		t.Errorf("JIT role became %q", c.JITRole)
+	}
+}
+
+// TestSessionsIdleAndEverywhere: a session unused for the idle time ends
+// before its absolute expiry, and "Sign out of every browser" ends them all.
+func TestSessionsIdleAndEverywhere(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	w.svc.Now = func() time.Time { return now }
+	h := sp.NewHandler(w.svc, nil, nil) // the default timeouts
+	if h.Sessions.Idle <= 0 || h.Sessions.Idle >= h.Sessions.TTL {
+		t.Fatalf("idle timeout %v, absolute %v: want an idle timeout shorter than the absolute one", h.Sessions.Idle, h.Sessions.TTL)
+	}
+	first, second := w.admin(w.acme), w.admin(w.acme)
+	if r := first.Do("GET", "/orgs/acme", nil); r.Status != http.StatusOK {
+		t.Fatalf("signed in = %d", r.Status)
+	}
+	now = now.Add(h.Sessions.Idle - time.Minute) // used just in time: still signed in
+	if r := first.Do("GET", "/orgs/acme", nil); r.Status != http.StatusOK {
+		t.Errorf("after %v unused = %d, want still signed in", h.Sessions.Idle-time.Minute, r.Status)
+	}
+	now = now.Add(h.Sessions.Idle + time.Minute) // second was never used since sign-in
+	if r := second.Do("GET", "/orgs/acme", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("an idle session = %d, want signed out", r.Status)
+	}
+	third := w.admin(w.acme)
+	fourth := w.admin(w.acme)
+	if r := third.Do("POST", "/logout/all", nil); r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "signed_out=all") {
+		t.Fatalf("sign out everywhere = %d %s", r.Status, r.Location)
+	}
+	if r := fourth.Do("GET", "/orgs/acme", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("another browser after 'sign out of every browser' = %d, want signed out", r.Status)
 	}
 }

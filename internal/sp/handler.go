@@ -46,14 +46,14 @@ type Handler struct {
 func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
 	secure := strings.HasPrefix(svc.BaseURL, "https://")
 	signIns := &web.SignInLimits{PerSource: &web.RateLimiter{Every: 6 * time.Second, Burst: 10}, Counts: svc.Store,
-		PerAccount: 10, Window: 5 * time.Minute, Cookie: "signet_device", Secure: secure, Now: svc.Now}
+		PerAccount: 10, Window: 5 * time.Minute, Cookie: "signet_device", Secure: secure, Now: svc.now}
 	if svc.Sealer != nil {
 		signIns.MAC = svc.Sealer.MAC
 	}
 	return &Handler{Svc: svc, Pages: pages, Log: log, SignIns: signIns,
 		Sessions: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspace, Cookie: "signet_workspace", Path: "/",
-			TTL: 12 * time.Hour, Secure: strings.HasPrefix(svc.BaseURL, "https://"), Now: svc.Now},
-		Pending:   &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.Now},
+			TTL: 12 * time.Hour, Idle: 2 * time.Hour, Secure: secure, Now: svc.now},
+		Pending:   &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.now},
 		Logins:    &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
 		Starts:    &web.RateLimiter{Every: 3 * time.Second, Burst: 20},
 		OrgStarts: &web.RateLimiter{Every: 100 * time.Millisecond, Burst: 300},
@@ -70,6 +70,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /login", h.handle(h.login))
 	mux.Handle("POST /login/sso", h.handle(h.loginSSO))
 	mux.Handle("POST /logout", h.handle(h.logout))
+	mux.Handle("POST /logout/all", h.handle(h.logoutEverywhere))
 	mux.Handle("POST /login/switch", h.handle(h.switchAccount))
 	mux.Handle("GET /invite/{token}", h.handle(h.inviteForm))
 	mux.Handle("POST /invite/{token}", h.handle(h.inviteAccept))

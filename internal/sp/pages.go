@@ -22,6 +22,8 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 	p := loginPage{page: page{Title: "Sign in", Narrow: true}, OrgSlug: r.URL.Query().Get("org")}
 	switch r.URL.Query().Get("signed_out") {
 	case "":
+	case "all":
+		p.Flash = "You are signed out of Signet Workspace in every browser."
 	case "sso":
 		p.Flash = "You are signed out of Signet Workspace."
 		p.Warnings = []string{"You signed in with single sign-on: your session at your identity provider may still be open, and it may sign you in again without asking. Sign out there too on a shared computer."}
@@ -140,6 +142,24 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/login?signed_out=sso")
 	}
 	return redirect(w, r, "/login?signed_out=1")
+}
+
+// logoutEverywhere ends every session of the signed-in member, in every
+// browser (a lost laptop, a shared computer).
+func (h *Handler) logoutEverywhere(w http.ResponseWriter, r *http.Request) error {
+	sess, ok := h.Sessions.Load(r)
+	if !ok {
+		return redirect(w, r, "/login")
+	}
+	if err := h.Sessions.EndEverywhere(w, r, sess.UserID); err != nil {
+		return err
+	}
+	if o, err := h.Svc.Store.GetOrg(r.Context(), sess.OrgID); err == nil {
+		if m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID); err == nil {
+			h.Svc.Audit(r.Context(), o, m.Email, "signout.everywhere", "signed out of every browser")
+		}
+	}
+	return redirect(w, r, "/login?signed_out=all")
 }
 
 type homePage struct {

@@ -175,6 +175,9 @@ type Sessions interface {
 	// GetSession returns the session if it exists and has not expired at now.
 	GetSession(ctx context.Context, id string, now time.Time) (Session, error)
 	DeleteSession(ctx context.Context, id string) error
+	// TouchSession records that the session was used at at (its idle
+	// timeout counts from the last use).
+	TouchSession(ctx context.Context, id string, at time.Time) error
 	// DeleteUserSessions ends every session of the user in the realm.
 	DeleteUserSessions(ctx context.Context, realm, userID string) error
 	// RecordSignIn writes what one sign-in produced in one transaction:

@@ -203,7 +203,10 @@ type Session struct {
 	Method    string // how the person signed in, e.g. "password" or "sso"
 	Detail    string // e.g. the IdP entity ID for SSO sign-in
 	CreatedAt time.Time
-	ExpiresAt time.Time
+	ExpiresAt time.Time // absolute: the session ends then, used or not
+	// LastSeenAt is the session's last use (at most a minute old): an idle
+	// timeout counts from it.
+	LastSeenAt time.Time
 }
 
 // SignInRecord is what a sign-in writes (Sessions.RecordSignIn).

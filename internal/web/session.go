@@ -20,10 +20,13 @@ import (
 // database holds no usable cookie.
 type Sessions struct {
 	Store  store.Sessions
-	Realm  string // store.RealmAdmin, store.RealmPortal or store.RealmWorkspace
-	Cookie string // cookie name
-	Path   string // cookie path
-	TTL    time.Duration
+	Realm  string        // store.RealmAdmin, store.RealmPortal or store.RealmWorkspace
+	Cookie string        // cookie name
+	Path   string        // cookie path
+	TTL    time.Duration // absolute lifetime
+	// Idle, if set, ends a session unused for that long (SECURITY: idle
+	// as well as absolute timeouts).
+	Idle   time.Duration
 	Secure bool // set the Secure flag (true outside http://localhost)
 	Now    func() time.Time
 }
@@ -120,11 +123,35 @@ func (s *Sessions) Load(r *http.Request) (store.Session, bool) {
 	if err != nil || c.Value == "" || len(c.Value) > 100 {
 		return store.Session{}, false
 	}
-	sess, err := s.Store.GetSession(r.Context(), hashToken(c.Value), s.now())
+	now := s.now()
+	sess, err := s.Store.GetSession(r.Context(), hashToken(c.Value), now)
 	if err != nil || sess.Realm != s.Realm {
 		return store.Session{}, false
 	}
+	if s.Idle > 0 {
+		last := sess.LastSeenAt
+		if last.Before(sess.CreatedAt) {
+			last = sess.CreatedAt
+		}
+		if now.Sub(last) > s.Idle {
+			_ = s.Store.DeleteSession(r.Context(), sess.ID) // best effort: it is expired either way
+			return store.Session{}, false
+		}
+		if now.Sub(last) > time.Minute { // one write a minute at most
+			_ = s.Store.TouchSession(r.Context(), sess.ID, now)
+		}
+	}
 	return sess, true
+}
+
+// EndEverywhere ends every session of the user in this realm (every
+// browser), and this browser's cookie.
+func (s *Sessions) EndEverywhere(w http.ResponseWriter, r *http.Request, userID string) error {
+	if err := s.Store.DeleteUserSessions(r.Context(), s.Realm, userID); err != nil {
+		return err
+	}
+	s.End(w, r)
+	return nil
 }
 
 // End signs the browser out.

@@ -70,7 +70,7 @@ func (s *Store) PruneSAMLState(ctx context.Context, now time.Time) (int64, error
 	return total, err
 }
 
-const sessionColumns = `id, realm, user_id, org_id, method, detail, created_at, expires_at`
+const sessionColumns = `id, realm, user_id, org_id, method, detail, created_at, expires_at, last_seen_at`
 
 // CreateSession implements store.Sessions.
 func (s *Store) CreateSession(ctx context.Context, ss store.Session) error {
@@ -79,10 +79,22 @@ func (s *Store) CreateSession(ctx context.Context, ss store.Session) error {
 
 func insertSession(ctx context.Context, q queryer, ss store.Session) error {
 	ss.CreatedAt = stamp(ss.CreatedAt)
-	_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		ss.ID, ss.Realm, ss.UserID, ss.OrgID, ss.Method, ss.Detail, ms(ss.CreatedAt), ms(ss.ExpiresAt))
+	if ss.LastSeenAt.IsZero() {
+		ss.LastSeenAt = ss.CreatedAt
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		ss.ID, ss.Realm, ss.UserID, ss.OrgID, ss.Method, ss.Detail, ms(ss.CreatedAt), ms(ss.ExpiresAt), ms(ss.LastSeenAt))
 	if err != nil {
 		return fmt.Errorf("create session: %w", mapErr(err))
+	}
+	return nil
+}
+
+// TouchSession implements store.Sessions.
+func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2`, id, ms(at))
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
 	}
 	return nil
 }
@@ -113,10 +125,10 @@ func (s *Store) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
 // GetSession implements store.Sessions.
 func (s *Store) GetSession(ctx context.Context, id string, now time.Time) (store.Session, error) {
 	var ss store.Session
-	var created, expires int64
+	var created, expires, seen int64
 	err := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND expires_at > $2`,
-		id, ms(now)).Scan(&ss.ID, &ss.Realm, &ss.UserID, &ss.OrgID, &ss.Method, &ss.Detail, &created, &expires)
-	ss.CreatedAt, ss.ExpiresAt = fromMS(created), fromMS(expires)
+		id, ms(now)).Scan(&ss.ID, &ss.Realm, &ss.UserID, &ss.OrgID, &ss.Method, &ss.Detail, &created, &expires, &seen)
+	ss.CreatedAt, ss.ExpiresAt, ss.LastSeenAt = fromMS(created), fromMS(expires), fromMS(seen)
 	return ss, rowErr("session", "(hidden)", err)
 }
 

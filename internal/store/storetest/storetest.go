@@ -713,8 +713,14 @@ func testSessions(t *testing.T, s store.Store) {
 	check(t, s.CreateSession(ctx, ss))
 	mustConflict(t, "duplicate session ID", s.CreateSession(ctx, ss))
 	got := must(s.GetSession(ctx, "h1", now))
+	ss.LastSeenAt = ss.CreatedAt // a new session was last seen when it began
 	if diff := cmp.Diff(ss, got); diff != "" {
 		t.Errorf("GetSession (-want +got):\n%s", diff)
+	}
+	check(t, s.TouchSession(ctx, "h1", now.Add(30*time.Minute)))
+	check(t, s.TouchSession(ctx, "h1", now.Add(10*time.Minute))) // never moves back
+	if got := must(s.GetSession(ctx, "h1", now)); !got.LastSeenAt.Equal(now.Add(30 * time.Minute)) {
+		t.Errorf("LastSeenAt = %v, want the latest touch", got.LastSeenAt)
 	}
 	_, err := s.GetSession(ctx, "h1", now.Add(2*time.Hour))
 	mustNotFound(t, "expired session", err)

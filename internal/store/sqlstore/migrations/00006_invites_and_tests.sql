@@ -13,6 +13,8 @@ ALTER TABLE sp_signin_attempts ADD COLUMN unverified BOOLEAN NOT NULL DEFAULT FA
 CREATE INDEX sp_signin_attempts_kind ON sp_signin_attempts (org_id, unverified, id);
 CREATE INDEX sp_signin_attempts_at ON sp_signin_attempts (at);
 CREATE INDEX sp_invites_org_email ON sp_invites (org_id, email);
+-- Sessions end after an idle time as well as at their absolute expiry.
+ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
 -- Fixed-window counters shared by every replica (sign-in limits per email).
 CREATE TABLE rate_limits (
     key          TEXT PRIMARY KEY,
@@ -22,6 +24,7 @@ CREATE TABLE rate_limits (
 
 -- +goose Down
 DROP TABLE rate_limits;
+ALTER TABLE sessions DROP COLUMN last_seen_at;
 DROP INDEX sp_signin_attempts_at;
 DROP INDEX sp_signin_attempts_kind;
 ALTER TABLE sp_signin_attempts DROP COLUMN unverified;
