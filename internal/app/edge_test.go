@@ -5,20 +5,24 @@ package app
 import (
 	"context"
 	"io"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
+	"github.com/signet-sso/signet/internal/web"
 )
 
-// TestBodiesCappedBeforeAnythingReads: every unauthenticated POST route of
+// TestSecurityCase96BodiesCappedBeforeAnythingReads: every unauthenticated POST route of
 // both roles refuses a body over its class's cap with 413 before reading it
 // (a declared length), and a streamed one cannot grow past the cap.
-func TestBodiesCappedBeforeAnythingReads(t *testing.T) {
+func TestSecurityCase96BodiesCappedBeforeAnythingReads(t *testing.T) {
 	st, err := sqlstore.Open(t.Context(), sqlstore.Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, sqlstore.Options{Migrate: true})
 	if err != nil {
 		t.Fatal(err)
@@ -135,5 +139,38 @@ func TestSecurityHeaders(t *testing.T) {
 		if hsts := h.Get("Strict-Transport-Security"); (hsts != "") != strings.HasPrefix(public, "https://") {
 			t.Errorf("public URL %s: Strict-Transport-Security = %q", public, hsts)
 		}
+	}
+}
+
+// TestSecurityCase100NoInlineStylesOrScripts: no template of either role
+// has an inline style, script or event handler, and the pages' CSP allows
+// none. (The browser tests also fail on any CSP violation they see.)
+func TestSecurityCase100NoInlineStylesOrScripts(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)\sstyle\s*=|<style|<script>|<script\s+(?:[^>]*\s)?(?:type="[^"]*"\s*)?>|\son[a-z]+\s*=|javascript:`)
+	n := 0
+	for _, root := range []string{"../sp/templates", "../idp/templates", "../web"} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			n++
+			if loc := inline.FindIndex(b); loc != nil {
+				t.Errorf("%s has inline style or script: %q", path, b[max(0, loc[0]-20):min(len(b), loc[1]+40)])
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d templates were read", n)
+	}
+	if strings.Contains(web.ContentSecurityPolicy, "unsafe-inline") || strings.Contains(web.ContentSecurityPolicy, "unsafe-eval") {
+		t.Errorf("CSP %q allows inline code", web.ContentSecurityPolicy)
 	}
 }

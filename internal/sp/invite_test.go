@@ -228,10 +228,10 @@ func TestTestSignIn(t *testing.T) {
 	}
 }
 
-// TestErrorsNeverCarryAnotherOrg: two orgs without connections fail at
+// TestSecurityCase99ErrorsNeverCarryAnotherOrg: two orgs without connections fail at
 // once, many times; each page and attempt names only its own org (errors
 // are values no request mutates). Run with -race.
-func TestErrorsNeverCarryAnotherOrg(t *testing.T) {
+func TestSecurityCase99ErrorsNeverCarryAnotherOrg(t *testing.T) {
 	w := newWorld(t)
 	var wg sync.WaitGroup
 	for _, o := range []store.Org{w.acme, w.beta} {
