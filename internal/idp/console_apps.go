@@ -96,7 +96,11 @@ type appPage struct {
 func (h *Handler) appData(r *http.Request, admin store.User, a store.App, tab string) appPage {
 	p := appPage{page: adminPage(a.Name, "applications", admin, r), App: a, Tab: tab,
 		SSOURL: h.Svc.SSOURL(a.ID), EntityID: h.Svc.EntityID(a.ID), SessionLabel: durationLabel(a.SessionDuration)}
-	if sp := spDescriptor(a); sp != nil && len(sp.EncryptionCertificates) > 0 {
+	sp, err := spDescriptor(a)
+	if err != nil {
+		p.Warnings = append(p.Warnings, err.Error())
+	}
+	if sp != nil && len(sp.EncryptionCertificates) > 0 {
 		c := sp.EncryptionCertificates[0]
 		p.Encryption = fmt.Sprintf("Assertions are encrypted (%s) to the certificate in the application's metadata: %s, valid until %s.",
 			algorithmName(saml.EncryptionMethodFor(sp.EncryptionMethods)), c.Subject, c.NotAfter.Format("2006-01-02"))

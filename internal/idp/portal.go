@@ -133,7 +133,13 @@ func (h *Handler) portalLaunch(w http.ResponseWriter, r *http.Request, u store.U
 // issueFailed shows why no assertion was issued.
 func (h *Handler) issueFailed(w http.ResponseWriter, r *http.Request, u store.User, a store.App, err error) error {
 	var na *NoAccessError
+	var bad *StoredMetadataError
 	switch {
+	case errors.As(err, &bad):
+		h.Pages.Render(w, r, http.StatusConflict, "problem", problem{page: portalPage("No access", &u, r),
+			Heading: "No access", Message: "Signet Identity Center cannot sign you in to " + a.Name + ".", Reason: bad.Error(),
+			Fix: "Ask your Identity Center administrator to upload the application's SAML metadata again.", Code: string(saml.CodeMetadataInvalid)})
+		return nil
 	case errors.Is(err, ErrNotAssigned):
 		h.Pages.Render(w, r, http.StatusForbidden, "problem", problem{page: portalPage("No access", &u, r),
 			Heading: "No access", Message: "You are not assigned to " + a.Name + ".",

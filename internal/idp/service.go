@@ -298,7 +298,12 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 	}
 	// An SP whose metadata has an encryption certificate gets the
 	// assertion encrypted to it, with a cipher it lists.
-	if sp := spDescriptor(app); sp != nil && len(sp.EncryptionCertificates) > 0 {
+	sp, err := spDescriptor(app)
+	if err != nil {
+		s.Audit(ctx, u.Username, "sso.denied", app.Name, "no assertion issued: "+err.Error())
+		return nil, res, err
+	}
+	if sp != nil && len(sp.EncryptionCertificates) > 0 {
 		params.EncryptFor, params.EncryptionMethod = sp.EncryptionCertificates[0], saml.EncryptionMethodFor(sp.EncryptionMethods)
 	}
 	xml, err := saml.IssueResponse(params)
@@ -340,16 +345,33 @@ func (s *Service) PreviewXML(ctx context.Context, app store.App, u store.User, r
 	return saml.Readable(xml)
 }
 
-// spDescriptor parses the app's uploaded SP metadata, if any.
-func spDescriptor(app store.App) *saml.SPDescriptor {
+// StoredMetadataError means an application's stored SP metadata no longer
+// parses (a stricter release, an edited database). Sign-ins to the app are
+// refused rather than sent without the encryption or the request checks
+// that metadata asked for: it fails closed.
+type StoredMetadataError struct {
+	App string
+	Err error
+}
+
+func (e *StoredMetadataError) Error() string {
+	return fmt.Sprintf("the stored SP metadata of %s no longer parses (%v): sign-ins to it are refused until an administrator uploads its metadata again (Actions › Edit configuration)",
+		e.App, saml.AsError(e.Err).Message)
+}
+
+func (e *StoredMetadataError) Unwrap() error { return e.Err }
+
+// spDescriptor parses the app's uploaded SP metadata: nil if it has none,
+// a *StoredMetadataError if it has some that no longer parses.
+func spDescriptor(app store.App) (*saml.SPDescriptor, error) {
 	if app.SPMetadata == "" {
-		return nil
+		return nil, nil
 	}
 	m, err := saml.ParseMetadata([]byte(app.SPMetadata), saml.MetadataOptions{Require: saml.RoleSP})
 	if err != nil {
-		return nil
+		return nil, &StoredMetadataError{App: app.Name, Err: err}
 	}
-	return m.SP
+	return m.SP, nil
 }
 
 // StatusResponse signs a Response that reports a failure to the SP.

@@ -168,7 +168,12 @@ func (h *Handler) checkRequest(r *http.Request, req *ssoRequest) (store.App, str
 	if err != nil {
 		return refuse(err)
 	}
-	acsURLs, certs, wantSigned := spFacts(a)
+	acsURLs, certs, wantSigned, err := spFacts(a)
+	if err != nil { // fail closed: never check a request against less than the metadata said
+		e := saml.NewError(saml.CodeMetadataInvalid, err)
+		e.Message, e.Hint = err.Error(), "Ask your Identity Center administrator to upload the application's SAML metadata again."
+		return refuse(e)
+	}
 	acs, err := saml.CheckAuthnRequest(ar, saml.AuthnRequestPolicy{SSOURL: h.Svc.SSOURL(a.ID), SPEntityID: a.Audience,
 		ACSURLs: acsURLs, SPCerts: certs, RequireSigned: wantSigned, Now: h.Svc.now(), Redirect: req.redirect})
 	if err != nil {
@@ -185,20 +190,20 @@ func withApp(r *http.Request, id string) *http.Request {
 
 // spFacts reads the registered ACS URLs, the SP's signing certificates and
 // whether it signs requests, from the app and its uploaded SP metadata.
-func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool) {
+func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool, err error) {
 	if a.ACSURL != "" {
 		acs = append(acs, a.ACSURL)
 	}
-	sp := spDescriptor(a)
-	if sp == nil {
-		return acs, nil, false
+	sp, err := spDescriptor(a)
+	if sp == nil || err != nil {
+		return acs, nil, false, err
 	}
 	for _, e := range sp.AssertionConsumerServices {
 		if e.Binding == saml.BindingHTTPPost && e.Location != a.ACSURL {
 			acs = append(acs, e.Location)
 		}
 	}
-	return acs, sp.SigningCertificates, sp.AuthnRequestsSigned
+	return acs, sp.SigningCertificates, sp.AuthnRequestsSigned, nil
 }
 
 // continueSSO checks a request carried through the sign-in form and

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/saml/samltest"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -435,5 +436,36 @@ func TestPreviewShowsTheAssertion(t *testing.T) {
 	}
 	if strings.Contains(r.Body, "SignatureValue>MII") {
 		t.Error("the preview shows signature blobs")
+	}
+}
+
+// TestStoredSPMetadataThatNoLongerParsesFailsClosed: an application whose
+// stored SP metadata stops parsing (a stricter release, an edited
+// database) gets no assertion, neither from the portal nor for a request,
+// rather than one sent without the encryption or the request checks that
+// metadata asked for; the application page says what is wrong.
+func TestStoredSPMetadataThatNoLongerParsesFailsClosed(t *testing.T) {
+	w := newWorld(t)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
+	spKey := samltest.Key(t, "sp")
+	md, err := saml.SPMetadata(saml.SPMetadataParams{EntityID: w.spAud, ACSURL: w.spACS, EncryptionCertificate: spKey.Certificate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(md), "<md:EntityDescriptor", `<!DOCTYPE x [<!ENTITY e "e">]><md:EntityDescriptor`, 1)
+	if _, err := w.st.UpdateApp(w.ctx(), app, func(a *store.App) error { a.SPMetadata = broken; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	pat := w.portalClient("pat")
+	r := pat.Do("GET", "/portal/apps/"+app, nil)
+	if r.Status < 400 || r.Status >= 500 || strings.Contains(r.Body, "SAMLResponse") || !strings.Contains(r.Body, "no longer parses") {
+		t.Errorf("portal tile with broken stored metadata = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	u := redirectRequest(t, w, app, nil)
+	if r := pat.Do("GET", u, nil); r.Status < 400 || r.Status >= 500 || strings.Contains(r.Body, "SAMLResponse") || !strings.Contains(r.Body, "no longer parses") {
+		t.Errorf("SP-initiated with broken stored metadata = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	if page := w.admin.MustStatus(http.StatusOK, "GET", "/admin/applications/"+app, nil); !strings.Contains(page.Body, "no longer parses") {
+		t.Errorf("the application page does not say its metadata is broken:\n%s", excerpt(page.Body))
 	}
 }
