@@ -178,7 +178,7 @@ func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
 // newLogger makes the process logger from --log-level and --log-format.
 func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var lv slog.Level
-	lv.UnmarshalText([]byte(level))
+	_ = lv.UnmarshalText([]byte(level)) // Config.Validate refused bad levels already
 	opts := &slog.HandlerOptions{Level: lv}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))

@@ -205,7 +205,7 @@ func timeNow() time.Time { return time.Now().UTC() }
 func writeJSONLine(w io.Writer, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	_ = enc.Encode(v) // to stdout: nobody to tell if it fails
 }
 
 // certificateSummary describes one certificate for people.

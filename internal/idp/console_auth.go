@@ -98,6 +98,8 @@ func (h *Handler) adminLogin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) adminLogout(w http.ResponseWriter, r *http.Request) error {
-	h.Admin.End(w, r)
+	if err := h.Admin.End(w, r); err != nil {
+		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
+	}
 	return redirect(w, r, "/admin/login")
 }

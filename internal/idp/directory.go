@@ -123,9 +123,12 @@ func (s *Service) UpdateUser(ctx context.Context, actor, id string, in UserInput
 	if err != nil {
 		return store.User{}, err
 	}
-	if !u.Active {
-		s.Store.DeleteUserSessions(ctx, store.RealmPortal, u.ID)
-		s.Store.DeleteUserSessions(ctx, store.RealmAdmin, u.ID)
+	if !u.Active { // a deactivated user's sessions end with it, or the change fails
+		for _, realm := range []string{store.RealmPortal, store.RealmAdmin} {
+			if err := s.Store.DeleteUserSessions(ctx, realm, u.ID); err != nil {
+				return store.User{}, err
+			}
+		}
 	}
 	s.Audit(ctx, actor, "user.update", u.Username, fmt.Sprintf("primary email %s, active %v, admin %v", orNone(u.Email), u.Active, u.Admin))
 	return u, nil
@@ -200,7 +203,7 @@ func (s *Service) Authenticate(ctx context.Context, username, pw string) (store.
 	if err != nil || hash == "" {
 		// Unknown users and users without a password spend the same time
 		// as a real check, and get the same answer (SECURITY-CASES 93).
-		password.Check(dummyHash(), pw)
+		_ = password.Check(dummyHash(), pw) // for the time it takes, never the answer
 		return store.User{}, ErrBadCredentials
 	}
 	if password.Check(hash, pw) != nil || !u.Active {

@@ -84,7 +84,9 @@ func (h *Handler) portalLogin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) portalLogout(w http.ResponseWriter, r *http.Request) error {
-	h.Portal.End(w, r)
+	if err := h.Portal.End(w, r); err != nil {
+		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
+	}
 	return redirect(w, r, "/portal/login")
 }
 

@@ -175,9 +175,16 @@ func hashOf(h crypto.Hash, data []byte) []byte {
 // when key is not nil, a query-string signature (SHA-256).
 func RedirectURL(endpoint, param string, xml []byte, relayState string, key *KeyPair) (string, error) {
 	var buf bytes.Buffer
-	w, _ := flate.NewWriter(&buf, flate.BestCompression)
-	w.Write(xml)
-	w.Close()
+	w, err := flate.NewWriter(&buf, flate.BestCompression)
+	if err != nil {
+		return "", err
+	}
+	if _, err := w.Write(xml); err != nil {
+		return "", err
+	}
+	if err := w.Close(); err != nil {
+		return "", err
+	}
 	q := param + "=" + url.QueryEscape(base64.StdEncoding.EncodeToString(buf.Bytes()))
 	if relayState != "" {
 		q += "&RelayState=" + url.QueryEscape(relayState)

@@ -112,7 +112,7 @@ func ParsePrivateKey(data []byte) (crypto.Signer, error) {
 func EncodeCertificatesPEM(certs ...*x509.Certificate) string {
 	var b strings.Builder
 	for _, c := range certs {
-		pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+		_ = pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}) // a strings.Builder does not fail
 	}
 	return b.String()
 }

@@ -77,7 +77,7 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (
 		}
 	}
 	if checks == 0 {
-		password.Check(dummyHash(), pw) // the same time whether or not the email exists
+		_ = password.Check(dummyHash(), pw) // the same time whether or not the email exists
 	}
 	switch len(matches) {
 	case 0:

@@ -137,7 +137,9 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 	if s, ok := h.Sessions.Load(r); ok {
 		sso = s.Method == "sso"
 	}
-	h.Sessions.End(w, r)
+	if err := h.Sessions.End(w, r); err != nil {
+		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
+	}
 	if sso {
 		return redirect(w, r, "/login?signed_out=sso")
 	}

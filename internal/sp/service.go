@@ -297,8 +297,10 @@ type Options struct {
 	AllowLegacyCrypto bool `json:"allow_legacy_crypto"`
 }
 
-// ErrRequireSSOUnverified guards against locking everyone out.
-var ErrRequireSSOUnverified = errors.New("Require SSO can be turned on only after someone has signed in successfully through this SSO connection: use “Test sign-in” first")
+// ErrRequireSSOUnverified guards against locking everyone out. Its text
+// names the option as the page does, so it is a message, not an error
+// string.
+var ErrRequireSSOUnverified error = &inputError{"Require SSO can be turned on only after someone has signed in successfully through this SSO connection: use “Test sign-in” first"}
 
 // SaveOptions changes the connection's switches.
 func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.Org, opt Options) error {

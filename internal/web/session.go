@@ -150,17 +150,20 @@ func (s *Sessions) EndEverywhere(w http.ResponseWriter, r *http.Request, userID 
 	if err := s.Store.DeleteUserSessions(r.Context(), s.Realm, userID); err != nil {
 		return err
 	}
-	s.End(w, r)
-	return nil
+	return s.End(w, r)
 }
 
-// End signs the browser out.
-func (s *Sessions) End(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(s.Cookie); err == nil {
-		s.Store.DeleteSession(r.Context(), hashToken(c.Value))
+// End signs the browser out: the cookie goes whatever happens; the stored
+// session, if it cannot be deleted now, expires (and the failure is
+// returned for the log).
+func (s *Sessions) End(w http.ResponseWriter, r *http.Request) error {
+	var err error
+	if c, cerr := r.Cookie(s.Cookie); cerr == nil {
+		err = s.Store.DeleteSession(r.Context(), hashToken(c.Value))
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.Cookie, Value: "", Path: s.Path, MaxAge: -1,
 		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
+	return err
 }
 
 type sessionKey struct{ realm string }

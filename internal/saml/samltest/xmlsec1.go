@@ -40,8 +40,8 @@ func writeKeyFiles(t testing.TB, key saml.KeyPair) (keyFile, certFile string) {
 	}
 	keyFile = filepath.Join(dir, "key.pem")
 	certFile = filepath.Join(dir, "cert.pem")
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
-	os.WriteFile(certFile, []byte(key.CertificatePEM()), 0o600)
+	writeFile(t, keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	writeFile(t, certFile, []byte(key.CertificatePEM()))
 	return keyFile, certFile
 }
 
@@ -49,7 +49,7 @@ func writeKeyFiles(t testing.TB, key saml.KeyPair) (keyFile, certFile string) {
 // method alg, SHA-256, enveloped, referring to id.
 func signatureTemplate(id, alg string) *etree.Element {
 	doc := etree.NewDocument()
-	doc.ReadFromString(`<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>` +
+	_ = doc.ReadFromString(`<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>` +
 		`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>` +
 		`<ds:SignatureMethod Algorithm="` + alg + `"/>` +
 		`<ds:Reference URI="#` + id + `"><ds:Transforms>` +
@@ -87,7 +87,7 @@ func XMLSec1Sign(t testing.TB, xml []byte, key saml.KeyPair, assertion, response
 	run := func(in []byte) []byte {
 		dir := t.TempDir()
 		inFile, outFile := filepath.Join(dir, "in.xml"), filepath.Join(dir, "out.xml")
-		os.WriteFile(inFile, in, 0o600)
+		writeFile(t, inFile, in)
 		cmd := exec.Command(bin, "--sign", "--privkey-pem", keyFile+","+certFile,
 			"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
 			"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response",
@@ -121,8 +121,8 @@ func XMLSec1Verify(t testing.TB, xml []byte, cert *x509.Certificate) error {
 	bin := NeedXMLSec1(t)
 	dir := t.TempDir()
 	certFile, inFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "in.xml")
-	os.WriteFile(certFile, []byte(saml.EncodeCertificatesPEM(cert)), 0o600)
-	os.WriteFile(inFile, xml, 0o600)
+	writeFile(t, certFile, []byte(saml.EncodeCertificatesPEM(cert)))
+	writeFile(t, inFile, xml)
 	cmd := exec.Command(bin, "--verify", "--pubkey-cert-pem", certFile, "--enabled-key-data", "x509,rsa",
 		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
 		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response", inFile)
@@ -136,3 +136,11 @@ func XMLSec1Verify(t testing.TB, xml []byte, cert *x509.Certificate) error {
 type verifyError struct{ out string }
 
 func (e *verifyError) Error() string { return "xmlsec1 --verify failed: " + e.out }
+
+// writeFile writes a test file or ends the test.
+func writeFile(t testing.TB, name string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(name, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -68,13 +68,22 @@ func (c *Client) Upload(path string, fields map[string]string, fileField string,
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
-		mw.WriteField(k, v)
+		if err := mw.WriteField(k, v); err != nil {
+			c.t.Fatal(err)
+		}
 	}
 	if fileField != "" {
-		fw, _ := mw.CreateFormFile(fileField, "metadata.xml")
-		fw.Write(file)
+		fw, err := mw.CreateFormFile(fileField, "metadata.xml")
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if _, err := fw.Write(file); err != nil {
+			c.t.Fatal(err)
+		}
 	}
-	mw.Close()
+	if err := mw.Close(); err != nil {
+		c.t.Fatal(err)
+	}
 	req, _ := http.NewRequest("POST", c.url(path), &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return c.Send(req)
