@@ -55,9 +55,6 @@ func (s *Service) EntityID(appID string) string { return s.BaseURL + "/saml/apps
 // SSOURL is the application's sign-in URL (SSO service, both bindings).
 func (s *Service) SSOURL(appID string) string { return s.EntityID(appID) + "/sso" }
 
-// MetadataURL is where the application's IdP metadata is served.
-func (s *Service) MetadataURL(appID string) string { return s.EntityID(appID) + "/metadata" }
-
 // FieldErrors maps a form field to what is wrong with it.
 type FieldErrors map[string]string
 

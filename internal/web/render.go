@@ -125,5 +125,3 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, page 
 	w.Write(buf.Bytes())
 }
 
-// Has reports whether page exists (for tests).
-func (p *Pages) Has(page string) bool { _, ok := p.pages[page]; return ok }

@@ -166,18 +166,3 @@ func (s *Sessions) End(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-type sessionKey struct{ realm string }
-
-// WithSession stores a loaded session in the context.
-func WithSession(ctx context.Context, s store.Session) context.Context {
-	return context.WithValue(ctx, sessionKey{s.Realm}, s)
-}
-
-// SessionFrom returns the session WithSession stored for realm.
-func SessionFrom(ctx context.Context, realm string) (store.Session, bool) {
-	s, ok := ctx.Value(sessionKey{realm}).(store.Session)
-	return s, ok
-}
-
-// ErrNoSession is returned by handlers that need a signed-in browser.
-var ErrNoSession = errors.New("not signed in")
