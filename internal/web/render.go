@@ -124,4 +124,3 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, page 
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
-

@@ -165,4 +165,3 @@ func (s *Sessions) End(w http.ResponseWriter, r *http.Request) error {
 		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
 	return err
 }
-
