@@ -128,10 +128,10 @@ func signetACS(w *world, st store.Store) (*httptest.Server, *sp.Service, error) 
 		return nil, nil, err
 	}
 	// As in production: the org has its SP key (the ACS loads it to decrypt).
-	svc := &sp.Service{Store: st, BaseURL: srv.URL, Password: password.Cheap, Log: log, Sealer: sealer}
+	svc := &sp.Service{Store: st, BaseURL: srv.URL, Password: password.Cheap(), Log: log, Sealer: sealer}
 	sp.NewHandler(svc, pages, log).Mount(mux)
 	m := web.NewMetrics("sp")
-	srv.Config.Handler = web.Wrap(web.Protect(mux, sp.SAMLPostPatterns...), log, m)
+	srv.Config.Handler = web.Wrap(web.Protect(mux, sp.SAMLPostPatterns()...), log, m)
 	ctx := context.Background()
 	o, err := st.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, &store.Member{Email: "pat@corp.example", Role: "member"})
 	if err != nil {

@@ -115,7 +115,7 @@ func startServe(t *testing.T, st store.Store) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{cfg: c, store: st, sealer: sealer, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap}
+	e := &env{cfg: c, store: st, sealer: sealer, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap()}
 	ready := make(chan map[string]string, 1)
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, e, func(a map[string]string) { ready <- a }) }()
@@ -254,7 +254,7 @@ func TestSeedDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	c, err := seedDemo(t.Context(), st, password.Cheap, &sp.Service{Store: st, BaseURL: "http://127.0.0.1:8000"})
+	c, err := seedDemo(t.Context(), st, password.Cheap(), &sp.Service{Store: st, BaseURL: "http://127.0.0.1:8000"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func TestDrainBeforeClosing(t *testing.T) {
 	defer st.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Config{Role: "sp", SPAddr: "127.0.0.1:0", SPURL: "http://127.0.0.1", Drain: 700 * time.Millisecond}
-	e := &env{cfg: c, store: st, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap}
+	e := &env{cfg: c, store: st, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap()}
 	ready := make(chan map[string]string, 1)
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, e, func(a map[string]string) { ready <- a }) }()
@@ -125,7 +125,7 @@ func TestSecurityHeaders(t *testing.T) {
 		defer st.Close()
 		ctx, cancel := context.WithCancel(context.Background())
 		c := &Config{Role: "sp", SPAddr: "127.0.0.1:0", SPURL: public}
-		e := &env{cfg: c, store: st, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap}
+		e := &env{cfg: c, store: st, log: newLogger(io.Discard, "error", "text"), pw: password.Cheap()}
 		ready := make(chan map[string]string, 1)
 		done := make(chan error, 1)
 		go func() { done <- serve(ctx, e, func(a map[string]string) { ready <- a }) }()

@@ -50,9 +50,9 @@ func openEnv(ctx context.Context, c *Config, io IO, log *slog.Logger) (*env, fun
 		st.Close()
 		return nil, nil, err
 	}
-	pw := password.Default
+	pw := password.Default()
 	if io.Env("SIGNET_INSECURE_FAST_PASSWORDS") == "1" { // tests only: cheap argon2id
-		pw = password.Cheap
+		pw = password.Cheap()
 	}
 	return &env{cfg: c, store: st, sealer: sealer, log: log, pw: pw}, func() { st.Close() }, nil
 }

@@ -292,7 +292,7 @@ func runSAMLMetadata(_ context.Context, io IO, args []string) error {
 
 func summarizeMetadata(m *saml.EntityMetadata, now time.Time) metadataOutput {
 	p := saml.RecognizeProvider(m.EntityID)
-	out := metadataOutput{OK: true, EntityID: m.EntityID, Provider: p, ProviderName: saml.ProviderNames[p], Warnings: m.Warnings}
+	out := metadataOutput{OK: true, EntityID: m.EntityID, Provider: p, ProviderName: p.Name(), Warnings: m.Warnings}
 	if m.IdP != nil {
 		out.IdP = &idpSummary{SSOServices: m.IdP.SSOServices, SLOServices: nonNil(m.IdP.SLOServices),
 			SigningCertificates: summarizeCertificates(m.IdP.SigningCertificates, now),

@@ -75,7 +75,7 @@ func (e *env) idpHandler(drain *web.Drain) (http.Handler, *web.Metrics, error) {
 	}
 	m := web.NewMetrics("idp")
 	h := idp.NewHandler(e.idpService(), pages, log, e.cfg.PortalSessionTTL)
-	return roleHandler(e, log, m, drain, h.Mount, idp.SAMLPostPatterns, idp.BodyCap, e.cfg.IdPURL), m, nil
+	return roleHandler(e, log, m, drain, h.Mount, idp.SAMLPostPatterns(), idp.BodyCap, e.cfg.IdPURL), m, nil
 }
 
 // spHandler builds the Workspace listener around svc.
@@ -88,7 +88,7 @@ func (e *env) spHandler(svc *sp.Service, drain *web.Drain) (http.Handler, *web.M
 	m := web.NewMetrics("sp")
 	svc.Metrics = m
 	h := sp.NewHandler(svc, pages, log)
-	return roleHandler(e, log, m, drain, h.Mount, sp.SAMLPostPatterns, sp.BodyCap, e.cfg.SPURL), m, nil
+	return roleHandler(e, log, m, drain, h.Mount, sp.SAMLPostPatterns(), sp.BodyCap, e.cfg.SPURL), m, nil
 }
 
 // roleHandler builds one listener: health, the role's routes (mount),

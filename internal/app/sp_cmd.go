@@ -71,8 +71,8 @@ func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 			return usagef("--name is required")
 		case !slugPattern.MatchString(*slug):
 			return usagef("--slug %q: use 3-40 lower-case letters, digits and dashes", *slug)
-		case !slices.Contains(sp.Plans, *plan):
-			return usagef("--plan %q: use one of %s", *plan, strings.Join(sp.Plans, ", "))
+		case !slices.Contains(sp.Plans(), *plan):
+			return usagef("--plan %q: use one of %s", *plan, strings.Join(sp.Plans(), ", "))
 		case !validEmail(*adminEmail):
 			return usagef("--admin-email %q is not an email address", *adminEmail)
 		}
@@ -131,7 +131,7 @@ func spMemberAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	role := fs.String("role", "", "viewer, member, manager or admin (required)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	return func(ctx context.Context, io IO, e *env) error {
-		if !slices.Contains(sp.Roles, *role) {
+		if !slices.Contains(sp.Roles(), *role) {
 			return usagef("--role %q: use viewer, member, manager or admin", *role)
 		}
 		if !validEmail(*email) {

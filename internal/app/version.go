@@ -9,12 +9,12 @@ import (
 	"runtime/debug"
 )
 
-// Version is set at build time with -ldflags "-X .../internal/app.Version=v1.2.3".
-var Version = ""
+// version is set at build time with -ldflags "-X .../internal/app.version=v1.2.3".
+var version = ""
 
-// versionString is Version, or the module version and VCS revision.
+// versionString is version, or the module version and VCS revision.
 func versionString() string {
-	v := Version
+	v := version
 	info, ok := debug.ReadBuildInfo()
 	if v == "" && ok {
 		v = info.Main.Version

@@ -226,7 +226,7 @@ func (s *Service) SetMappings(ctx context.Context, actor string, app store.App, 
 	} else if len(in.SubjectValue) > 256 {
 		fe["subject"] = "Use at most 256 characters."
 	}
-	if _, ok := saml.NameIDFormats[in.SubjectFormat]; !ok {
+	if saml.NameIDFormat(in.SubjectFormat) == "" {
 		fe["subject_format"] = "Choose unspecified, emailAddress, persistent or transient."
 	}
 	seen := map[string]bool{}
@@ -249,7 +249,7 @@ func (s *Service) SetMappings(ctx context.Context, actor string, app store.App, 
 		case seen[strings.ToLower(m.Name)]:
 			fe[key] = fmt.Sprintf("%q is mapped twice.", m.Name)
 		}
-		if _, ok := saml.AttrNameFormats[m.Format]; !ok {
+		if saml.AttrNameFormat(m.Format) == "" {
 			fe[key] = "Choose unspecified, basic or uri."
 		}
 		seen[strings.ToLower(m.Name)] = true

@@ -23,7 +23,7 @@ type mappingsPage struct {
 
 func (h *Handler) mappingsData(r *http.Request, admin store.User, a store.App, in MappingInput, fe FieldErrors) mappingsPage {
 	return mappingsPage{appPage: h.appData(r, admin, a, "mappings"), Form: in, Rows: in.Attributes, Errors: fe,
-		SubjectFormats: SubjectFormats, AttributeFormats: AttributeFormats, Variables: Variables}
+		SubjectFormats: subjectFormats, AttributeFormats: attributeFormats, Variables: variables}
 }
 
 func (h *Handler) mappingsForm(w http.ResponseWriter, r *http.Request, admin store.User) error {

@@ -217,7 +217,7 @@ var ErrBadCredentials = errors.New("the username or password is incorrect, or th
 
 // dummyHash is checked against when the user does not exist.
 var dummyHash = sync.OnceValue(func() string {
-	h, _ := password.Hash("signet-timing-equalizer", password.Default)
+	h, _ := password.Hash("signet-timing-equalizer", password.Default())
 	return h
 })
 

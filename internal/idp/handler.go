@@ -59,7 +59,7 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger, portalTTL time
 }
 
 // SAMLPostPatterns are the routes that receive cross-site POSTs by design.
-var SAMLPostPatterns = []string{"POST /saml/apps/{app}/sso"}
+func SAMLPostPatterns() []string { return []string{"POST /saml/apps/{app}/sso"} }
 
 // Mount registers every route on mux.
 func (h *Handler) Mount(mux *http.ServeMux) {

@@ -52,9 +52,9 @@ func newWorld(t *testing.T) *world {
 	}
 	w := &world{t: t, st: st, spACS: "https://sp.example.com/saml/acme/acs", spAud: "https://sp.example.com/saml/acme/metadata"}
 	mux := http.NewServeMux()
-	w.srv = httptest.NewServer(web.Protect(mux, idp.SAMLPostPatterns...))
+	w.srv = httptest.NewServer(web.Protect(mux, idp.SAMLPostPatterns()...))
 	t.Cleanup(w.srv.Close)
-	w.svc = &idp.Service{Store: st, Sealer: sealer, BaseURL: w.srv.URL, Password: password.Cheap, Log: log}
+	w.svc = &idp.Service{Store: st, Sealer: sealer, BaseURL: w.srv.URL, Password: password.Cheap(), Log: log}
 	h := idp.NewHandler(w.svc, pages, log, time.Hour)
 	h.Mount(mux)
 	web.MountStatic(mux)

@@ -11,9 +11,9 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-// Variables lists the ${user:…} variables a mapping may use, with what each
+// variables lists the ${user:…} variables a mapping may use, with what each
 // holds, for the editor's help text.
-var Variables = []struct{ Name, Meaning string }{
+var variables = []struct{ Name, Meaning string }{
 	{"email", "the user's primary email"},
 	{"subject", "a stable, opaque identifier of the user"},
 	{"name", "the display name"},
@@ -24,10 +24,10 @@ var Variables = []struct{ Name, Meaning string }{
 	{"groups", "the names of the user's groups (one value each)"},
 }
 
-// SubjectFormats are the Subject row's formats; AttributeFormats the other rows'.
+// subjectFormats are the Subject row's formats; attributeFormats the other rows'.
 var (
-	SubjectFormats   = []string{"unspecified", "emailAddress", "persistent", "transient"}
-	AttributeFormats = []string{"unspecified", "basic", "uri"}
+	subjectFormats   = []string{"unspecified", "emailAddress", "persistent", "transient"}
+	attributeFormats = []string{"unspecified", "basic", "uri"}
 )
 
 // Default mapping of a new app: AWS's.
@@ -60,7 +60,7 @@ func factsOf(u store.User, groups []store.Group) userFacts {
 }
 
 func knownVariable(name string) bool {
-	for _, v := range Variables {
+	for _, v := range variables {
 		if v.Name == name {
 			return true
 		}
@@ -134,7 +134,7 @@ func resolve(app store.App, mappings []store.AttributeMapping, f userFacts) Reso
 	var r Resolved
 	vals, empties := expand(app.SubjectValue, f)
 	r.NameID = strings.TrimSpace(strings.Join(vals, ","))
-	r.NameIDFormat = saml.NameIDFormats[app.SubjectFormat]
+	r.NameIDFormat = saml.NameIDFormat(app.SubjectFormat)
 	row := ResolvedRow{Attribute: "Subject", Mapping: app.SubjectValue, Format: app.SubjectFormat, Values: vals}
 	if r.NameID == "" {
 		r.NoAccess = emptySubjectReason(empties)
@@ -146,7 +146,7 @@ func resolve(app store.App, mappings []store.AttributeMapping, f userFacts) Reso
 	r.Rows = append(r.Rows, row)
 	for _, m := range mappings {
 		vals, empties := expand(m.Value, f)
-		r.Attributes = append(r.Attributes, saml.Attribute{Name: m.Name, NameFormat: saml.AttrNameFormats[m.Format], Values: vals})
+		r.Attributes = append(r.Attributes, saml.Attribute{Name: m.Name, NameFormat: saml.AttrNameFormat(m.Format), Values: vals})
 		row := ResolvedRow{Attribute: m.Name, Mapping: m.Value, Format: m.Format, Values: vals}
 		switch unknown := UnknownVariables(m.Value); {
 		case len(unknown) > 0:

@@ -175,7 +175,7 @@ func (s *Service) Metadata(ctx context.Context, app store.App) ([]byte, error) {
 		xs = append(xs, c.Cert)
 	}
 	return saml.IdPMetadata(saml.IdPMetadataParams{EntityID: s.EntityID(app.ID), SSOURL: s.SSOURL(app.ID),
-		SigningCertificates: xs, NameIDFormats: []string{saml.NameIDFormats[app.SubjectFormat]}})
+		SigningCertificates: xs, NameIDFormats: []string{saml.NameIDFormat(app.SubjectFormat)}})
 }
 
 // GenerateCertificate adds a new, inactive signing certificate with a key

@@ -155,7 +155,7 @@ func (h *Handler) checkRequest(r *http.Request, req *ssoRequest) (store.App, str
 		}
 		req.redirect, req.xml, req.relayState = msg, msg.XML, msg.RelayState
 	} else {
-		xml, err := saml.DecodeBase64([]byte(req.rawPost), saml.DefaultLimits.MaxMessageBytes)
+		xml, err := saml.DecodeBase64([]byte(req.rawPost), saml.DefaultLimits().MaxMessageBytes)
 		if err != nil {
 			return refuse(err)
 		}
@@ -220,7 +220,7 @@ func (h *Handler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRe
 // who authenticated at authnAt.
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequest, a store.App, acs string,
 	ar *saml.ReceivedAuthnRequest, u store.User, authnAt time.Time) error {
-	if f := ar.NameIDPolicyFormat; f != "" && f != saml.NameIDUnspecified && f != saml.NameIDFormats[a.SubjectFormat] {
+	if f := ar.NameIDPolicyFormat; f != "" && f != saml.NameIDUnspecified && f != saml.NameIDFormat(a.SubjectFormat) {
 		h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "requested NameID format "+f+" but the Subject's format is "+a.SubjectFormat)
 		xml, err := h.Svc.StatusResponse(r.Context(), a, acs, ar.ID, saml.StatusRequester, saml.StatusInvalidNameIDPolicy,
 			"the application's Subject format is "+a.SubjectFormat)

@@ -26,10 +26,10 @@ type Params struct {
 }
 
 // Default follows the OWASP recommendation for argon2id (19 MiB, t=2, p=1).
-var Default = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
+func Default() Params { return Params{Memory: 19 * 1024, Time: 2, Threads: 1} }
 
 // Cheap is for tests only: fast, and still a real argon2id hash.
-var Cheap = Params{Memory: 64, Time: 1, Threads: 1}
+func Cheap() Params { return Params{Memory: 64, Time: 1, Threads: 1} }
 
 // MinLength is the shortest password Signet accepts.
 const MinLength = 10

@@ -8,7 +8,7 @@ import (
 )
 
 func TestHashCheck(t *testing.T) {
-	h, err := Hash("correct horse battery", Cheap)
+	h, err := Hash("correct horse battery", Cheap())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func FuzzDecodeRedirect(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len(msg.XML) > DefaultLimits.MaxInflatedBytes {
+		if len(msg.XML) > defaultLimits.MaxInflatedBytes {
 			t.Fatalf("inflated %d bytes past the limit", len(msg.XML))
 		}
 		msg.VerifyRedirectSignature([]*x509.Certificate{key.Certificate}, false)

@@ -16,10 +16,10 @@ type Identity struct {
 	Source string // "NameID" or the attribute's name
 }
 
-// EmailAttributeNames are tried in order after the NameID. The first four
+// emailAttributeNames are tried in order after the NameID. The first four
 // are the Workspace's documented rules; the rest are the names LDAP-style
 // IdPs (Shibboleth, SimpleSAMLphp, OneLogin) use for the same thing.
-var EmailAttributeNames = []string{
+var emailAttributeNames = []string{
 	"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
 	"emailaddress",
 	"email",
@@ -37,7 +37,7 @@ func IsPlaceholder(v string) bool { return placeholderPattern.MatchString(v) }
 
 // ResolveIdentity finds the person's email: the NameID when its format is
 // emailAddress or it looks like an email, else the first email attribute of
-// EmailAttributeNames (compared case-insensitively). Failures name the
+// emailAttributeNames (compared case-insensitively). Failures name the
 // cause and carry a hint in the words of p's console:
 //   - email_placeholder: a template such as ${user:email} was sent as text;
 //   - attribute_statement_empty: no attributes, and the NameID is no email
@@ -62,7 +62,7 @@ func resolve(a *Assertion) (Identity, Code, string) {
 	if nameIDIsEmail || strings.Contains(nameID, "@") || IsPlaceholder(nameID) {
 		cands = append(cands, candidate{nameID, "NameID"})
 	}
-	for _, name := range EmailAttributeNames {
+	for _, name := range emailAttributeNames {
 		for _, at := range a.Attributes {
 			if strings.EqualFold(at.Name, name) {
 				for _, v := range at.Values {

@@ -29,8 +29,11 @@ const (
 	nameIDEntity       = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
 )
 
-// NameIDFormats maps the short names used in the console and CLI to URIs.
-var NameIDFormats = map[string]string{
+// NameIDFormat is the URI of a NameID format's short name as the console
+// and CLI write it ("emailAddress"), or "" for an unknown one.
+func NameIDFormat(short string) string { return nameIDFormatURIs[short] }
+
+var nameIDFormatURIs = map[string]string{
 	"unspecified":  NameIDUnspecified,
 	"emailAddress": NameIDEmail,
 	"persistent":   NameIDPersistent,
@@ -44,8 +47,11 @@ const (
 	AttrNameFormatURI         = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
 )
 
-// AttrNameFormats maps the short names used in the console and CLI to URIs.
-var AttrNameFormats = map[string]string{
+// AttrNameFormat is the URI of an attribute NameFormat's short name as
+// the console and CLI write it ("basic"), or "" for an unknown one.
+func AttrNameFormat(short string) string { return attrNameFormats[short] }
+
+var attrNameFormats = map[string]string{
 	"unspecified": AttrNameFormatUnspecified,
 	"basic":       AttrNameFormatBasic,
 	"uri":         AttrNameFormatURI,

@@ -25,8 +25,8 @@ const (
 	ProviderSignet    Provider = "signet"
 )
 
-// ProviderNames are the display names of providers.
-var ProviderNames = map[Provider]string{
+// providerNames are the display names of providers.
+var providerNames = map[Provider]string{
 	ProviderOther:     "Other",
 	ProviderAWS:       "AWS IAM Identity Center",
 	ProviderOkta:      "Okta",
@@ -163,6 +163,9 @@ func WithProviderHint(err error, p Provider) error {
 	out.Hint = specific
 	return &out
 }
+
+// Name is the provider's name as people know it ("Okta").
+func (p Provider) Name() string { return providerNames[p] }
 
 // String is the provider's value.
 func (p Provider) String() string { return string(p) }

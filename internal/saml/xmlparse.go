@@ -116,8 +116,10 @@ type Limits struct {
 	MaxElements      int // elements in a document (default 20,000)
 }
 
-// DefaultLimits are the limits used when a field is zero.
-var DefaultLimits = Limits{
+// DefaultLimits are the limits used when a field of Limits is zero.
+func DefaultLimits() Limits { return defaultLimits }
+
+var defaultLimits = Limits{
 	MaxMessageBytes:  1 << 20,
 	MaxInflatedBytes: 256 << 10,
 	MaxDepth:         48,
@@ -126,7 +128,7 @@ var DefaultLimits = Limits{
 }
 
 func (l Limits) withDefaults() Limits {
-	d := DefaultLimits
+	d := defaultLimits
 	if l.MaxMessageBytes > 0 {
 		d.MaxMessageBytes = l.MaxMessageBytes
 	}

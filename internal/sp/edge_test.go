@@ -306,7 +306,7 @@ func TestSessionsIdleAndEverywhere(t *testing.T) {
 // penetration test measured would fail the ratio below by far.
 func TestSecurityCase93NoPasswordOracle(t *testing.T) {
 	w := newWorld(t)
-	h, err := password.Hash("the-real-password-9", password.Default)
+	h, err := password.Hash("the-real-password-9", password.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

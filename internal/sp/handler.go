@@ -61,7 +61,7 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
 }
 
 // SAMLPostPatterns are the routes that receive cross-site POSTs by design.
-var SAMLPostPatterns = []string{"POST /saml/{org}/acs"}
+func SAMLPostPatterns() []string { return []string{"POST /saml/{org}/acs"} }
 
 // Mount registers every route.
 func (h *Handler) Mount(mux *http.ServeMux) {

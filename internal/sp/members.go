@@ -23,7 +23,7 @@ const InviteTTL = 7 * 24 * time.Hour
 var ErrBadCredentials = errors.New("the email or password is incorrect")
 
 var dummyHash = sync.OnceValue(func() string {
-	h, _ := password.Hash("signet-timing-equalizer", password.Default)
+	h, _ := password.Hash("signet-timing-equalizer", password.Default())
 	return h
 })
 
@@ -108,7 +108,7 @@ func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org
 	if _, err := ident.Email(email); err != nil {
 		return "", badRequest("Enter an email address such as pat@example.com: " + err.Error() + ".")
 	}
-	if !slices.Contains(Roles, role) {
+	if !slices.Contains(roles, role) {
 		return "", badRequest("Choose a role: viewer, member, manager or admin.")
 	}
 	if _, err := s.Store.GetMemberByEmail(ctx, o.ID, email); err == nil {
@@ -197,7 +197,7 @@ var ErrLastAdmin = store.ErrLastAdmin
 
 // SetRole changes a member's role.
 func (s *Service) SetRole(ctx context.Context, actor store.Member, o store.Org, memberID, role string) error {
-	if !slices.Contains(Roles, role) {
+	if !slices.Contains(roles, role) {
 		return badRequest("Choose a role: viewer, member, manager or admin.")
 	}
 	m, err := s.Store.GetMember(ctx, memberID)

@@ -181,7 +181,7 @@ func orgPage(title, nav string, o store.Org, m store.Member) page {
 }
 
 func (h *Handler) homeData(r *http.Request, o store.Org, m store.Member, s store.Session) (homePage, error) {
-	p := homePage{page: orgPage(o.Name, "home", o, m), Session: s, IsAdmin: m.Role == "admin", Roles: Roles}
+	p := homePage{page: orgPage(o.Name, "home", o, m), Session: s, IsAdmin: m.Role == "admin", Roles: Roles()}
 	if p.IsAdmin {
 		var err error
 		if p.HasSSO, err = h.Svc.HasConnection(r.Context(), o); err != nil {

@@ -24,26 +24,40 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-// Plans, in order; SSO is on SSOPlans only.
+// The Workspace's fixed tables; read them through the functions below,
+// which return copies (no caller can change them for everyone).
 var (
-	Plans    = []string{"starter", "plus", "growth", "enterprise", "scholarship"}
-	SSOPlans = []string{"scholarship", "growth", "enterprise"}
+	plans    = []string{"starter", "plus", "growth", "enterprise", "scholarship"} // in order
+	ssoPlans = []string{"scholarship", "growth", "enterprise"}
+	roles    = []string{"viewer", "member", "manager", "admin"} // least to most powerful
+	jitRoles = []string{"", "viewer", "member", "manager"}      // "" is off
 )
 
-// Roles, least to most powerful.
-var Roles = []string{"viewer", "member", "manager", "admin"}
+// ProviderChoice is one choice of the Identity Provider dropdown.
+type ProviderChoice struct{ Value, Label string }
 
-// JITRoles are the roles just-in-time provisioning may give ("" is off).
-var JITRoles = []string{"", "viewer", "member", "manager"}
-
-// Providers are the Identity Provider dropdown's choices.
-var Providers = []struct{ Value, Label string }{
+var providers = []ProviderChoice{
 	{"okta", "Okta"}, {"entra", "Microsoft Entra ID"}, {"google", "Google Workspace"}, {"onelogin", "OneLogin"},
 	{"auth0", "Auth0"}, {"jumpcloud", "JumpCloud"}, {"keycloak", "Keycloak"}, {"aws", "AWS IAM Identity Center"}, {"other", "Other"},
 }
 
+// Plans are the plans, in order; SSO is on SSOPlans only.
+func Plans() []string { return slices.Clone(plans) }
+
+// SSOPlans are the plans that include SSO.
+func SSOPlans() []string { return slices.Clone(ssoPlans) }
+
+// Roles are the member roles, least to most powerful.
+func Roles() []string { return slices.Clone(roles) }
+
+// JITRoles are the roles just-in-time provisioning may give ("" is off).
+func JITRoles() []string { return slices.Clone(jitRoles) }
+
+// Providers are the Identity Provider dropdown's choices.
+func Providers() []ProviderChoice { return slices.Clone(providers) }
+
 // SSOAvailable reports whether plan includes SSO.
-func SSOAvailable(plan string) bool { return slices.Contains(SSOPlans, plan) }
+func SSOAvailable(plan string) bool { return slices.Contains(ssoPlans, plan) }
 
 // Service is the Workspace's domain logic.
 type Service struct {
@@ -171,9 +185,9 @@ func (s *Service) LoadConnection(ctx context.Context, o store.Org) (*Connection,
 		Recognized: saml.RecognizeProvider(c.IdPEntityID), trusted: certs}
 	// The label says what the entity ID shows, whatever was picked in the
 	// dropdown; the dropdown's choice words the hints.
-	conn.ProviderName = saml.ProviderNames[conn.Provider]
+	conn.ProviderName = conn.Provider.Name()
 	if conn.Recognized != saml.ProviderOther {
-		conn.ProviderName = saml.ProviderNames[conn.Recognized]
+		conn.ProviderName = conn.Recognized.Name()
 	}
 	if e, ok := m.IdP.SSOService(saml.BindingHTTPRedirect); ok {
 		conn.SignInURL = e.Location
@@ -245,7 +259,7 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 	if !SSOAvailable(o.Plan) {
 		return nil, nil, ErrNotOnPlan
 	}
-	if !slices.ContainsFunc(Providers, func(p struct{ Value, Label string }) bool { return p.Value == provider }) {
+	if !slices.ContainsFunc(providers, func(p ProviderChoice) bool { return p.Value == provider }) {
 		provider = "other"
 	}
 	old, err := s.Store.GetSSOConnection(ctx, o.ID)
@@ -307,7 +321,7 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	if !SSOAvailable(o.Plan) {
 		return ErrNotOnPlan
 	}
-	if !slices.Contains(JITRoles, opt.JITRole) {
+	if !slices.Contains(jitRoles, opt.JITRole) {
 		return badRequest("Choose the role just-in-time provisioning gives: viewer, member or manager (or None).")
 	}
 	turnedOn := false

@@ -332,7 +332,7 @@ func TestPasswordSignInChoosesTheOrg(t *testing.T) {
 	}
 
 	// Only acme's password matches: straight in, no chooser.
-	h, _ := password.Hash("other-password-1", password.Cheap)
+	h, _ := password.Hash("other-password-1", password.Cheap())
 	m, err := w.st.GetMemberByEmail(t.Context(), w.beta.ID, "pat@corp.example")
 	if err != nil {
 		t.Fatal(err)
@@ -391,7 +391,7 @@ func TestSetupGuides(t *testing.T) {
 	w := newWorld(t)
 	admin := w.admin(w.acme)
 	seen := map[string]string{}
-	for _, p := range sp.Providers {
+	for _, p := range sp.Providers() {
 		r := admin.Do("GET", "/orgs/acme/settings/sso?provider="+p.Value, nil)
 		i := strings.Index(r.Body, "Setup guide: "+p.Label)
 		if r.Status != http.StatusOK || i < 0 {

@@ -34,7 +34,7 @@ type ssoPage struct {
 	page
 	SSOAvailable           bool
 	EntityID, ACSURL       string
-	Providers              []struct{ Value, Label string }
+	Providers              []ProviderChoice
 	Provider, Source       string
 	PastedXML, MetadataURL string
 	// OfferLegacy shows the "accept legacy crypto" box on the upload form,
@@ -56,8 +56,8 @@ type ssoPage struct {
 
 func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
 	p := ssoPage{page: orgPage("Single Sign-On Settings", "settings", o, m), SSOAvailable: SSOAvailable(o.Plan),
-		EntityID: h.Svc.EntityID(o), ACSURL: h.Svc.ACSURL(o), Providers: Providers, Provider: "other", Source: "file",
-		JITChoices: JITRoles[1:], Roles: Roles}
+		EntityID: h.Svc.EntityID(o), ACSURL: h.Svc.ACSURL(o), Providers: Providers(), Provider: "other", Source: "file",
+		JITChoices: jitRoles[1:], Roles: Roles()}
 	if SSOAvailable(o.Plan) {
 		kp, ok, err := h.Svc.OrgKey(r.Context(), o)
 		if err != nil {
@@ -82,7 +82,7 @@ func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage
 	if v := r.URL.Query().Get("provider"); v != "" {
 		p.Provider = v
 	}
-	for _, pr := range Providers {
+	for _, pr := range providers {
 		p.Guides = append(p.Guides, providerGuide{Provider: pr.Value, Name: pr.Label, Steps: h.Svc.guide(pr.Value, o)})
 	}
 	attempts, err := h.recentAttempts(r, o)
@@ -313,7 +313,7 @@ func (h *Handler) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m 
 		return err
 	}
 	role := r.PostFormValue("jit_role")
-	if !slices.Contains(JITRoles[1:], role) {
+	if !slices.Contains(jitRoles[1:], role) {
 		return badRequest("Choose the role new people get: viewer, member or manager.")
 	}
 	opt := Options{AllowIdPInitiated: conn.AllowIdPInitiated, JITRole: role, RequireSSO: conn.RequireSSO, AllowLegacyCrypto: conn.AllowLegacyCrypto}

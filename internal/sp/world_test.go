@@ -52,13 +52,13 @@ func newWorld(t testing.TB) *world {
 	}
 	w := &world{t: t, st: st, idp: samltest.Key(t, "idp")}
 	mux := http.NewServeMux()
-	w.srv = httptest.NewServer(web.Protect(mux, sp.SAMLPostPatterns...))
+	w.srv = httptest.NewServer(web.Protect(mux, sp.SAMLPostPatterns()...))
 	t.Cleanup(w.srv.Close)
 	sealer, err := secret.NewSealer("sp tests: a secret key of at least 32 bytes")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.svc = &sp.Service{Store: st, BaseURL: w.srv.URL, Password: password.Cheap, Log: log, Fetch: sp.NewFetcher(false), Sealer: sealer}
+	w.svc = &sp.Service{Store: st, BaseURL: w.srv.URL, Password: password.Cheap(), Log: log, Fetch: sp.NewFetcher(false), Sealer: sealer}
 	sp.NewHandler(w.svc, pages, log).Mount(mux)
 	web.MountStatic(mux)
 	w.acme = w.org("acme", "growth")
@@ -69,7 +69,7 @@ func newWorld(t testing.TB) *world {
 
 func (w *world) org(slug, plan string) store.Org {
 	w.t.Helper()
-	h, _ := password.Hash("admin-password-1", password.Cheap)
+	h, _ := password.Hash("admin-password-1", password.Cheap())
 	o, err := w.st.CreateOrg(w.t.Context(), store.Org{Slug: slug, Name: strings.ToUpper(slug[:1]) + slug[1:], Plan: plan},
 		&store.Member{Email: "admin@" + slug + ".example", Role: "admin", PasswordHash: h})
 	if err != nil {
@@ -80,7 +80,7 @@ func (w *world) org(slug, plan string) store.Org {
 
 func (w *world) member(o store.Org, email, role string) {
 	w.t.Helper()
-	h, _ := password.Hash("member-password-1", password.Cheap)
+	h, _ := password.Hash("member-password-1", password.Cheap())
 	if _, err := w.st.CreateMember(w.t.Context(), store.Member{OrgID: o.ID, Email: email, Role: role, PasswordHash: h}); err != nil {
 		w.t.Fatal(err)
 	}

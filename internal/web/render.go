@@ -36,8 +36,8 @@ func MountStatic(mux *http.ServeMux) {
 	})
 }
 
-// Funcs are the template functions both roles use.
-var Funcs = template.FuncMap{
+// funcs are the template functions both roles use.
+var funcs = template.FuncMap{
 	"date":     func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 	"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 	"join":     strings.Join,
@@ -89,7 +89,7 @@ func ParsePages(fsys fs.FS, log *slog.Logger) (*Pages, error) {
 	}
 	p := &Pages{pages: map[string]*template.Template{}, log: log}
 	for _, n := range names {
-		t, err := template.New("layout.html").Funcs(Funcs).ParseFS(sharedPartials, "partials.html")
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(sharedPartials, "partials.html")
 		if err == nil {
 			t, err = t.ParseFS(fsys, append(shared, n)...)
 		}
