@@ -41,17 +41,12 @@ var providers = []ProviderChoice{
 	{"auth0", "Auth0"}, {"jumpcloud", "JumpCloud"}, {"keycloak", "Keycloak"}, {"aws", "AWS IAM Identity Center"}, {"other", "Other"},
 }
 
-// Plans are the plans, in order; SSO is on SSOPlans only.
+// Plans are the plans, in order; SSO is on Scholarship, Growth and
+// Enterprise only (SSOAvailable).
 func Plans() []string { return slices.Clone(plans) }
-
-// SSOPlans are the plans that include SSO.
-func SSOPlans() []string { return slices.Clone(ssoPlans) }
 
 // Roles are the member roles, least to most powerful.
 func Roles() []string { return slices.Clone(roles) }
-
-// JITRoles are the roles just-in-time provisioning may give ("" is off).
-func JITRoles() []string { return slices.Clone(jitRoles) }
 
 // Providers are the Identity Provider dropdown's choices.
 func Providers() []ProviderChoice { return slices.Clone(providers) }
