@@ -21,13 +21,13 @@ type mappingsPage struct {
 	Variables        []struct{ Name, Meaning string }
 }
 
-func (h *Handler) mappingsData(r *http.Request, admin store.User, a store.App, in MappingInput, fe FieldErrors) mappingsPage {
+func (h *appsConsole) mappingsData(r *http.Request, admin store.User, a store.App, in MappingInput, fe FieldErrors) mappingsPage {
 	return mappingsPage{appPage: h.appData(r, admin, a, "mappings"), Form: in, Rows: in.Attributes, Errors: fe,
 		SubjectFormats: subjectFormats, AttributeFormats: attributeFormats, Variables: variables}
 }
 
-func (h *Handler) mappingsForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) mappingsForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -42,8 +42,8 @@ func (h *Handler) mappingsForm(w http.ResponseWriter, r *http.Request, admin sto
 
 // mappingsSave saves the table; "Add new attribute mapping" without
 // JavaScript posts here with add_row and gets the table back with a blank row.
-func (h *Handler) mappingsSave(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) mappingsSave(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -101,8 +101,8 @@ type assignmentsPage struct {
 	More     bool
 }
 
-func (h *Handler) assignments(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) assignments(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -132,8 +132,8 @@ func (h *Handler) assignments(w http.ResponseWriter, r *http.Request, admin stor
 	return nil
 }
 
-func (h *Handler) assignForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) assignForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -150,8 +150,8 @@ func (h *Handler) assignForm(w http.ResponseWriter, r *http.Request, admin store
 	return nil
 }
 
-func (h *Handler) assign(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) assign(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -179,8 +179,8 @@ func (h *Handler) assign(w http.ResponseWriter, r *http.Request, admin store.Use
 	return redirect(w, r, "/admin/applications/"+a.ID+"/assignments?done=assigned")
 }
 
-func (h *Handler) unassign(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) unassign(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -207,8 +207,8 @@ type certificatesPage struct {
 	Certificates []Certificate
 }
 
-func (h *Handler) certificates(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) certificates(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -220,9 +220,9 @@ func (h *Handler) certificates(w http.ResponseWriter, r *http.Request, admin sto
 	return nil
 }
 
-func (h *Handler) certificateAction(w http.ResponseWriter, r *http.Request, admin store.User,
+func (h *appsConsole) certificateAction(w http.ResponseWriter, r *http.Request, admin store.User,
 	do func(a store.App) error, done string) error {
-	a, err := h.activeApp(r)
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -249,26 +249,26 @@ func conflictText(err error) string {
 	return strings.ToUpper(msg[:1]) + msg[1:] + "."
 }
 
-func (h *Handler) certificateCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) certificateCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	return h.certificateAction(w, r, admin, func(a store.App) error {
 		return h.Svc.GenerateCertificate(r.Context(), admin.Username, a.ID, saml.KeyKind(r.PostFormValue("key_type")))
 	}, "cert-created")
 }
 
-func (h *Handler) certificateActivate(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) certificateActivate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	return h.certificateAction(w, r, admin, func(a store.App) error {
 		return h.Svc.ActivateCertificate(r.Context(), admin.Username, a.ID, r.PathValue("key"))
 	}, "cert-activated")
 }
 
-func (h *Handler) certificateDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) certificateDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	return h.certificateAction(w, r, admin, func(a store.App) error {
 		return h.Svc.DeleteCertificate(r.Context(), admin.Username, a.ID, r.PathValue("key"))
 	}, "cert-deleted")
 }
 
-func (h *Handler) certificateDownload(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) certificateDownload(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -295,8 +295,8 @@ type previewPage struct {
 
 // preview shows the assertion a user would get (AWS's administrator mode),
 // without sending it anywhere.
-func (h *Handler) preview(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	a, err := h.activeApp(r)
+func (h *appsConsole) preview(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 package idp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,11 @@ import (
 	"github.com/signet-sso/signet/internal/web"
 )
 
-func (h *Handler) mountApps(mux *http.ServeMux) {
+// appsConsole is the console's applications: the "Add application"
+// wizard, configuration, attribute mappings, assignments and certificates.
+type appsConsole struct{ *base }
+
+func (h *appsConsole) mount(mux *http.ServeMux) {
 	mux.Handle("GET /admin/applications", h.admin(h.apps))
 	mux.Handle("GET /admin/applications/add", h.admin(h.appAdd))
 	mux.Handle("GET /admin/applications/new", h.admin(h.appNew))
@@ -47,7 +52,7 @@ type appsPage struct {
 	Pager web.Pager
 }
 
-func (h *Handler) apps(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) apps(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	opt, n := web.ListOptions(r)
 	apps, total, err := h.Svc.Store.ListApps(r.Context(), opt)
 	if err != nil {
@@ -58,14 +63,14 @@ func (h *Handler) apps(w http.ResponseWriter, r *http.Request, admin store.User)
 	return nil
 }
 
-func (h *Handler) appAdd(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) appAdd(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	h.Pages.Render(w, r, http.StatusOK, "app_add", struct{ page }{adminPage("Add application", "applications", admin, r)})
 	return nil
 }
 
 // appNew creates the draft (so its metadata can be downloaded before
 // Submit, as in the seed's step 5) and sends the browser to its form.
-func (h *Handler) appNew(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) appNew(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	a, err := h.Svc.NewDraftApp(r.Context())
 	if err != nil {
 		return err
@@ -74,8 +79,8 @@ func (h *Handler) appNew(w http.ResponseWriter, r *http.Request, admin store.Use
 }
 
 // activeApp loads an app that has been submitted.
-func (h *Handler) activeApp(r *http.Request) (store.App, error) {
-	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("id"))
+func (h *base) activeApp(ctx context.Context, id string) (store.App, error) {
+	a, err := h.Svc.Store.GetApp(ctx, id)
 	if err == nil && a.Status != store.AppActive {
 		err = fmt.Errorf("application %s is a draft: %w", a.ID, store.ErrNotFound)
 	}
@@ -93,7 +98,7 @@ type appPage struct {
 	Encryption string
 }
 
-func (h *Handler) appData(r *http.Request, admin store.User, a store.App, tab string) appPage {
+func (h *appsConsole) appData(r *http.Request, admin store.User, a store.App, tab string) appPage {
 	p := appPage{page: adminPage(a.Name, "applications", admin, r), App: a, Tab: tab,
 		SSOURL: h.Svc.SSOURL(a.ID), EntityID: h.Svc.EntityID(a.ID), SessionLabel: durationLabel(a.SessionDuration)}
 	sp, err := spDescriptor(a)
@@ -108,7 +113,7 @@ func (h *Handler) appData(r *http.Request, admin store.User, a store.App, tab st
 	return p
 }
 
-func (h *Handler) app(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) app(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -145,7 +150,7 @@ type appFormPage struct {
 	SessionValue  string
 }
 
-func (h *Handler) appFormData(r *http.Request, admin store.User, a store.App, in AppInput, fe FieldErrors) appFormPage {
+func (h *appsConsole) appFormData(r *http.Request, admin store.User, a store.App, in AppInput, fe FieldErrors) appFormPage {
 	p := appFormPage{appPage: h.appData(r, admin, a, "config"), Editing: a.Status == store.AppActive,
 		HasSPMetadata: a.SPMetadata != "", Form: in, Errors: fe, SessionValue: in.SessionDuration.String()}
 	if !p.Editing {
@@ -157,7 +162,7 @@ func (h *Handler) appFormData(r *http.Request, admin store.User, a store.App, in
 	return p
 }
 
-func (h *Handler) appSetupForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) appSetupForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -174,7 +179,7 @@ func (h *Handler) appSetupForm(w http.ResponseWriter, r *http.Request, admin sto
 // maxAppForm bounds the application form (it may carry a metadata file).
 const maxAppForm = 1 << 20
 
-func (h *Handler) appSave(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) appSave(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -213,7 +218,7 @@ func (h *Handler) appSave(w http.ResponseWriter, r *http.Request, admin store.Us
 	return redirect(w, r, "/admin/applications/"+saved.ID+"?done="+done)
 }
 
-func (h *Handler) appDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) appDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -225,7 +230,7 @@ func (h *Handler) appDelete(w http.ResponseWriter, r *http.Request, admin store.
 }
 
 // appCertificate downloads the active signing certificate.
-func (h *Handler) appCertificate(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *appsConsole) appCertificate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

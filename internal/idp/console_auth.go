@@ -26,7 +26,7 @@ type loginPage struct {
 type adminFunc func(w http.ResponseWriter, r *http.Request, admin store.User) error
 
 // admin requires a signed-in, active Identity Center admin.
-func (h *Handler) admin(fn adminFunc) http.Handler {
+func (h *base) admin(fn adminFunc) http.Handler {
 	return h.handle(func(w http.ResponseWriter, r *http.Request) error {
 		sess, ok := h.Admin.Load(r)
 		if ok {
@@ -42,7 +42,7 @@ func (h *Handler) admin(fn adminFunc) http.Handler {
 	})
 }
 
-func (h *Handler) adminLoginForm(w http.ResponseWriter, r *http.Request) error {
+func (h *directoryConsole) adminLoginForm(w http.ResponseWriter, r *http.Request) error {
 	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Section: "admin", Narrow: true},
 		Action: "/admin/login", Next: safeNext(r.URL.Query().Get("next"), "/admin/applications")})
 	return nil
@@ -50,7 +50,7 @@ func (h *Handler) adminLoginForm(w http.ResponseWriter, r *http.Request) error {
 
 // login checks a password sign-in with rate limits; it renders the form
 // again on failure and returns the user on success.
-func (h *Handler) login(w http.ResponseWriter, r *http.Request, p loginPage) (store.User, bool) {
+func (h *base) login(w http.ResponseWriter, r *http.Request, p loginPage) (store.User, bool) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	p.Username = username
 	if ok, err := h.Logins.Allow(r, username); err != nil {
@@ -77,7 +77,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request, p loginPage) (st
 	return u, true
 }
 
-func (h *Handler) adminLogin(w http.ResponseWriter, r *http.Request) error {
+func (h *directoryConsole) adminLogin(w http.ResponseWriter, r *http.Request) error {
 	p := loginPage{page: page{Title: "Sign in", Section: "admin", Narrow: true}, Action: "/admin/login",
 		Next: safeNext(r.PostFormValue("next"), "/admin/applications")}
 	u, ok := h.login(w, r, p)
@@ -97,7 +97,7 @@ func (h *Handler) adminLogin(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, p.Next)
 }
 
-func (h *Handler) adminLogout(w http.ResponseWriter, r *http.Request) error {
+func (h *directoryConsole) adminLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Admin.End(w, r); err != nil {
 		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
 	}

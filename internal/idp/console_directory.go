@@ -10,7 +10,10 @@ import (
 	"github.com/signet-sso/signet/internal/web"
 )
 
-func (h *Handler) mountConsole(mux *http.ServeMux) {
+// directoryConsole is the console's sign-in, users, groups and audit log.
+type directoryConsole struct{ *base }
+
+func (h *directoryConsole) mount(mux *http.ServeMux) {
 	mux.Handle("GET /admin/login", h.handle(h.adminLoginForm))
 	mux.Handle("POST /admin/login", h.handle(h.adminLogin))
 	mux.Handle("POST /admin/logout", h.handle(h.adminLogout))
@@ -30,7 +33,6 @@ func (h *Handler) mountConsole(mux *http.ServeMux) {
 	mux.Handle("POST /admin/groups/{id}/members/{user}/remove", h.admin(h.groupRemoveMember))
 	mux.Handle("POST /admin/groups/{id}/delete", h.admin(h.groupDelete))
 	mux.Handle("GET /admin/audit", h.admin(h.audit))
-	h.mountApps(mux)
 }
 
 func adminPage(title, nav string, admin store.User, r *http.Request) page {
@@ -44,7 +46,7 @@ type usersPage struct {
 	Pager web.Pager
 }
 
-func (h *Handler) users(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) users(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	opt, n := web.ListOptions(r)
 	users, total, err := h.Svc.Store.ListUsers(r.Context(), opt)
 	if err != nil {
@@ -72,12 +74,12 @@ func userInputFrom(r *http.Request) UserInput {
 		Active: r.PostFormValue("active") == "1", Admin: r.PostFormValue("admin") == "1"}
 }
 
-func (h *Handler) userNewForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) userNewForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	h.Pages.Render(w, r, http.StatusOK, "user_form", userFormPage{page: adminPage("Add user", "users", admin, r), Form: UserInput{Active: true}})
 	return nil
 }
 
-func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) userCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	in := userInputFrom(r)
 	u, err := h.Svc.CreateUser(r.Context(), admin.Username, in)
 	var fe FieldErrors
@@ -92,7 +94,7 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, admin store
 	return redirect(w, r, "/admin/users/"+u.ID+"?done=user-created")
 }
 
-func (h *Handler) userEditPage(r *http.Request, admin store.User, u store.User, in UserInput, fe FieldErrors) (userFormPage, error) {
+func (h *directoryConsole) userEditPage(r *http.Request, admin store.User, u store.User, in UserInput, fe FieldErrors) (userFormPage, error) {
 	groups, err := h.Svc.Store.ListUserGroups(r.Context(), u.ID)
 	if err != nil {
 		return userFormPage{}, err
@@ -105,7 +107,7 @@ func (h *Handler) userEditPage(r *http.Request, admin store.User, u store.User, 
 		Errors: fe, Groups: groups, Apps: apps}, nil
 }
 
-func (h *Handler) userEditForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) userEditForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	u, err := h.Svc.Store.GetUser(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -120,7 +122,7 @@ func (h *Handler) userEditForm(w http.ResponseWriter, r *http.Request, admin sto
 	return nil
 }
 
-func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) userUpdate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	u, err := h.Svc.Store.GetUser(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -149,7 +151,7 @@ func (h *Handler) userUpdate(w http.ResponseWriter, r *http.Request, admin store
 	return redirect(w, r, "/admin/users/"+u.ID+"?done=user-saved")
 }
 
-func (h *Handler) userDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) userDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	u, err := h.Svc.Store.GetUser(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -172,14 +174,14 @@ type groupsPage struct {
 	Errors FieldErrors
 }
 
-func (h *Handler) groupsData(r *http.Request, admin store.User) (groupsPage, error) {
+func (h *directoryConsole) groupsData(r *http.Request, admin store.User) (groupsPage, error) {
 	opt, n := web.ListOptions(r)
 	groups, total, err := h.Svc.Store.ListGroups(r.Context(), opt)
 	return groupsPage{page: adminPage("Groups", "groups", admin, r), Query: opt.Query, Groups: groups,
 		Pager: web.NewPager(opt.Query, n, total)}, err
 }
 
-func (h *Handler) groups(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) groups(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	p, err := h.groupsData(r, admin)
 	if err != nil {
 		return err
@@ -188,7 +190,7 @@ func (h *Handler) groups(w http.ResponseWriter, r *http.Request, admin store.Use
 	return nil
 }
 
-func (h *Handler) groupCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) groupCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	name, desc := r.PostFormValue("name"), r.PostFormValue("description")
 	g, err := h.Svc.CreateGroup(r.Context(), admin.Username, name, desc)
 	var fe FieldErrors
@@ -214,7 +216,7 @@ type groupPage struct {
 	Errors  FieldErrors
 }
 
-func (h *Handler) groupData(r *http.Request, admin store.User) (groupPage, error) {
+func (h *directoryConsole) groupData(r *http.Request, admin store.User) (groupPage, error) {
 	g, err := h.Svc.Store.GetGroup(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return groupPage{}, err
@@ -223,7 +225,7 @@ func (h *Handler) groupData(r *http.Request, admin store.User) (groupPage, error
 	return groupPage{page: adminPage(g.Name, "groups", admin, r), Group: g, Members: members}, err
 }
 
-func (h *Handler) group(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) group(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	p, err := h.groupData(r, admin)
 	if err != nil {
 		return err
@@ -232,7 +234,7 @@ func (h *Handler) group(w http.ResponseWriter, r *http.Request, admin store.User
 	return nil
 }
 
-func (h *Handler) groupAddMember(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) groupAddMember(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	p, err := h.groupData(r, admin)
 	if err != nil {
 		return err
@@ -252,7 +254,7 @@ func (h *Handler) groupAddMember(w http.ResponseWriter, r *http.Request, admin s
 	return redirect(w, r, "/admin/groups/"+p.Group.ID+"?done=member-added")
 }
 
-func (h *Handler) groupRemoveMember(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) groupRemoveMember(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	g, err := h.Svc.Store.GetGroup(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -267,7 +269,7 @@ func (h *Handler) groupRemoveMember(w http.ResponseWriter, r *http.Request, admi
 	return redirect(w, r, "/admin/groups/"+g.ID+"?done=member-removed")
 }
 
-func (h *Handler) groupDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) groupDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	g, err := h.Svc.Store.GetGroup(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -285,7 +287,7 @@ type auditPage struct {
 	Pager  web.Pager
 }
 
-func (h *Handler) audit(w http.ResponseWriter, r *http.Request, admin store.User) error {
+func (h *directoryConsole) audit(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	opt, n := web.ListOptions(r)
 	events, total, err := h.Svc.Store.ListAudit(r.Context(), store.RealmAdmin, "", opt)
 	if err != nil {

@@ -24,9 +24,17 @@ func Templates(log *slog.Logger) (*web.Pages, error) {
 	return web.ParseDir(templateFiles, "templates", log)
 }
 
-// Handler serves the console (/admin), the access portal (/portal) and the
-// SAML endpoints (/saml/apps/{app}/…).
-type Handler struct {
+// Handler serves the Identity Center: the console's directory (/admin/users,
+// /admin/groups) and applications (/admin/applications), the access portal
+// (/portal) and the SAML endpoints (/saml/apps/{app}/…) — each a handler of
+// its own (directoryConsole, appsConsole, portalHandler, ssoHandler) that
+// mounts its routes over the state they share.
+type Handler struct{ *base }
+
+// base is the state and the helpers every part of the Identity Center's
+// web edge shares: the service, the pages, the sessions and the sign-in
+// limits, error rendering and the two "signed in" guards.
+type base struct {
 	Svc    *Service
 	Pages  *web.Pages
 	Log    *slog.Logger
@@ -49,26 +57,27 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger, portalTTL time
 	if svc.Sealer != nil {
 		logins.MAC = svc.Sealer.MAC
 	}
-	return &Handler{
+	return &Handler{&base{
 		Svc: svc, Pages: pages, Log: log, Logins: logins,
 		Admin: &web.Sessions{Store: svc.Store, Realm: store.RealmAdmin, Cookie: "signet_idp_admin", Path: "/",
 			TTL: 8 * time.Hour, Idle: time.Hour, Secure: secure, Now: svc.now},
 		Portal: &web.Sessions{Store: svc.Store, Realm: store.RealmPortal, Cookie: "signet_idp_portal", Path: "/",
 			TTL: portalTTL, Idle: 2 * time.Hour, Secure: secure, Now: svc.now},
-	}
+	}}
 }
 
 // SAMLPostPatterns are the routes that receive cross-site POSTs by design.
 func SAMLPostPatterns() []string { return []string{"POST /saml/apps/{app}/sso"} }
 
-// Mount registers every route on mux.
+// Mount registers every route on mux: each part mounts its own.
 func (h *Handler) Mount(mux *http.ServeMux) {
-	h.mountConsole(mux)
-	h.mountPortal(mux)
-	mux.Handle("GET /saml/apps/{app}/metadata", h.handle(h.metadata))
-	mux.Handle("GET /saml/apps/{app}/sso", h.handle(h.sso))
-	mux.Handle("POST /saml/apps/{app}/sso", h.handle(h.sso))
-	mux.Handle("GET /saml/apps/{app}", h.handle(h.entity))
+	(&directoryConsole{h.base}).mount(mux)
+	(&appsConsole{h.base}).mount(mux)
+	portal := &portalHandler{base: h.base}
+	sso := &ssoHandler{portal}
+	portal.continueSSO = sso.continueSSO
+	portal.mount(mux)
+	sso.mount(mux)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/portal", http.StatusFound)
 	})
@@ -103,7 +112,7 @@ func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
 // handlerFunc is a handler that returns its error for one renderer.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-func (h *Handler) handle(fn handlerFunc) http.Handler {
+func (h *base) handle(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
 			h.renderError(w, r, err)
@@ -117,7 +126,7 @@ type problem struct {
 	Heading, Message, Reason, Fix, Code, RequestID, Back string
 }
 
-func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
+func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxErr *http.MaxBytesError
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -7,12 +7,22 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
 )
 
-func (h *Handler) mountPortal(mux *http.ServeMux) {
+// portalHandler is the access portal: sign-in, the tiles, and launching
+// an application (IdP-initiated sign-in).
+type portalHandler struct {
+	*base
+	// continueSSO answers an application's sign-in request carried
+	// through the portal's sign-in form (the SSO handler's).
+	continueSSO func(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, authnAt time.Time) error
+}
+
+func (h *portalHandler) mount(mux *http.ServeMux) {
 	mux.Handle("GET /portal/login", h.handle(h.portalLoginForm))
 	mux.Handle("POST /portal/login", h.handle(h.portalLogin))
 	mux.Handle("POST /portal/logout", h.handle(h.portalLogout))
@@ -24,7 +34,7 @@ func (h *Handler) mountPortal(mux *http.ServeMux) {
 type portalFunc func(w http.ResponseWriter, r *http.Request, u store.User) error
 
 // portal requires a signed-in, active directory user.
-func (h *Handler) portal(fn portalFunc) http.Handler {
+func (h *portalHandler) portal(fn portalFunc) http.Handler {
 	return h.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if u, ok := h.portalUser(r); ok {
 			return fn(w, r, u)
@@ -33,7 +43,7 @@ func (h *Handler) portal(fn portalFunc) http.Handler {
 	})
 }
 
-func (h *Handler) portalUser(r *http.Request) (store.User, bool) {
+func (h *portalHandler) portalUser(r *http.Request) (store.User, bool) {
 	sess, ok := h.Portal.Load(r)
 	if !ok {
 		return store.User{}, false
@@ -49,7 +59,7 @@ func portalPage(title string, u *store.User, r *http.Request) page {
 	return page{Title: title, Section: "portal", User: u, Flash: flash(r)}
 }
 
-func (h *Handler) portalLoginForm(w http.ResponseWriter, r *http.Request) error {
+func (h *portalHandler) portalLoginForm(w http.ResponseWriter, r *http.Request) error {
 	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true},
 		Action: "/portal/login", Next: safeNext(r.URL.Query().Get("next"), "/portal")})
 	return nil
@@ -57,7 +67,7 @@ func (h *Handler) portalLoginForm(w http.ResponseWriter, r *http.Request) error 
 
 // portalLogin signs a person in; if they came from an application's
 // sign-in request, it answers that request.
-func (h *Handler) portalLogin(w http.ResponseWriter, r *http.Request) error {
+func (h *portalHandler) portalLogin(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxSAMLForm)
 	if err := r.ParseForm(); err != nil {
 		return err
@@ -83,7 +93,7 @@ func (h *Handler) portalLogin(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, p.Next)
 }
 
-func (h *Handler) portalLogout(w http.ResponseWriter, r *http.Request) error {
+func (h *portalHandler) portalLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Portal.End(w, r); err != nil {
 		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
 	}
@@ -91,7 +101,7 @@ func (h *Handler) portalLogout(w http.ResponseWriter, r *http.Request) error {
 }
 
 // portalLogoutEverywhere ends every portal session of the person.
-func (h *Handler) portalLogoutEverywhere(w http.ResponseWriter, r *http.Request) error {
+func (h *portalHandler) portalLogoutEverywhere(w http.ResponseWriter, r *http.Request) error {
 	u, ok := h.portalUser(r)
 	if !ok {
 		return redirect(w, r, "/portal/login")
@@ -108,7 +118,7 @@ type portalHomePage struct {
 	Apps []store.App
 }
 
-func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, u store.User) error {
+func (h *portalHandler) portalHome(w http.ResponseWriter, r *http.Request, u store.User) error {
 	apps, err := h.Svc.Store.AppsForUser(r.Context(), u.ID)
 	if err != nil {
 		return err
@@ -119,8 +129,8 @@ func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, u store.Use
 
 // portalLaunch is a tile click: IdP-initiated sign-in with the app's Relay
 // state, by an auto-submitting POST of the signed response to its ACS.
-func (h *Handler) portalLaunch(w http.ResponseWriter, r *http.Request, u store.User) error {
-	a, err := h.activeApp(r)
+func (h *portalHandler) portalLaunch(w http.ResponseWriter, r *http.Request, u store.User) error {
+	a, err := h.activeApp(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -133,7 +143,7 @@ func (h *Handler) portalLaunch(w http.ResponseWriter, r *http.Request, u store.U
 }
 
 // issueFailed shows why no assertion was issued.
-func (h *Handler) issueFailed(w http.ResponseWriter, r *http.Request, u store.User, a store.App, err error) error {
+func (h *portalHandler) issueFailed(w http.ResponseWriter, r *http.Request, u store.User, a store.App, err error) error {
 	var na *NoAccessError
 	var bad *StoredMetadataError
 	switch {
@@ -157,7 +167,7 @@ func (h *Handler) issueFailed(w http.ResponseWriter, r *http.Request, u store.Us
 }
 
 // postResponse renders the HTTP-POST binding's auto-submitting form.
-func (h *Handler) postResponse(w http.ResponseWriter, r *http.Request, a store.App, acs string, xml []byte, relay string) error {
+func (h *portalHandler) postResponse(w http.ResponseWriter, r *http.Request, a store.App, acs string, xml []byte, relay string) error {
 	var buf bytes.Buffer
 	err := saml.PostForm(&buf, saml.PostFormData{Action: acs, Field: "SAMLResponse", Value: saml.EncodeBase64(xml),
 		RelayState: relay, Target: a.Name})

@@ -64,7 +64,19 @@ func pendingRequest(r *http.Request) *ssoRequest {
 	return nil
 }
 
-func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
+// ssoHandler is the SSO service of each application (both bindings), its
+// metadata, and the answer to a request once the person is signed in at
+// the portal.
+type ssoHandler struct{ *portalHandler }
+
+func (h *ssoHandler) mount(mux *http.ServeMux) {
+	mux.Handle("GET /saml/apps/{app}/metadata", h.handle(h.metadata))
+	mux.Handle("GET /saml/apps/{app}/sso", h.handle(h.sso))
+	mux.Handle("POST /saml/apps/{app}/sso", h.handle(h.sso))
+	mux.Handle("GET /saml/apps/{app}", h.handle(h.entity))
+}
+
+func (h *ssoHandler) metadata(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("app"))
 	if err != nil {
 		return err
@@ -82,11 +94,11 @@ func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
 }
 
 // entity serves the metadata at the entity ID itself, as many IdPs do.
-func (h *Handler) entity(w http.ResponseWriter, r *http.Request) error { return h.metadata(w, r) }
+func (h *ssoHandler) entity(w http.ResponseWriter, r *http.Request) error { return h.metadata(w, r) }
 
 // sso is the SSO service for SP-initiated sign-in (HTTP-Redirect: GET,
 // HTTP-POST: POST).
-func (h *Handler) sso(w http.ResponseWriter, r *http.Request) error {
+func (h *ssoHandler) sso(w http.ResponseWriter, r *http.Request) error {
 	req := &ssoRequest{appID: r.PathValue("app")}
 	if r.Method == http.MethodGet {
 		req.rawQuery = r.URL.RawQuery
@@ -137,8 +149,8 @@ type errorPage func(w http.ResponseWriter, r *http.Request) error
 // checkRequest decodes and checks an AuthnRequest against the app
 // (SECURITY-CASES 76–78). It returns the app, the ACS URL to answer at and
 // the request.
-func (h *Handler) checkRequest(r *http.Request, req *ssoRequest) (store.App, string, *saml.ReceivedAuthnRequest, errorPage) {
-	a, err := h.activeApp(withApp(r, req.appID))
+func (h *ssoHandler) checkRequest(r *http.Request, req *ssoRequest) (store.App, string, *saml.ReceivedAuthnRequest, errorPage) {
+	a, err := h.activeApp(r.Context(), req.appID)
 	if err != nil {
 		return a, "", nil, func(w http.ResponseWriter, r *http.Request) error {
 			return h.requestRefused(w, r, nil, saml.NewError(saml.CodeUnknownServiceProvider, err))
@@ -182,12 +194,6 @@ func (h *Handler) checkRequest(r *http.Request, req *ssoRequest) (store.App, str
 	return a, acs, ar, nil
 }
 
-func withApp(r *http.Request, id string) *http.Request {
-	r2 := r.Clone(r.Context())
-	r2.SetPathValue("id", id)
-	return r2
-}
-
 // spFacts reads the registered ACS URLs, the SP's signing certificates and
 // whether it signs requests, from the app and its uploaded SP metadata.
 func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool, err error) {
@@ -208,7 +214,7 @@ func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool, 
 
 // continueSSO checks a request carried through the sign-in form and
 // answers it for the user who just signed in at authnAt.
-func (h *Handler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, authnAt time.Time) error {
+func (h *ssoHandler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, authnAt time.Time) error {
 	a, acs, ar, refused := h.checkRequest(r, req)
 	if refused != nil {
 		return refused(w, r)
@@ -218,7 +224,7 @@ func (h *Handler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRe
 
 // answer sends the response to a checked request (checkRequest) for u,
 // who authenticated at authnAt.
-func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequest, a store.App, acs string,
+func (h *ssoHandler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequest, a store.App, acs string,
 	ar *saml.ReceivedAuthnRequest, u store.User, authnAt time.Time) error {
 	if f := ar.NameIDPolicyFormat; f != "" && f != saml.NameIDUnspecified && f != saml.NameIDFormat(a.SubjectFormat) {
 		h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "requested NameID format "+f+" but the Subject's format is "+a.SubjectFormat)
@@ -237,7 +243,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequest
 }
 
 // requestRefused shows an error page at the IdP: no assertion is sent.
-func (h *Handler) requestRefused(w http.ResponseWriter, r *http.Request, a *store.App, err error) error {
+func (h *ssoHandler) requestRefused(w http.ResponseWriter, r *http.Request, a *store.App, err error) error {
 	e := saml.AsError(err)
 	msg := "The sign-in request from the application was refused, and nothing was sent to it."
 	if a != nil {
