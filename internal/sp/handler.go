@@ -24,8 +24,15 @@ func Templates(log *slog.Logger) (*web.Pages, error) {
 	return web.ParseDir(templateFiles, "templates", log)
 }
 
-// Handler serves the Workspace's pages and SAML endpoints.
-type Handler struct {
+// Handler serves the Workspace: sign-in (signInPages), the org's home,
+// members and settings (orgPages), the Single Sign-On Settings (ssoPages)
+// and the SAML endpoints (samlEndpoints), each a handler of its own that
+// mounts its routes over the state they share.
+type Handler struct{ *base }
+
+// base is what every part of the Workspace's web edge shares: the
+// service, pages, sessions and limits, error rendering and the guards.
+type base struct {
 	Svc      *Service
 	Pages    *web.Pages
 	Log      *slog.Logger
@@ -50,47 +57,27 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
 	if svc.Sealer != nil {
 		signIns.MAC = svc.Sealer.MAC
 	}
-	return &Handler{Svc: svc, Pages: pages, Log: log, SignIns: signIns,
+	return &Handler{&base{Svc: svc, Pages: pages, Log: log, SignIns: signIns,
 		Sessions: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspace, Cookie: "signet_workspace", Path: "/",
 			TTL: 12 * time.Hour, Idle: 2 * time.Hour, Secure: secure, Now: svc.now},
 		Pending:   &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.now},
 		Logins:    &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
 		Starts:    &web.RateLimiter{Every: 3 * time.Second, Burst: 20},
 		OrgStarts: &web.RateLimiter{Every: 100 * time.Millisecond, Burst: 300},
-	}
+	}}
 }
 
 // SAMLPostPatterns are the routes that receive cross-site POSTs by design.
 func SAMLPostPatterns() []string { return []string{"POST /saml/{org}/acs"} }
 
-// Mount registers every route.
+// Mount registers every route: each part mounts its own.
 func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/login", http.StatusFound) })
-	mux.Handle("GET /login", h.handle(h.loginForm))
-	mux.Handle("POST /login", h.handle(h.login))
-	mux.Handle("POST /login/sso", h.handle(h.loginSSO))
-	mux.Handle("POST /logout", h.handle(h.logout))
-	mux.Handle("POST /logout/all", h.handle(h.logoutEverywhere))
-	mux.Handle("POST /login/switch", h.handle(h.switchAccount))
-	mux.Handle("GET /invite/{token}", h.handle(h.inviteForm))
-	mux.Handle("POST /invite/{token}", h.handle(h.inviteAccept))
-	mux.Handle("GET /orgs/{org}", h.member(h.home))
-	mux.Handle("POST /orgs/{org}/invites", h.admin(h.invite))
-	mux.Handle("POST /orgs/{org}/invites/{id}/revoke", h.admin(h.revokeInvite))
-	mux.Handle("POST /orgs/{org}/members/{id}/role", h.admin(h.setRole))
-	mux.Handle("POST /orgs/{org}/members/{id}/delete", h.admin(h.removeMember))
-	mux.Handle("GET /orgs/{org}/settings", h.member(h.settings))
-	mux.Handle("GET /orgs/{org}/settings/audit", h.admin(h.audit))
-	mux.Handle("GET /orgs/{org}/settings/sso", h.admin(h.ssoSettings))
-	mux.Handle("POST /orgs/{org}/settings/sso", h.admin(h.ssoSave))
-	mux.Handle("POST /orgs/{org}/settings/sso/options", h.admin(h.ssoOptions))
-	mux.Handle("POST /orgs/{org}/settings/sso/delete", h.admin(h.ssoDelete))
-	mux.Handle("POST /orgs/{org}/settings/sso/jit", h.admin(h.ssoJIT))
-	mux.Handle("GET /orgs/{org}/settings/sso/test", h.admin(h.testSignIn))
-	mux.Handle("GET /saml/{org}/metadata", h.handle(h.metadata))
-	mux.Handle("GET /saml/{org}/certificate", h.handle(h.certificate))
-	mux.Handle("POST /saml/{org}/acs", h.handle(h.acs))
-	mux.Handle("GET /saml/{org}/login", h.handle(h.startSSO))
+	(&signInPages{h.base}).mount(mux)
+	(&orgPages{h.base}).mount(mux)
+	saml := &samlEndpoints{h.base}
+	saml.mount(mux)
+	(&ssoPages{h.base, saml}).mount(mux)
 }
 
 // page is what the layout needs.
@@ -108,7 +95,7 @@ type page struct {
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-func (h *Handler) handle(fn handlerFunc) http.Handler {
+func (h *base) handle(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
 			h.renderError(w, r, err)
@@ -123,7 +110,7 @@ type problem struct {
 	Admins                                                             bool
 }
 
-func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error) {
+func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxErr *http.MaxBytesError
 	var inErr *inputError
 	p := problem{page: page{Title: "Problem", Narrow: true}}
@@ -174,7 +161,7 @@ func badRequest(msg string) error { return &inputError{msg} }
 type memberFunc func(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error
 
 // member requires a session in the URL's org.
-func (h *Handler) member(fn memberFunc) http.Handler {
+func (h *base) member(fn memberFunc) http.Handler {
 	return h.handle(func(w http.ResponseWriter, r *http.Request) error {
 		o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
 		if err != nil {
@@ -204,7 +191,7 @@ func (h *Handler) member(fn memberFunc) http.Handler {
 }
 
 // admin requires an org admin; others get 403.
-func (h *Handler) admin(fn memberFunc) http.Handler {
+func (h *base) admin(fn memberFunc) http.Handler {
 	return h.member(func(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
 		if m.Role != "admin" {
 			return errForbidden

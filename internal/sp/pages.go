@@ -11,6 +11,32 @@ import (
 	"github.com/signet-sso/signet/internal/web"
 )
 
+// signInPages is password and SSO sign-in, sign-out and invitations.
+type signInPages struct{ *base }
+
+func (h *signInPages) mount(mux *http.ServeMux) {
+	mux.Handle("GET /login", h.handle(h.loginForm))
+	mux.Handle("POST /login", h.handle(h.login))
+	mux.Handle("POST /login/sso", h.handle(h.loginSSO))
+	mux.Handle("POST /logout", h.handle(h.logout))
+	mux.Handle("POST /logout/all", h.handle(h.logoutEverywhere))
+	mux.Handle("GET /invite/{token}", h.handle(h.inviteForm))
+	mux.Handle("POST /invite/{token}", h.handle(h.inviteAccept))
+}
+
+// orgPages is the org's home (members, invitations), settings and audit log.
+type orgPages struct{ *base }
+
+func (h *orgPages) mount(mux *http.ServeMux) {
+	mux.Handle("GET /orgs/{org}", h.member(h.home))
+	mux.Handle("POST /orgs/{org}/invites", h.admin(h.invite))
+	mux.Handle("POST /orgs/{org}/invites/{id}/revoke", h.admin(h.revokeInvite))
+	mux.Handle("POST /orgs/{org}/members/{id}/role", h.admin(h.setRole))
+	mux.Handle("POST /orgs/{org}/members/{id}/delete", h.admin(h.removeMember))
+	mux.Handle("GET /orgs/{org}/settings", h.member(h.settings))
+	mux.Handle("GET /orgs/{org}/settings/audit", h.admin(h.audit))
+}
+
 type loginPage struct {
 	page
 	Email, SSOEmail, OrgSlug string
@@ -18,7 +44,7 @@ type loginPage struct {
 	OrgChoices               []store.Org // orgs whose member has this email and password
 }
 
-func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
+func (h *signInPages) loginForm(w http.ResponseWriter, r *http.Request) error {
 	p := loginPage{page: page{Title: "Sign in", Narrow: true}, OrgSlug: r.URL.Query().Get("org")}
 	switch r.URL.Query().Get("signed_out") {
 	case "":
@@ -34,7 +60,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
+func (h *signInPages) login(w http.ResponseWriter, r *http.Request) error {
 	email, slug := strings.TrimSpace(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("org"))
 	p := loginPage{page: page{Title: "Sign in", Narrow: true}, Email: email, OrgSlug: slug}
 	if ok, err := h.SignIns.Allow(r, normEmail(email)); err != nil {
@@ -81,7 +107,7 @@ const chosenOrgCookie = "signet_org"
 // never routed by membership, which an org's admin or IdP could have made
 // up (SECURITY-CASES 89): every email gets the same answer. (Routing by an
 // org's verified domains comes with domains.)
-func (h *Handler) loginSSO(w http.ResponseWriter, r *http.Request) error {
+func (h *signInPages) loginSSO(w http.ResponseWriter, r *http.Request) error {
 	email, slug := normEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("org"))
 	p := loginPage{page: page{Title: "Sign in", Narrow: true}, SSOEmail: email, OrgSlug: slug}
 	if !h.Logins.Allow("ip:" + web.ClientIP(r)) {
@@ -127,12 +153,12 @@ type continuePage struct {
 }
 
 // rememberOrg remembers o as this browser's SSO org (a year).
-func (h *Handler) rememberOrg(w http.ResponseWriter, o store.Org) {
+func (h *base) rememberOrg(w http.ResponseWriter, o store.Org) {
 	http.SetCookie(w, &http.Cookie{Name: chosenOrgCookie, Value: o.Slug, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: h.Sessions.Secure, SameSite: http.SameSiteLaxMode})
 }
 
-func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+func (h *signInPages) logout(w http.ResponseWriter, r *http.Request) error {
 	sso := false
 	if s, ok := h.Sessions.Load(r); ok {
 		sso = s.Method == "sso"
@@ -148,7 +174,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 
 // logoutEverywhere ends every session of the signed-in member, in every
 // browser (a lost laptop, a shared computer).
-func (h *Handler) logoutEverywhere(w http.ResponseWriter, r *http.Request) error {
+func (h *signInPages) logoutEverywhere(w http.ResponseWriter, r *http.Request) error {
 	sess, ok := h.Sessions.Load(r)
 	if !ok {
 		return redirect(w, r, "/login")
@@ -180,7 +206,7 @@ func orgPage(title, nav string, o store.Org, m store.Member) page {
 	return page{Title: title, Nav: nav, Org: &o, Member: &m}
 }
 
-func (h *Handler) homeData(r *http.Request, o store.Org, m store.Member, s store.Session) (homePage, error) {
+func (h *orgPages) homeData(r *http.Request, o store.Org, m store.Member, s store.Session) (homePage, error) {
 	p := homePage{page: orgPage(o.Name, "home", o, m), Session: s, IsAdmin: m.Role == "admin", Roles: Roles()}
 	if p.IsAdmin {
 		var err error
@@ -197,7 +223,7 @@ func (h *Handler) homeData(r *http.Request, o store.Org, m store.Member, s store
 	return p, nil
 }
 
-func (h *Handler) home(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+func (h *orgPages) home(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
 	p, err := h.homeData(r, o, m, s)
 	if err != nil {
 		return err
@@ -214,7 +240,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, o store.Org, m st
 	return nil
 }
 
-func (h *Handler) invite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+func (h *orgPages) invite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
 	tok, err := h.Svc.NewInvite(r.Context(), m, o, r.PostFormValue("email"), r.PostFormValue("role"))
 	if err == nil && r.PostFormValue("back") == "sso" { // the attempts log's one-click fix
 		return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=invited#attempts")
@@ -246,26 +272,26 @@ func inviteProblem(err error) string {
 	return "Signet could not save it. Try again."
 }
 
-func (h *Handler) revokeInvite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+func (h *orgPages) revokeInvite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	if err := h.Svc.RevokeInvite(r.Context(), m, o, r.PathValue("id")); err != nil {
 		return err
 	}
 	return redirect(w, r, "/orgs/"+o.Slug+"?done=revoked")
 }
 
-func (h *Handler) setRole(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+func (h *orgPages) setRole(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
 	err := h.Svc.SetRole(r.Context(), m, o, r.PathValue("id"), r.PostFormValue("role"))
 	return h.memberChanged(w, r, o, m, s, err, "The role was not changed", "role")
 }
 
-func (h *Handler) removeMember(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
+func (h *orgPages) removeMember(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
 	err := h.Svc.RemoveMember(r.Context(), m, o, r.PathValue("id"))
 	return h.memberChanged(w, r, o, m, s, err, "The member was not removed", "removed")
 }
 
 // memberChanged answers a change to a member: back to the org home, or
 // the home with why it was refused.
-func (h *Handler) memberChanged(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session, err error, refused, done string) error {
+func (h *orgPages) memberChanged(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session, err error, refused, done string) error {
 	if errors.Is(err, ErrLastAdmin) {
 		p, derr := h.homeData(r, o, m, s)
 		if derr != nil {
@@ -281,7 +307,7 @@ func (h *Handler) memberChanged(w http.ResponseWriter, r *http.Request, o store.
 	return redirect(w, r, "/orgs/"+o.Slug+"?done="+done)
 }
 
-func (h *Handler) settings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+func (h *orgPages) settings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	h.Pages.Render(w, r, http.StatusOK, "settings", struct{ page }{orgPage("Organization settings", "settings", o, m)})
 	return nil
 }
@@ -294,7 +320,7 @@ type auditPage struct {
 }
 
 // audit shows the org's audit log to its admins, a page at a time.
-func (h *Handler) audit(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+func (h *orgPages) audit(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	opt, n := web.ListOptions(r)
 	events, total, err := h.Svc.Store.ListAudit(r.Context(), store.RealmWorkspace, o.ID, opt)
 	if err != nil {
@@ -313,7 +339,7 @@ type invitePage struct {
 	SSO bool
 }
 
-func (h *Handler) inviteForm(w http.ResponseWriter, r *http.Request) error {
+func (h *signInPages) inviteForm(w http.ResponseWriter, r *http.Request) error {
 	inv, err := h.Svc.Store.GetInvite(r.Context(), hashToken(r.PathValue("token")), h.Svc.now())
 	if err != nil {
 		return err
@@ -331,7 +357,7 @@ func (h *Handler) inviteForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *Handler) inviteAccept(w http.ResponseWriter, r *http.Request) error {
+func (h *signInPages) inviteAccept(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
 	inv, err := h.Svc.Store.GetInvite(r.Context(), hashToken(tok), h.Svc.now())
 	if err != nil {

@@ -13,7 +13,20 @@ import (
 	"github.com/signet-sso/signet/internal/web"
 )
 
-func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
+// samlEndpoints is each org's SP metadata and certificate, its ACS, and
+// SP-initiated sign-in (and the login-CSRF confirmation that follows an
+// unsolicited response).
+type samlEndpoints struct{ *base }
+
+func (h *samlEndpoints) mount(mux *http.ServeMux) {
+	mux.Handle("GET /saml/{org}/metadata", h.handle(h.metadata))
+	mux.Handle("GET /saml/{org}/certificate", h.handle(h.certificate))
+	mux.Handle("POST /saml/{org}/acs", h.handle(h.acs))
+	mux.Handle("GET /saml/{org}/login", h.handle(h.startSSO))
+	mux.Handle("POST /login/switch", h.handle(h.switchAccount))
+}
+
+func (h *samlEndpoints) metadata(w http.ResponseWriter, r *http.Request) error {
 	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return err
@@ -32,7 +45,7 @@ func (h *Handler) metadata(w http.ResponseWriter, r *http.Request) error {
 
 // certificate serves the org's SP certificate (PEM), for IdPs that ask for
 // the encryption certificate as a file (Entra ID's token encryption).
-func (h *Handler) certificate(w http.ResponseWriter, r *http.Request) error {
+func (h *samlEndpoints) certificate(w http.ResponseWriter, r *http.Request) error {
 	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return err
@@ -68,7 +81,7 @@ func BodyCap(r *http.Request) int64 {
 const maxACSBody = 1<<20*4/3 + 16<<10
 
 // acs is the Assertion Consumer Service of one org.
-func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
+func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return err
@@ -111,7 +124,7 @@ func (h *Handler) acs(w http.ResponseWriter, r *http.Request) error {
 // startSSOSession signs the browser in after SSO, with a new session ID
 // (SECURITY-CASES 73), writing the session with the attempt and the audit
 // entry, and sends it on to next.
-func (h *Handler) startSSOSession(w http.ResponseWriter, r *http.Request, o store.Org, res *Result, sess store.Session, next string) error {
+func (h *samlEndpoints) startSSOSession(w http.ResponseWriter, r *http.Request, o store.Org, res *Result, sess store.Session, next string) error {
 	write := func(ctx context.Context, sess store.Session) error {
 		return h.Svc.RecordSignIn(ctx, o, res, sess, "signin", "signed in with SSO through "+sess.Detail)
 	}
@@ -131,7 +144,7 @@ type switchPage struct {
 	Token, Target      string
 }
 
-func (h *Handler) confirmSwitch(w http.ResponseWriter, r *http.Request, o store.Org, res *Result, cur, sess store.Session, next string) error {
+func (h *samlEndpoints) confirmSwitch(w http.ResponseWriter, r *http.Request, o store.Org, res *Result, cur, sess store.Session, next string) error {
 	in := res.SignIn
 	curMember, err := h.Svc.Store.GetMember(r.Context(), cur.UserID)
 	if err != nil {
@@ -157,7 +170,7 @@ func (h *Handler) confirmSwitch(w http.ResponseWriter, r *http.Request, o store.
 // switchAccount is the confirmation of confirmSwitch's page: a same-origin
 // POST (cross-origin protection applies) with the pending sign-in's token,
 // which only that page was given.
-func (h *Handler) switchAccount(w http.ResponseWriter, r *http.Request) error {
+func (h *samlEndpoints) switchAccount(w http.ResponseWriter, r *http.Request) error {
 	sess, ok, err := h.Pending.Take(r.Context(), r.PostFormValue("token"))
 	if err != nil {
 		return err
@@ -180,7 +193,7 @@ func (h *Handler) switchAccount(w http.ResponseWriter, r *http.Request) error {
 
 // signInFailed shows the person the code and a plain sentence; the org's
 // admins see the full diagnosis in the sign-in attempts log.
-func (h *Handler) signInFailed(w http.ResponseWriter, r *http.Request, o store.Org, err error) error {
+func (h *samlEndpoints) signInFailed(w http.ResponseWriter, r *http.Request, o store.Org, err error) error {
 	e := saml.AsError(err) // a copy: reworded here for this request only
 	if e.Code == saml.CodeInternal {
 		return e.Err
@@ -208,7 +221,7 @@ type testResultPage struct {
 	OrgName string
 }
 
-func (h *Handler) renderTestResult(w http.ResponseWriter, r *http.Request, o store.Org, res Result, err error) error {
+func (h *samlEndpoints) renderTestResult(w http.ResponseWriter, r *http.Request, o store.Org, res Result, err error) error {
 	p := testResultPage{page: page{Title: "Test sign-in result", Narrow: true}, Result: res, OrgName: o.Name}
 	p.Org = &o
 	if err != nil {
@@ -223,7 +236,7 @@ func (h *Handler) renderTestResult(w http.ResponseWriter, r *http.Request, o sto
 
 // startSSO is SP-initiated sign-in: remember the request ID for this org
 // and send the browser to the IdP.
-func (h *Handler) startSSO(w http.ResponseWriter, r *http.Request) error {
+func (h *samlEndpoints) startSSO(w http.ResponseWriter, r *http.Request) error {
 	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return err
@@ -238,12 +251,12 @@ func (h *Handler) startSSO(w http.ResponseWriter, r *http.Request) error {
 
 // testSignIn is the settings page's Test sign-in: an SP-initiated request
 // marked as a test, so its response shows the outcome and signs nobody in.
-func (h *Handler) testSignIn(w http.ResponseWriter, r *http.Request, o store.Org, _ store.Member, _ store.Session) error {
+func (h *samlEndpoints) testSignIn(w http.ResponseWriter, r *http.Request, o store.Org, _ store.Member, _ store.Session) error {
 	return h.sendToIdP(w, r, o, "", store.PurposeTest)
 }
 
 // sendToIdP starts an SP-initiated sign-in and sends the browser to the IdP.
-func (h *Handler) sendToIdP(w http.ResponseWriter, r *http.Request, o store.Org, relayState, purpose string) error {
+func (h *samlEndpoints) sendToIdP(w http.ResponseWriter, r *http.Request, o store.Org, relayState, purpose string) error {
 	start, err := h.Svc.StartSSO(r.Context(), o, relayState, purpose)
 	if saml.CodeOf(err) != saml.CodeInternal {
 		return h.signInFailed(w, r, o, err)

@@ -16,6 +16,22 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
+// ssoPages is the Single Sign-On Settings page and its forms; Test
+// sign-in starts through the SAML endpoints.
+type ssoPages struct {
+	*base
+	saml *samlEndpoints
+}
+
+func (h *ssoPages) mount(mux *http.ServeMux) {
+	mux.Handle("GET /orgs/{org}/settings/sso", h.admin(h.ssoSettings))
+	mux.Handle("POST /orgs/{org}/settings/sso", h.admin(h.ssoSave))
+	mux.Handle("POST /orgs/{org}/settings/sso/options", h.admin(h.ssoOptions))
+	mux.Handle("POST /orgs/{org}/settings/sso/delete", h.admin(h.ssoDelete))
+	mux.Handle("POST /orgs/{org}/settings/sso/jit", h.admin(h.ssoJIT))
+	mux.Handle("GET /orgs/{org}/settings/sso/test", h.admin(h.saml.testSignIn))
+}
+
 type attemptRow struct {
 	store.SignInAttempt
 	Summary *saml.Summary
@@ -54,7 +70,7 @@ type ssoPage struct {
 	SPCert   *CertificateInfo // the org's SP certificate, if it has a key
 }
 
-func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
+func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
 	p := ssoPage{page: orgPage("Single Sign-On Settings", "settings", o, m), SSOAvailable: SSOAvailable(o.Plan),
 		EntityID: h.Svc.EntityID(o), ACSURL: h.Svc.ACSURL(o), Providers: Providers(), Provider: "other", Source: "file",
 		JITChoices: jitRoles[1:], Roles: Roles()}
@@ -113,7 +129,7 @@ func (h *Handler) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage
 // (or that failed before verification for the org's own reasons) and its
 // newest 10 unverified ones, newest first: a flood of anonymous posts
 // cannot push real attempts out of view.
-func (h *Handler) recentAttempts(r *http.Request, o store.Org) ([]store.SignInAttempt, error) {
+func (h *ssoPages) recentAttempts(r *http.Request, o store.Org) ([]store.SignInAttempt, error) {
 	real, err := h.Svc.Store.RecentSignInAttempts(r.Context(), o.ID, false, 50)
 	if err != nil {
 		return nil, err
@@ -151,7 +167,7 @@ func latestAttempts(rows []attemptRow, since time.Time) (*attemptRow, string) {
 
 // notMemberFixes decides, for each user_not_member attempt, whether the
 // one-click fixes are still needed: keyed by attempt ID.
-func (h *Handler) notMemberFixes(r *http.Request, o store.Org, attempts []store.SignInAttempt) (map[string]string, error) {
+func (h *ssoPages) notMemberFixes(r *http.Request, o store.Org, attempts []store.SignInAttempt) (map[string]string, error) {
 	fixes := map[string]string{}
 	var invites []store.Invite
 	for _, a := range attempts {
@@ -178,7 +194,7 @@ func (h *Handler) notMemberFixes(r *http.Request, o store.Org, attempts []store.
 	return fixes, nil
 }
 
-func (h *Handler) ssoSettings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+func (h *ssoPages) ssoSettings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	p, err := h.ssoData(r, o, m)
 	if err != nil {
 		return err
@@ -194,7 +210,7 @@ func (h *Handler) ssoSettings(w http.ResponseWriter, r *http.Request, o store.Or
 // maxSettingsForm bounds the settings form with its metadata file.
 const maxSettingsForm = 1 << 20
 
-func (h *Handler) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+func (h *ssoPages) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	if !SSOAvailable(o.Plan) {
 		return ErrNotOnPlan
 	}
@@ -283,7 +299,7 @@ func metadataProblem(err error) string {
 	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
-func (h *Handler) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+func (h *ssoPages) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	opt := Options{AllowIdPInitiated: r.PostFormValue("allow_idp_initiated") == "1", JITRole: r.PostFormValue("jit_role"),
 		RequireSSO: r.PostFormValue("require_sso") == "1", AllowLegacyCrypto: r.PostFormValue("allow_legacy_crypto") == "1"}
 	err := h.Svc.SaveOptions(r.Context(), m, o, opt)
@@ -307,7 +323,7 @@ func (h *Handler) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Org
 
 // ssoJIT is the attempts log's one-click fix: turn on just-in-time
 // provisioning with a role, leaving the other options as they are.
-func (h *Handler) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+func (h *ssoPages) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	conn, err := h.Svc.Store.GetSSOConnection(r.Context(), o.ID)
 	if err != nil {
 		return err
@@ -323,7 +339,7 @@ func (h *Handler) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m 
 	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=jit#attempts")
 }
 
-func (h *Handler) ssoDelete(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
+func (h *ssoPages) ssoDelete(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	if err := h.Svc.DeleteConnection(r.Context(), m, o); err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ const maxStartedRequests = 5
 
 // startedCookie is the cookie's name: with the __Host- prefix over https,
 // so a sibling subdomain cannot set it.
-func (h *Handler) startedCookie() string {
+func (h *samlEndpoints) startedCookie() string {
 	if h.Sessions.Secure {
 		return "__Host-signet_sso"
 	}
@@ -28,7 +28,7 @@ func (h *Handler) startedCookie() string {
 }
 
 // startedRequests returns the request IDs the browser started.
-func (h *Handler) startedRequests(r *http.Request) []string {
+func (h *samlEndpoints) startedRequests(r *http.Request) []string {
 	c, err := r.Cookie(h.startedCookie())
 	if err != nil || c.Value == "" {
 		return nil
@@ -40,7 +40,7 @@ func (h *Handler) startedRequests(r *http.Request) []string {
 // rememberStarted adds id to the browser's started requests. The cookie
 // must reach the ACS on the IdP's cross-site POST: SameSite=None over
 // https; over http (a local demo, where IdP and SP are the same site) Lax.
-func (h *Handler) rememberStarted(w http.ResponseWriter, r *http.Request, id string) {
+func (h *samlEndpoints) rememberStarted(w http.ResponseWriter, r *http.Request, id string) {
 	ids := append([]string{id}, slices.DeleteFunc(h.startedRequests(r), func(x string) bool { return x == id })...)
 	ids = ids[:min(len(ids), maxStartedRequests)]
 	ttl := h.Svc.RequestTTL

@@ -16,7 +16,7 @@ import (
 // keeps the newest requests only.
 func TestStartedCookie(t *testing.T) {
 	for _, secure := range []bool{true, false} {
-		h := &Handler{Svc: &Service{}, Sessions: &web.Sessions{Secure: secure}}
+		h := &samlEndpoints{&base{Svc: &Service{}, Sessions: &web.Sessions{Secure: secure}}}
 		r := httptest.NewRequest("GET", "/saml/acme/login", nil)
 		var cookie string
 		for i := range maxStartedRequests + 2 {
