@@ -9,6 +9,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 type mappingsPage struct {
@@ -87,7 +88,7 @@ func (h *appsConsole) mappingsSave(w http.ResponseWriter, r *http.Request, admin
 		h.Pages.Render(w, r, http.StatusOK, "app_mappings", p)
 		return nil
 	}
-	return redirect(w, r, "/admin/applications/"+a.ID+"/mappings?done=mappings-saved")
+	return web.Redirect(w, r, "/admin/applications/"+a.ID+"/mappings?done=mappings-saved")
 }
 
 // assignee is one row of the assignments tab.
@@ -176,7 +177,7 @@ func (h *appsConsole) assign(w http.ResponseWriter, r *http.Request, admin store
 			return err
 		}
 	}
-	return redirect(w, r, "/admin/applications/"+a.ID+"/assignments?done=assigned")
+	return web.Redirect(w, r, "/admin/applications/"+a.ID+"/assignments?done=assigned")
 }
 
 func (h *appsConsole) unassign(w http.ResponseWriter, r *http.Request, admin store.User) error {
@@ -199,7 +200,7 @@ func (h *appsConsole) unassign(w http.ResponseWriter, r *http.Request, admin sto
 	if err := h.Svc.Unassign(r.Context(), admin.Username, a, kind, id, label); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/applications/"+a.ID+"/assignments?done=unassigned")
+	return web.Redirect(w, r, "/admin/applications/"+a.ID+"/assignments?done=unassigned")
 }
 
 type certificatesPage struct {
@@ -238,7 +239,7 @@ func (h *appsConsole) certificateAction(w http.ResponseWriter, r *http.Request, 
 	} else if doErr != nil {
 		return doErr
 	}
-	return redirect(w, r, "/admin/applications/"+a.ID+"/certificates?done="+done)
+	return web.Redirect(w, r, "/admin/applications/"+a.ID+"/certificates?done="+done)
 }
 
 func conflictText(err error) string {

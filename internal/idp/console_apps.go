@@ -75,7 +75,7 @@ func (h *appsConsole) appNew(w http.ResponseWriter, r *http.Request, admin store
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/applications/"+a.ID+"/setup")
+	return web.Redirect(w, r, "/admin/applications/"+a.ID+"/setup")
 }
 
 // activeApp loads an app that has been submitted.
@@ -119,7 +119,7 @@ func (h *appsConsole) app(w http.ResponseWriter, r *http.Request, admin store.Us
 		return err
 	}
 	if a.Status == store.AppDraft {
-		return redirect(w, r, "/admin/applications/"+a.ID+"/setup")
+		return web.Redirect(w, r, "/admin/applications/"+a.ID+"/setup")
 	}
 	h.Pages.Render(w, r, http.StatusOK, "app", h.appData(r, admin, a, "config"))
 	return nil
@@ -215,7 +215,7 @@ func (h *appsConsole) appSave(w http.ResponseWriter, r *http.Request, admin stor
 	if wasDraft {
 		done = "app-created"
 	}
-	return redirect(w, r, "/admin/applications/"+saved.ID+"?done="+done)
+	return web.Redirect(w, r, "/admin/applications/"+saved.ID+"?done="+done)
 }
 
 func (h *appsConsole) appDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
@@ -226,7 +226,7 @@ func (h *appsConsole) appDelete(w http.ResponseWriter, r *http.Request, admin st
 	if err := h.Svc.DeleteApp(r.Context(), admin.Username, a); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/applications?done=app-deleted")
+	return web.Redirect(w, r, "/admin/applications?done=app-deleted")
 }
 
 // appCertificate downloads the active signing certificate.

@@ -36,15 +36,15 @@ func (h *base) admin(fn adminFunc) http.Handler {
 			}
 		}
 		if r.Method != http.MethodGet {
-			return redirect(w, r, "/admin/login")
+			return web.Redirect(w, r, "/admin/login")
 		}
-		return redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()))
+		return web.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()))
 	})
 }
 
 func (h *directoryConsole) adminLoginForm(w http.ResponseWriter, r *http.Request) error {
 	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Section: "admin", Narrow: true},
-		Action: "/admin/login", Next: safeNext(r.URL.Query().Get("next"), "/admin/applications")})
+		Action: "/admin/login", Next: web.SafeRedirect(r.URL.Query().Get("next"), "/admin/applications")})
 	return nil
 }
 
@@ -79,7 +79,7 @@ func (h *base) login(w http.ResponseWriter, r *http.Request, p loginPage) (store
 
 func (h *directoryConsole) adminLogin(w http.ResponseWriter, r *http.Request) error {
 	p := loginPage{page: page{Title: "Sign in", Section: "admin", Narrow: true}, Action: "/admin/login",
-		Next: safeNext(r.PostFormValue("next"), "/admin/applications")}
+		Next: web.SafeRedirect(r.PostFormValue("next"), "/admin/applications")}
 	u, ok := h.login(w, r, p)
 	if !ok {
 		return nil
@@ -94,12 +94,12 @@ func (h *directoryConsole) adminLogin(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	h.Svc.Audit(r.Context(), u.Username, "signin", "admin", "signed in to the console")
-	return redirect(w, r, p.Next)
+	return web.Redirect(w, r, p.Next)
 }
 
 func (h *directoryConsole) adminLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Admin.End(w, r); err != nil {
 		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
 	}
-	return redirect(w, r, "/admin/login")
+	return web.Redirect(w, r, "/admin/login")
 }

@@ -18,7 +18,7 @@ func (h *directoryConsole) mount(mux *http.ServeMux) {
 	mux.Handle("POST /admin/login", h.handle(h.adminLogin))
 	mux.Handle("POST /admin/logout", h.handle(h.adminLogout))
 	mux.Handle("GET /admin", h.admin(func(w http.ResponseWriter, r *http.Request, _ store.User) error {
-		return redirect(w, r, "/admin/applications")
+		return web.Redirect(w, r, "/admin/applications")
 	}))
 	mux.Handle("GET /admin/users", h.admin(h.users))
 	mux.Handle("GET /admin/users/new", h.admin(h.userNewForm))
@@ -91,7 +91,7 @@ func (h *directoryConsole) userCreate(w http.ResponseWriter, r *http.Request, ad
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/users/"+u.ID+"?done=user-created")
+	return web.Redirect(w, r, "/admin/users/"+u.ID+"?done=user-created")
 }
 
 func (h *directoryConsole) userEditPage(r *http.Request, admin store.User, u store.User, in UserInput, fe FieldErrors) (userFormPage, error) {
@@ -148,7 +148,7 @@ func (h *directoryConsole) userUpdate(w http.ResponseWriter, r *http.Request, ad
 		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "user_form", p)
 		return nil
 	}
-	return redirect(w, r, "/admin/users/"+u.ID+"?done=user-saved")
+	return web.Redirect(w, r, "/admin/users/"+u.ID+"?done=user-saved")
 }
 
 func (h *directoryConsole) userDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
@@ -157,12 +157,12 @@ func (h *directoryConsole) userDelete(w http.ResponseWriter, r *http.Request, ad
 		return err
 	}
 	if u.ID == admin.ID {
-		return redirect(w, r, "/admin/users/"+u.ID)
+		return web.Redirect(w, r, "/admin/users/"+u.ID)
 	}
 	if err := h.Svc.DeleteUser(r.Context(), admin.Username, u); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/users?done=user-deleted")
+	return web.Redirect(w, r, "/admin/users?done=user-deleted")
 }
 
 type groupsPage struct {
@@ -206,7 +206,7 @@ func (h *directoryConsole) groupCreate(w http.ResponseWriter, r *http.Request, a
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/groups/"+g.ID+"?done=group-created")
+	return web.Redirect(w, r, "/admin/groups/"+g.ID+"?done=group-created")
 }
 
 type groupPage struct {
@@ -251,7 +251,7 @@ func (h *directoryConsole) groupAddMember(w http.ResponseWriter, r *http.Request
 	if err := h.Svc.AddMember(r.Context(), admin.Username, p.Group, u); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/groups/"+p.Group.ID+"?done=member-added")
+	return web.Redirect(w, r, "/admin/groups/"+p.Group.ID+"?done=member-added")
 }
 
 func (h *directoryConsole) groupRemoveMember(w http.ResponseWriter, r *http.Request, admin store.User) error {
@@ -266,7 +266,7 @@ func (h *directoryConsole) groupRemoveMember(w http.ResponseWriter, r *http.Requ
 	if err := h.Svc.RemoveMember(r.Context(), admin.Username, g, u); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/groups/"+g.ID+"?done=member-removed")
+	return web.Redirect(w, r, "/admin/groups/"+g.ID+"?done=member-removed")
 }
 
 func (h *directoryConsole) groupDelete(w http.ResponseWriter, r *http.Request, admin store.User) error {
@@ -277,7 +277,7 @@ func (h *directoryConsole) groupDelete(w http.ResponseWriter, r *http.Request, a
 	if err := h.Svc.DeleteGroup(r.Context(), admin.Username, g); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/groups?done=group-deleted")
+	return web.Redirect(w, r, "/admin/groups?done=group-deleted")
 }
 
 type auditPage struct {

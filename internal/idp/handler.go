@@ -7,7 +7,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -162,24 +161,4 @@ func backOf(r *http.Request) string {
 		return "/admin/applications"
 	}
 	return ""
-}
-
-// pager pages a list.
-// safeNext accepts only a same-origin path, never //host or /\host
-// (SECURITY-CASES 69).
-func safeNext(next, fallback string) string {
-	if next == "" || len(next) > 4096 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.ContainsAny(next, "\\\r\n\t") {
-		return fallback
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" {
-		return fallback
-	}
-	return next
-}
-
-func redirect(w http.ResponseWriter, r *http.Request, to string) error {
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 // portalHandler is the access portal: sign-in, the tiles, and launching
@@ -39,7 +40,7 @@ func (h *portalHandler) portal(fn portalFunc) http.Handler {
 		if u, ok := h.portalUser(r); ok {
 			return fn(w, r, u)
 		}
-		return redirect(w, r, "/portal/login?next="+url.QueryEscape(r.URL.RequestURI()))
+		return web.Redirect(w, r, "/portal/login?next="+url.QueryEscape(r.URL.RequestURI()))
 	})
 }
 
@@ -61,7 +62,7 @@ func portalPage(title string, u *store.User, r *http.Request) page {
 
 func (h *portalHandler) portalLoginForm(w http.ResponseWriter, r *http.Request) error {
 	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true},
-		Action: "/portal/login", Next: safeNext(r.URL.Query().Get("next"), "/portal")})
+		Action: "/portal/login", Next: web.SafeRedirect(r.URL.Query().Get("next"), "/portal")})
 	return nil
 }
 
@@ -73,7 +74,7 @@ func (h *portalHandler) portalLogin(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	p := loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true}, Action: "/portal/login",
-		Next: safeNext(r.PostFormValue("next"), "/portal")}
+		Next: web.SafeRedirect(r.PostFormValue("next"), "/portal")}
 	pending := pendingRequest(r)
 	if pending != nil {
 		p.Hidden = pending.hidden()
@@ -90,27 +91,27 @@ func (h *portalHandler) portalLogin(w http.ResponseWriter, r *http.Request) erro
 	if pending != nil {
 		return h.continueSSO(w, r, pending, u, sess.CreatedAt)
 	}
-	return redirect(w, r, p.Next)
+	return web.Redirect(w, r, p.Next)
 }
 
 func (h *portalHandler) portalLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := h.Portal.End(w, r); err != nil {
 		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
 	}
-	return redirect(w, r, "/portal/login")
+	return web.Redirect(w, r, "/portal/login")
 }
 
 // portalLogoutEverywhere ends every portal session of the person.
 func (h *portalHandler) portalLogoutEverywhere(w http.ResponseWriter, r *http.Request) error {
 	u, ok := h.portalUser(r)
 	if !ok {
-		return redirect(w, r, "/portal/login")
+		return web.Redirect(w, r, "/portal/login")
 	}
 	if err := h.Portal.EndEverywhere(w, r, u.ID); err != nil {
 		return err
 	}
 	h.Svc.Audit(r.Context(), u.Username, "signout.everywhere", "portal", "signed out of the access portal in every browser")
-	return redirect(w, r, "/portal/login")
+	return web.Redirect(w, r, "/portal/login")
 }
 
 type portalHomePage struct {

@@ -144,15 +144,7 @@ type Certificate struct {
 }
 
 // Status is "expired", "expiring" (within 90 days) or "valid".
-func (c Certificate) Status() string {
-	switch {
-	case c.Now.After(c.Cert.NotAfter):
-		return "expired"
-	case c.Cert.NotAfter.Sub(c.Now) < 90*24*time.Hour:
-		return "expiring"
-	}
-	return "valid"
-}
+func (c Certificate) Status() string { return saml.CertificateStatus(c.Cert, c.Now) }
 
 // DaysLeft is the number of whole days until expiry.
 func (c Certificate) DaysLeft() int { return int(c.Cert.NotAfter.Sub(c.Now).Hours() / 24) }

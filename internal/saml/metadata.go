@@ -376,6 +376,22 @@ func nameIDFormats(d *etree.Element) []string {
 	return out
 }
 
+// ExpiringWithin is how long before its end a certificate counts as
+// expiring, on every page and warning of both roles.
+const ExpiringWithin = 90 * 24 * time.Hour
+
+// CertificateStatus is "expired", "expiring" (within ExpiringWithin) or
+// "valid" at now.
+func CertificateStatus(c *x509.Certificate, now time.Time) string {
+	switch {
+	case now.After(c.NotAfter):
+		return "expired"
+	case c.NotAfter.Sub(now) < ExpiringWithin:
+		return "expiring"
+	}
+	return "valid"
+}
+
 // expiryWarnings warns about certificates expired or expiring within 90 days.
 func expiryWarnings(certs []*x509.Certificate, now time.Time) []string {
 	if now.IsZero() {
@@ -386,7 +402,7 @@ func expiryWarnings(certs []*x509.Certificate, now time.Time) []string {
 		switch {
 		case now.After(c.NotAfter):
 			out = append(out, fmt.Sprintf("the signing certificate %q expired on %s", c.Subject.String(), c.NotAfter.Format("2006-01-02")))
-		case c.NotAfter.Sub(now) < 90*24*time.Hour:
+		case c.NotAfter.Sub(now) < ExpiringWithin:
 			out = append(out, fmt.Sprintf("the signing certificate %q expires on %s, within 90 days", c.Subject.String(), c.NotAfter.Format("2006-01-02")))
 		case now.Before(c.NotBefore):
 			out = append(out, fmt.Sprintf("the signing certificate %q is not valid until %s", c.Subject.String(), c.NotBefore.Format("2006-01-02")))

@@ -184,9 +184,9 @@ func (h *base) member(fn memberFunc) http.Handler {
 			}
 		}
 		if r.Method != http.MethodGet {
-			return redirect(w, r, "/login?org="+url.QueryEscape(o.Slug))
+			return web.Redirect(w, r, "/login?org="+url.QueryEscape(o.Slug))
 		}
-		return redirect(w, r, "/login?org="+url.QueryEscape(o.Slug)+"&next="+url.QueryEscape(r.URL.RequestURI()))
+		return web.Redirect(w, r, "/login?org="+url.QueryEscape(o.Slug)+"&next="+url.QueryEscape(r.URL.RequestURI()))
 	})
 }
 
@@ -198,26 +198,4 @@ func (h *base) admin(fn memberFunc) http.Handler {
 		}
 		return fn(w, r, o, m, s)
 	})
-}
-
-func redirect(w http.ResponseWriter, r *http.Request, to string) error {
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
-}
-
-// safeTarget accepts only a same-origin path of at most 80 bytes, never
-// //host, /\host, a scheme or an encoded variant (SECURITY-CASES 69, 71).
-func safeTarget(v, fallback string) string {
-	if v == "" || len(v) > 80 || !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") || strings.ContainsAny(v, "\\\r\n\t") {
-		return fallback
-	}
-	dec, err := url.PathUnescape(v)
-	if err != nil || strings.HasPrefix(dec, "//") || strings.Contains(dec, "\\") {
-		return fallback
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme != "" || u.Host != "" {
-		return fallback
-	}
-	return v
 }

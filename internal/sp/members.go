@@ -14,6 +14,7 @@ import (
 	"github.com/signet-sso/signet/internal/ident"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 // InviteTTL is how long an invite link works.
@@ -117,7 +118,7 @@ func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org
 		return "", err
 	}
 	tok := newToken(s.rand())
-	err := s.Store.CreateInvite(ctx, store.Invite{ID: hashToken(tok), OrgID: o.ID, Email: email, Role: role,
+	err := s.Store.CreateInvite(ctx, store.Invite{ID: web.HashToken(tok), OrgID: o.ID, Email: email, Role: role,
 		CreatedBy: actor.Email, CreatedAt: s.now(), ExpiresAt: s.now().Add(InviteTTL)})
 	if err != nil {
 		return "", err
@@ -161,7 +162,7 @@ func (s *Service) RevokeInvite(ctx context.Context, actor store.Member, o store.
 // signs people in with SSO refuses: there the first SSO sign-in with the
 // invitation's email accepts it (ConsumeResponse).
 func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Member, store.Org, error) {
-	pending, err := s.Store.GetInvite(ctx, hashToken(tok), s.now())
+	pending, err := s.Store.GetInvite(ctx, web.HashToken(tok), s.now())
 	if err != nil {
 		return store.Member{}, store.Org{}, err
 	}
@@ -180,7 +181,7 @@ func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Membe
 	if err != nil {
 		return store.Member{}, o, err
 	}
-	inv, err := s.Store.ConsumeInvite(ctx, hashToken(tok), s.now())
+	inv, err := s.Store.ConsumeInvite(ctx, web.HashToken(tok), s.now())
 	if err != nil {
 		return store.Member{}, o, err
 	}

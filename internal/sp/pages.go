@@ -95,7 +95,7 @@ func (h *signInPages) login(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		h.Svc.Audit(r.Context(), o, m.Email, "signin", "signed in with a password")
 	}
-	return redirect(w, r, "/orgs/"+o.Slug)
+	return web.Redirect(w, r, "/orgs/"+o.Slug)
 }
 
 // chosenOrgCookie remembers the org this browser last chose for SSO, so
@@ -167,9 +167,9 @@ func (h *signInPages) logout(w http.ResponseWriter, r *http.Request) error {
 		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
 	}
 	if sso {
-		return redirect(w, r, "/login?signed_out=sso")
+		return web.Redirect(w, r, "/login?signed_out=sso")
 	}
-	return redirect(w, r, "/login?signed_out=1")
+	return web.Redirect(w, r, "/login?signed_out=1")
 }
 
 // logoutEverywhere ends every session of the signed-in member, in every
@@ -177,7 +177,7 @@ func (h *signInPages) logout(w http.ResponseWriter, r *http.Request) error {
 func (h *signInPages) logoutEverywhere(w http.ResponseWriter, r *http.Request) error {
 	sess, ok := h.Sessions.Load(r)
 	if !ok {
-		return redirect(w, r, "/login")
+		return web.Redirect(w, r, "/login")
 	}
 	if err := h.Sessions.EndEverywhere(w, r, sess.UserID); err != nil {
 		return err
@@ -187,7 +187,7 @@ func (h *signInPages) logoutEverywhere(w http.ResponseWriter, r *http.Request) e
 			h.Svc.Audit(r.Context(), o, m.Email, "signout.everywhere", "signed out of every browser")
 		}
 	}
-	return redirect(w, r, "/login?signed_out=all")
+	return web.Redirect(w, r, "/login?signed_out=all")
 }
 
 type homePage struct {
@@ -243,7 +243,7 @@ func (h *orgPages) home(w http.ResponseWriter, r *http.Request, o store.Org, m s
 func (h *orgPages) invite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
 	tok, err := h.Svc.NewInvite(r.Context(), m, o, r.PostFormValue("email"), r.PostFormValue("role"))
 	if err == nil && r.PostFormValue("back") == "sso" { // the attempts log's one-click fix
-		return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=invited#attempts")
+		return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=invited#attempts")
 	}
 	p, derr := h.homeData(r, o, m, s)
 	if derr != nil {
@@ -276,7 +276,7 @@ func (h *orgPages) revokeInvite(w http.ResponseWriter, r *http.Request, o store.
 	if err := h.Svc.RevokeInvite(r.Context(), m, o, r.PathValue("id")); err != nil {
 		return err
 	}
-	return redirect(w, r, "/orgs/"+o.Slug+"?done=revoked")
+	return web.Redirect(w, r, "/orgs/"+o.Slug+"?done=revoked")
 }
 
 func (h *orgPages) setRole(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
@@ -304,7 +304,7 @@ func (h *orgPages) memberChanged(w http.ResponseWriter, r *http.Request, o store
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/orgs/"+o.Slug+"?done="+done)
+	return web.Redirect(w, r, "/orgs/"+o.Slug+"?done="+done)
 }
 
 func (h *orgPages) settings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
@@ -340,7 +340,7 @@ type invitePage struct {
 }
 
 func (h *signInPages) inviteForm(w http.ResponseWriter, r *http.Request) error {
-	inv, err := h.Svc.Store.GetInvite(r.Context(), hashToken(r.PathValue("token")), h.Svc.now())
+	inv, err := h.Svc.Store.GetInvite(r.Context(), web.HashToken(r.PathValue("token")), h.Svc.now())
 	if err != nil {
 		return err
 	}
@@ -359,7 +359,7 @@ func (h *signInPages) inviteForm(w http.ResponseWriter, r *http.Request) error {
 
 func (h *signInPages) inviteAccept(w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
-	inv, err := h.Svc.Store.GetInvite(r.Context(), hashToken(tok), h.Svc.now())
+	inv, err := h.Svc.Store.GetInvite(r.Context(), web.HashToken(tok), h.Svc.now())
 	if err != nil {
 		return err
 	}
@@ -381,5 +381,5 @@ func (h *signInPages) inviteAccept(w http.ResponseWriter, r *http.Request) error
 	if _, err := h.Sessions.Start(w, r, store.Session{UserID: m.ID, OrgID: o.ID, Method: "password"}); err != nil {
 		return err
 	}
-	return redirect(w, r, "/orgs/"+o.Slug)
+	return web.Redirect(w, r, "/orgs/"+o.Slug)
 }

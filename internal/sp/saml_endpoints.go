@@ -111,7 +111,7 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 	sess := store.Session{UserID: in.Member.ID, OrgID: o.ID, Method: "sso", Detail: in.IdP}
 	// RelayState is never a redirect target unless it is a same-origin
 	// path (SECURITY-CASES 69–71).
-	next := safeTarget(r.PostForm.Get("RelayState"), "/orgs/"+o.Slug)
+	next := web.SafeRedirect(r.PostForm.Get("RelayState"), "/orgs/"+o.Slug)
 	if cur, ok := h.Sessions.Load(r); ok && res.Attempt.Flow == "idp-initiated" && (cur.OrgID != o.ID || cur.UserID != in.Member.ID) {
 		// An unsolicited response may have been posted by another site:
 		// never silently replace a different person's session (login
@@ -132,7 +132,7 @@ func (h *samlEndpoints) startSSOSession(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	h.rememberOrg(w, o)
-	return redirect(w, r, next)
+	return web.Redirect(w, r, next)
 }
 
 // switchPage asks a signed-in browser whether to become someone else.
@@ -188,7 +188,7 @@ func (h *samlEndpoints) switchAccount(w http.ResponseWriter, r *http.Request) er
 	}
 	res := &Result{Attempt: store.SignInAttempt{Email: m.Email}, Recorded: true} // the attempt was written with the pending sign-in
 	return h.startSSOSession(w, r, o, res, store.Session{UserID: m.ID, OrgID: o.ID, Method: sess.Method, Detail: sess.Detail},
-		safeTarget(r.PostFormValue("next"), "/orgs/"+o.Slug))
+		web.SafeRedirect(r.PostFormValue("next"), "/orgs/"+o.Slug))
 }
 
 // signInFailed shows the person the code and a plain sentence; the org's
@@ -246,7 +246,7 @@ func (h *samlEndpoints) startSSO(w http.ResponseWriter, r *http.Request) error {
 		e := saml.NewError(saml.CodeRateLimited, errors.New("SP-initiated sign-in budget spent"))
 		return h.signInFailed(w, r, o, e)
 	}
-	return h.sendToIdP(w, r, o, safeTarget(r.URL.Query().Get("next"), ""), "")
+	return h.sendToIdP(w, r, o, web.SafeRedirect(r.URL.Query().Get("next"), ""), "")
 }
 
 // testSignIn is the settings page's Test sign-in: an SP-initiated request

@@ -5,10 +5,8 @@ package sp
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -218,15 +216,8 @@ func (s *Service) parseConnection(c store.SSOConnection) (parsedConnection, erro
 }
 
 func certificateInfo(c *x509.Certificate, now time.Time) CertificateInfo {
-	info := CertificateInfo{Subject: c.Subject.String(), NotAfter: c.NotAfter, DaysLeft: int(c.NotAfter.Sub(now).Hours() / 24),
-		Fingerprint: saml.Fingerprint(c), Status: "valid"}
-	switch {
-	case now.After(c.NotAfter):
-		info.Status = "expired"
-	case info.DaysLeft < 90:
-		info.Status = "expiring"
-	}
-	return info
+	return CertificateInfo{Subject: c.Subject.String(), NotAfter: c.NotAfter, DaysLeft: int(c.NotAfter.Sub(now).Hours() / 24),
+		Fingerprint: saml.Fingerprint(c), Status: saml.CertificateStatus(c, now)}
 }
 
 // maxTrustedCertificates is how many IdP certificates a connection trusts:
@@ -374,12 +365,6 @@ func (s *Service) DeleteConnection(ctx context.Context, actor store.Member, o st
 	}
 	s.Audit(ctx, o, actor.Email, "sso.delete", "removed the SSO connection")
 	return nil
-}
-
-// hashToken is how tokens from links are stored.
-func hashToken(tok string) string {
-	sum := sha256.Sum256([]byte(tok))
-	return hex.EncodeToString(sum[:])
 }
 
 func newToken(r io.Reader) string {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 // ssoPages is the Single Sign-On Settings page and its forms; Test
@@ -278,7 +279,7 @@ func (h *ssoPages) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, 
 		h.Pages.Render(w, r, http.StatusOK, "sso", p)
 		return nil
 	}
-	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=saved")
+	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=saved")
 }
 
 // errHTTPMetadataURL asks for the acknowledgement an http metadata URL needs.
@@ -318,7 +319,7 @@ func (h *ssoPages) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Or
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=options")
+	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=options")
 }
 
 // ssoJIT is the attempts log's one-click fix: turn on just-in-time
@@ -336,12 +337,12 @@ func (h *ssoPages) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m
 	if err := h.Svc.SaveOptions(r.Context(), m, o, opt); err != nil {
 		return err
 	}
-	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=jit#attempts")
+	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=jit#attempts")
 }
 
 func (h *ssoPages) ssoDelete(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	if err := h.Svc.DeleteConnection(r.Context(), m, o); err != nil {
 		return err
 	}
-	return redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=deleted")
+	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=deleted")
 }

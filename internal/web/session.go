@@ -38,7 +38,9 @@ func (s *Sessions) now() time.Time {
 	return time.Now()
 }
 
-func hashToken(tok string) string {
+// HashToken is how a secret token from a cookie or a link is stored: its
+// SHA-256, so a copy of the database holds no usable token.
+func HashToken(tok string) string {
 	sum := sha256.Sum256([]byte(tok))
 	return hex.EncodeToString(sum[:])
 }
@@ -53,7 +55,7 @@ func (s *Sessions) Start(w http.ResponseWriter, r *http.Request, sess store.Sess
 // that write it together with other records in one transaction.
 func (s *Sessions) StartWith(w http.ResponseWriter, r *http.Request, sess store.Session, write func(context.Context, store.Session) error) (store.Session, error) {
 	if c, err := r.Cookie(s.Cookie); err == nil {
-		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
+		if err := s.Store.DeleteSession(r.Context(), HashToken(c.Value)); err != nil {
 			return store.Session{}, err
 		}
 	}
@@ -77,7 +79,7 @@ func (s *Sessions) prepare(sess store.Session) (string, store.Session, error) {
 	}
 	tok := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
-	sess.ID, sess.Realm, sess.CreatedAt, sess.ExpiresAt = hashToken(tok), s.Realm, now, now.Add(s.TTL)
+	sess.ID, sess.Realm, sess.CreatedAt, sess.ExpiresAt = HashToken(tok), s.Realm, now, now.Add(s.TTL)
 	return tok, sess, nil
 }
 
@@ -104,7 +106,7 @@ func (s *Sessions) Take(ctx context.Context, tok string) (store.Session, bool, e
 	if tok == "" || len(tok) > 100 {
 		return store.Session{}, false, nil
 	}
-	sess, err := s.Store.GetSession(ctx, hashToken(tok), s.now())
+	sess, err := s.Store.GetSession(ctx, HashToken(tok), s.now())
 	if errors.Is(err, store.ErrNotFound) || err == nil && sess.Realm != s.Realm {
 		return store.Session{}, false, nil
 	}
@@ -124,7 +126,7 @@ func (s *Sessions) Load(r *http.Request) (store.Session, bool) {
 		return store.Session{}, false
 	}
 	now := s.now()
-	sess, err := s.Store.GetSession(r.Context(), hashToken(c.Value), now)
+	sess, err := s.Store.GetSession(r.Context(), HashToken(c.Value), now)
 	if err != nil || sess.Realm != s.Realm {
 		return store.Session{}, false
 	}
@@ -159,7 +161,7 @@ func (s *Sessions) EndEverywhere(w http.ResponseWriter, r *http.Request, userID 
 func (s *Sessions) End(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	if c, cerr := r.Cookie(s.Cookie); cerr == nil {
-		err = s.Store.DeleteSession(r.Context(), hashToken(c.Value))
+		err = s.Store.DeleteSession(r.Context(), HashToken(c.Value))
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.Cookie, Value: "", Path: s.Path, MaxAge: -1,
 		HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
