@@ -4,7 +4,7 @@ package idp
 
 import (
 	"crypto/x509"
-	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -173,8 +173,8 @@ func (h *ssoHandler) checkRequest(r *http.Request, req *ssoRequest) (store.App, 
 		}
 		req.xml = xml
 	}
-	if len(req.relayState) > 80 {
-		return refuse(saml.NewError(saml.CodeRequestInvalid, errors.New("RelayState longer than 80 bytes")))
+	if len(req.relayState) > saml.MaxRelayState {
+		return refuse(saml.NewError(saml.CodeRequestInvalid, fmt.Errorf("RelayState longer than %d bytes", saml.MaxRelayState)))
 	}
 	ar, err := saml.ParseAuthnRequest(req.xml, h.Limits)
 	if err != nil {

@@ -103,6 +103,10 @@ func DecodeRedirect(rawQuery string, lim Limits) (*RedirectMessage, error) {
 	return m, nil
 }
 
+// MaxRelayState is the longest RelayState the bindings allow (SAML
+// bindings §3.4.3, §3.5.3: 80 bytes); a longer one is refused or ignored.
+const MaxRelayState = 80
+
 // inflate decompresses raw DEFLATE data, refusing output beyond max.
 func inflate(data []byte, max int) ([]byte, error) {
 	r := flate.NewReader(bytes.NewReader(data))

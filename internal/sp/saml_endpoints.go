@@ -111,7 +111,10 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 	sess := store.Session{UserID: in.Member.ID, OrgID: o.ID, Method: "sso", Detail: in.IdP}
 	// RelayState is never a redirect target unless it is a same-origin
 	// path (SECURITY-CASES 69–71).
-	next := web.SafeRedirect(r.PostForm.Get("RelayState"), "/orgs/"+o.Slug)
+	next := "/orgs/" + o.Slug
+	if relay := r.PostForm.Get("RelayState"); len(relay) <= saml.MaxRelayState {
+		next = web.SafeRedirect(relay, next)
+	}
 	if cur, ok := h.Sessions.Load(r); ok && res.Attempt.Flow == "idp-initiated" && (cur.OrgID != o.ID || cur.UserID != in.Member.ID) {
 		// An unsolicited response may have been posted by another site:
 		// never silently replace a different person's session (login
