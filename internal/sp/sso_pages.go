@@ -219,56 +219,16 @@ func (h *ssoPages) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, 
 	if err := r.ParseMultipartForm(maxSettingsForm); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return err
 	}
-	provider, source := r.FormValue("provider"), r.FormValue("idp_source")
-	var md []byte
-	var fetchErr error
-	var fetchedFrom string
-	switch source {
-	case "xml":
-		md = []byte(r.FormValue("metadata_xml"))
-	case "url":
-		fetchedFrom = strings.TrimSpace(r.FormValue("metadata_url"))
-		if strings.HasPrefix(strings.ToLower(fetchedFrom), "http://") && r.FormValue("allow_http") != "1" {
-			// Anyone on the network path can change metadata fetched over
-			// plain http: only with the admin's explicit acknowledgement.
-			fetchErr = errHTTPMetadataURL
-		} else {
-			md, fetchErr = h.Svc.FetchMetadata(r.Context(), fetchedFrom)
-		}
-	default:
-		source = "file"
-		if f, _, err := r.FormFile("metadata_file"); err == nil {
-			md, _ = io.ReadAll(io.LimitReader(f, maxSettingsForm))
-			f.Close()
-		}
-	}
+	in := h.readMetadata(r)
 	var conn *Connection
 	var warnings []string
-	err := fetchErr
+	err := in.err
 	if err == nil {
-		if len(bytes.TrimSpace(md)) == 0 {
-			err = errors.New("choose the metadata file from your identity provider (or paste its XML, or give its URL)")
-		} else {
-			conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, provider, md, SaveOptions{
-				AllowLegacyCrypto: r.FormValue("allow_legacy_crypto") == "1", MetadataURL: fetchedFrom})
-		}
+		conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, in.provider, in.md, SaveOptions{
+			AllowLegacyCrypto: r.FormValue("allow_legacy_crypto") == "1", MetadataURL: in.url})
 	}
 	if err != nil {
-		p, derr := h.ssoData(r, o, m)
-		if derr != nil {
-			return derr
-		}
-		p.Provider, p.Source, p.MetadataURL = provider, source, r.FormValue("metadata_url")
-		if source == "xml" {
-			p.PastedXML = string(md)
-		}
-		p.Error = "The identity provider was not saved: " + metadataProblem(err)
-		if se := saml.AsError(err); se.Code == saml.CodeKeyTooWeak && (p.Conn == nil || !p.Conn.AllowLegacyCrypto) {
-			p.OfferLegacy = true
-		}
-		p.OfferHTTP = errors.Is(err, errHTTPMetadataURL)
-		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "sso", p)
-		return nil
+		return h.metadataRefused(w, r, o, m, in, err)
 	}
 	if len(warnings) > 0 {
 		p, derr := h.ssoData(r, o, m)
@@ -280,6 +240,64 @@ func (h *ssoPages) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, 
 		return nil
 	}
 	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=saved")
+}
+
+// metadataForm is what the settings form gave: the IdP's metadata from a
+// file, pasted XML or a URL, or why there is none.
+type metadataForm struct {
+	provider, source string
+	md               []byte
+	url              string // the URL it came from, if any
+	err              error
+}
+
+// readMetadata reads the metadata the form names, fetching a URL through
+// the SSRF-safe client (and an http one only when acknowledged).
+func (h *ssoPages) readMetadata(r *http.Request) metadataForm {
+	in := metadataForm{provider: r.FormValue("provider"), source: r.FormValue("idp_source")}
+	switch in.source {
+	case "xml":
+		in.md = []byte(r.FormValue("metadata_xml"))
+	case "url":
+		in.url = strings.TrimSpace(r.FormValue("metadata_url"))
+		if strings.HasPrefix(strings.ToLower(in.url), "http://") && r.FormValue("allow_http") != "1" {
+			// Anyone on the network path can change metadata fetched over
+			// plain http: only with the admin's explicit acknowledgement.
+			in.err = errHTTPMetadataURL
+		} else {
+			in.md, in.err = h.Svc.FetchMetadata(r.Context(), in.url)
+		}
+	default:
+		in.source = "file"
+		if f, _, err := r.FormFile("metadata_file"); err == nil {
+			in.md, _ = io.ReadAll(io.LimitReader(f, maxSettingsForm))
+			f.Close()
+		}
+	}
+	if in.err == nil && len(bytes.TrimSpace(in.md)) == 0 {
+		in.err = errors.New("choose the metadata file from your identity provider (or paste its XML, or give its URL)")
+	}
+	return in
+}
+
+// metadataRefused shows the settings page again with why the metadata was
+// not saved, what was entered, and the acknowledgement it may need.
+func (h *ssoPages) metadataRefused(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, in metadataForm, err error) error {
+	p, derr := h.ssoData(r, o, m)
+	if derr != nil {
+		return derr
+	}
+	p.Provider, p.Source, p.MetadataURL = in.provider, in.source, r.FormValue("metadata_url")
+	if in.source == "xml" {
+		p.PastedXML = string(in.md)
+	}
+	p.Error = "The identity provider was not saved: " + metadataProblem(err)
+	if se := saml.AsError(err); se.Code == saml.CodeKeyTooWeak && (p.Conn == nil || !p.Conn.AllowLegacyCrypto) {
+		p.OfferLegacy = true
+	}
+	p.OfferHTTP = errors.Is(err, errHTTPMetadataURL)
+	h.Pages.Render(w, r, http.StatusUnprocessableEntity, "sso", p)
+	return nil
 }
 
 // errHTTPMetadataURL asks for the acknowledgement an http metadata URL needs.

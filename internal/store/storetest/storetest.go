@@ -42,6 +42,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"LastAdmin", testLastAdmin},
 		{"ReplayCache", testReplayCache},
 		{"Sessions", testSessions},
+		{"SessionsOfAnOrg", testOrgSessions},
+		{"RateLimits", testRateLimits},
 		{"Audit", testAudit},
 		{"TransactionsAllOrNothing", testTransactions},
 		{"ConcurrentReplayInsert", testConcurrentReplay},
@@ -733,7 +735,12 @@ func testSessions(t *testing.T, s store.Store) {
 		t.Errorf("PruneSessions removed %d, want 1", n)
 	}
 	check(t, s.DeleteSession(ctx, "nope"))
+}
 
+// testOrgSessions: what ends or records a Workspace org's sessions.
+func testOrgSessions(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	// Require SSO ends the password sessions of the org's non-admins only.
 	o := must(s.CreateOrg(ctx, store.Org{Slug: "rs", Name: "RS", Plan: "growth"}, &store.Member{Email: "admin@rs.example", Role: "admin"}))
 	admin := must(s.GetMemberByEmail(ctx, o.ID, "admin@rs.example"))
@@ -758,8 +765,20 @@ func testSessions(t *testing.T, s store.Store) {
 	if _, n, _ := s.ListAudit(ctx, store.RealmWorkspace, o.ID, store.ListOptions{Query: "signin"}); n != 1 {
 		t.Errorf("%d audit entries after a failed RecordSignIn, want 1", n)
 	}
+	if n := must(s.EndPasswordSessions(ctx, o.ID)); n != 1 {
+		t.Errorf("EndPasswordSessions ended %d sessions, want 1 (pat's password session)", n)
+	}
+	for id, alive := range map[string]bool{"pw-pat": false, "sso-pat": true, "pw-admin": true} {
+		if _, err := s.GetSession(ctx, id, now); (err == nil) != alive {
+			t.Errorf("session %s alive = %v, want %v", id, err == nil, alive)
+		}
+	}
+}
 
-	// Rate-limit counters: per key and window, concurrent hits all counted.
+// testRateLimits: per key and window, concurrent hits all counted.
+func testRateLimits(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
@@ -780,14 +799,6 @@ func testSessions(t *testing.T, s store.Store) {
 	}
 	if n := must(s.PruneRateLimits(ctx, now.Add(time.Minute))); n != 1 {
 		t.Errorf("PruneRateLimits removed %d, want 1 (the older window)", n)
-	}
-	if n := must(s.EndPasswordSessions(ctx, o.ID)); n != 1 {
-		t.Errorf("EndPasswordSessions ended %d sessions, want 1 (pat's password session)", n)
-	}
-	for id, alive := range map[string]bool{"pw-pat": false, "sso-pat": true, "pw-admin": true} {
-		if _, err := s.GetSession(ctx, id, now); (err == nil) != alive {
-			t.Errorf("session %s alive = %v, want %v", id, err == nil, alive)
-		}
 	}
 }
 
