@@ -84,6 +84,28 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.Drain, "drain", 5*time.Second, "after SIGTERM, how long /readyz answers 503 before the listeners close")
 }
 
+// validateAddrs checks the listen addresses: host:port, and distinct.
+func (c *Config) validateAddrs(add func(format string, args ...any)) {
+	for _, a := range []struct{ name, val string }{{"--idp-addr", c.IdPAddr}, {"--sp-addr", c.SPAddr}} {
+		if a.val == "" {
+			continue
+		}
+		if _, port, err := net.SplitHostPort(a.val); err != nil || port == "" {
+			add("%s %q: want host:port, e.g. 127.0.0.1:9000", a.name, a.val)
+		}
+	}
+	if c.IdPAddr != "" && c.IdPAddr == c.SPAddr && (c.Role == "all" || c.Role == "") {
+		add("--idp-addr and --sp-addr are both %q: the two roles need different addresses", c.IdPAddr)
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			add("--metrics-addr %q: use host:port, or off", c.MetricsAddr)
+		} else if c.MetricsAddr == c.IdPAddr || c.MetricsAddr == c.SPAddr {
+			add("--metrics-addr %q is also a role's address: the management listener needs its own", c.MetricsAddr)
+		}
+	}
+}
+
 // Validate checks everything at once and reports every problem, one per line.
 func (c *Config) Validate() error {
 	var problems []string
@@ -108,24 +130,7 @@ func (c *Config) Validate() error {
 			add("%s %q: %v", u.name, u.val, err)
 		}
 	}
-	for _, a := range []struct{ name, val string }{{"--idp-addr", c.IdPAddr}, {"--sp-addr", c.SPAddr}} {
-		if a.val == "" {
-			continue
-		}
-		if _, port, err := net.SplitHostPort(a.val); err != nil || port == "" {
-			add("%s %q: want host:port, e.g. 127.0.0.1:9000", a.name, a.val)
-		}
-	}
-	if c.IdPAddr != "" && c.IdPAddr == c.SPAddr && (c.Role == "all" || c.Role == "") {
-		add("--idp-addr and --sp-addr are both %q: the two roles need different addresses", c.IdPAddr)
-	}
-	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
-		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			add("--metrics-addr %q: use host:port, or off", c.MetricsAddr)
-		} else if c.MetricsAddr == c.IdPAddr || c.MetricsAddr == c.SPAddr {
-			add("--metrics-addr %q is also a role's address: the management listener needs its own", c.MetricsAddr)
-		}
-	}
+	c.validateAddrs(add)
 	if c.Drain < 0 || c.Drain > 5*time.Minute {
 		add("--drain %s: use a duration from 0s to 5m", c.Drain)
 	}

@@ -39,26 +39,7 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 		// person named stays, and the goodbye says how to start it again.
 		defer os.RemoveAll(dir)
 	}
-	c.Role = "all"
-	// Ctrl-C stops the demo at once, and it needs no management listener
-	// (a taken 9100 must not stop a first run) unless asked for one.
-	if !flagSet(fs, "drain") && io.Env("SIGNET_DRAIN") == "" {
-		c.Drain = 0
-	}
-	if !flagSet(fs, "metrics-addr") && io.Env("SIGNET_METRICS_ADDR") == "" {
-		c.MetricsAddr = "off"
-	}
-	// The demo is a lab: "Metadata URL" (and its refresh) can be tried
-	// against the demo's own Identity Center on 127.0.0.1.
-	c.AllowPrivateMetadataURLs = true
-	c.Database = "sqlite:" + filepath.Join(dir, "signet.db")
-	// Unless told otherwise, the public URLs follow the listen addresses.
-	if !flagSet(fs, "idp-url") && io.Env("SIGNET_IDP_URL") == "" {
-		c.IdPURL = "http://" + c.IdPAddr
-	}
-	if !flagSet(fs, "sp-url") && io.Env("SIGNET_SP_URL") == "" {
-		c.SPURL = "http://" + c.SPAddr
-	}
+	demoConfig(&c, fs, io.Env, dir)
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -79,6 +60,30 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 		printDemoEnd(io.Stdout, creds)
 	}
 	return err
+}
+
+// demoConfig is the demo's configuration beyond its flags: both roles on a
+// SQLite file in dir, public URLs that follow the listen addresses unless
+// given, no drain delay and no management listener unless asked (Ctrl-C
+// stops at once; a taken 9100 must not stop a first run), and private
+// metadata URLs allowed — the demo is a lab, where "Metadata URL" and its
+// refresh can be tried against its own Identity Center on 127.0.0.1.
+func demoConfig(c *Config, fs *flag.FlagSet, env Env, dir string) {
+	given := func(flag, variable string) bool { return flagSet(fs, flag) || env(variable) != "" }
+	c.Role, c.AllowPrivateMetadataURLs = "all", true
+	c.Database = "sqlite:" + filepath.Join(dir, "signet.db")
+	if !given("drain", "SIGNET_DRAIN") {
+		c.Drain = 0
+	}
+	if !given("metrics-addr", "SIGNET_METRICS_ADDR") {
+		c.MetricsAddr = "off"
+	}
+	if !given("idp-url", "SIGNET_IDP_URL") {
+		c.IdPURL = "http://" + c.IdPAddr
+	}
+	if !given("sp-url", "SIGNET_SP_URL") {
+		c.SPURL = "http://" + c.SPAddr
+	}
 }
 
 // withDefault returns env with name defaulting to value.

@@ -216,22 +216,12 @@ type MappingInput struct {
 	Attributes                  []store.AttributeMapping
 }
 
-// SetMappings validates and saves an app's mappings. It returns warnings
-// (unknown variables, which are sent literally) on success.
-func (s *Service) SetMappings(ctx context.Context, actor string, app store.App, in MappingInput) ([]string, error) {
-	fe := FieldErrors{}
-	in.SubjectValue = strings.TrimSpace(in.SubjectValue)
-	if in.SubjectValue == "" {
-		fe["subject"] = "Map the Subject to a string value or a user attribute, for example ${user:email}."
-	} else if len(in.SubjectValue) > 256 {
-		fe["subject"] = "Use at most 256 characters."
-	}
-	if saml.NameIDFormat(in.SubjectFormat) == "" {
-		fe["subject_format"] = "Choose unspecified, emailAddress, persistent or transient."
-	}
+// checkAttributeRows returns the non-empty rows, noting in fe what is
+// wrong with each (by row: attr0, attr1…).
+func checkAttributeRows(in []store.AttributeMapping, fe FieldErrors) []store.AttributeMapping {
 	seen := map[string]bool{}
 	var rows []store.AttributeMapping
-	for i, m := range in.Attributes {
+	for i, m := range in {
 		m.Name, m.Value = strings.TrimSpace(m.Name), strings.TrimSpace(m.Value)
 		if m.Name == "" && m.Value == "" {
 			continue
@@ -255,6 +245,23 @@ func (s *Service) SetMappings(ctx context.Context, actor string, app store.App, 
 		seen[strings.ToLower(m.Name)] = true
 		rows = append(rows, m)
 	}
+	return rows
+}
+
+// SetMappings validates and saves an app's mappings. It returns warnings
+// (unknown variables, which are sent literally) on success.
+func (s *Service) SetMappings(ctx context.Context, actor string, app store.App, in MappingInput) ([]string, error) {
+	fe := FieldErrors{}
+	in.SubjectValue = strings.TrimSpace(in.SubjectValue)
+	if in.SubjectValue == "" {
+		fe["subject"] = "Map the Subject to a string value or a user attribute, for example ${user:email}."
+	} else if len(in.SubjectValue) > 256 {
+		fe["subject"] = "Use at most 256 characters."
+	}
+	if saml.NameIDFormat(in.SubjectFormat) == "" {
+		fe["subject_format"] = "Choose unspecified, emailAddress, persistent or transient."
+	}
+	rows := checkAttributeRows(in.Attributes, fe)
 	if len(rows) > 50 {
 		fe["attributes"] = "An application can have at most 50 attribute mappings."
 	}

@@ -237,29 +237,40 @@ type IssueRequest struct {
 	SessionStart time.Time
 }
 
+// mayIssue resolves what u would get from app, or says (audited) why u
+// gets nothing: deactivated, not assigned, or a Subject that does not
+// resolve.
+func (s *Service) mayIssue(ctx context.Context, app store.App, u store.User) (Resolved, error) {
+	if !u.Active {
+		s.Audit(ctx, u.Username, "sso.denied", app.Name, "the user is deactivated")
+		return Resolved{}, &NoAccessError{Reason: "your user account is deactivated"}
+	}
+	ok, err := s.Store.IsAssigned(ctx, app.ID, u.ID)
+	if err != nil {
+		return Resolved{}, err
+	}
+	if !ok {
+		s.Audit(ctx, u.Username, "sso.denied", app.Name, "the user is not assigned to the application")
+		return Resolved{}, ErrNotAssigned
+	}
+	res, err := s.Resolve(ctx, app, u)
+	if err != nil {
+		return Resolved{}, err
+	}
+	if res.NoAccess != "" {
+		s.Audit(ctx, u.Username, "sso.denied", app.Name, "no assertion issued: "+res.NoAccess)
+		return res, &NoAccessError{Reason: res.NoAccess}
+	}
+	return res, nil
+}
+
 // Issue checks that the user is active and assigned and that the Subject
 // resolves, then signs a Response. Refusals are audited.
 func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved, error) {
 	app, u := req.App, req.User
-	if !u.Active {
-		s.Audit(ctx, u.Username, "sso.denied", app.Name, "the user is deactivated")
-		return nil, Resolved{}, &NoAccessError{Reason: "your user account is deactivated"}
-	}
-	ok, err := s.Store.IsAssigned(ctx, app.ID, u.ID)
+	res, err := s.mayIssue(ctx, app, u)
 	if err != nil {
-		return nil, Resolved{}, err
-	}
-	if !ok {
-		s.Audit(ctx, u.Username, "sso.denied", app.Name, "the user is not assigned to the application")
-		return nil, Resolved{}, ErrNotAssigned
-	}
-	res, err := s.Resolve(ctx, app, u)
-	if err != nil {
-		return nil, Resolved{}, err
-	}
-	if res.NoAccess != "" {
-		s.Audit(ctx, u.Username, "sso.denied", app.Name, "no assertion issued: "+res.NoAccess)
-		return nil, res, &NoAccessError{Reason: res.NoAccess}
+		return nil, res, err
 	}
 	key, err := s.Store.ActiveSigningKey(ctx, app.ID)
 	if err != nil {
