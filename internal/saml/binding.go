@@ -46,19 +46,9 @@ func DecodeRedirect(rawQuery string, lim Limits) (*RedirectMessage, error) {
 	if len(rawQuery) > 2*lim.MaxInflatedBytes {
 		return nil, errorf(CodeTooLarge, "query of %d bytes", len(rawQuery))
 	}
-	raw := map[string]string{}
-	for _, part := range strings.Split(rawQuery, "&") {
-		if part == "" {
-			continue
-		}
-		name, value, _ := strings.Cut(part, "=")
-		switch name {
-		case "SAMLRequest", "SAMLResponse", "RelayState", "SigAlg", "Signature":
-			if _, dup := raw[name]; dup {
-				return nil, errorf(CodeRequestInvalid, "parameter %s appears twice", name)
-			}
-			raw[name] = value
-		}
+	raw, err := redirectParams(rawQuery)
+	if err != nil {
+		return nil, err
 	}
 	m := &RedirectMessage{}
 	_, hasReq := raw["SAMLRequest"]
@@ -106,6 +96,26 @@ func DecodeRedirect(rawQuery string, lim Limits) (*RedirectMessage, error) {
 // MaxRelayState is the longest RelayState the bindings allow (SAML
 // bindings §3.4.3, §3.5.3: 80 bytes); a longer one is refused or ignored.
 const MaxRelayState = 80
+
+// redirectParams are the binding's parameters of a query, still encoded
+// (the signature covers them as sent); one of them twice is refused.
+func redirectParams(rawQuery string) (map[string]string, error) {
+	raw := map[string]string{}
+	for _, part := range strings.Split(rawQuery, "&") {
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		switch name {
+		case "SAMLRequest", "SAMLResponse", "RelayState", "SigAlg", "Signature":
+			if _, dup := raw[name]; dup {
+				return nil, errorf(CodeRequestInvalid, "parameter %s appears twice", name)
+			}
+			raw[name] = value
+		}
+	}
+	return raw, nil
+}
 
 // inflate decompresses raw DEFLATE data, refusing output beyond max.
 func inflate(data []byte, max int) ([]byte, error) {

@@ -157,22 +157,7 @@ func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *e
 	a.CreateAttr("IssueInstant", formatTime(now))
 	a.CreateElement("saml:Issuer").SetText(p.Issuer)
 
-	subj := a.CreateElement("saml:Subject")
-	nameID := subj.CreateElement("saml:NameID")
-	nameID.CreateAttr("Format", orDefault(p.NameIDFormat, NameIDUnspecified))
-	if p.SPNameQualifier != "" {
-		nameID.CreateAttr("SPNameQualifier", p.SPNameQualifier)
-	}
-	nameID.SetText(p.NameID)
-	sc := subj.CreateElement("saml:SubjectConfirmation")
-	sc.CreateAttr("Method", confirmationBearer)
-	scd := sc.CreateElement("saml:SubjectConfirmationData")
-	if p.InResponseTo != "" {
-		scd.CreateAttr("InResponseTo", p.InResponseTo)
-	}
-	scd.CreateAttr("NotOnOrAfter", until)
-	scd.CreateAttr("Recipient", p.Destination)
-
+	addSubject(a, p, until)
 	cond := a.CreateElement("saml:Conditions")
 	cond.CreateAttr("NotBefore", formatTime(now.Add(-time.Minute)))
 	cond.CreateAttr("NotOnOrAfter", until)
@@ -190,25 +175,51 @@ func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *e
 	}
 	authn.CreateElement("saml:AuthnContext").CreateElement("saml:AuthnContextClassRef").SetText(authnContextPPT)
 
-	if len(p.Attributes) > 0 {
-		st := a.CreateElement("saml:AttributeStatement")
-		for _, at := range p.Attributes {
-			el := st.CreateElement("saml:Attribute")
-			el.CreateAttr("Name", at.Name)
-			el.CreateAttr("NameFormat", orDefault(at.NameFormat, AttrNameFormatUnspecified))
-			if at.FriendlyName != "" {
-				el.CreateAttr("FriendlyName", at.FriendlyName)
-			}
-			for _, v := range at.Values {
-				// No xsi:type="xs:string": exclusive c14n does not count a
-				// prefix used only inside an attribute value, so the xs
-				// declaration would be dropped from what is signed and sent,
-				// and strict SPs (python3-saml) refuse the schema-invalid result.
-				el.CreateElement("saml:AttributeValue").SetText(v) // etree escapes: values stay text (SECURITY-CASES 79)
-			}
+	addAttributes(a, p.Attributes)
+	return a
+}
+
+// addSubject adds the Subject: the NameID and a bearer confirmation for
+// the ACS, valid until until.
+func addSubject(a *etree.Element, p ResponseParams, until string) {
+	subj := a.CreateElement("saml:Subject")
+	nameID := subj.CreateElement("saml:NameID")
+	nameID.CreateAttr("Format", orDefault(p.NameIDFormat, NameIDUnspecified))
+	if p.SPNameQualifier != "" {
+		nameID.CreateAttr("SPNameQualifier", p.SPNameQualifier)
+	}
+	nameID.SetText(p.NameID)
+	sc := subj.CreateElement("saml:SubjectConfirmation")
+	sc.CreateAttr("Method", confirmationBearer)
+	scd := sc.CreateElement("saml:SubjectConfirmationData")
+	if p.InResponseTo != "" {
+		scd.CreateAttr("InResponseTo", p.InResponseTo)
+	}
+	scd.CreateAttr("NotOnOrAfter", until)
+	scd.CreateAttr("Recipient", p.Destination)
+}
+
+// addAttributes adds the AttributeStatement, if there are attributes.
+func addAttributes(a *etree.Element, attrs []Attribute) {
+	if len(attrs) == 0 {
+		return
+	}
+	st := a.CreateElement("saml:AttributeStatement")
+	for _, at := range attrs {
+		el := st.CreateElement("saml:Attribute")
+		el.CreateAttr("Name", at.Name)
+		el.CreateAttr("NameFormat", orDefault(at.NameFormat, AttrNameFormatUnspecified))
+		if at.FriendlyName != "" {
+			el.CreateAttr("FriendlyName", at.FriendlyName)
+		}
+		for _, v := range at.Values {
+			// No xsi:type="xs:string": exclusive c14n does not count a
+			// prefix used only inside an attribute value, so the xs
+			// declaration would be dropped from what is signed and sent,
+			// and strict SPs (python3-saml) refuse the schema-invalid result.
+			el.CreateElement("saml:AttributeValue").SetText(v) // etree escapes: values stay text (SECURITY-CASES 79)
 		}
 	}
-	return a
 }
 
 // encryptAssertion wraps a signed assertion in an EncryptedAssertion

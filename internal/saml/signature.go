@@ -191,25 +191,29 @@ func hasCommentOrPI(el *etree.Element) bool {
 // verifies it with the trusted certificates only. It returns the element as
 // the signature covers it (goxmldsig re-parses the canonical bytes it
 // digested), so everything read afterwards was signed (DESIGN §4 rule 4).
-func verifySigned(el, sig *etree.Element, p trustPolicy) (*etree.Element, *Error) {
-	if err := checkSignatureProfile(el, sig, p); err != nil {
-		return nil, err
-	}
-	// KeyInfo is never trusted (rule 2): remove it from a copy, so goxmldsig
-	// uses the one certificate we give it. The enveloped transform removes
-	// the whole Signature before digesting, so neither this nor the
-	// whitespace cleanup of SignatureValue changes what is verified.
-	offered := keyInfoCertificate(sig)
-	work := detachedCopy(el)
+// workingCopy is a detached copy of el for goxmldsig, without the
+// signature's KeyInfo (rule 2: never trusted, so goxmldsig uses the one
+// certificate it is given), with the SignatureValue element and its value
+// without whitespace. The enveloped transform removes the whole Signature
+// before digesting, so neither change alters what is verified.
+func workingCopy(el *etree.Element) (work, sv *etree.Element, value string) {
+	work = detachedCopy(el)
 	wsig := child(work, NSDSig, "Signature")
 	if ki := child(wsig, NSDSig, "KeyInfo"); ki != nil {
 		wsig.RemoveChild(ki)
 	}
-	sv := child(wsig, NSDSig, "SignatureValue")
-	value := ""
-	if sv != nil {
+	if sv = child(wsig, NSDSig, "SignatureValue"); sv != nil {
 		value = stripSpace(sv.Text())
 	}
+	return work, sv, value
+}
+
+func verifySigned(el, sig *etree.Element, p trustPolicy) (*etree.Element, *Error) {
+	if err := checkSignatureProfile(el, sig, p); err != nil {
+		return nil, err
+	}
+	offered := keyInfoCertificate(sig)
+	work, sv, value := workingCopy(el)
 	var lastErr error
 	for _, cert := range orderCandidates(p.certs, offered) {
 		if err := checkKeyStrength(cert, p.allowLegacy); err != nil {
