@@ -16,8 +16,10 @@
 //     HTTP-POST).
 //
 // [Service] holds the rules (mapping expansion, who may get an assertion,
-// key handling) and is shared by the console, the portal and the CLI;
-// [Handler] mounts the web routes. Attribute mappings follow AWS: a new app
+// key handling) and is shared by the console, the portal and the CLI.
+// [Handler] is the composition root of the web edge: directoryConsole,
+// appsConsole, portalHandler and ssoHandler each mount their own routes
+// over a shared base (service, pages, sessions, limits, error rendering). Attribute mappings follow AWS: a new app
 // sends only a persistent opaque Subject and no attributes; an unknown
 // variable such as ${user:emial} is sent as literal text; an empty Subject
 // means no assertion at all, and the user is told why.
