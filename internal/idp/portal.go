@@ -3,7 +3,6 @@
 package idp
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -169,15 +168,6 @@ func (h *portalHandler) issueFailed(w http.ResponseWriter, r *http.Request, u st
 
 // postResponse renders the HTTP-POST binding's auto-submitting form.
 func (h *portalHandler) postResponse(w http.ResponseWriter, r *http.Request, a store.App, acs string, xml []byte, relay string) error {
-	var buf bytes.Buffer
-	err := saml.PostForm(&buf, saml.PostFormData{Action: acs, Field: "SAMLResponse", Value: saml.EncodeBase64(xml),
+	return web.WriteAutoPost(w, web.AutoPost{Action: acs, Field: "SAMLResponse", Value: saml.EncodeBase64(xml),
 		RelayState: relay, Target: a.Name})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Security-Policy", saml.PostFormCSP(acs))
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(buf.Bytes())
-	return err
 }

@@ -3,7 +3,6 @@
 package sp
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -272,12 +271,5 @@ func (h *samlEndpoints) sendToIdP(w http.ResponseWriter, r *http.Request, o stor
 		http.Redirect(w, r, start.RedirectURL, http.StatusFound)
 		return nil
 	}
-	var buf bytes.Buffer
-	if err := saml.PostForm(&buf, saml.PostFormData{Action: start.PostURL, Field: "SAMLRequest", Value: start.PostValue, Target: "your identity provider"}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Security-Policy", saml.PostFormCSP(start.PostURL))
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, err = w.Write(buf.Bytes())
-	return err
+	return web.WriteAutoPost(w, web.AutoPost{Action: start.PostURL, Field: "SAMLRequest", Value: start.PostValue, Target: "your identity provider"})
 }

@@ -1,28 +1,30 @@
 // Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
 
-package saml
+package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"html/template"
-	"io"
+	"net/http"
 	"net/url"
 	"strings"
 )
 
 // postFormScript submits the form; it is the page's only script, allowed by
-// its hash in PostFormCSP, so no inline script of anyone else's can run.
+// its hash in autoPostCSP, so no inline script of anyone else's can run.
 const postFormScript = `document.getElementById("saml-post").submit();`
 
 // postFormStyle is the page's only style, allowed by its hash.
 const postFormStyle = `body{font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem;text-align:center;color:#222}
 button{font-size:1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:1px solid #2563eb;background:#2563eb;color:#fff;cursor:pointer}`
 
-// PostFormCSP is the Content-Security-Policy to send with PostForm's page
-// posting to action: its own script and style by hash, nothing inline
+// autoPostCSP is the Content-Security-Policy of the auto-post page posting
+// to action: its own script and style by hash, nothing inline
 // besides, and the form may go to action's origin only (DESIGN rule 17).
-func PostFormCSP(action string) string {
+func autoPostCSP(action string) string {
 	dest := "'none'"
 	if u, err := url.Parse(action); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
 		!strings.ContainsAny(u.Host, " ;,'") {
@@ -55,8 +57,9 @@ var postFormTemplate = template.Must(template.New("post").Parse(`<!doctype html>
 </body></html>
 `))
 
-// PostFormData fills the auto-submitting form of the HTTP-POST binding.
-type PostFormData struct {
+// AutoPost is the auto-submitting form of the SAML HTTP-POST binding
+// (bindings §3.5.4): a message posted by the browser to another site.
+type AutoPost struct {
 	Action     string // where to post: the ACS URL (or the IdP's SSO URL)
 	Field      string // "SAMLResponse" or "SAMLRequest"
 	Value      string // base64 of the message
@@ -64,15 +67,28 @@ type PostFormData struct {
 	Target     string // a name for the page, e.g. the application's display name
 }
 
-// PostForm renders the HTTP-POST binding's page (SAML bindings §3.5.4):
-// every value is HTML-escaped (SECURITY-CASES 70), Action must be an http(s)
-// URL, and the visible Continue button works without JavaScript.
-func PostForm(w io.Writer, d PostFormData) error {
-	if err := CheckHTTPURL(d.Action); err != nil {
-		return errorf(CodeACSURLNotRegistered, "form action %q: %v", truncate(d.Action, 100), err)
+// errBadAction refuses a form action that is not an absolute http(s) URL.
+var errBadAction = errors.New("the form's destination is not an http or https URL")
+
+// WriteAutoPost answers with the auto-post page: every value HTML-escaped
+// (SECURITY-CASES 70), a visible Continue button for browsers without
+// JavaScript, its own script and style allowed by hash and its form only
+// to Action's origin (DESIGN rule 17), never cached.
+func WriteAutoPost(w http.ResponseWriter, f AutoPost) error {
+	u, err := url.Parse(f.Action)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return errBadAction
 	}
-	if d.Target == "" {
-		d.Target = "the application"
+	if f.Target == "" {
+		f.Target = "the application"
 	}
-	return postFormTemplate.Execute(w, d)
+	var buf bytes.Buffer
+	if err := postFormTemplate.Execute(&buf, f); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Security-Policy", autoPostCSP(f.Action))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(buf.Bytes())
+	return err
 }
