@@ -101,7 +101,7 @@ type appPage struct {
 func (h *appsConsole) appData(r *http.Request, admin store.User, a store.App, tab string) appPage {
 	p := appPage{page: adminPage(a.Name, "applications", admin, r), App: a, Tab: tab,
 		SSOURL: h.Svc.SSOURL(a.ID), EntityID: h.Svc.EntityID(a.ID), SessionLabel: durationLabel(a.SessionDuration)}
-	sp, err := spDescriptor(a)
+	sp, err := h.Svc.spDescriptor(a)
 	if err != nil {
 		p.Warnings = append(p.Warnings, err.Error())
 	}

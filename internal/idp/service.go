@@ -5,6 +5,7 @@ package idp
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/signet-sso/signet/internal/password"
@@ -33,6 +35,22 @@ type Service struct {
 	Now      func() time.Time
 	Rand     io.Reader
 	Log      *slog.Logger
+
+	// Parsed forms of what is stored, keyed by a hash of the stored bytes,
+	// so a change is a new entry and nothing is served stale: unsealed
+	// signing keys (not unsealed on every sign-in) and apps' SP metadata.
+	keys, spMetadata sync.Map
+}
+
+// contentKey identifies stored bytes (and what they belong to) in a cache.
+func contentKey(owner string, content ...[]byte) string {
+	h := sha256.New()
+	h.Write([]byte(owner))
+	for _, c := range content {
+		h.Write([]byte{0})
+		h.Write(c)
+	}
+	return string(h.Sum(nil))
 }
 
 func (s *Service) now() time.Time {
@@ -103,6 +121,19 @@ func (s *Service) newSigningKey(appID string, kind saml.KeyKind) (store.SigningK
 
 // keyPair unseals a stored key.
 func (s *Service) keyPair(k store.SigningKey) (saml.KeyPair, error) {
+	ck := contentKey(k.ID, k.PrivateKey, []byte(k.CertificatePEM))
+	if kp, ok := s.keys.Load(ck); ok {
+		return kp.(saml.KeyPair), nil
+	}
+	kp, err := s.unseal(k)
+	if err == nil {
+		s.keys.Store(ck, kp)
+	}
+	return kp, err
+}
+
+// unseal opens a stored signing key.
+func (s *Service) unseal(k store.SigningKey) (saml.KeyPair, error) {
 	der, err := s.Sealer.Open(k.PrivateKey)
 	if err != nil {
 		return saml.KeyPair{}, fmt.Errorf("unseal signing key %s: %w", k.ID, err)
@@ -298,7 +329,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 	}
 	// An SP whose metadata has an encryption certificate gets the
 	// assertion encrypted to it, with a cipher it lists.
-	sp, err := spDescriptor(app)
+	sp, err := s.spDescriptor(app)
 	if err != nil {
 		s.Audit(ctx, u.Username, "sso.denied", app.Name, "no assertion issued: "+err.Error())
 		return nil, res, err
@@ -361,16 +392,22 @@ func (e *StoredMetadataError) Error() string {
 
 func (e *StoredMetadataError) Unwrap() error { return e.Err }
 
-// spDescriptor parses the app's uploaded SP metadata: nil if it has none,
-// a *StoredMetadataError if it has some that no longer parses.
-func spDescriptor(app store.App) (*saml.SPDescriptor, error) {
+// spDescriptor is the app's uploaded SP metadata, parsed once per stored
+// document: nil if it has none, a *StoredMetadataError if it has some that
+// no longer parses (callers then refuse: it fails closed).
+func (s *Service) spDescriptor(app store.App) (*saml.SPDescriptor, error) {
 	if app.SPMetadata == "" {
 		return nil, nil
+	}
+	ck := contentKey(app.ID, []byte(app.SPMetadata))
+	if sp, ok := s.spMetadata.Load(ck); ok {
+		return sp.(*saml.SPDescriptor), nil
 	}
 	m, err := saml.ParseMetadata([]byte(app.SPMetadata), saml.MetadataOptions{Require: saml.RoleSP})
 	if err != nil {
 		return nil, &StoredMetadataError{App: app.Name, Err: err}
 	}
+	s.spMetadata.Store(ck, m.SP)
 	return m.SP, nil
 }
 

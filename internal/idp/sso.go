@@ -180,7 +180,7 @@ func (h *ssoHandler) checkRequest(r *http.Request, req *ssoRequest) (store.App, 
 	if err != nil {
 		return refuse(err)
 	}
-	acsURLs, certs, wantSigned, err := spFacts(a)
+	acsURLs, certs, wantSigned, err := h.spFacts(a)
 	if err != nil { // fail closed: never check a request against less than the metadata said
 		e := saml.NewError(saml.CodeMetadataInvalid, err)
 		e.Message, e.Hint = err.Error(), "Ask your Identity Center administrator to upload the application's SAML metadata again."
@@ -196,11 +196,11 @@ func (h *ssoHandler) checkRequest(r *http.Request, req *ssoRequest) (store.App, 
 
 // spFacts reads the registered ACS URLs, the SP's signing certificates and
 // whether it signs requests, from the app and its uploaded SP metadata.
-func spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool, err error) {
+func (h *ssoHandler) spFacts(a store.App) (acs []string, certs []*x509.Certificate, signs bool, err error) {
 	if a.ACSURL != "" {
 		acs = append(acs, a.ACSURL)
 	}
-	sp, err := spDescriptor(a)
+	sp, err := h.Svc.spDescriptor(a)
 	if sp == nil || err != nil {
 		return acs, nil, false, err
 	}
