@@ -26,7 +26,7 @@ func scanApp(row interface{ Scan(...any) error }) (store.App, error) {
 }
 
 // CreateApp implements store.Applications.
-func (s *Store) CreateApp(ctx context.Context, a store.App, key store.SigningKey) (store.App, error) {
+func (s *appsStore) CreateApp(ctx context.Context, a store.App, key store.SigningKey) (store.App, error) {
 	if a.ID == "" {
 		a.ID = newID("app_")
 	}
@@ -56,19 +56,19 @@ func (s *Store) CreateApp(ctx context.Context, a store.App, key store.SigningKey
 }
 
 // GetApp implements store.Applications.
-func (s *Store) GetApp(ctx context.Context, id string) (store.App, error) {
+func (s *appsStore) GetApp(ctx context.Context, id string) (store.App, error) {
 	a, err := scanApp(s.db.QueryRowContext(ctx, `SELECT `+appColumns+` FROM idp_apps WHERE id = $1`, id))
 	return a, rowErr("application", id, err)
 }
 
 // GetAppByName implements store.Applications.
-func (s *Store) GetAppByName(ctx context.Context, name string) (store.App, error) {
+func (s *appsStore) GetAppByName(ctx context.Context, name string) (store.App, error) {
 	a, err := scanApp(s.db.QueryRowContext(ctx, `SELECT `+appColumns+` FROM idp_apps WHERE lower(name) = lower($1) AND status = 'active'`, name))
 	return a, rowErr("application", name, err)
 }
 
 // UpdateApp implements store.Applications.
-func (s *Store) UpdateApp(ctx context.Context, id string, fn func(*store.App) error) (store.App, error) {
+func (s *appsStore) UpdateApp(ctx context.Context, id string, fn func(*store.App) error) (store.App, error) {
 	var a store.App
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -95,7 +95,7 @@ func (s *Store) UpdateApp(ctx context.Context, id string, fn func(*store.App) er
 
 // DeleteApp implements store.Applications. Mappings, assignments and keys
 // go with it (ON DELETE CASCADE).
-func (s *Store) DeleteApp(ctx context.Context, id string) error {
+func (s *appsStore) DeleteApp(ctx context.Context, id string) error {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_apps WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("delete app %q: %w", id, mapErr(err))
@@ -104,7 +104,7 @@ func (s *Store) DeleteApp(ctx context.Context, id string) error {
 }
 
 // ListApps implements store.Applications.
-func (s *Store) ListApps(ctx context.Context, opt store.ListOptions) ([]store.App, int, error) {
+func (s *appsStore) ListApps(ctx context.Context, opt store.ListOptions) ([]store.App, int, error) {
 	limit, offset := limits(opt)
 	where := ` WHERE status = 'active' AND (lower(name) LIKE $1 ESCAPE '\' OR lower(description) LIKE $1 ESCAPE '\')`
 	var total int
@@ -121,7 +121,7 @@ func (s *Store) ListApps(ctx context.Context, opt store.ListOptions) ([]store.Ap
 }
 
 // PruneDraftApps implements store.Applications.
-func (s *Store) PruneDraftApps(ctx context.Context, cutoff time.Time) (int64, error) {
+func (s *appsStore) PruneDraftApps(ctx context.Context, cutoff time.Time) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_apps WHERE status = 'draft' AND created_at < $1`, ms(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune draft apps: %w", err)
@@ -130,7 +130,7 @@ func (s *Store) PruneDraftApps(ctx context.Context, cutoff time.Time) (int64, er
 }
 
 // SetAttributeMappings implements store.Applications.
-func (s *Store) SetAttributeMappings(ctx context.Context, appID, subjectValue, subjectFormat string, attrs []store.AttributeMapping) error {
+func (s *appsStore) SetAttributeMappings(ctx context.Context, appID, subjectValue, subjectFormat string, attrs []store.AttributeMapping) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE idp_apps SET subject_value = $2, subject_format = $3, updated_at = $4
 			WHERE id = $1`, appID, subjectValue, subjectFormat, ms(now()))
@@ -155,7 +155,7 @@ func (s *Store) SetAttributeMappings(ctx context.Context, appID, subjectValue, s
 }
 
 // ListAttributeMappings implements store.Applications.
-func (s *Store) ListAttributeMappings(ctx context.Context, appID string) ([]store.AttributeMapping, error) {
+func (s *appsStore) ListAttributeMappings(ctx context.Context, appID string) ([]store.AttributeMapping, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT name, value, format FROM idp_attribute_mappings
 		WHERE app_id = $1 ORDER BY position`, appID)
 	if err != nil {
@@ -168,7 +168,7 @@ func (s *Store) ListAttributeMappings(ctx context.Context, appID string) ([]stor
 }
 
 // Assign implements store.Applications. The principal must exist.
-func (s *Store) Assign(ctx context.Context, a store.Assignment) error {
+func (s *appsStore) Assign(ctx context.Context, a store.Assignment) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		table := map[string]string{store.PrincipalUser: "idp_users", store.PrincipalGroup: "idp_groups"}[a.PrincipalKind]
 		if table == "" {
@@ -189,7 +189,7 @@ func (s *Store) Assign(ctx context.Context, a store.Assignment) error {
 }
 
 // Unassign implements store.Applications.
-func (s *Store) Unassign(ctx context.Context, appID, kind, principalID string) error {
+func (s *appsStore) Unassign(ctx context.Context, appID, kind, principalID string) error {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_assignments WHERE app_id = $1 AND principal_kind = $2
 		AND principal_id = $3`, appID, kind, principalID)
 	if err != nil {
@@ -199,7 +199,7 @@ func (s *Store) Unassign(ctx context.Context, appID, kind, principalID string) e
 }
 
 // ListAssignments implements store.Applications.
-func (s *Store) ListAssignments(ctx context.Context, appID string) ([]store.Assignment, error) {
+func (s *appsStore) ListAssignments(ctx context.Context, appID string) ([]store.Assignment, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT app_id, principal_kind, principal_id, created_at
 		FROM idp_assignments WHERE app_id = $1 ORDER BY principal_kind, created_at`, appID)
 	if err != nil {
@@ -220,7 +220,7 @@ const assignedApps = `SELECT app_id FROM idp_assignments WHERE principal_kind = 
 	ON a.principal_kind = 'group' AND a.principal_id = m.group_id WHERE m.user_id = $1`
 
 // AppsForUser implements store.Applications.
-func (s *Store) AppsForUser(ctx context.Context, userID string) ([]store.App, error) {
+func (s *appsStore) AppsForUser(ctx context.Context, userID string) ([]store.App, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+appColumns+` FROM idp_apps WHERE status = 'active'
 		AND id IN (`+assignedApps+`) ORDER BY lower(name)`, userID)
 	if err != nil {
@@ -230,7 +230,7 @@ func (s *Store) AppsForUser(ctx context.Context, userID string) ([]store.App, er
 }
 
 // IsAssigned implements store.Applications.
-func (s *Store) IsAssigned(ctx context.Context, appID, userID string) (bool, error) {
+func (s *appsStore) IsAssigned(ctx context.Context, appID, userID string) (bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (`+assignedApps+`) x JOIN idp_apps a ON a.id = x.app_id
 		WHERE x.app_id = $2 AND a.status = 'active'`, userID, appID).Scan(&n)
@@ -283,7 +283,7 @@ func insertKey(ctx context.Context, tx *sql.Tx, k store.SigningKey) (store.Signi
 }
 
 // AddSigningKey implements store.Applications.
-func (s *Store) AddSigningKey(ctx context.Context, key store.SigningKey) (store.SigningKey, error) {
+func (s *appsStore) AddSigningKey(ctx context.Context, key store.SigningKey) (store.SigningKey, error) {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM idp_apps WHERE id = $1`+s.fl.forUpdate, key.AppID).Scan(&one)
@@ -297,7 +297,7 @@ func (s *Store) AddSigningKey(ctx context.Context, key store.SigningKey) (store.
 }
 
 // ListSigningKeys implements store.Applications.
-func (s *Store) ListSigningKeys(ctx context.Context, appID string) ([]store.SigningKey, error) {
+func (s *appsStore) ListSigningKeys(ctx context.Context, appID string) ([]store.SigningKey, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+keyColumns+` FROM idp_signing_keys WHERE app_id = $1
 		ORDER BY created_at, id`, appID)
 	if err != nil {
@@ -307,14 +307,14 @@ func (s *Store) ListSigningKeys(ctx context.Context, appID string) ([]store.Sign
 }
 
 // ActiveSigningKey implements store.Applications.
-func (s *Store) ActiveSigningKey(ctx context.Context, appID string) (store.SigningKey, error) {
+func (s *appsStore) ActiveSigningKey(ctx context.Context, appID string) (store.SigningKey, error) {
 	k, err := scanKey(s.db.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM idp_signing_keys
 		WHERE app_id = $1 AND active`, appID))
 	return k, rowErr("active signing key of application", appID, err)
 }
 
 // ActivateSigningKey implements store.Applications.
-func (s *Store) ActivateSigningKey(ctx context.Context, appID, keyID string) error {
+func (s *appsStore) ActivateSigningKey(ctx context.Context, appID, keyID string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM idp_signing_keys WHERE app_id = $1 AND id = $2`+s.fl.forUpdate, appID, keyID).Scan(&one)
@@ -327,7 +327,7 @@ func (s *Store) ActivateSigningKey(ctx context.Context, appID, keyID string) err
 }
 
 // DeleteSigningKey implements store.Applications.
-func (s *Store) DeleteSigningKey(ctx context.Context, appID, keyID string) error {
+func (s *appsStore) DeleteSigningKey(ctx context.Context, appID, keyID string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var active bool
 		err := tx.QueryRowContext(ctx, `SELECT active FROM idp_signing_keys WHERE app_id = $1 AND id = $2`+s.fl.forUpdate, appID, keyID).Scan(&active)

@@ -24,7 +24,7 @@ func scanUser(row interface{ Scan(...any) error }) (store.User, error) {
 }
 
 // CreateUser implements store.Directory.
-func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+func (s *directoryStore) CreateUser(ctx context.Context, u store.User) (store.User, error) {
 	if u.ID == "" {
 		u.ID = newID("usr_")
 	}
@@ -41,19 +41,19 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error
 }
 
 // GetUser implements store.Directory.
-func (s *Store) GetUser(ctx context.Context, id string) (store.User, error) {
+func (s *directoryStore) GetUser(ctx context.Context, id string) (store.User, error) {
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM idp_users WHERE id = $1`, id))
 	return u, rowErr("user", id, err)
 }
 
 // GetUserByUsername implements store.Directory.
-func (s *Store) GetUserByUsername(ctx context.Context, username string) (store.User, error) {
+func (s *directoryStore) GetUserByUsername(ctx context.Context, username string) (store.User, error) {
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM idp_users WHERE lower(username) = lower($1)`, username))
 	return u, rowErr("user", username, err)
 }
 
 // UpdateUser implements store.Directory.
-func (s *Store) UpdateUser(ctx context.Context, id string, fn func(*store.User) error) (store.User, error) {
+func (s *directoryStore) UpdateUser(ctx context.Context, id string, fn func(*store.User) error) (store.User, error) {
 	var u store.User
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -79,7 +79,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, fn func(*store.User) 
 }
 
 // DeleteUser implements store.Directory. Direct assignments of the user go too.
-func (s *Store) DeleteUser(ctx context.Context, id string) error {
+func (s *directoryStore) DeleteUser(ctx context.Context, id string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM idp_users WHERE id = $1`, id)
 		if err != nil {
@@ -98,7 +98,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 }
 
 // ListUsers implements store.Directory.
-func (s *Store) ListUsers(ctx context.Context, opt store.ListOptions) ([]store.User, int, error) {
+func (s *directoryStore) ListUsers(ctx context.Context, opt store.ListOptions) ([]store.User, int, error) {
 	limit, offset := limits(opt)
 	where := ` WHERE lower(username) LIKE $1 ESCAPE '\' OR lower(email) LIKE $1 ESCAPE '\' OR lower(display_name) LIKE $1 ESCAPE '\'`
 	var total int
@@ -139,7 +139,7 @@ func scanGroup(row interface{ Scan(...any) error }) (store.Group, error) {
 }
 
 // CreateGroup implements store.Directory.
-func (s *Store) CreateGroup(ctx context.Context, g store.Group) (store.Group, error) {
+func (s *directoryStore) CreateGroup(ctx context.Context, g store.Group) (store.Group, error) {
 	if g.ID == "" {
 		g.ID = newID("grp_")
 	}
@@ -153,13 +153,13 @@ func (s *Store) CreateGroup(ctx context.Context, g store.Group) (store.Group, er
 }
 
 // GetGroup implements store.Directory.
-func (s *Store) GetGroup(ctx context.Context, id string) (store.Group, error) {
+func (s *directoryStore) GetGroup(ctx context.Context, id string) (store.Group, error) {
 	g, err := scanGroup(s.db.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM idp_groups WHERE id = $1`, id))
 	return g, rowErr("group", id, err)
 }
 
 // GetGroupByName implements store.Directory.
-func (s *Store) GetGroupByName(ctx context.Context, name string) (store.Group, error) {
+func (s *directoryStore) GetGroupByName(ctx context.Context, name string) (store.Group, error) {
 	g, err := scanGroup(s.db.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM idp_groups WHERE lower(name) = lower($1)`, name))
 	return g, rowErr("group", name, err)
 }
@@ -176,7 +176,7 @@ func rowErr(what, key string, err error) error {
 }
 
 // DeleteGroup implements store.Directory. The group's assignments go too.
-func (s *Store) DeleteGroup(ctx context.Context, id string) error {
+func (s *directoryStore) DeleteGroup(ctx context.Context, id string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM idp_groups WHERE id = $1`, id)
 		if err != nil {
@@ -191,7 +191,7 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 }
 
 // ListGroups implements store.Directory.
-func (s *Store) ListGroups(ctx context.Context, opt store.ListOptions) ([]store.Group, int, error) {
+func (s *directoryStore) ListGroups(ctx context.Context, opt store.ListOptions) ([]store.Group, int, error) {
 	limit, offset := limits(opt)
 	where := ` WHERE lower(name) LIKE $1 ESCAPE '\'`
 	var total int
@@ -208,7 +208,7 @@ func (s *Store) ListGroups(ctx context.Context, opt store.ListOptions) ([]store.
 }
 
 // AddGroupMember implements store.Directory.
-func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) error {
+func (s *directoryStore) AddGroupMember(ctx context.Context, groupID, userID string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_group_members (group_id, user_id) VALUES ($1, $2)
 		ON CONFLICT DO NOTHING`, groupID, userID)
 	if err != nil {
@@ -218,7 +218,7 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) erro
 }
 
 // RemoveGroupMember implements store.Directory.
-func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
+func (s *directoryStore) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_group_members WHERE group_id = $1 AND user_id = $2`, groupID, userID)
 	if err != nil {
 		return fmt.Errorf("remove group member: %w", mapErr(err))
@@ -227,7 +227,7 @@ func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) e
 }
 
 // ListGroupMembers implements store.Directory.
-func (s *Store) ListGroupMembers(ctx context.Context, groupID string) ([]store.User, error) {
+func (s *directoryStore) ListGroupMembers(ctx context.Context, groupID string) ([]store.User, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("u.", userColumns)+` FROM idp_users u
 		JOIN idp_group_members m ON m.user_id = u.id WHERE m.group_id = $1 ORDER BY lower(u.username)`, groupID)
 	if err != nil {
@@ -237,7 +237,7 @@ func (s *Store) ListGroupMembers(ctx context.Context, groupID string) ([]store.U
 }
 
 // ListUserGroups implements store.Directory.
-func (s *Store) ListUserGroups(ctx context.Context, userID string) ([]store.Group, error) {
+func (s *directoryStore) ListUserGroups(ctx context.Context, userID string) ([]store.Group, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("g.", groupColumns)+` FROM idp_groups g
 		JOIN idp_group_members m ON m.group_id = g.id WHERE m.user_id = $1 ORDER BY lower(g.name)`, userID)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 // AppendSignInAttempt implements store.Workspace.
-func (s *Store) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
+func (s *signinStore) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
 	return insertAttempt(ctx, s.db, a)
 }
 
@@ -30,7 +30,7 @@ func insertAttempt(ctx context.Context, q queryer, a store.SignInAttempt) error 
 }
 
 // ListSignInAttempts implements store.Workspace.
-func (s *Store) ListSignInAttempts(ctx context.Context, orgID string, opt store.ListOptions) ([]store.SignInAttempt, int, error) {
+func (s *signinStore) ListSignInAttempts(ctx context.Context, orgID string, opt store.ListOptions) ([]store.SignInAttempt, int, error) {
 	limit, offset := limits(opt)
 	where := ` WHERE org_id = $1 AND (lower(email) LIKE $2 ESCAPE '\' OR lower(code) LIKE $2 ESCAPE '\')`
 	var total int
@@ -57,7 +57,7 @@ func scanAttempt(r interface{ Scan(...any) error }) (store.SignInAttempt, error)
 }
 
 // RecentSignInAttempts implements store.Workspace.
-func (s *Store) RecentSignInAttempts(ctx context.Context, orgID string, unverified bool, limit int) ([]store.SignInAttempt, error) {
+func (s *signinStore) RecentSignInAttempts(ctx context.Context, orgID string, unverified bool, limit int) ([]store.SignInAttempt, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+attemptColumns+` FROM sp_signin_attempts
 		WHERE org_id = $1 AND unverified = $2 ORDER BY id DESC LIMIT $3`, orgID, unverified, limit)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Store) RecentSignInAttempts(ctx context.Context, orgID string, unverifi
 }
 
 // PruneSignInAttempts implements store.Workspace.
-func (s *Store) PruneSignInAttempts(ctx context.Context, cutoff, unverifiedCutoff time.Time) (int64, error) {
+func (s *signinStore) PruneSignInAttempts(ctx context.Context, cutoff, unverifiedCutoff time.Time) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_signin_attempts WHERE at < $1 OR (unverified AND at < $2)`, ms(cutoff), ms(unverifiedCutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune sign-in attempts: %w", err)
@@ -86,7 +86,7 @@ func scanInvite(row interface{ Scan(...any) error }) (store.Invite, error) {
 }
 
 // CreateInvite implements store.Workspace.
-func (s *Store) CreateInvite(ctx context.Context, inv store.Invite) error {
+func (s *signinStore) CreateInvite(ctx context.Context, inv store.Invite) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_invites (`+inviteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		inv.ID, inv.OrgID, inv.Email, inv.Role, inv.CreatedBy, ms(stamp(inv.CreatedAt)), ms(inv.ExpiresAt))
 	if err != nil {
@@ -96,13 +96,13 @@ func (s *Store) CreateInvite(ctx context.Context, inv store.Invite) error {
 }
 
 // GetInvite implements store.Workspace.
-func (s *Store) GetInvite(ctx context.Context, id string, now time.Time) (store.Invite, error) {
+func (s *signinStore) GetInvite(ctx context.Context, id string, now time.Time) (store.Invite, error) {
 	inv, err := scanInvite(s.db.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM sp_invites WHERE id = $1 AND expires_at > $2`, id, ms(now)))
 	return inv, rowErr("invite", "(hidden)", err)
 }
 
 // ConsumeInvite implements store.Workspace.
-func (s *Store) ConsumeInvite(ctx context.Context, id string, now time.Time) (store.Invite, error) {
+func (s *signinStore) ConsumeInvite(ctx context.Context, id string, now time.Time) (store.Invite, error) {
 	var inv store.Invite
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -123,7 +123,7 @@ func (s *Store) ConsumeInvite(ctx context.Context, id string, now time.Time) (st
 }
 
 // JoinByInvite implements store.Workspace.
-func (s *Store) JoinByInvite(ctx context.Context, orgID, email string, now time.Time) (store.Member, store.Invite, error) {
+func (s *signinStore) JoinByInvite(ctx context.Context, orgID, email string, now time.Time) (store.Member, store.Invite, error) {
 	var m store.Member
 	var inv store.Invite
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -156,7 +156,7 @@ func closeInvites(ctx context.Context, q queryer, orgID, email string) error {
 }
 
 // DeleteInvite implements store.Workspace.
-func (s *Store) DeleteInvite(ctx context.Context, orgID, id string) error {
+func (s *signinStore) DeleteInvite(ctx context.Context, orgID, id string) error {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_invites WHERE org_id = $1 AND id = $2`, orgID, id)
 	if err != nil {
 		return fmt.Errorf("revoke invite: %w", err)
@@ -165,7 +165,7 @@ func (s *Store) DeleteInvite(ctx context.Context, orgID, id string) error {
 }
 
 // ListInvites implements store.Workspace.
-func (s *Store) ListInvites(ctx context.Context, orgID string, now time.Time) ([]store.Invite, error) {
+func (s *signinStore) ListInvites(ctx context.Context, orgID string, now time.Time) ([]store.Invite, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+inviteColumns+` FROM sp_invites WHERE org_id = $1 AND expires_at > $2
 		ORDER BY created_at DESC`, orgID, ms(now))
 	if err != nil {
@@ -175,7 +175,7 @@ func (s *Store) ListInvites(ctx context.Context, orgID string, now time.Time) ([
 }
 
 // GetSPKey implements store.Workspace.
-func (s *Store) GetSPKey(ctx context.Context, orgID string) (store.SPKey, error) {
+func (s *signinStore) GetSPKey(ctx context.Context, orgID string) (store.SPKey, error) {
 	k := store.SPKey{OrgID: orgID}
 	var priv string
 	var created int64
@@ -192,7 +192,7 @@ func (s *Store) GetSPKey(ctx context.Context, orgID string) (store.SPKey, error)
 }
 
 // AddSPKeyIfAbsent implements store.Workspace.
-func (s *Store) AddSPKeyIfAbsent(ctx context.Context, k store.SPKey) (store.SPKey, error) {
+func (s *signinStore) AddSPKeyIfAbsent(ctx context.Context, k store.SPKey) (store.SPKey, error) {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_keys (org_id, certificate_pem, private_key, created_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO NOTHING`, k.OrgID, k.CertificatePEM,
 		base64.StdEncoding.EncodeToString(k.PrivateKey), ms(stamp(k.CreatedAt)))

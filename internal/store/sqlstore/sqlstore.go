@@ -20,11 +20,35 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-// Store is a store.Store on SQLite or PostgreSQL.
+// Store is a store.Store on SQLite or PostgreSQL: one part per domain,
+// each in its file, over one connection.
 type Store struct {
+	*conn
+	directoryStore // directory.go: users and groups
+	appsStore      // apps.go: applications, mappings, assignments, signing keys
+	workspaceStore // workspace.go: orgs, members, SSO connections
+	signinStore    // signin.go: attempts, invitations, SP keys
+	stateStore     // state.go: SAML state, sessions, limits, audit
+}
+
+// conn is the database and its flavour, which every part shares.
+type conn struct {
 	db  *sql.DB
 	fl  flavor
 	log *slog.Logger
+}
+
+type (
+	directoryStore struct{ *conn }
+	appsStore      struct{ *conn }
+	workspaceStore struct{ *conn }
+	signinStore    struct{ *conn }
+	stateStore     struct{ *conn }
+)
+
+func newStore(c *conn) *Store {
+	return &Store{conn: c, directoryStore: directoryStore{c}, appsStore: appsStore{c}, workspaceStore: workspaceStore{c},
+		signinStore: signinStore{c}, stateStore: stateStore{c}}
 }
 
 var _ store.Store = (*Store)(nil)
@@ -63,7 +87,7 @@ type queryer interface {
 }
 
 // inTx runs fn in a transaction and commits it if fn returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)

@@ -13,7 +13,7 @@ import (
 )
 
 // SaveAuthnRequest implements store.SAMLState.
-func (s *Store) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest) error {
+func (s *stateStore) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO saml_authn_requests (id, org_id, expires_at, purpose) VALUES ($1, $2, $3, $4)`,
 		r.ID, r.OrgID, ms(r.ExpiresAt), r.Purpose)
 	if err != nil {
@@ -24,7 +24,7 @@ func (s *Store) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest) erro
 
 // ConsumeAuthnRequest implements store.SAMLState. The DELETE both checks and
 // consumes, so two concurrent calls cannot both succeed.
-func (s *Store) ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (store.AuthnRequest, bool, error) {
+func (s *stateStore) ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (store.AuthnRequest, bool, error) {
 	r := store.AuthnRequest{ID: id, OrgID: orgID}
 	var expires int64
 	err := s.db.QueryRowContext(ctx, `DELETE FROM saml_authn_requests WHERE id = $1 AND org_id = $2 AND expires_at > $3
@@ -40,7 +40,7 @@ func (s *Store) ConsumeAuthnRequest(ctx context.Context, orgID, id string, now t
 }
 
 // RecordAssertion implements store.SAMLState with an insert-if-absent.
-func (s *Store) RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error) {
+func (s *stateStore) RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, $2)
 		ON CONFLICT (assertion_id) DO NOTHING`, assertionID, ms(expiresAt))
 	if err != nil {
@@ -51,7 +51,7 @@ func (s *Store) RecordAssertion(ctx context.Context, assertionID string, expires
 }
 
 // PruneSAMLState implements store.SAMLState.
-func (s *Store) PruneSAMLState(ctx context.Context, now time.Time) (int64, error) {
+func (s *stateStore) PruneSAMLState(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
@@ -73,7 +73,7 @@ func (s *Store) PruneSAMLState(ctx context.Context, now time.Time) (int64, error
 const sessionColumns = `id, realm, user_id, org_id, method, detail, created_at, expires_at, last_seen_at`
 
 // CreateSession implements store.Sessions.
-func (s *Store) CreateSession(ctx context.Context, ss store.Session) error {
+func (s *stateStore) CreateSession(ctx context.Context, ss store.Session) error {
 	return insertSession(ctx, s.db, ss)
 }
 
@@ -91,7 +91,7 @@ func insertSession(ctx context.Context, q queryer, ss store.Session) error {
 }
 
 // TouchSession implements store.Sessions.
-func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {
+func (s *stateStore) TouchSession(ctx context.Context, id string, at time.Time) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2`, id, ms(at))
 	if err != nil {
 		return fmt.Errorf("touch session: %w", err)
@@ -101,7 +101,7 @@ func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error
 
 // RecordSignIn implements store.Sessions: the session, the attempt and
 // the audit entries of one sign-in, all or none.
-func (s *Store) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
+func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if r.Session != nil {
 			if err := insertSession(ctx, tx, *r.Session); err != nil {
@@ -123,7 +123,7 @@ func (s *Store) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
 }
 
 // GetSession implements store.Sessions.
-func (s *Store) GetSession(ctx context.Context, id string, now time.Time) (store.Session, error) {
+func (s *stateStore) GetSession(ctx context.Context, id string, now time.Time) (store.Session, error) {
 	var ss store.Session
 	var created, expires, seen int64
 	err := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND expires_at > $2`,
@@ -133,20 +133,20 @@ func (s *Store) GetSession(ctx context.Context, id string, now time.Time) (store
 }
 
 // DeleteSession implements store.Sessions. Deleting a missing session is not an error.
-func (s *Store) DeleteSession(ctx context.Context, id string) error {
+func (s *stateStore) DeleteSession(ctx context.Context, id string) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
 	return err
 }
 
 // DeleteUserSessions implements store.Sessions.
-func (s *Store) DeleteUserSessions(ctx context.Context, realm, userID string) error {
+func (s *stateStore) DeleteUserSessions(ctx context.Context, realm, userID string) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE realm = $1 AND user_id = $2`, realm, userID)
 	return err
 }
 
 // HitRateLimit implements store.Sessions with one upsert: concurrent hits
 // of one key are counted, never lost.
-func (s *Store) HitRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
+func (s *stateStore) HitRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
 	start := now.Truncate(window)
 	var n int
 	err := s.db.QueryRowContext(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
@@ -161,7 +161,7 @@ func (s *Store) HitRateLimit(ctx context.Context, key string, window time.Durati
 }
 
 // PruneRateLimits implements store.Sessions.
-func (s *Store) PruneRateLimits(ctx context.Context, cutoff time.Time) (int64, error) {
+func (s *stateStore) PruneRateLimits(ctx context.Context, cutoff time.Time) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, ms(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune rate limits: %w", err)
@@ -170,7 +170,7 @@ func (s *Store) PruneRateLimits(ctx context.Context, cutoff time.Time) (int64, e
 }
 
 // EndPasswordSessions implements store.Sessions.
-func (s *Store) EndPasswordSessions(ctx context.Context, orgID string) (int64, error) {
+func (s *stateStore) EndPasswordSessions(ctx context.Context, orgID string) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE realm = $1 AND org_id = $2 AND method = 'password'
 		AND user_id NOT IN (SELECT id FROM sp_members WHERE org_id = $2 AND role = 'admin')`, store.RealmWorkspace, orgID)
 	if err != nil {
@@ -180,7 +180,7 @@ func (s *Store) EndPasswordSessions(ctx context.Context, orgID string) (int64, e
 }
 
 // PruneSessions implements store.Sessions.
-func (s *Store) PruneSessions(ctx context.Context, now time.Time) (int64, error) {
+func (s *stateStore) PruneSessions(ctx context.Context, now time.Time) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("prune sessions: %w", err)
@@ -189,7 +189,7 @@ func (s *Store) PruneSessions(ctx context.Context, now time.Time) (int64, error)
 }
 
 // AppendAudit implements store.Audit.
-func (s *Store) AppendAudit(ctx context.Context, e store.AuditEvent) error {
+func (s *stateStore) AppendAudit(ctx context.Context, e store.AuditEvent) error {
 	return insertAudit(ctx, s.db, e)
 }
 
@@ -204,7 +204,7 @@ func insertAudit(ctx context.Context, q queryer, e store.AuditEvent) error {
 }
 
 // ListAudit implements store.Audit.
-func (s *Store) ListAudit(ctx context.Context, realm, orgID string, opt store.ListOptions) ([]store.AuditEvent, int, error) {
+func (s *stateStore) ListAudit(ctx context.Context, realm, orgID string, opt store.ListOptions) ([]store.AuditEvent, int, error) {
 	limit, offset := limits(opt)
 	where := ` WHERE realm = $1 AND ($2 = '' OR org_id = $2) AND (lower(action) LIKE $3 ESCAPE '\'
 		OR lower(actor) LIKE $3 ESCAPE '\' OR lower(target) LIKE $3 ESCAPE '\' OR lower(detail) LIKE $3 ESCAPE '\')`

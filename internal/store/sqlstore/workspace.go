@@ -22,7 +22,7 @@ func scanOrg(row interface{ Scan(...any) error }) (store.Org, error) {
 }
 
 // CreateOrg implements store.Workspace.
-func (s *Store) CreateOrg(ctx context.Context, o store.Org, admin *store.Member) (store.Org, error) {
+func (s *workspaceStore) CreateOrg(ctx context.Context, o store.Org, admin *store.Member) (store.Org, error) {
 	if o.ID == "" {
 		o.ID = newID("org_")
 	}
@@ -47,19 +47,19 @@ func (s *Store) CreateOrg(ctx context.Context, o store.Org, admin *store.Member)
 }
 
 // GetOrg implements store.Workspace.
-func (s *Store) GetOrg(ctx context.Context, id string) (store.Org, error) {
+func (s *workspaceStore) GetOrg(ctx context.Context, id string) (store.Org, error) {
 	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE id = $1`, id))
 	return o, rowErr("org", id, err)
 }
 
 // GetOrgBySlug implements store.Workspace.
-func (s *Store) GetOrgBySlug(ctx context.Context, slug string) (store.Org, error) {
+func (s *workspaceStore) GetOrgBySlug(ctx context.Context, slug string) (store.Org, error) {
 	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE slug = $1`, slug))
 	return o, rowErr("org", slug, err)
 }
 
 // UpdateOrg implements store.Workspace.
-func (s *Store) UpdateOrg(ctx context.Context, id string, fn func(*store.Org) error) (store.Org, error) {
+func (s *workspaceStore) UpdateOrg(ctx context.Context, id string, fn func(*store.Org) error) (store.Org, error) {
 	var o store.Org
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -81,7 +81,7 @@ func (s *Store) UpdateOrg(ctx context.Context, id string, fn func(*store.Org) er
 }
 
 // ListOrgs implements store.Workspace.
-func (s *Store) ListOrgs(ctx context.Context, opt store.ListOptions) ([]store.Org, int, error) {
+func (s *workspaceStore) ListOrgs(ctx context.Context, opt store.ListOptions) ([]store.Org, int, error) {
 	limit, offset := limits(opt)
 	where := ` WHERE lower(slug) LIKE $1 ESCAPE '\' OR lower(name) LIKE $1 ESCAPE '\'`
 	var total int
@@ -121,7 +121,7 @@ func insertMember(ctx context.Context, q queryer, m store.Member) (store.Member,
 }
 
 // CreateMember implements store.Workspace.
-func (s *Store) CreateMember(ctx context.Context, m store.Member) (store.Member, error) {
+func (s *workspaceStore) CreateMember(ctx context.Context, m store.Member) (store.Member, error) {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if m, err = insertMember(ctx, tx, m); err != nil {
@@ -133,20 +133,20 @@ func (s *Store) CreateMember(ctx context.Context, m store.Member) (store.Member,
 }
 
 // GetMember implements store.Workspace.
-func (s *Store) GetMember(ctx context.Context, id string) (store.Member, error) {
+func (s *workspaceStore) GetMember(ctx context.Context, id string) (store.Member, error) {
 	m, err := scanMember(s.db.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`, id))
 	return m, rowErr("member", id, err)
 }
 
 // GetMemberByEmail implements store.Workspace.
-func (s *Store) GetMemberByEmail(ctx context.Context, orgID, email string) (store.Member, error) {
+func (s *workspaceStore) GetMemberByEmail(ctx context.Context, orgID, email string) (store.Member, error) {
 	m, err := scanMember(s.db.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members
 		WHERE org_id = $1 AND lower(email) = lower($2)`, orgID, email))
 	return m, rowErr("member", email, err)
 }
 
 // UpdateMember implements store.Workspace.
-func (s *Store) UpdateMember(ctx context.Context, id string, fn func(*store.Member) error) (store.Member, error) {
+func (s *workspaceStore) UpdateMember(ctx context.Context, id string, fn func(*store.Member) error) (store.Member, error) {
 	var m store.Member
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -175,7 +175,7 @@ func (s *Store) UpdateMember(ctx context.Context, id string, fn func(*store.Memb
 }
 
 // DeleteMember implements store.Workspace. The member's sessions end too.
-func (s *Store) DeleteMember(ctx context.Context, id string) error {
+func (s *workspaceStore) DeleteMember(ctx context.Context, id string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`+s.fl.forUpdate, id))
 		if err != nil {
@@ -201,7 +201,7 @@ func (s *Store) DeleteMember(ctx context.Context, id string) error {
 // keepAnAdmin returns ErrLastAdmin unless the org has two admins or more,
 // locking their rows so that concurrent demotions are serialized (SQLite's
 // write transactions are serialized already).
-func (s *Store) keepAnAdmin(ctx context.Context, tx *sql.Tx, orgID string) error {
+func (s *workspaceStore) keepAnAdmin(ctx context.Context, tx *sql.Tx, orgID string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM sp_members WHERE org_id = $1 AND role = 'admin'`+s.fl.forUpdate, orgID)
 	if err != nil {
 		return fmt.Errorf("count admins: %w", err)
@@ -220,7 +220,7 @@ func (s *Store) keepAnAdmin(ctx context.Context, tx *sql.Tx, orgID string) error
 }
 
 // ListMembers implements store.Workspace.
-func (s *Store) ListMembers(ctx context.Context, orgID string, opt store.ListOptions) ([]store.Member, int, error) {
+func (s *workspaceStore) ListMembers(ctx context.Context, orgID string, opt store.ListOptions) ([]store.Member, int, error) {
 	limit, offset := limits(opt)
 	where := ` WHERE org_id = $1 AND lower(email) LIKE $2 ESCAPE '\'`
 	var total int
@@ -237,7 +237,7 @@ func (s *Store) ListMembers(ctx context.Context, orgID string, opt store.ListOpt
 }
 
 // MembershipsByEmail implements store.Workspace.
-func (s *Store) MembershipsByEmail(ctx context.Context, email string) ([]store.Member, error) {
+func (s *workspaceStore) MembershipsByEmail(ctx context.Context, email string) ([]store.Member, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE lower(email) = lower($1)
 		ORDER BY created_at`, email)
 	if err != nil {
@@ -260,7 +260,7 @@ func scanConn(row interface{ Scan(...any) error }) (store.SSOConnection, error) 
 }
 
 // PutSSOConnection implements store.Workspace.
-func (s *Store) PutSSOConnection(ctx context.Context, c store.SSOConnection) (store.SSOConnection, error) {
+func (s *workspaceStore) PutSSOConnection(ctx context.Context, c store.SSOConnection) (store.SSOConnection, error) {
 	c.UpdatedAt = stamp(c.UpdatedAt)
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_sso_connections (`+connColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
@@ -280,13 +280,13 @@ func (s *Store) PutSSOConnection(ctx context.Context, c store.SSOConnection) (st
 }
 
 // GetSSOConnection implements store.Workspace.
-func (s *Store) GetSSOConnection(ctx context.Context, orgID string) (store.SSOConnection, error) {
+func (s *workspaceStore) GetSSOConnection(ctx context.Context, orgID string) (store.SSOConnection, error) {
 	c, err := scanConn(s.db.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections WHERE org_id = $1`, orgID))
 	return c, rowErr("SSO connection of org", orgID, err)
 }
 
 // UpdateSSOConnection implements store.Workspace.
-func (s *Store) UpdateSSOConnection(ctx context.Context, orgID string, fn func(*store.SSOConnection) error) (store.SSOConnection, error) {
+func (s *workspaceStore) UpdateSSOConnection(ctx context.Context, orgID string, fn func(*store.SSOConnection) error) (store.SSOConnection, error) {
 	var c store.SSOConnection
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -311,7 +311,7 @@ func (s *Store) UpdateSSOConnection(ctx context.Context, orgID string, fn func(*
 }
 
 // SSOConnectionsToRefresh implements store.Workspace.
-func (s *Store) SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {
+func (s *workspaceStore) SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT org_id FROM sp_sso_connections
 		WHERE metadata_url <> '' AND refreshed_at < $1 ORDER BY refreshed_at, org_id LIMIT $2`, ms(cutoff), limit)
 	if err != nil {
@@ -324,7 +324,7 @@ func (s *Store) SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, l
 }
 
 // DeleteSSOConnection implements store.Workspace.
-func (s *Store) DeleteSSOConnection(ctx context.Context, orgID string) error {
+func (s *workspaceStore) DeleteSSOConnection(ctx context.Context, orgID string) error {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_sso_connections WHERE org_id = $1`, orgID)
 	if err != nil {
 		return fmt.Errorf("delete SSO connection: %w", err)
