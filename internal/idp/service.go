@@ -125,7 +125,7 @@ func (s *Service) keyPair(k store.SigningKey) (saml.KeyPair, error) {
 	if kp, ok := s.keys.Load(ck); ok {
 		return kp.(saml.KeyPair), nil
 	}
-	kp, err := s.unseal(k)
+	kp, err := unseal(s.Sealer, k)
 	if err == nil {
 		s.keys.Store(ck, kp)
 	}
@@ -133,8 +133,8 @@ func (s *Service) keyPair(k store.SigningKey) (saml.KeyPair, error) {
 }
 
 // unseal opens a stored signing key.
-func (s *Service) unseal(k store.SigningKey) (saml.KeyPair, error) {
-	der, err := s.Sealer.Open(k.PrivateKey)
+func unseal(sealer *secret.Sealer, k store.SigningKey) (saml.KeyPair, error) {
+	der, err := sealer.Open(k.PrivateKey)
 	if err != nil {
 		return saml.KeyPair{}, fmt.Errorf("unseal signing key %s: %w", k.ID, err)
 	}

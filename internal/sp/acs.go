@@ -126,7 +126,7 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 		b, _ := json.Marshal(res.Summary)
 		a.Assertion = string(b)
 	}
-	s.countSignIn(a.Flow, err)
+	countSignIn(s.Metrics, a.Flow, err)
 	if err != nil {
 		e := saml.AsError(err)
 		a.Code, a.Message, a.Hint = string(e.Code), e.Message, e.Hint
@@ -170,7 +170,7 @@ func (s *Service) RecordSignIn(ctx context.Context, o store.Org, res *Result, se
 		rec.Attempt = &res.Attempt
 	}
 	if auditAction != "" {
-		rec.Audit = []store.AuditEvent{s.auditEvent(o, res.Attempt.Email, auditAction, auditDetail)}
+		rec.Audit = []store.AuditEvent{auditEvent(s.now(), o, res.Attempt.Email, auditAction, auditDetail)}
 	}
 	if err := s.Store.RecordSignIn(ctx, rec); err != nil {
 		return err
@@ -179,8 +179,8 @@ func (s *Service) RecordSignIn(ctx context.Context, o store.Org, res *Result, se
 	return nil
 }
 
-func (s *Service) countSignIn(flow string, err error) {
-	if s.Metrics == nil {
+func countSignIn(m interface{ CountSignIn(flow, result string) }, flow string, err error) {
+	if m == nil {
 		return
 	}
 	result := "ok"
@@ -190,7 +190,7 @@ func (s *Service) countSignIn(flow string, err error) {
 	if flow == "" {
 		flow = "unknown" // refused before the flow was known
 	}
-	s.Metrics.CountSignIn(flow, result)
+	m.CountSignIn(flow, result)
 }
 
 func signedInMessage(in *SignIn) string {
@@ -285,7 +285,7 @@ func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, 
 	if !errors.Is(err, store.ErrNotFound) {
 		return m, "", err
 	}
-	if inv, ok, err := s.pendingInvite(ctx, o, email); err != nil {
+	if inv, ok, err := pendingInvite(ctx, s.Store, o, email, s.now()); err != nil {
 		return m, "", err
 	} else if ok && dryRun {
 		return store.Member{OrgID: o.ID, Email: inv.Email, Role: inv.Role}, JoinedByInvite, nil
@@ -324,8 +324,8 @@ func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, 
 }
 
 // pendingInvite returns the newest unexpired invite of the email to o.
-func (s *Service) pendingInvite(ctx context.Context, o store.Org, email string) (store.Invite, bool, error) {
-	invites, err := s.Store.ListInvites(ctx, o.ID, s.now())
+func pendingInvite(ctx context.Context, st store.Workspace, o store.Org, email string, now time.Time) (store.Invite, bool, error) {
+	invites, err := st.ListInvites(ctx, o.ID, now)
 	if err != nil {
 		return store.Invite{}, false, err
 	}

@@ -86,12 +86,12 @@ var guideSteps = map[string][]string{
 }
 
 // guide returns the steps for provider, filled in with the org's values.
-func (s *Service) guide(provider string, o store.Org) []string {
+func guide(provider string, o store.Org, entityID, acsURL string) []string {
 	steps, ok := guideSteps[provider]
 	if !ok {
 		steps = guideSteps["other"]
 	}
-	r := strings.NewReplacer("{ENTITY_ID}", s.EntityID(o), "{ACS_URL}", s.ACSURL(o), "{ORG}", o.Name)
+	r := strings.NewReplacer("{ENTITY_ID}", entityID, "{ACS_URL}", acsURL, "{ORG}", o.Name)
 	out := make([]string, len(steps))
 	for i, st := range steps {
 		out[i] = r.Replace(st)

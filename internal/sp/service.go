@@ -117,14 +117,15 @@ func (s *Service) SPMetadata(ctx context.Context, o store.Org) ([]byte, error) {
 
 // Audit records a Workspace event for the org.
 func (s *Service) Audit(ctx context.Context, o store.Org, actor, action, detail string) {
-	err := s.Store.AppendAudit(ctx, s.auditEvent(o, actor, action, detail))
+	err := s.Store.AppendAudit(ctx, auditEvent(s.now(), o, actor, action, detail))
 	if err != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "write audit event", "action", action, "err", err)
 	}
 }
 
-func (s *Service) auditEvent(o store.Org, actor, action, detail string) store.AuditEvent {
-	return store.AuditEvent{At: s.now(), Realm: store.RealmWorkspace, OrgID: o.ID, Actor: actor, Action: action, Target: o.Slug, Detail: detail}
+// auditEvent is a Workspace audit entry of org o at now.
+func auditEvent(now time.Time, o store.Org, actor, action, detail string) store.AuditEvent {
+	return store.AuditEvent{At: now, Realm: store.RealmWorkspace, OrgID: o.ID, Actor: actor, Action: action, Target: o.Slug, Detail: detail}
 }
 
 // ErrNotOnPlan is returned for SSO changes on plans without SSO.

@@ -100,7 +100,7 @@ func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPag
 		p.Provider = v
 	}
 	for _, pr := range providers {
-		p.Guides = append(p.Guides, providerGuide{Provider: pr.Value, Name: pr.Label, Steps: h.Svc.guide(pr.Value, o)})
+		p.Guides = append(p.Guides, providerGuide{Provider: pr.Value, Name: pr.Label, Steps: guide(pr.Value, o, p.EntityID, p.ACSURL)})
 	}
 	attempts, err := h.recentAttempts(r, o)
 	if err != nil {
