@@ -108,16 +108,7 @@ var flashes = map[string]string{
 
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
 
-// handlerFunc is a handler that returns its error for one renderer.
-type handlerFunc func(w http.ResponseWriter, r *http.Request) error
-
-func (h *base) handle(fn handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
-			h.renderError(w, r, err)
-		}
-	})
-}
+func (h *base) handle(fn web.HandlerFunc) http.Handler { return web.Handle(fn, h.renderError) }
 
 // problem is the data of the problem page.
 type problem struct {
@@ -127,7 +118,11 @@ type problem struct {
 
 func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxErr *http.MaxBytesError
+	var pub *web.PublicError
 	switch {
+	case errors.As(err, &pub):
+		h.Pages.Render(w, r, pub.Status, "problem", problem{page: page{Title: "Not accepted", Section: sectionOf(r), Narrow: true},
+			Heading: "Not accepted", Message: pub.Message, Code: pub.Code, Back: backOf(r)})
 	case errors.Is(err, store.ErrNotFound):
 		h.Pages.Render(w, r, http.StatusNotFound, "problem", problem{page: page{Title: "Not found", Section: sectionOf(r), Narrow: true},
 			Heading: "Not found", Message: "There is nothing here. It may have been deleted.", Back: backOf(r)})

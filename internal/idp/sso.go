@@ -167,7 +167,7 @@ func (h *ssoHandler) checkRequest(r *http.Request, req *ssoRequest) (store.App, 
 		}
 		req.redirect, req.xml, req.relayState = msg, msg.XML, msg.RelayState
 	} else {
-		xml, err := saml.DecodeBase64([]byte(req.rawPost), saml.DefaultLimits().MaxMessageBytes)
+		xml, err := saml.DecodeBase64([]byte(req.rawPost), h.Limits.WithDefaults().MaxMessageBytes)
 		if err != nil {
 			return refuse(err)
 		}

@@ -101,7 +101,7 @@ type ReceivedAuthnRequest struct {
 
 // ParseAuthnRequest reads an AuthnRequest's XML (after binding decoding).
 func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
-	doc, perr := parseXML(xml, lim.withDefaults())
+	doc, perr := parseXML(xml, lim.WithDefaults())
 	if perr != nil {
 		return nil, perr
 	}

@@ -42,7 +42,7 @@ func (m *RedirectMessage) Signed() bool { return m.SigAlg != "" || m.Signature !
 // "SAMLRequest" (SECURITY-CASES 74). Inflation stops at the size limit
 // (SECURITY-CASES 30).
 func DecodeRedirect(rawQuery string, lim Limits) (*RedirectMessage, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	if len(rawQuery) > 2*lim.MaxInflatedBytes {
 		return nil, errorf(CodeTooLarge, "query of %d bytes", len(rawQuery))
 	}

@@ -83,7 +83,7 @@ func ParseMetadata(data []byte, opt MetadataOptions) (*EntityMetadata, error) {
 	if looksLikeHTML(data) {
 		return nil, metadataError("the file is a web page (HTML), not SAML metadata; download the metadata file itself from the identity provider")
 	}
-	doc, perr := parseXML(data, opt.Limits.withDefaults())
+	doc, perr := parseXML(data, opt.Limits.WithDefaults())
 	if perr != nil {
 		return nil, perr
 	}

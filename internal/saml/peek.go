@@ -29,7 +29,7 @@ func SummaryOf(a *Assertion, audience, destination string) Summary {
 // as Verify), to help an admin see why it was refused. Nothing it returns
 // may be used to sign anyone in.
 func Peek(data []byte, lim Limits) (Summary, bool) {
-	doc, err := parseXML(data, lim.withDefaults())
+	doc, err := parseXML(data, lim.WithDefaults())
 	if err != nil || !is(doc.Root(), NSProtocol, "Response") {
 		return Summary{}, false
 	}

@@ -81,7 +81,7 @@ func (v *Verifier) skew() time.Duration {
 
 // VerifyBase64 decodes the SAMLResponse form value and verifies it.
 func (v *Verifier) VerifyBase64(ctx context.Context, value []byte) (*Assertion, error) {
-	lim := v.Limits.withDefaults()
+	lim := v.Limits.WithDefaults()
 	data, err := DecodeBase64(value, lim.MaxMessageBytes)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) (*Assertion, error) 
 	if err := v.checkConfig(); err != nil {
 		return nil, err
 	}
-	lim := v.Limits.withDefaults()
+	lim := v.Limits.WithDefaults()
 	doc, perr := parseXML(data, lim)
 	if perr != nil {
 		return nil, perr

@@ -116,9 +116,7 @@ type Limits struct {
 	MaxElements      int // elements in a document (default 20,000)
 }
 
-// DefaultLimits are the limits used when a field of Limits is zero.
-func DefaultLimits() Limits { return defaultLimits }
-
+// defaultLimits are the limits used when a field of Limits is zero.
 var defaultLimits = Limits{
 	MaxMessageBytes:  1 << 20,
 	MaxInflatedBytes: 256 << 10,
@@ -127,7 +125,8 @@ var defaultLimits = Limits{
 	MaxElements:      20000,
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults is l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
 	d := defaultLimits
 	if l.MaxMessageBytes > 0 {
 		d.MaxMessageBytes = l.MaxMessageBytes

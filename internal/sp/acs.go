@@ -232,7 +232,7 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 	}
 	a, err := v.VerifyBase64(ctx, samlResponse)
 	if err != nil {
-		if xml, derr := saml.DecodeBase64(samlResponse, saml.DefaultLimits().MaxMessageBytes); derr == nil {
+		if xml, derr := saml.DecodeBase64(samlResponse, s.Limits.WithDefaults().MaxMessageBytes); derr == nil {
 			if sum, ok := saml.Peek(xml, s.Limits); ok {
 				res.Summary = &sum
 			}

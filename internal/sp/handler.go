@@ -93,15 +93,7 @@ type page struct {
 	Member   *store.Member
 }
 
-type handlerFunc func(w http.ResponseWriter, r *http.Request) error
-
-func (h *base) handle(fn handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
-			h.renderError(w, r, err)
-		}
-	})
-}
+func (h *base) handle(fn web.HandlerFunc) http.Handler { return web.Handle(fn, h.renderError) }
 
 // problem is the data of the problem page.
 type problem struct {
@@ -112,7 +104,7 @@ type problem struct {
 
 func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxErr *http.MaxBytesError
-	var inErr *inputError
+	var inErr *web.PublicError
 	p := problem{page: page{Title: "Problem", Narrow: true}}
 	status := http.StatusInternalServerError
 	switch {
@@ -131,7 +123,7 @@ func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 			"Signet cannot reach its database right now. Nothing was changed.", "unavailable"
 		p.Fix = "Try again in a few seconds."
 	case errors.As(err, &inErr):
-		status, p.Heading, p.Message = http.StatusBadRequest, "Not accepted", inErr.msg
+		status, p.Heading, p.Message, p.Code = inErr.Status, "Not accepted", inErr.Message, inErr.Code
 		if org := r.PathValue("org"); org != "" {
 			p.Back, p.BackLabel = "/orgs/"+org, "Back to the organization"
 		}
@@ -149,13 +141,8 @@ func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 
 var errForbidden = errors.New("forbidden")
 
-// inputError refuses bad input: a 400 whose message is safe to show.
-type inputError struct{ msg string }
-
-func (e *inputError) Error() string { return e.msg }
-
-// badRequest makes an inputError.
-func badRequest(msg string) error { return &inputError{msg} }
+// badRequest refuses bad input with a message saying what to change.
+func badRequest(msg string) error { return web.BadRequest(msg) }
 
 // memberFunc is a handler with the signed-in member of the URL's org.
 type memberFunc func(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error

@@ -129,7 +129,7 @@ func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org
 
 // errInviteBySSO refuses a password for an invitation to an org with SSO:
 // its people join by signing in with SSO.
-var errInviteBySSO = &inputError{"This organization signs people in with single sign-on: use “Sign in with SSO to join”, no password needed."}
+var errInviteBySSO = web.BadRequest("This organization signs people in with single sign-on: use “Sign in with SSO to join”, no password needed.")
 
 // HasConnection reports whether o signs people in with SSO: its plan has
 // SSO and an identity provider is connected.

@@ -265,9 +265,9 @@ func (h *orgPages) invite(w http.ResponseWriter, r *http.Request, o store.Org, m
 // inviteProblem words a refused invite; only the service's own refusals
 // are shown, never a store's error text.
 func inviteProblem(err error) string {
-	var in *inputError
+	var in *web.PublicError
 	if errors.As(err, &in) {
-		return in.msg
+		return in.Message
 	}
 	return "Signet could not save it. Try again."
 }
@@ -364,13 +364,13 @@ func (h *signInPages) inviteAccept(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	m, o, err := h.Svc.AcceptInvite(r.Context(), tok, r.PostFormValue("password"))
-	var in *inputError
+	var in *web.PublicError
 	if errors.As(err, &in) {
 		org, gerr := h.Svc.Store.GetOrg(r.Context(), inv.OrgID)
 		if gerr != nil {
 			return gerr
 		}
-		p := invitePage{page: page{Title: "Join", Narrow: true, Error: in.msg}, OrgName: org.Name, OrgSlug: org.Slug, Email: inv.Email, Role: inv.Role}
+		p := invitePage{page: page{Title: "Join", Narrow: true, Error: in.Message}, OrgName: org.Name, OrgSlug: org.Slug, Email: inv.Email, Role: inv.Role}
 		p.SSO = errors.Is(err, errInviteBySSO)
 		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "invite", p)
 		return nil

@@ -20,6 +20,7 @@ import (
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/secret"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 // The Workspace's fixed tables; read them through the functions below,
@@ -301,7 +302,7 @@ type Options struct {
 // ErrRequireSSOUnverified guards against locking everyone out. Its text
 // names the option as the page does, so it is a message, not an error
 // string.
-var ErrRequireSSOUnverified error = &inputError{"Require SSO can be turned on only after someone has signed in successfully through this SSO connection: use “Test sign-in” first"}
+var ErrRequireSSOUnverified error = web.BadRequest("Require SSO can be turned on only after someone has signed in successfully through this SSO connection: use “Test sign-in” first")
 
 // SaveOptions changes the connection's switches.
 func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.Org, opt Options) error {
