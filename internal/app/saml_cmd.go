@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/signin"
 )
 
 func runSAML(ctx context.Context, io IO, args []string) error {
@@ -116,7 +117,7 @@ func verifyResponse(ctx context.Context, v *saml.Verifier, md, msg []byte) (any,
 		return fail(err)
 	}
 	v.IdPEntityID, v.IdPCertificates = m.EntityID, m.IdP.SigningCertificates
-	provider := saml.RecognizeProvider(m.EntityID)
+	provider := signin.RecognizeProvider(m.EntityID)
 	var a *saml.Assertion
 	if strings.HasPrefix(strings.TrimSpace(string(msg)), "<") {
 		a, err = v.Verify(ctx, msg)
@@ -124,9 +125,9 @@ func verifyResponse(ctx context.Context, v *saml.Verifier, md, msg []byte) (any,
 		a, err = v.VerifyBase64(ctx, msg)
 	}
 	if err != nil {
-		return fail(saml.WithProviderHint(err, provider))
+		return fail(signin.WithProviderHint(err, provider))
 	}
-	id, err := saml.ResolveIdentity(a, provider)
+	id, err := signin.ResolveIdentity(a, provider)
 	if err != nil {
 		return fail(err)
 	}
@@ -231,16 +232,16 @@ func summarizeCertificates(certs []*x509.Certificate, now time.Time) []certifica
 }
 
 type metadataOutput struct {
-	OK           bool          `json:"ok"`
-	EntityID     string        `json:"entity_id,omitempty"`
-	Provider     saml.Provider `json:"provider,omitempty"`
-	ProviderName string        `json:"provider_name,omitempty"`
-	IdP          *idpSummary   `json:"idp,omitempty"`
-	SP           *spSummary    `json:"sp,omitempty"`
-	Warnings     []string      `json:"warnings,omitempty"`
-	Error        string        `json:"error,omitempty"`
-	Message      string        `json:"message,omitempty"`
-	Hint         string        `json:"hint,omitempty"`
+	OK           bool            `json:"ok"`
+	EntityID     string          `json:"entity_id,omitempty"`
+	Provider     signin.Provider `json:"provider,omitempty"`
+	ProviderName string          `json:"provider_name,omitempty"`
+	IdP          *idpSummary     `json:"idp,omitempty"`
+	SP           *spSummary      `json:"sp,omitempty"`
+	Warnings     []string        `json:"warnings,omitempty"`
+	Error        string          `json:"error,omitempty"`
+	Message      string          `json:"message,omitempty"`
+	Hint         string          `json:"hint,omitempty"`
 }
 
 type idpSummary struct {
@@ -291,7 +292,7 @@ func runSAMLMetadata(_ context.Context, io IO, args []string) error {
 }
 
 func summarizeMetadata(m *saml.EntityMetadata, now time.Time) metadataOutput {
-	p := saml.RecognizeProvider(m.EntityID)
+	p := signin.RecognizeProvider(m.EntityID)
 	out := metadataOutput{OK: true, EntityID: m.EntityID, Provider: p, ProviderName: p.Name(), Warnings: m.Warnings}
 	if m.IdP != nil {
 		out.IdP = &idpSummary{SSOServices: m.IdP.SSOServices, SLOServices: nonNil(m.IdP.SLOServices),

@@ -14,6 +14,7 @@ import (
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/saml/samltest"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -71,7 +72,7 @@ func TestPortalTileDefaultMappingsThenSeedMappings(t *testing.T) {
 		t.Errorf("default mapping: NameID %q (%s), attribute statement %v; want the opaque subject, persistent, none",
 			a.NameID, a.NameIDFormat, a.HasAttributeStatement)
 	}
-	if _, err := saml.ResolveIdentity(a, saml.ProviderSignet); saml.CodeOf(err) != saml.CodeAttributeStatementNone {
+	if _, err := signin.ResolveIdentity(a, signin.ProviderSignet); saml.CodeOf(err) != saml.CodeAttributeStatementNone {
 		t.Errorf("an SP would refuse this with attribute_statement_empty, got %v", err)
 	}
 	// The seed's steps 9–11.

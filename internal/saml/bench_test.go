@@ -88,14 +88,3 @@ func BenchmarkParseMetadata(b *testing.B) {
 		}
 	}
 }
-
-func BenchmarkResolveIdentity(b *testing.B) {
-	a := &saml.Assertion{NameID: "0f8fad5b-d9cb-469f-a165-70867728950e", NameIDFormat: saml.NameIDPersistent,
-		Attributes: []saml.Attribute{{Name: "firstName", Values: []string{"Pat"}}, {Name: "email", Values: []string{"pat@corp.example"}}}}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := saml.ResolveIdentity(a, saml.ProviderAWS); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

@@ -12,13 +12,13 @@
 //   - IdP side: [IssueResponse] builds a Response with one Assertion and signs
 //     it (RSA-SHA256 or ECDSA-SHA256, exclusive c14n; the assertion, the
 //     response or both); [ParseAuthnRequest] reads AuthnRequests from the
-//     HTTP-Redirect and HTTP-POST bindings; [PostForm] renders the
-//     auto-submitting form.
+//     HTTP-Redirect and HTTP-POST bindings (the auto-submitting form of the
+//     POST binding is the web edge's, web.WriteAutoPost).
 //   - SP side: [NewAuthnRequest] and [Verifier.Verify], which follows
 //     OpenSAML's signature profile (see verify.go for the rules, each with
-//     the section of the spec it comes from); [ResolveIdentity] finds the
-//     person's email by the Workspace's rules and explains failures in the
-//     words of the IdP's console.
+//     the section of the spec it comes from). Who the assertion names by the
+//     Workspace's rules, and hints in the IdP's own words, are package
+//     signin's: product policy stays out of the protocol core.
 //
 // Every rejection is an [*Error] with a stable [Code], a message that is
 // safe to show and a hint on how to fix it; the cause, which may hold

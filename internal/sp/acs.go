@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -237,7 +238,7 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 				res.Summary = &sum
 			}
 		}
-		return res, saml.WithProviderHint(err, conn.Provider)
+		return res, signin.WithProviderHint(err, conn.Provider)
 	}
 	res.Attempt.Flow = "idp-initiated"
 	if a.InResponseTo != "" {
@@ -247,7 +248,7 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 	summary := saml.SummaryOf(a, s.EntityID(o), s.ACSURL(o))
 	res.Summary = &summary
 	res.Attempt.Email = a.NameID
-	id, err := saml.ResolveIdentity(a, conn.Provider)
+	id, err := signin.ResolveIdentity(a, conn.Provider)
 	if err != nil {
 		return res, err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/secret"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/web"
 )
@@ -136,9 +137,9 @@ var ErrNotOnPlan = saml.NewError(saml.CodeSSONotOnPlan, errors.New("the org's pl
 type Connection struct {
 	store.SSOConnection
 	Metadata     *saml.EntityMetadata
-	Provider     saml.Provider // for the hints' wording
+	Provider     signin.Provider // for the hints' wording
 	ProviderName string
-	Recognized   saml.Provider // what the entity ID says
+	Recognized   signin.Provider // what the entity ID says
 	SignInURL    string
 	Certificates []CertificateInfo
 
@@ -155,14 +156,14 @@ type CertificateInfo struct {
 }
 
 // providerOf maps the dropdown's value to the hints' provider.
-func providerOf(value, entityID string) saml.Provider {
+func providerOf(value, entityID string) signin.Provider {
 	switch value {
 	case "", "other":
-		return saml.RecognizeProvider(entityID)
+		return signin.RecognizeProvider(entityID)
 	case "entra":
-		return saml.ProviderEntra
+		return signin.ProviderEntra
 	}
-	return saml.Provider(value)
+	return signin.Provider(value)
 }
 
 // LoadConnection returns the org's connection, or store.ErrNotFound.
@@ -177,11 +178,11 @@ func (s *Service) LoadConnection(ctx context.Context, o store.Org) (*Connection,
 	}
 	m, certs := p.metadata, p.certs
 	conn := &Connection{SSOConnection: c, Metadata: m, Provider: providerOf(c.Provider, c.IdPEntityID),
-		Recognized: saml.RecognizeProvider(c.IdPEntityID), trusted: certs}
+		Recognized: signin.RecognizeProvider(c.IdPEntityID), trusted: certs}
 	// The label says what the entity ID shows, whatever was picked in the
 	// dropdown; the dropdown's choice words the hints.
 	conn.ProviderName = conn.Provider.Name()
-	if conn.Recognized != saml.ProviderOther {
+	if conn.Recognized != signin.ProviderOther {
 		conn.ProviderName = conn.Recognized.Name()
 	}
 	if e, ok := m.IdP.SSOService(saml.BindingHTTPRedirect); ok {

@@ -1,8 +1,9 @@
 // Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
 
-package saml
+package signin
 
 import (
+	"github.com/signet-sso/signet/internal/saml"
 	"strings"
 )
 
@@ -126,26 +127,26 @@ var certificateHints = map[Provider]string{
 
 // HintFor returns the hint for code in the words of p's console, or the
 // code's generic hint.
-func HintFor(p Provider, code Code) string {
+func HintFor(p Provider, code saml.Code) string {
 	if specific := providerHint(p, code); specific != "" {
 		return specific
 	}
-	return publicText[code][1]
+	return saml.NewError(code, nil).Hint
 }
 
 // providerHint is p's own wording for code, or "" if it has none.
-func providerHint(p Provider, code Code) string {
+func providerHint(p Provider, code saml.Code) string {
 	switch code {
-	case CodeAttributeStatementNone, CodeEmailPlaceholder, CodeEmailInvalid:
+	case saml.CodeAttributeStatementNone, saml.CodeEmailPlaceholder, saml.CodeEmailInvalid:
 		return mappingHints[p]
-	case CodeEmailMissing:
+	case saml.CodeEmailMissing:
 		if extra := primaryEmailHints[p]; extra != "" && mappingHints[p] != "" {
 			return mappingHints[p] + " " + extra
 		}
 		return mappingHints[p]
-	case CodeAudienceMismatch, CodeDestinationMismatch, CodeRecipientMismatch:
+	case saml.CodeAudienceMismatch, saml.CodeDestinationMismatch, saml.CodeRecipientMismatch:
 		return connectionHints[p]
-	case CodeCertificateExpired, CodeCertificateUntrusted, CodeSignatureInvalid:
+	case saml.CodeCertificateExpired, saml.CodeCertificateUntrusted, saml.CodeSignatureInvalid:
 		return certificateHints[p]
 	}
 	return ""
@@ -154,9 +155,9 @@ func providerHint(p Provider, code Code) string {
 // WithProviderHint gives err p's wording of its hint, where p has one; any
 // other hint the error carries (such as one for an IdP status) stays.
 func WithProviderHint(err error, p Provider) error {
-	e := AsError(err)
+	e := saml.AsError(err)
 	specific := providerHint(p, e.Code)
-	if e.Code == CodeInternal || specific == "" {
+	if e.Code == saml.CodeInternal || specific == "" {
 		return err
 	}
 	out := *e

@@ -1,9 +1,10 @@
 // Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
 
-package saml
+package signin
 
 import (
 	"fmt"
+	"github.com/signet-sso/signet/internal/saml"
 	"regexp"
 	"strings"
 
@@ -44,21 +45,21 @@ func IsPlaceholder(v string) bool { return placeholderPattern.MatchString(v) }
 //     (AWS's default: a persistent opaque NameID and no attributes);
 //   - email_invalid: a value is present but is not an email address;
 //   - email_missing: nothing that could be an email.
-func ResolveIdentity(a *Assertion, p Provider) (Identity, error) {
+func ResolveIdentity(a *saml.Assertion, p Provider) (Identity, error) {
 	id, code, detail := resolve(a)
 	if code == "" {
 		return id, nil
 	}
-	e := newError(code, fmt.Errorf("%s", detail))
+	e := saml.NewError(code, fmt.Errorf("%s", detail))
 	e.Hint = HintFor(p, code)
 	return Identity{}, e
 }
 
-func resolve(a *Assertion) (Identity, Code, string) {
+func resolve(a *saml.Assertion) (Identity, saml.Code, string) {
 	type candidate struct{ value, source string }
 	var cands []candidate
 	nameID := strings.TrimSpace(a.NameID)
-	nameIDIsEmail := a.NameIDFormat == NameIDEmail || a.NameIDFormat == nameIDEmail20Alias
+	nameIDIsEmail := a.NameIDFormat == saml.NameIDEmail || a.NameIDFormat == nameIDEmailSAML2
 	if nameIDIsEmail || strings.Contains(nameID, "@") || IsPlaceholder(nameID) {
 		cands = append(cands, candidate{nameID, "NameID"})
 	}
@@ -90,14 +91,14 @@ func resolve(a *Assertion) (Identity, Code, string) {
 	}
 	switch {
 	case placeholder != "":
-		return Identity{}, CodeEmailPlaceholder, placeholder
+		return Identity{}, saml.CodeEmailPlaceholder, placeholder
 	case invalid != "":
-		return Identity{}, CodeEmailInvalid, invalid
+		return Identity{}, saml.CodeEmailInvalid, invalid
 	case len(a.Attributes) == 0:
-		return Identity{}, CodeAttributeStatementNone, fmt.Sprintf("no attributes, and the NameID %q (format %s) is not an email address",
+		return Identity{}, saml.CodeAttributeStatementNone, fmt.Sprintf("no attributes, and the NameID %q (format %s) is not an email address",
 			truncate(nameID, 80), formatOrNone(a.NameIDFormat))
 	}
-	return Identity{}, CodeEmailMissing, "neither the NameID nor any email attribute holds an email address"
+	return Identity{}, saml.CodeEmailMissing, "neither the NameID nor any email attribute holds an email address"
 }
 
 func formatOrNone(f string) string {
@@ -112,4 +113,15 @@ func formatOrNone(f string) string {
 func ValidEmail(v string) bool {
 	_, err := ident.Email(v)
 	return err == nil
+}
+
+// nameIDEmailSAML2 is the emailAddress format under a SAML 2.0 URN, which
+// some IdPs send although the format is defined in SAML 1.1.
+const nameIDEmailSAML2 = "urn:oasis:names:tc:SAML:2.0:nameid-format:emailAddress"
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
