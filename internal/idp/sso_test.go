@@ -72,7 +72,7 @@ func TestPortalTileDefaultMappingsThenSeedMappings(t *testing.T) {
 		t.Errorf("default mapping: NameID %q (%s), attribute statement %v; want the opaque subject, persistent, none",
 			a.NameID, a.NameIDFormat, a.HasAttributeStatement)
 	}
-	if _, err := signin.ResolveIdentity(a, signin.ProviderSignet); saml.CodeOf(err) != saml.CodeAttributeStatementNone {
+	if _, err := signin.ResolveIdentity(a, signin.ProviderSignet); saml.CodeOf(err) != signin.CodeAttributeStatementNone {
 		t.Errorf("an SP would refuse this with attribute_statement_empty, got %v", err)
 	}
 	// The seed's steps 9–11.

@@ -11,7 +11,9 @@ import (
 // the ACS error page and the sign-in attempt log share these.
 type Code string
 
-// The error codes of DESIGN.md §3, and the ones added since.
+// The protocol error codes of DESIGN.md §3, and the ones added since. The
+// Workspace's identity and product codes (email_missing, user_not_member,
+// sso_not_on_plan…) are package signin's; they share this Error type.
 const (
 	CodeMalformed              Code = "malformed"
 	CodeTooLarge               Code = "too_large"
@@ -38,19 +40,11 @@ const (
 	CodeAssertionCount         Code = "assertion_count"
 	CodeDecryptionFailed       Code = "decryption_failed"
 	CodeEncryptionAlgorithm    Code = "encryption_algorithm_rejected"
-	CodeAttributeStatementNone Code = "attribute_statement_empty"
-	CodeEmailMissing           Code = "email_missing"
-	CodeEmailPlaceholder       Code = "email_placeholder"
-	CodeEmailInvalid           Code = "email_invalid"
-	CodeUserNotMember          Code = "user_not_member"
-	CodeSSONotOnPlan           Code = "sso_not_on_plan"
 	CodeMetadataInvalid        Code = "metadata_invalid"
 	CodeKeyTooWeak             Code = "key_too_weak"
 	CodeRequestInvalid         Code = "request_invalid"
 	CodeUnknownServiceProvider Code = "unknown_service_provider"
 	CodeACSURLNotRegistered    Code = "acs_url_not_registered"
-	CodeNoConnection           Code = "no_connection"
-	CodeRateLimited            Code = "rate_limited"
 	CodeInternal               Code = "internal_error"
 )
 
@@ -81,19 +75,11 @@ var publicText = map[Code][2]string{
 	CodeAssertionCount:         {"The SAML response must contain exactly one assertion.", "A genuine IdP sends exactly one assertion; the message was probably tampered with."},
 	CodeDecryptionFailed:       {"The encrypted SAML assertion could not be decrypted.", "Check that the IdP encrypts to this organization's current encryption certificate."},
 	CodeEncryptionAlgorithm:    {"The SAML assertion is encrypted with an algorithm that is not accepted.", "Configure the IdP to encrypt with AES (GCM or CBC) and RSA-OAEP key transport. (An IdP that can only use 3DES-CBC, such as pysaml2, works with Allow legacy crypto.)"},
-	CodeAttributeStatementNone: {"The SAML assertion carries no attributes, and its NameID is not an email address.", "Map the user's email at the IdP, as the NameID (format emailAddress) and as an attribute named email."},
-	CodeEmailMissing:           {"The SAML assertion does not contain the user's email address.", "Map the user's email at the IdP, and make sure the user has an email address there."},
-	CodeEmailPlaceholder:       {"The SAML assertion contains placeholder text instead of the user's email address.", "The IdP sent an unresolved template: fix the attribute mapping's value at the IdP."},
-	CodeEmailInvalid:           {"The email address in the SAML assertion is not a valid email address.", "Check the attribute mapping for email at the IdP."},
-	CodeUserNotMember:          {"This person is not a member of the organization.", "Ask an org admin to invite them, or turn on just-in-time provisioning."},
-	CodeSSONotOnPlan:           {"Single sign-on is not included in this organization's plan.", "SSO is available on the Scholarship, Growth and Enterprise plans."},
 	CodeMetadataInvalid:        {"The SAML metadata could not be used.", "Download the metadata file from the IdP again and upload it unchanged."},
 	CodeKeyTooWeak:             {"The certificate's key is too weak (RSA keys must have at least 2048 bits).", "Create a new signing certificate at the IdP with a 2048-bit (or larger) RSA key."},
 	CodeRequestInvalid:         {"The SAML sign-in request is not valid.", "Start the sign-in again from the application."},
 	CodeUnknownServiceProvider: {"The sign-in request comes from an application this Identity Center does not know.", "Check that the application's SAML audience matches the service provider's entity ID."},
 	CodeACSURLNotRegistered:    {"The sign-in request asks to send the response to an address that is not registered for the application.", "Register the service provider's ACS URL in the application's configuration."},
-	CodeNoConnection:           {"Single sign-on is not set up for this organization.", "An org admin can set it up under Settings › Organization settings › Access & SSO Settings › Single Sign-On Settings."},
-	CodeRateLimited:            {"Too many sign-in attempts at once.", "Wait a minute and try again."},
 	CodeInternal:               {"Something went wrong while processing the SAML message.", "Try again; if it keeps happening, contact the administrator."},
 }
 

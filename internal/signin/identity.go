@@ -50,7 +50,7 @@ func ResolveIdentity(a *saml.Assertion, p Provider) (Identity, error) {
 	if code == "" {
 		return id, nil
 	}
-	e := saml.NewError(code, fmt.Errorf("%s", detail))
+	e := NewError(code, fmt.Errorf("%s", detail))
 	e.Hint = HintFor(p, code)
 	return Identity{}, e
 }
@@ -91,14 +91,14 @@ func resolve(a *saml.Assertion) (Identity, saml.Code, string) {
 	}
 	switch {
 	case placeholder != "":
-		return Identity{}, saml.CodeEmailPlaceholder, placeholder
+		return Identity{}, CodeEmailPlaceholder, placeholder
 	case invalid != "":
-		return Identity{}, saml.CodeEmailInvalid, invalid
+		return Identity{}, CodeEmailInvalid, invalid
 	case len(a.Attributes) == 0:
-		return Identity{}, saml.CodeAttributeStatementNone, fmt.Sprintf("no attributes, and the NameID %q (format %s) is not an email address",
+		return Identity{}, CodeAttributeStatementNone, fmt.Sprintf("no attributes, and the NameID %q (format %s) is not an email address",
 			truncate(nameID, 80), formatOrNone(a.NameIDFormat))
 	}
-	return Identity{}, saml.CodeEmailMissing, "neither the NameID nor any email attribute holds an email address"
+	return Identity{}, CodeEmailMissing, "neither the NameID nor any email attribute holds an email address"
 }
 
 func formatOrNone(f string) string {

@@ -131,15 +131,15 @@ func HintFor(p Provider, code saml.Code) string {
 	if specific := providerHint(p, code); specific != "" {
 		return specific
 	}
-	return saml.NewError(code, nil).Hint
+	return NewError(code, nil).Hint
 }
 
 // providerHint is p's own wording for code, or "" if it has none.
 func providerHint(p Provider, code saml.Code) string {
 	switch code {
-	case saml.CodeAttributeStatementNone, saml.CodeEmailPlaceholder, saml.CodeEmailInvalid:
+	case CodeAttributeStatementNone, CodeEmailPlaceholder, CodeEmailInvalid:
 		return mappingHints[p]
-	case saml.CodeEmailMissing:
+	case CodeEmailMissing:
 		if extra := primaryEmailHints[p]; extra != "" && mappingHints[p] != "" {
 			return mappingHints[p] + " " + extra
 		}

@@ -99,7 +99,7 @@ type Result struct {
 // noConnection is the refusal of an org without an SSO connection; a
 // value of its own for each request, worded with the org's name.
 func noConnection(o store.Org) *saml.Error {
-	e := saml.NewError(saml.CodeNoConnection, fmt.Errorf("org %s has no SSO connection", o.Slug))
+	e := signin.NewError(signin.CodeNoConnection, fmt.Errorf("org %s has no SSO connection", o.Slug))
 	e.Message = "Single sign-on is not set up for " + o.Name + "."
 	return e
 }
@@ -305,7 +305,7 @@ func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, 
 		}
 	}
 	if conn.JITRole == "" {
-		e := saml.NewError(saml.CodeUserNotMember, fmt.Errorf("%s is not a member of %s and JIT provisioning is off", email, o.Slug))
+		e := signin.NewError(signin.CodeUserNotMember, fmt.Errorf("%s is not a member of %s and JIT provisioning is off", email, o.Slug))
 		e.Hint = "An org admin can invite " + email + " (the Invite button on this attempt in the Single Sign-On Settings, or Invite a member on the org's home page; their next SSO sign-in accepts the invitation), or turn on just-in-time provisioning."
 		return m, "", e
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -80,21 +81,21 @@ func TestACSFailuresTeach(t *testing.T) {
 		{"placeholder text instead of the email", func(p *saml.ResponseParams) {
 			p.NameID, p.NameIDFormat = "${user:email}", saml.NameIDEmail
 			p.Attributes[0].Values = []string{"${user:email}"}
-		}, saml.CodeEmailPlaceholder, "Subject = ${user:email}, format emailAddress"},
+		}, signin.CodeEmailPlaceholder, "Subject = ${user:email}, format emailAddress"},
 		{"AWS default: persistent NameID and no attributes", func(p *saml.ResponseParams) {
 			p.NameID, p.NameIDFormat, p.Attributes = "4d8e9a2c-0000-1111-2222-333344445555", saml.NameIDPersistent, nil
-		}, saml.CodeAttributeStatementNone, "add attribute email = ${user:email}, format basic"},
+		}, signin.CodeAttributeStatementNone, "add attribute email = ${user:email}, format basic"},
 		{"no email at all", func(p *saml.ResponseParams) {
 			p.NameID, p.NameIDFormat = "4d8e9a2c", saml.NameIDPersistent
 			p.Attributes = []saml.Attribute{{Name: "email", Values: []string{""}}}
-		}, saml.CodeEmailMissing, "Primary email"},
+		}, signin.CodeEmailMissing, "Primary email"},
 		{"wrong audience", func(p *saml.ResponseParams) { p.Audience = "https://other.example" }, saml.CodeAudienceMismatch, "Application SAML audience"},
 		{"wrong ACS URL", func(p *saml.ResponseParams) { p.Destination = "https://other.example/acs" }, saml.CodeDestinationMismatch, "Application ACS URL"},
 		{"clock skew", func(p *saml.ResponseParams) { p.Now = p.Now.Add(-30 * 60e9) }, saml.CodeExpired, "clocks"},
 		{"not a member", func(p *saml.ResponseParams) {
 			p.NameID = "stranger@corp.example"
 			p.Attributes = nil
-		}, saml.CodeUserNotMember, "invite"},
+		}, signin.CodeUserNotMember, "invite"},
 		{"wrong certificate", func(p *saml.ResponseParams) {}, saml.CodeCertificateUntrusted, "IAM Identity Center SAML metadata file"},
 	}
 	for _, tt := range tests {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/web"
 )
@@ -115,7 +116,7 @@ func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 		p.Back, p.BackLabel = "/orgs/"+r.PathValue("org"), "Back to the organization"
 	case errors.Is(err, ErrNotOnPlan):
 		status, p.Heading, p.Message, p.Code = http.StatusForbidden, "Not on this plan",
-			"Single sign-on is available on the Scholarship, Growth and Enterprise plans.", string(saml.CodeSSONotOnPlan)
+			"Single sign-on is available on the Scholarship, Growth and Enterprise plans.", string(signin.CodeSSONotOnPlan)
 	case store.IsUnavailable(err):
 		web.RetryLater(w)
 		h.Log.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)

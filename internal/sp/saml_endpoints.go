@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/web"
 )
@@ -202,11 +203,11 @@ func (h *samlEndpoints) signInFailed(w http.ResponseWriter, r *http.Request, o s
 	}
 	status := http.StatusBadRequest
 	switch e.Code {
-	case saml.CodeUserNotMember, saml.CodeSSONotOnPlan, saml.CodeIdPInitiatedDisabled:
+	case signin.CodeUserNotMember, signin.CodeSSONotOnPlan, saml.CodeIdPInitiatedDisabled:
 		status = http.StatusForbidden
 	case saml.CodeTooLarge:
 		status = http.StatusRequestEntityTooLarge
-	case saml.CodeRateLimited:
+	case signin.CodeRateLimited:
 		status = http.StatusTooManyRequests
 	}
 	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in failed", Narrow: true},
@@ -245,7 +246,7 @@ func (h *samlEndpoints) startSSO(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !h.Starts.Allow(web.ClientIP(r)) || !h.OrgStarts.Allow(o.ID) {
 		w.Header().Set("Retry-After", "30")
-		e := saml.NewError(saml.CodeRateLimited, errors.New("SP-initiated sign-in budget spent"))
+		e := signin.NewError(signin.CodeRateLimited, errors.New("SP-initiated sign-in budget spent"))
 		return h.signInFailed(w, r, o, e)
 	}
 	return h.sendToIdP(w, r, o, web.SafeRedirect(r.URL.Query().Get("next"), ""), "")

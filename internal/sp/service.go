@@ -131,7 +131,7 @@ func auditEvent(now time.Time, o store.Org, actor, action, detail string) store.
 }
 
 // ErrNotOnPlan is returned for SSO changes on plans without SSO.
-var ErrNotOnPlan = saml.NewError(saml.CodeSSONotOnPlan, errors.New("the org's plan does not include SSO"))
+var ErrNotOnPlan = signin.NewError(signin.CodeSSONotOnPlan, errors.New("the org's plan does not include SSO"))
 
 // Connection is an org's SSO connection as people see it.
 type Connection struct {

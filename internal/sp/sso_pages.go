@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/web"
 )
@@ -172,7 +173,7 @@ func (h *ssoPages) notMemberFixes(r *http.Request, o store.Org, attempts []store
 	fixes := map[string]string{}
 	var invites []store.Invite
 	for _, a := range attempts {
-		if a.Code != string(saml.CodeUserNotMember) || a.Email == "" {
+		if a.Code != string(signin.CodeUserNotMember) || a.Email == "" {
 			continue
 		}
 		if invites == nil {
