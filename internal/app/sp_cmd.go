@@ -9,16 +9,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/signet-sso/signet/internal/ident"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 func spCommands() []idpCommand {
@@ -35,8 +33,6 @@ func runSP(ctx context.Context, io IO, args []string) error {
 	return runGroup(ctx, io, "sp", spCommands(), args)
 }
 
-var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
-
 // slugOf makes a URL-safe org ID from a name.
 func slugOf(name string) string {
 	var b strings.Builder
@@ -51,9 +47,14 @@ func slugOf(name string) string {
 	return strings.Trim(b.String(), "-")
 }
 
-func validEmail(e string) bool {
-	_, err := ident.Email(e)
-	return err == nil
+// refusal turns a service's refusal of bad input into a usage error (exit
+// 2, its message on stderr); other errors stay errors.
+func refusal(err error) error {
+	var pub *web.PublicError
+	if errors.As(err, &pub) {
+		return usagef("%s", pub.Message)
+	}
+	return err
 }
 
 func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
@@ -66,31 +67,20 @@ func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		if *slug == "" {
 			*slug = slugOf(*name)
 		}
-		switch {
-		case strings.TrimSpace(*name) == "":
+		if strings.TrimSpace(*name) == "" {
 			return usagef("--name is required")
-		case !slugPattern.MatchString(*slug):
-			return usagef("--slug %q: use 3-40 lower-case letters, digits and dashes", *slug)
-		case !slices.Contains(sp.Plans(), *plan):
-			return usagef("--plan %q: use one of %s", *plan, strings.Join(sp.Plans(), ", "))
-		case !validEmail(*adminEmail):
-			return usagef("--admin-email %q is not an email address", *adminEmail)
 		}
-		admin := &store.Member{Email: strings.ToLower(*adminEmail), Role: "admin"}
+		hash := ""
 		if *pwStdin {
 			var err error
-			if admin.PasswordHash, err = hashPasswordFromStdin(io.Stdin, e.pw, admin.Email); err != nil {
+			if hash, err = hashPasswordFromStdin(io.Stdin, e.pw, *adminEmail); err != nil {
 				return err
 			}
 		}
-		o, err := e.store.CreateOrg(ctx, store.Org{Slug: *slug, Name: strings.TrimSpace(*name), Plan: *plan}, admin)
-		if errors.Is(err, store.ErrConflict) {
-			return usagef("an organization with the ID %q already exists", *slug)
-		}
+		o, err := e.spService().CreateOrg(ctx, "cli", store.Org{Slug: *slug, Name: *name, Plan: *plan}, *adminEmail, hash)
 		if err != nil {
-			return err
+			return refusal(err)
 		}
-		e.spService().Audit(ctx, o, "cli", "org.create", fmt.Sprintf("plan %s, admin %s", o.Plan, admin.Email))
 		fmt.Fprintln(io.Stdout, o.ID)
 		return nil
 	}
@@ -131,31 +121,20 @@ func spMemberAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	role := fs.String("role", "", "viewer, member, manager or admin (required)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
 	return func(ctx context.Context, io IO, e *env) error {
-		if !slices.Contains(sp.Roles(), *role) {
-			return usagef("--role %q: use viewer, member, manager or admin", *role)
-		}
-		if !validEmail(*email) {
-			return usagef("--email %q is not an email address", *email)
-		}
 		o, err := findOrg(ctx, e.store, *org)
 		if err != nil {
 			return err
 		}
-		m := store.Member{OrgID: o.ID, Email: strings.ToLower(*email), Role: *role}
+		hash := ""
 		if *pwStdin {
-			var err error
-			if m.PasswordHash, err = hashPasswordFromStdin(io.Stdin, e.pw, m.Email); err != nil {
+			if hash, err = hashPasswordFromStdin(io.Stdin, e.pw, *email); err != nil {
 				return err
 			}
 		}
-		m, err = e.store.CreateMember(ctx, m)
-		if errors.Is(err, store.ErrConflict) {
-			return usagef("%s is already a member of %s", *email, o.Slug)
-		}
+		m, err := e.spService().AddMember(ctx, "cli", o, *email, *role, hash)
 		if err != nil {
-			return err
+			return refusal(err)
 		}
-		e.spService().Audit(ctx, o, "cli", "member.add", fmt.Sprintf("added %s as %s", m.Email, m.Role))
 		fmt.Fprintln(io.Stdout, m.ID)
 		return nil
 	}

@@ -167,3 +167,29 @@ func waitReady(t *testing.T, base string) {
 	}
 	t.Fatal("server did not become ready")
 }
+
+// TestWorkspaceCLIRefusals: the CLI creates orgs and members through the
+// Workspace's service, so its rules (and their messages) hold here too, and
+// a refusal stores nothing.
+func TestWorkspaceCLIRefusals(t *testing.T) {
+	c := newCLI(t)
+	c.run("sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth", "--admin-email", "admin@acme.example")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sp", "org", "add", "--name", "Bogus", "--plan", "gold", "--admin-email", "a@b.example"}, `The plan "gold" does not exist`},
+		{[]string{"sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth", "--admin-email", "a@b.example"}, `ID "acme" already exists`},
+		{[]string{"sp", "org", "add", "--name", "Bad", "--slug", "Bad_ID", "--plan", "growth", "--admin-email", "a@b.example"}, `ID "Bad_ID" is not accepted`},
+		{[]string{"sp", "org", "add", "--name", "Bad", "--plan", "growth", "--admin-email", "not-an-email"}, "admin's email is not accepted"},
+		{[]string{"sp", "member", "add", "--org", "acme", "--email", "pat@acme.example", "--role", "owner"}, "Choose a role"},
+		{[]string{"sp", "member", "add", "--org", "acme", "--email", "admin@acme.example", "--role", "viewer"}, "already a member of acme"},
+	} {
+		if code, _, errOut := runCmd(t, c.env, tc.args...); code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d %q, want exit 2 with %q", tc.args[1:], code, errOut, tc.want)
+		}
+	}
+	if out := c.run("sp", "org", "list"); strings.Contains(out, "bogus") || strings.Contains(out, "bad") {
+		t.Errorf("a refused org was stored:\n%s", out)
+	}
+}

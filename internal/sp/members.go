@@ -7,7 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -224,4 +227,58 @@ func (s *Service) RemoveMember(ctx context.Context, actor store.Member, o store.
 	}
 	s.Audit(ctx, o, actor.Email, "member.remove", fmt.Sprintf("removed %s (%s)", m.Email, m.Role))
 	return nil
+}
+
+// slugPattern is an org ID: what URLs carry ({sp}/saml/{org}/…).
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
+
+// CreateOrg creates an org on a plan with its first admin (password hash
+// optional), checking the name, the ID, the plan and the email by the
+// Workspace's rules, and audits it. Refusals are *web.PublicError.
+func (s *Service) CreateOrg(ctx context.Context, actor string, o store.Org, adminEmail, passwordHash string) (store.Org, error) {
+	name, err := ident.Clean(o.Name, ident.MaxName)
+	if err != nil {
+		return store.Org{}, badRequest("The organization name is not accepted: " + err.Error() + ".")
+	}
+	email := normEmail(adminEmail)
+	switch {
+	case !slugPattern.MatchString(o.Slug):
+		return store.Org{}, badRequest("The organization ID " + strconv.Quote(o.Slug) + " is not accepted: use 3-40 lower-case letters, digits and dashes.")
+	case !slices.Contains(plans, o.Plan):
+		return store.Org{}, badRequest("The plan " + strconv.Quote(o.Plan) + " does not exist: use one of " + strings.Join(plans, ", ") + ".")
+	}
+	if _, err := ident.Email(email); err != nil {
+		return store.Org{}, badRequest("The admin's email is not accepted: " + err.Error() + ".")
+	}
+	o.Name = name
+	created, err := s.Store.CreateOrg(ctx, o, &store.Member{Email: email, Role: "admin", PasswordHash: passwordHash, CreatedAt: s.now()})
+	if errors.Is(err, store.ErrConflict) {
+		return store.Org{}, badRequest("An organization with the ID " + strconv.Quote(o.Slug) + " already exists.")
+	}
+	if err != nil {
+		return store.Org{}, err
+	}
+	s.Audit(ctx, created, actor, "org.create", fmt.Sprintf("plan %s, admin %s", created.Plan, email))
+	return created, nil
+}
+
+// AddMember adds a member with a role (password hash optional) by the
+// Workspace's rules, and audits it. Refusals are *web.PublicError.
+func (s *Service) AddMember(ctx context.Context, actor string, o store.Org, email, role, passwordHash string) (store.Member, error) {
+	email = normEmail(email)
+	if _, err := ident.Email(email); err != nil {
+		return store.Member{}, badRequest("The email is not accepted: " + err.Error() + ".")
+	}
+	if !slices.Contains(roles, role) {
+		return store.Member{}, badRequest("Choose a role: viewer, member, manager or admin.")
+	}
+	m, err := s.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: email, Role: role, PasswordHash: passwordHash, CreatedAt: s.now()})
+	if errors.Is(err, store.ErrConflict) {
+		return store.Member{}, badRequest(email + " is already a member of " + o.Slug + ".")
+	}
+	if err != nil {
+		return store.Member{}, err
+	}
+	s.Audit(ctx, o, actor, "member.add", fmt.Sprintf("added %s as %s", m.Email, m.Role))
+	return m, nil
 }

@@ -41,10 +41,6 @@ var providers = []ProviderChoice{
 	{"auth0", "Auth0"}, {"jumpcloud", "JumpCloud"}, {"keycloak", "Keycloak"}, {"aws", "AWS IAM Identity Center"}, {"other", "Other"},
 }
 
-// Plans are the plans, in order; SSO is on Scholarship, Growth and
-// Enterprise only (SSOAvailable).
-func Plans() []string { return slices.Clone(plans) }
-
 // Roles are the member roles, least to most powerful.
 func Roles() []string { return slices.Clone(roles) }
 
