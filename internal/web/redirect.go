@@ -16,12 +16,11 @@ const maxRedirectTarget = 2048
 // variant of those (SECURITY-CASES 69–71). Every redirect target that
 // comes from a request (next, RelayState) goes through it.
 func SafeRedirect(v, fallback string) string {
-	if v == "" || len(v) > maxRedirectTarget || !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") ||
-		strings.ContainsAny(v, "\\\r\n\t") {
+	if v == "" || len(v) > maxRedirectTarget || !isLocalPath(v) {
 		return fallback
 	}
 	dec, err := url.PathUnescape(v)
-	if err != nil || strings.HasPrefix(dec, "//") || strings.ContainsAny(dec, "\\\r\n\t") {
+	if err != nil || !isLocalPath(dec) {
 		return fallback
 	}
 	u, err := url.Parse(v)
@@ -29,6 +28,16 @@ func SafeRedirect(v, fallback string) string {
 		return fallback
 	}
 	return v
+}
+
+// isLocalPath reports whether v is a path that cannot name another
+// host: it starts with one slash and has no backslash or control
+// character (browsers drop tabs and newlines, so "/\t/evil" is "//evil").
+func isLocalPath(v string) bool {
+	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") || strings.Contains(v, "\\") {
+		return false
+	}
+	return !strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f })
 }
 
 // Redirect answers a form or a guard with 303 See Other to to.

@@ -19,6 +19,11 @@ func TestSafeRedirect(t *testing.T) {
 		{"/%5Cevil.example/", "/home"},
 		{"/%0d%0aSet-Cookie:x", "/home"},
 		{"javascript:alert(1)", "/home"},
+		{"/\t/evil.example/", "/home"},
+		{"/%09/evil.example/", "/home"},
+		{"/%00/x", "/home"},
+		{"/x\x7f", "/home"},
+		{"/%2e%2e/orgs", "/%2e%2e/orgs"},
 		{"orgs/acme", "/home"},
 		{"/" + strings.Repeat("a", 3000), "/home"},
 	} {
