@@ -21,20 +21,12 @@ const postFormScript = `document.getElementById("saml-post").submit();`
 const postFormStyle = `body{font-family:system-ui,sans-serif;margin:4rem auto;max-width:32rem;text-align:center;color:#222}
 button{font-size:1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:1px solid #2563eb;background:#2563eb;color:#fff;cursor:pointer}`
 
-// autoPostCSP is the Content-Security-Policy of the auto-post page posting
-// to action: its own script and style by hash, nothing inline
-// besides, and the form may go to action's origin only (DESIGN rule 17).
-func autoPostCSP(action string) string {
-	dest := "'none'"
-	if u, err := url.Parse(action); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
-		!strings.ContainsAny(u.Host, " ;,'") {
-		dest = u.Scheme + "://" + u.Host
-	}
-	return "default-src 'none'; script-src 'sha256-" + scriptHash(postFormScript) + "'; style-src 'sha256-" + scriptHash(postFormStyle) +
-		"'; form-action " + dest + "; frame-ancestors 'none'; base-uri 'none'"
-}
+// autoPostSources is the auto-post page's CSP but for form-action: its
+// own script and style by hash, nothing inline besides. Computed once.
+var autoPostSources = "default-src 'none'; script-src 'sha256-" + contentHash(postFormScript) +
+	"'; style-src 'sha256-" + contentHash(postFormStyle) + "'; frame-ancestors 'none'; base-uri 'none'"
 
-func scriptHash(s string) string {
+func contentHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
@@ -67,7 +59,8 @@ type AutoPost struct {
 	Target     string // a name for the page, e.g. the application's display name
 }
 
-// errBadAction refuses a form action that is not an absolute http(s) URL.
+// errBadAction refuses a form action that is not an absolute http(s) URL
+// (or whose host would break out of the CSP's form-action).
 var errBadAction = errors.New("the form's destination is not an http or https URL")
 
 // WriteAutoPost answers with the auto-post page: every value HTML-escaped
@@ -76,7 +69,8 @@ var errBadAction = errors.New("the form's destination is not an http or https UR
 // to Action's origin (DESIGN rule 17), never cached.
 func WriteAutoPost(w http.ResponseWriter, f AutoPost) error {
 	u, err := url.Parse(f.Action)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		strings.ContainsAny(u.Host, " ;,'") {
 		return errBadAction
 	}
 	if f.Target == "" {
@@ -86,7 +80,8 @@ func WriteAutoPost(w http.ResponseWriter, f AutoPost) error {
 	if err := postFormTemplate.Execute(&buf, f); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Security-Policy", autoPostCSP(f.Action))
+	// The form may go to Action's origin only (DESIGN rule 17).
+	w.Header().Set("Content-Security-Policy", autoPostSources+"; form-action "+u.Scheme+"://"+u.Host)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(buf.Bytes())
