@@ -182,10 +182,8 @@ func (h *signInPages) logoutEverywhere(w http.ResponseWriter, r *http.Request) e
 	if err := h.Sessions.EndEverywhere(w, r, sess.UserID); err != nil {
 		return err
 	}
-	if o, err := h.Svc.Store.GetOrg(r.Context(), sess.OrgID); err == nil {
-		if m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID); err == nil {
-			h.Svc.Audit(r.Context(), o, m.Email, "signout.everywhere", "signed out of every browser")
-		}
+	if o, m, err := h.Svc.sessionHolder(r.Context(), sess); err == nil {
+		h.Svc.Audit(r.Context(), o, m.Email, "signout.everywhere", "signed out of every browser")
 	}
 	return web.Redirect(w, r, "/login?signed_out=all")
 }

@@ -149,11 +149,7 @@ type switchPage struct {
 
 func (h *samlEndpoints) confirmSwitch(w http.ResponseWriter, r *http.Request, o store.Org, res *Result, cur, sess store.Session, next string) error {
 	in := res.SignIn
-	curMember, err := h.Svc.Store.GetMember(r.Context(), cur.UserID)
-	if err != nil {
-		return err
-	}
-	curOrg, err := h.Svc.Store.GetOrg(r.Context(), cur.OrgID)
+	curOrg, curMember, err := h.Svc.sessionHolder(r.Context(), cur)
 	if err != nil {
 		return err
 	}
@@ -181,11 +177,7 @@ func (h *samlEndpoints) switchAccount(w http.ResponseWriter, r *http.Request) er
 	if !ok {
 		return badRequest("This sign-in has expired or was already used. Start it again from your identity provider.")
 	}
-	o, err := h.Svc.Store.GetOrg(r.Context(), sess.OrgID)
-	if err != nil {
-		return err
-	}
-	m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID)
+	o, m, err := h.Svc.sessionHolder(r.Context(), sess)
 	if err != nil {
 		return err
 	}

@@ -341,6 +341,23 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	return nil
 }
 
+// sessionHolder returns the org and the member a session belongs to;
+// store.ErrNotFound if either is gone or they no longer go together.
+func (s *Service) sessionHolder(ctx context.Context, sess store.Session) (store.Org, store.Member, error) {
+	o, err := s.Store.GetOrg(ctx, sess.OrgID)
+	if err != nil {
+		return store.Org{}, store.Member{}, err
+	}
+	m, err := s.Store.GetMember(ctx, sess.UserID)
+	if err != nil {
+		return store.Org{}, store.Member{}, err
+	}
+	if m.OrgID != o.ID {
+		return store.Org{}, store.Member{}, store.ErrNotFound
+	}
+	return o, m, nil
+}
+
 // SessionAllowed reports whether a Workspace session may still be used: a
 // password session of a member who must now use SSO may not.
 func (s *Service) SessionAllowed(ctx context.Context, o store.Org, m store.Member, sess store.Session) (bool, error) {
