@@ -75,7 +75,7 @@ func (e *env) idpHandler(drain *web.Drain) (http.Handler, *web.Metrics, error) {
 	}
 	m := web.NewMetrics("idp")
 	h := idp.NewHandler(e.idpService(), pages, log, e.cfg.PortalSessionTTL)
-	return roleHandler(e, log, m, drain, h.Mount, idp.SAMLPostPatterns(), idp.BodyCap, e.cfg.IdPURL), m, nil
+	return roleHandler(e, log, m, drain, h.Mount, idp.SAMLPostPatterns(), idp.BodyCaps(), e.cfg.IdPURL), m, nil
 }
 
 // spHandler builds the Workspace listener around svc.
@@ -88,21 +88,21 @@ func (e *env) spHandler(svc *sp.Service, drain *web.Drain) (http.Handler, *web.M
 	m := web.NewMetrics("sp")
 	svc.Metrics = m
 	h := sp.NewHandler(svc, pages, log)
-	return roleHandler(e, log, m, drain, h.Mount, sp.SAMLPostPatterns(), sp.BodyCap, e.cfg.SPURL), m, nil
+	return roleHandler(e, log, m, drain, h.Mount, sp.SAMLPostPatterns(), sp.BodyCaps(), e.cfg.SPURL), m, nil
 }
 
 // roleHandler builds one listener: health, the role's routes (mount),
 // static files, body caps, cross-origin protection except for the SAML
 // POST endpoints, and the middleware chain.
 func roleHandler(e *env, log *slog.Logger, m *web.Metrics, drain *web.Drain, mount func(*http.ServeMux), samlPosts []string,
-	bodyCap func(*http.Request) int64, publicURL string) http.Handler {
+	bodyCaps web.BodyCaps, publicURL string) http.Handler {
 	mux := http.NewServeMux()
 	web.MountHealth(mux, e.store, drain)
 	web.MountStatic(mux)
 	mount(mux)
 	// Bodies are capped first, before cross-origin checks, rate limits and
 	// form parsing read anything.
-	var h http.Handler = web.CapBodies(web.Protect(mux, samlPosts...), bodyCap)
+	var h http.Handler = web.CapBodies(web.Protect(mux, samlPosts...), bodyCaps)
 	if strings.HasPrefix(publicURL, "https://") {
 		h = web.StrictTransport(h)
 	}

@@ -16,18 +16,16 @@ import (
 // maxSAMLForm bounds a POSTed SAML message (base64 of the 1 MiB XML cap).
 const maxSAMLForm = 2 << 20
 
-// BodyCap is the Identity Center's body cap by route class
-// (web.CapBodies): the SSO service and the portal's sign-in form carry a
-// SAML request, the application form an SP metadata file; every other
-// route takes web.DefaultBodyCap.
-func BodyCap(r *http.Request) int64 {
-	switch p := r.URL.Path; {
-	case web.PathMatches("/saml/apps/*/sso", p), p == "/portal/login":
-		return maxSAMLForm
-	case web.PathMatches("/admin/applications/*/setup", p), web.PathMatches("/admin/applications/*/edit", p):
-		return maxAppForm + 16<<10
+// BodyCaps are the Identity Center's larger body caps (web.CapBodies): the
+// SSO service and the portal's sign-in form carry a SAML request, the
+// application form an SP metadata file.
+func BodyCaps() web.BodyCaps {
+	return web.BodyCaps{
+		"POST /saml/apps/{app}/sso":           maxSAMLForm,
+		"POST /portal/login":                  maxSAMLForm,
+		"POST /admin/applications/{id}/setup": maxAppForm + 16<<10,
+		"POST /admin/applications/{id}/edit":  maxAppForm + 16<<10,
 	}
-	return 0
 }
 
 // ssoRequest is a received AuthnRequest, as the binding delivered it.

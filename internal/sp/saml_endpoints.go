@@ -63,17 +63,13 @@ func (h *samlEndpoints) certificate(w http.ResponseWriter, r *http.Request) erro
 	return err
 }
 
-// BodyCap is the Workspace's body cap by route class (web.CapBodies): the
-// ACS carries a SAML response, the SSO settings form a metadata file;
-// every other route takes web.DefaultBodyCap.
-func BodyCap(r *http.Request) int64 {
-	switch {
-	case web.PathMatches("/saml/*/acs", r.URL.Path):
-		return maxACSBody
-	case web.PathMatches("/orgs/*/settings/sso", r.URL.Path):
-		return maxSettingsForm + 16<<10
+// BodyCaps are the Workspace's larger body caps (web.CapBodies): the ACS
+// carries a SAML response, the SSO settings form a metadata file.
+func BodyCaps() web.BodyCaps {
+	return web.BodyCaps{
+		"POST /saml/{org}/acs":          maxACSBody,
+		"POST /orgs/{org}/settings/sso": maxSettingsForm + 16<<10,
 	}
-	return 0
 }
 
 // maxACSBody caps the ACS POST (SECURITY-CASES 29): base64 of the 1 MiB

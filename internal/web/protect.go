@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -33,18 +32,25 @@ func Protect(h http.Handler, samlPostPatterns ...string) http.Handler {
 // mappings): far above what a person types, far below what hurts.
 const DefaultBodyCap = 64 << 10
 
+// BodyCaps are the larger body caps of the few routes that carry SAML
+// messages or metadata uploads, by http.ServeMux pattern
+// ("POST /saml/{org}/acs"); every other route takes DefaultBodyCap.
+type BodyCaps map[string]int64
+
 // CapBodies caps every request body before anything reads it (before rate
-// limits, form parsing or the handler): capOf names the cap of the few
-// routes that carry SAML messages or metadata uploads (0: DefaultBodyCap).
-// A declared length over the cap is refused at once with 413; a body that
-// grows past it while being read fails the read (http.MaxBytesReader).
-func CapBodies(h http.Handler, capOf func(r *http.Request) int64) http.Handler {
+// limits, form parsing or the handler), matching routes to caps the way
+// the role's ServeMux matches them. A declared length over the cap is
+// refused at once with 413; a body that grows past it while being read
+// fails the read (http.MaxBytesReader).
+func CapBodies(h http.Handler, caps BodyCaps) http.Handler {
+	routes := http.NewServeMux()
+	for pattern := range caps {
+		routes.Handle(pattern, http.NotFoundHandler())
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		max := int64(DefaultBodyCap)
-		if capOf != nil {
-			if c := capOf(r); c > 0 {
-				max = c
-			}
+		if _, pattern := routes.Handler(r); caps[pattern] > 0 {
+			max = caps[pattern]
 		}
 		tooLarge := func() {
 			w.Header().Set("Connection", "close")
@@ -72,21 +78,6 @@ func CapBodies(h http.Handler, capOf func(r *http.Request) int64) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		h.ServeHTTP(w, r)
 	})
-}
-
-// PathMatches reports whether path has the shape of pattern, where a "*"
-// segment matches any one segment ("/saml/*/acs").
-func PathMatches(pattern, path string) bool {
-	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
-	if len(ps) != len(xs) {
-		return false
-	}
-	for i := range ps {
-		if ps[i] != "*" && ps[i] != xs[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // RateLimiter allows each key (an IP address, a username) a burst of
