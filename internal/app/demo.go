@@ -175,7 +175,7 @@ func seedDemo(ctx context.Context, st store.Store, p password.Params, ws *sp.Ser
 	if err != nil {
 		return c, err
 	}
-	_, err = ws.NewInvite(ctx, admin, org, c.AliceEmail, "member")
+	_, err = ws.Accounts().NewInvite(ctx, admin, org, c.AliceEmail, "member")
 	return c, err
 }
 

@@ -109,7 +109,7 @@ func idpUserAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 			}
 			in.Password = pw
 		}
-		u, err := e.idpService().CreateUser(ctx, "cli", in)
+		u, err := e.idpService().Directory().CreateUser(ctx, "cli", in)
 		if err != nil {
 			return err
 		}
@@ -160,7 +160,7 @@ func idpGroupAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	name := fs.String("name", "", "the group name (required)")
 	desc := fs.String("description", "", "what the group is for")
 	return func(ctx context.Context, io IO, e *env) error {
-		g, err := e.idpService().CreateGroup(ctx, "cli", *name, *desc)
+		g, err := e.idpService().Directory().CreateGroup(ctx, "cli", *name, *desc)
 		if err != nil {
 			return err
 		}
@@ -215,7 +215,7 @@ func idpGroupAddMember(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		if err != nil {
 			return err
 		}
-		return e.idpService().AddMember(ctx, "cli", g, u)
+		return e.idpService().Directory().AddMember(ctx, "cli", g, u)
 	}
 }
 

@@ -77,7 +77,7 @@ func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 				return err
 			}
 		}
-		o, err := e.spService().CreateOrg(ctx, "cli", store.Org{Slug: *slug, Name: *name, Plan: *plan}, *adminEmail, hash)
+		o, err := e.spService().Accounts().CreateOrg(ctx, "cli", store.Org{Slug: *slug, Name: *name, Plan: *plan}, *adminEmail, hash)
 		if err != nil {
 			return refusal(err)
 		}
@@ -131,7 +131,7 @@ func spMemberAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 				return err
 			}
 		}
-		m, err := e.spService().AddMember(ctx, "cli", o, *email, *role, hash)
+		m, err := e.spService().Accounts().AddMember(ctx, "cli", o, *email, *role, hash)
 		if err != nil {
 			return refusal(err)
 		}

@@ -37,7 +37,7 @@ func (h *appsConsole) mappingsForm(w http.ResponseWriter, r *http.Request, admin
 		return err
 	}
 	in := MappingInput{SubjectValue: a.SubjectValue, SubjectFormat: a.SubjectFormat, Attributes: rows}
-	h.Pages.Render(w, r, http.StatusOK, "app_mappings", h.mappingsData(r, admin, a, in, nil))
+	h.view.appMappings(w, r, http.StatusOK, h.mappingsData(r, admin, a, in, nil))
 	return nil
 }
 
@@ -68,7 +68,7 @@ func (h *appsConsole) mappingsSave(w http.ResponseWriter, r *http.Request, admin
 	}
 	if r.PostForm.Get("add_row") != "" {
 		in.Attributes = append(in.Attributes, store.AttributeMapping{Format: "basic"})
-		h.Pages.Render(w, r, http.StatusOK, "app_mappings", h.mappingsData(r, admin, a, in, nil))
+		h.view.appMappings(w, r, http.StatusOK, h.mappingsData(r, admin, a, in, nil))
 		return nil
 	}
 	warnings, err := h.Svc.SetMappings(r.Context(), admin.Username, a, in)
@@ -76,7 +76,7 @@ func (h *appsConsole) mappingsSave(w http.ResponseWriter, r *http.Request, admin
 	if errors.As(err, &fe) {
 		p := h.mappingsData(r, admin, a, in, fe)
 		p.Error = "The mappings were not saved: check the rows marked below."
-		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "app_mappings", p)
+		h.view.appMappings(w, r, http.StatusUnprocessableEntity, p)
 		return nil
 	}
 	if err != nil {
@@ -85,7 +85,7 @@ func (h *appsConsole) mappingsSave(w http.ResponseWriter, r *http.Request, admin
 	if len(warnings) > 0 {
 		p := h.mappingsData(r, admin, a, in, nil)
 		p.Flash, p.Warnings = "Attribute mappings saved.", warnings
-		h.Pages.Render(w, r, http.StatusOK, "app_mappings", p)
+		h.view.appMappings(w, r, http.StatusOK, p)
 		return nil
 	}
 	return web.Redirect(w, r, "/admin/applications/"+a.ID+"/mappings?done=mappings-saved")
@@ -129,7 +129,7 @@ func (h *appsConsole) assignments(w http.ResponseWriter, r *http.Request, admin 
 		}
 		p.Assigned = append(p.Assigned, row)
 	}
-	h.Pages.Render(w, r, http.StatusOK, "app_assignments", p)
+	h.view.appAssignments(w, r, p)
 	return nil
 }
 
@@ -146,7 +146,7 @@ func (h *appsConsole) assignForm(w http.ResponseWriter, r *http.Request, admin s
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "app_assign", assignmentsPage{appPage: h.appData(r, admin, a, "assignments"),
+	h.view.appAssign(w, r, assignmentsPage{appPage: h.appData(r, admin, a, "assignments"),
 		Users: users, Groups: groups, More: nu > 200 || ng > 200})
 	return nil
 }
@@ -217,7 +217,7 @@ func (h *appsConsole) certificates(w http.ResponseWriter, r *http.Request, admin
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "app_certificates", certificatesPage{appPage: h.appData(r, admin, a, "certificates"), Certificates: certs})
+	h.view.appCertificates(w, r, http.StatusOK, certificatesPage{appPage: h.appData(r, admin, a, "certificates"), Certificates: certs})
 	return nil
 }
 
@@ -234,7 +234,7 @@ func (h *appsConsole) certificateAction(w http.ResponseWriter, r *http.Request, 
 		}
 		p := certificatesPage{appPage: h.appData(r, admin, a, "certificates"), Certificates: certs}
 		p.Error = conflictText(doErr)
-		h.Pages.Render(w, r, http.StatusConflict, "app_certificates", p)
+		h.view.appCertificates(w, r, http.StatusConflict, p)
 		return nil
 	} else if doErr != nil {
 		return doErr
@@ -306,7 +306,7 @@ func (h *appsConsole) preview(w http.ResponseWriter, r *http.Request, admin stor
 		u, err := h.Svc.Store.GetUserByUsername(r.Context(), p.Username)
 		if errors.Is(err, store.ErrNotFound) {
 			p.Error = "There is no user with this username."
-			h.Pages.Render(w, r, http.StatusOK, "app_preview", p)
+			h.view.appPreview(w, r, p)
 			return nil
 		}
 		if err != nil {
@@ -329,6 +329,6 @@ func (h *appsConsole) preview(w http.ResponseWriter, r *http.Request, admin stor
 			p.XML = xml
 		}
 	}
-	h.Pages.Render(w, r, http.StatusOK, "app_preview", p)
+	h.view.appPreview(w, r, p)
 	return nil
 }

@@ -58,13 +58,13 @@ func (h *appsConsole) apps(w http.ResponseWriter, r *http.Request, admin store.U
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "apps", appsPage{page: adminPage("Applications", "applications", admin, r),
+	h.view.apps(w, r, appsPage{page: adminPage("Applications", "applications", admin, r),
 		Query: opt.Query, Apps: apps, Pager: web.NewPager(opt.Query, n, total)})
 	return nil
 }
 
 func (h *appsConsole) appAdd(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	h.Pages.Render(w, r, http.StatusOK, "app_add", struct{ page }{adminPage("Add application", "applications", admin, r)})
+	h.view.appAdd(w, r, adminPage("Add application", "applications", admin, r))
 	return nil
 }
 
@@ -121,7 +121,7 @@ func (h *appsConsole) app(w http.ResponseWriter, r *http.Request, admin store.Us
 	if a.Status == store.AppDraft {
 		return web.Redirect(w, r, "/admin/applications/"+a.ID+"/setup")
 	}
-	h.Pages.Render(w, r, http.StatusOK, "app", h.appData(r, admin, a, "config"))
+	h.view.app(w, r, h.appData(r, admin, a, "config"))
 	return nil
 }
 
@@ -172,7 +172,7 @@ func (h *appsConsole) appSetupForm(w http.ResponseWriter, r *http.Request, admin
 	if a.SPMetadata != "" {
 		in.MetadataSource = SourceUpload
 	}
-	h.Pages.Render(w, r, http.StatusOK, "app_form", h.appFormData(r, admin, a, in, nil))
+	h.view.appForm(w, r, http.StatusOK, h.appFormData(r, admin, a, in, nil))
 	return nil
 }
 
@@ -205,7 +205,7 @@ func (h *appsConsole) appSave(w http.ResponseWriter, r *http.Request, admin stor
 		in.SPMetadata = nil
 		p := h.appFormData(r, admin, a, in, fe)
 		p.Error = "Check the fields marked below."
-		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "app_form", p)
+		h.view.appForm(w, r, http.StatusUnprocessableEntity, p)
 		return nil
 	}
 	if err != nil {

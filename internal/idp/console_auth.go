@@ -43,7 +43,7 @@ func (h *base) admin(fn adminFunc) http.Handler {
 }
 
 func (h *directoryConsole) adminLoginForm(w http.ResponseWriter, r *http.Request) error {
-	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Section: "admin", Narrow: true},
+	h.view.login(w, r, http.StatusOK, loginPage{page: page{Title: "Sign in", Section: "admin", Narrow: true},
 		Action: "/admin/login", Next: web.SafeRedirect(r.URL.Query().Get("next"), "/admin/applications")})
 	return nil
 }
@@ -59,10 +59,10 @@ func (h *base) login(w http.ResponseWriter, r *http.Request, p loginPage) (store
 	} else if !ok {
 		web.RetryLater(w)
 		p.Error = "Too many sign-in attempts. Wait a few minutes and try again."
-		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
+		h.view.login(w, r, http.StatusTooManyRequests, p)
 		return store.User{}, false
 	}
-	u, err := h.Svc.Authenticate(r.Context(), username, r.PostFormValue("password"))
+	u, err := h.Svc.Directory().Authenticate(r.Context(), username, r.PostFormValue("password"))
 	if err != nil {
 		if !errors.Is(err, ErrBadCredentials) {
 			h.renderError(w, r, err)
@@ -70,7 +70,7 @@ func (h *base) login(w http.ResponseWriter, r *http.Request, p loginPage) (store
 		}
 		h.Svc.Audit(r.Context(), username, "signin.failed", p.Section, "wrong username or password, or deactivated account")
 		p.Error = "The username or password is incorrect."
-		h.Pages.Render(w, r, http.StatusUnauthorized, "login", p)
+		h.view.login(w, r, http.StatusUnauthorized, p)
 		return store.User{}, false
 	}
 	h.Logins.Remember(w, u.Username)
@@ -87,7 +87,7 @@ func (h *directoryConsole) adminLogin(w http.ResponseWriter, r *http.Request) er
 	if !u.Admin {
 		h.Svc.Audit(r.Context(), u.Username, "signin.denied", "admin", "not an Identity Center admin")
 		p.Username, p.Error = u.Username, "This account may use the access portal, but not the Identity Center console."
-		h.Pages.Render(w, r, http.StatusForbidden, "login", p)
+		h.view.login(w, r, http.StatusForbidden, p)
 		return nil
 	}
 	if _, err := h.Admin.Start(w, r, store.Session{UserID: u.ID, Method: "password"}); err != nil {

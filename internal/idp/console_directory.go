@@ -52,7 +52,7 @@ func (h *directoryConsole) users(w http.ResponseWriter, r *http.Request, admin s
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "users", usersPage{page: adminPage("Users", "users", admin, r),
+	h.view.users(w, r, usersPage{page: adminPage("Users", "users", admin, r),
 		Query: opt.Query, Users: users, Pager: web.NewPager(opt.Query, n, total)})
 	return nil
 }
@@ -75,17 +75,17 @@ func userInputFrom(r *http.Request) UserInput {
 }
 
 func (h *directoryConsole) userNewForm(w http.ResponseWriter, r *http.Request, admin store.User) error {
-	h.Pages.Render(w, r, http.StatusOK, "user_form", userFormPage{page: adminPage("Add user", "users", admin, r), Form: UserInput{Active: true}})
+	h.view.userForm(w, r, http.StatusOK, userFormPage{page: adminPage("Add user", "users", admin, r), Form: UserInput{Active: true}})
 	return nil
 }
 
 func (h *directoryConsole) userCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	in := userInputFrom(r)
-	u, err := h.Svc.CreateUser(r.Context(), admin.Username, in)
+	u, err := h.Svc.Directory().CreateUser(r.Context(), admin.Username, in)
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		in.Password = ""
-		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "user_form", userFormPage{page: adminPage("Add user", "users", admin, r), Form: in, Errors: fe})
+		h.view.userForm(w, r, http.StatusUnprocessableEntity, userFormPage{page: adminPage("Add user", "users", admin, r), Form: in, Errors: fe})
 		return nil
 	}
 	if err != nil {
@@ -118,7 +118,7 @@ func (h *directoryConsole) userEditForm(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "user_form", p)
+	h.view.userForm(w, r, http.StatusOK, p)
 	return nil
 }
 
@@ -133,7 +133,7 @@ func (h *directoryConsole) userUpdate(w http.ResponseWriter, r *http.Request, ad
 		fe["admin"] = "You cannot remove your own admin access or deactivate yourself."
 	}
 	if len(fe) == 0 {
-		_, err = h.Svc.UpdateUser(r.Context(), admin.Username, u.ID, in)
+		_, err = h.Svc.Directory().UpdateUser(r.Context(), admin.Username, u.ID, in)
 		if !errors.As(err, &fe) && err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (h *directoryConsole) userUpdate(w http.ResponseWriter, r *http.Request, ad
 			return err
 		}
 		p.Error = "The user was not saved: " + fe.Error()
-		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "user_form", p)
+		h.view.userForm(w, r, http.StatusUnprocessableEntity, p)
 		return nil
 	}
 	return web.Redirect(w, r, "/admin/users/"+u.ID+"?done=user-saved")
@@ -159,7 +159,7 @@ func (h *directoryConsole) userDelete(w http.ResponseWriter, r *http.Request, ad
 	if u.ID == admin.ID {
 		return web.Redirect(w, r, "/admin/users/"+u.ID)
 	}
-	if err := h.Svc.DeleteUser(r.Context(), admin.Username, u); err != nil {
+	if err := h.Svc.Directory().DeleteUser(r.Context(), admin.Username, u); err != nil {
 		return err
 	}
 	return web.Redirect(w, r, "/admin/users?done=user-deleted")
@@ -186,13 +186,13 @@ func (h *directoryConsole) groups(w http.ResponseWriter, r *http.Request, admin 
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "groups", p)
+	h.view.groups(w, r, http.StatusOK, p)
 	return nil
 }
 
 func (h *directoryConsole) groupCreate(w http.ResponseWriter, r *http.Request, admin store.User) error {
 	name, desc := r.PostFormValue("name"), r.PostFormValue("description")
-	g, err := h.Svc.CreateGroup(r.Context(), admin.Username, name, desc)
+	g, err := h.Svc.Directory().CreateGroup(r.Context(), admin.Username, name, desc)
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		p, err := h.groupsData(r, admin)
@@ -200,7 +200,7 @@ func (h *directoryConsole) groupCreate(w http.ResponseWriter, r *http.Request, a
 			return err
 		}
 		p.Form.Name, p.Form.Description, p.Errors = name, desc, fe
-		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "groups", p)
+		h.view.groups(w, r, http.StatusUnprocessableEntity, p)
 		return nil
 	}
 	if err != nil {
@@ -230,7 +230,7 @@ func (h *directoryConsole) group(w http.ResponseWriter, r *http.Request, admin s
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "group", p)
+	h.view.group(w, r, http.StatusOK, p)
 	return nil
 }
 
@@ -242,13 +242,13 @@ func (h *directoryConsole) groupAddMember(w http.ResponseWriter, r *http.Request
 	u, err := h.Svc.Store.GetUserByUsername(r.Context(), r.PostFormValue("username"))
 	if errors.Is(err, store.ErrNotFound) {
 		p.Errors = FieldErrors{"username": "There is no user with this username."}
-		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "group", p)
+		h.view.group(w, r, http.StatusUnprocessableEntity, p)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.AddMember(r.Context(), admin.Username, p.Group, u); err != nil {
+	if err := h.Svc.Directory().AddMember(r.Context(), admin.Username, p.Group, u); err != nil {
 		return err
 	}
 	return web.Redirect(w, r, "/admin/groups/"+p.Group.ID+"?done=member-added")
@@ -263,7 +263,7 @@ func (h *directoryConsole) groupRemoveMember(w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.RemoveMember(r.Context(), admin.Username, g, u); err != nil {
+	if err := h.Svc.Directory().RemoveMember(r.Context(), admin.Username, g, u); err != nil {
 		return err
 	}
 	return web.Redirect(w, r, "/admin/groups/"+g.ID+"?done=member-removed")
@@ -274,7 +274,7 @@ func (h *directoryConsole) groupDelete(w http.ResponseWriter, r *http.Request, a
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.DeleteGroup(r.Context(), admin.Username, g); err != nil {
+	if err := h.Svc.Directory().DeleteGroup(r.Context(), admin.Username, g); err != nil {
 		return err
 	}
 	return web.Redirect(w, r, "/admin/groups?done=group-deleted")
@@ -293,7 +293,7 @@ func (h *directoryConsole) audit(w http.ResponseWriter, r *http.Request, admin s
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "audit", auditPage{page: adminPage("Audit log", "audit", admin, r),
+	h.view.audit(w, r, auditPage{page: adminPage("Audit log", "audit", admin, r),
 		Query: opt.Query, Events: events, Pager: web.NewPager(opt.Query, n, total)})
 	return nil
 }

@@ -17,7 +17,7 @@ func TestConsolePagesNeedAnAdmin(t *testing.T) {
 	w := newWorld(t)
 	app := w.addApp("Amplitude", nil)
 	u := w.user("pat", "pat@corp.example")
-	g, _ := w.svc.CreateGroup(w.ctx(), "test", "Analysts", "")
+	g, _ := w.svc.Directory().CreateGroup(w.ctx(), "test", "Analysts", "")
 	pages := []string{"/admin/applications", "/admin/applications/add", "/admin/users", "/admin/users/new",
 		"/admin/users/" + u.ID, "/admin/groups", "/admin/groups/" + g.ID, "/admin/audit",
 		"/admin/applications/" + app, "/admin/applications/" + app + "/edit", "/admin/applications/" + app + "/mappings",

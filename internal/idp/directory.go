@@ -65,22 +65,30 @@ func (in *UserInput) validate() FieldErrors {
 	return fe
 }
 
+// Directory owns the Identity Center's rules for its users and groups:
+// creating, editing and deleting them, group membership, and password
+// sign-in. Get one from Service.Directory.
+type Directory struct{ svc *Service }
+
+// Directory is the user and group rules over this service's store.
+func (s *Service) Directory() Directory { return Directory{s} }
+
 // CreateUser adds a directory user.
-func (s *Service) CreateUser(ctx context.Context, actor string, in UserInput) (store.User, error) {
+func (d Directory) CreateUser(ctx context.Context, actor string, in UserInput) (store.User, error) {
 	if fe := in.validate(); len(fe) > 0 {
 		return store.User{}, fe
 	}
 	u := store.User{Username: in.Username, Email: in.Email, GivenName: strings.TrimSpace(in.GivenName),
 		FamilyName: strings.TrimSpace(in.FamilyName), DisplayName: strings.TrimSpace(in.DisplayName),
-		Active: true, Admin: in.Admin, CreatedAt: s.now()}
+		Active: true, Admin: in.Admin, CreatedAt: d.svc.now()}
 	if in.Password != "" {
-		h, err := password.Hash(in.Password, s.Password)
+		h, err := password.Hash(in.Password, d.svc.Password)
 		if err != nil {
 			return store.User{}, err
 		}
 		u.PasswordHash = h
 	}
-	u, err := s.Store.CreateUser(ctx, u)
+	u, err := d.svc.Store.CreateUser(ctx, u)
 	if errors.Is(err, store.ErrConflict) {
 		return store.User{}, FieldErrors{"username": "A user with this username already exists."}
 	}
@@ -91,24 +99,24 @@ func (s *Service) CreateUser(ctx context.Context, actor string, in UserInput) (s
 	if u.Admin {
 		detail += "; Identity Center admin"
 	}
-	s.Audit(ctx, actor, "user.create", u.Username, detail)
+	d.svc.Audit(ctx, actor, "user.create", u.Username, detail)
 	return u, nil
 }
 
 // UpdateUser edits a user; an empty password keeps the current one.
-func (s *Service) UpdateUser(ctx context.Context, actor, id string, in UserInput) (store.User, error) {
+func (d Directory) UpdateUser(ctx context.Context, actor, id string, in UserInput) (store.User, error) {
 	if fe := in.validate(); len(fe) > 0 {
 		return store.User{}, fe
 	}
 	var hash string
 	if in.Password != "" {
-		h, err := password.Hash(in.Password, s.Password)
+		h, err := password.Hash(in.Password, d.svc.Password)
 		if err != nil {
 			return store.User{}, err
 		}
 		hash = h
 	}
-	u, err := s.Store.UpdateUser(ctx, id, func(u *store.User) error {
+	u, err := d.svc.Store.UpdateUser(ctx, id, func(u *store.User) error {
 		u.Username, u.Email, u.GivenName, u.FamilyName, u.DisplayName = in.Username, in.Email,
 			strings.TrimSpace(in.GivenName), strings.TrimSpace(in.FamilyName), strings.TrimSpace(in.DisplayName)
 		u.Active, u.Admin = in.Active, in.Admin
@@ -125,26 +133,26 @@ func (s *Service) UpdateUser(ctx context.Context, actor, id string, in UserInput
 	}
 	if !u.Active { // a deactivated user's sessions end with it, or the change fails
 		for _, realm := range []string{store.RealmPortal, store.RealmAdmin} {
-			if err := s.Store.DeleteUserSessions(ctx, realm, u.ID); err != nil {
+			if err := d.svc.Store.DeleteUserSessions(ctx, realm, u.ID); err != nil {
 				return store.User{}, err
 			}
 		}
 	}
-	s.Audit(ctx, actor, "user.update", u.Username, fmt.Sprintf("primary email %s, active %v, admin %v", orNone(u.Email), u.Active, u.Admin))
+	d.svc.Audit(ctx, actor, "user.update", u.Username, fmt.Sprintf("primary email %s, active %v, admin %v", orNone(u.Email), u.Active, u.Admin))
 	return u, nil
 }
 
 // DeleteUser removes a user, their memberships, assignments and sessions.
-func (s *Service) DeleteUser(ctx context.Context, actor string, u store.User) error {
-	if err := s.Store.DeleteUser(ctx, u.ID); err != nil {
+func (d Directory) DeleteUser(ctx context.Context, actor string, u store.User) error {
+	if err := d.svc.Store.DeleteUser(ctx, u.ID); err != nil {
 		return err
 	}
-	s.Audit(ctx, actor, "user.delete", u.Username, "")
+	d.svc.Audit(ctx, actor, "user.delete", u.Username, "")
 	return nil
 }
 
 // CreateGroup adds a group.
-func (s *Service) CreateGroup(ctx context.Context, actor, name, description string) (store.Group, error) {
+func (d Directory) CreateGroup(ctx context.Context, actor, name, description string) (store.Group, error) {
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
@@ -154,48 +162,48 @@ func (s *Service) CreateGroup(ctx context.Context, actor, name, description stri
 	case utf8.RuneCountInString(description) > 1024:
 		return store.Group{}, FieldErrors{"description": "Use at most 1024 characters."}
 	}
-	g, err := s.Store.CreateGroup(ctx, store.Group{Name: name, Description: strings.TrimSpace(description), CreatedAt: s.now()})
+	g, err := d.svc.Store.CreateGroup(ctx, store.Group{Name: name, Description: strings.TrimSpace(description), CreatedAt: d.svc.now()})
 	if errors.Is(err, store.ErrConflict) {
 		return store.Group{}, FieldErrors{"name": "A group with this name already exists."}
 	}
 	if err != nil {
 		return store.Group{}, err
 	}
-	s.Audit(ctx, actor, "group.create", g.Name, "")
+	d.svc.Audit(ctx, actor, "group.create", g.Name, "")
 	return g, nil
 }
 
 // AddMember puts a user in a group.
-func (s *Service) AddMember(ctx context.Context, actor string, g store.Group, u store.User) error {
-	if err := s.Store.AddGroupMember(ctx, g.ID, u.ID); err != nil {
+func (d Directory) AddMember(ctx context.Context, actor string, g store.Group, u store.User) error {
+	if err := d.svc.Store.AddGroupMember(ctx, g.ID, u.ID); err != nil {
 		return err
 	}
-	s.Audit(ctx, actor, "group.add_member", g.Name, "added "+u.Username)
+	d.svc.Audit(ctx, actor, "group.add_member", g.Name, "added "+u.Username)
 	return nil
 }
 
 // RemoveMember takes a user out of a group.
-func (s *Service) RemoveMember(ctx context.Context, actor string, g store.Group, u store.User) error {
-	if err := s.Store.RemoveGroupMember(ctx, g.ID, u.ID); err != nil {
+func (d Directory) RemoveMember(ctx context.Context, actor string, g store.Group, u store.User) error {
+	if err := d.svc.Store.RemoveGroupMember(ctx, g.ID, u.ID); err != nil {
 		return err
 	}
-	s.Audit(ctx, actor, "group.remove_member", g.Name, "removed "+u.Username)
+	d.svc.Audit(ctx, actor, "group.remove_member", g.Name, "removed "+u.Username)
 	return nil
 }
 
 // DeleteGroup removes a group and its assignments.
-func (s *Service) DeleteGroup(ctx context.Context, actor string, g store.Group) error {
-	if err := s.Store.DeleteGroup(ctx, g.ID); err != nil {
+func (d Directory) DeleteGroup(ctx context.Context, actor string, g store.Group) error {
+	if err := d.svc.Store.DeleteGroup(ctx, g.ID); err != nil {
 		return err
 	}
-	s.Audit(ctx, actor, "group.delete", g.Name, "")
+	d.svc.Audit(ctx, actor, "group.delete", g.Name, "")
 	return nil
 }
 
 // Authenticate checks a directory user's password. Every failure returns
 // the same error, so usernames cannot be probed.
-func (s *Service) Authenticate(ctx context.Context, username, pw string) (store.User, error) {
-	u, err := s.Store.GetUserByUsername(ctx, strings.TrimSpace(username))
+func (d Directory) Authenticate(ctx context.Context, username, pw string) (store.User, error) {
+	u, err := d.svc.Store.GetUserByUsername(ctx, strings.TrimSpace(username))
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.User{}, err // an outage is not a wrong password
 	}

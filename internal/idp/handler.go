@@ -35,7 +35,7 @@ type Handler struct{ *base }
 // limits, error rendering and the two "signed in" guards.
 type base struct {
 	Svc    *Service
-	Pages  *web.Pages
+	view   views // the pages, one typed method each
 	Log    *slog.Logger
 	Admin  *web.Sessions // realm admin
 	Portal *web.Sessions // realm portal
@@ -57,7 +57,7 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger, portalTTL time
 		logins.MAC = svc.Sealer.MAC
 	}
 	return &Handler{&base{
-		Svc: svc, Pages: pages, Log: log, Logins: logins,
+		Svc: svc, view: views{pages}, Log: log, Logins: logins,
 		Admin: &web.Sessions{Store: svc.Store, Realm: store.RealmAdmin, Cookie: "signet_idp_admin", Path: "/",
 			TTL: 8 * time.Hour, Idle: time.Hour, Secure: secure, Now: svc.now},
 		Portal: &web.Sessions{Store: svc.Store, Realm: store.RealmPortal, Cookie: "signet_idp_portal", Path: "/",
@@ -121,24 +121,24 @@ func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	var pub *web.PublicError
 	switch {
 	case errors.As(err, &pub):
-		h.Pages.Render(w, r, pub.Status, "problem", problem{page: page{Title: "Not accepted", Section: sectionOf(r), Narrow: true},
+		h.view.problem(w, r, pub.Status, problem{page: page{Title: "Not accepted", Section: sectionOf(r), Narrow: true},
 			Heading: "Not accepted", Message: pub.Message, Code: pub.Code, Back: backOf(r)})
 	case errors.Is(err, store.ErrNotFound):
-		h.Pages.Render(w, r, http.StatusNotFound, "problem", problem{page: page{Title: "Not found", Section: sectionOf(r), Narrow: true},
+		h.view.problem(w, r, http.StatusNotFound, problem{page: page{Title: "Not found", Section: sectionOf(r), Narrow: true},
 			Heading: "Not found", Message: "There is nothing here. It may have been deleted.", Back: backOf(r)})
 	case store.IsUnavailable(err):
 		web.RetryLater(w)
 		h.Log.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
-		h.Pages.Render(w, r, http.StatusServiceUnavailable, "problem", problem{page: page{Title: "Temporarily unavailable", Section: sectionOf(r), Narrow: true},
+		h.view.problem(w, r, http.StatusServiceUnavailable, problem{page: page{Title: "Temporarily unavailable", Section: sectionOf(r), Narrow: true},
 			Heading: "Temporarily unavailable", Message: "Signet cannot reach its database right now. Nothing was changed.",
 			Fix: "Try again in a few seconds.", Code: "unavailable"})
 	case errors.As(err, &maxErr):
-		h.Pages.Render(w, r, http.StatusRequestEntityTooLarge, "problem", problem{page: page{Title: "Too large", Section: sectionOf(r), Narrow: true},
+		h.view.problem(w, r, http.StatusRequestEntityTooLarge, problem{page: page{Title: "Too large", Section: sectionOf(r), Narrow: true},
 			Heading: "Too large", Message: "What you sent is larger than Signet accepts.", Code: string(saml.CodeTooLarge), Back: backOf(r)})
 	default:
 		id := web.RequestID(r.Context())
 		h.Log.ErrorContext(r.Context(), "request failed", "request_id", id, "path", r.URL.Path, "err", err)
-		h.Pages.Render(w, r, http.StatusInternalServerError, "problem", problem{page: page{Title: "Something went wrong", Section: sectionOf(r), Narrow: true},
+		h.view.problem(w, r, http.StatusInternalServerError, problem{page: page{Title: "Something went wrong", Section: sectionOf(r), Narrow: true},
 			Heading: "Something went wrong", Message: "Signet could not finish this request. Nothing was changed.",
 			Fix: "Try again. If it keeps happening, give your administrator the reference below.", Code: "internal_error", RequestID: id})
 	}

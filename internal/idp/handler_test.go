@@ -59,7 +59,7 @@ func newWorld(t *testing.T) *world {
 	h.Mount(mux)
 	web.MountStatic(mux)
 	ctx := t.Context()
-	if _, err := w.svc.CreateUser(ctx, "test", idp.UserInput{Username: "root", Email: "root@corp.example", Password: testPassword, Admin: true}); err != nil {
+	if _, err := w.svc.Directory().CreateUser(ctx, "test", idp.UserInput{Username: "root", Email: "root@corp.example", Password: testPassword, Admin: true}); err != nil {
 		t.Fatal(err)
 	}
 	w.admin = w.client()
@@ -97,7 +97,7 @@ func (w *world) addApp(name string, fields map[string]string) string {
 
 func (w *world) user(name, email string) store.User {
 	w.t.Helper()
-	u, err := w.svc.CreateUser(w.t.Context(), "test", idp.UserInput{Username: name, Email: email, Password: testPassword})
+	u, err := w.svc.Directory().CreateUser(w.t.Context(), "test", idp.UserInput{Username: name, Email: email, Password: testPassword})
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func portalPage(title string, u *store.User, r *http.Request) page {
 }
 
 func (h *portalHandler) portalLoginForm(w http.ResponseWriter, r *http.Request) error {
-	h.Pages.Render(w, r, http.StatusOK, "login", loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true},
+	h.view.login(w, r, http.StatusOK, loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true},
 		Action: "/portal/login", Next: web.SafeRedirect(r.URL.Query().Get("next"), "/portal")})
 	return nil
 }
@@ -123,7 +123,7 @@ func (h *portalHandler) portalHome(w http.ResponseWriter, r *http.Request, u sto
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "portal", portalHomePage{page: portalPage("Your applications", &u, r), Apps: apps})
+	h.view.portal(w, r, portalHomePage{page: portalPage("Your applications", &u, r), Apps: apps})
 	return nil
 }
 
@@ -148,17 +148,17 @@ func (h *portalHandler) issueFailed(w http.ResponseWriter, r *http.Request, u st
 	var bad *StoredMetadataError
 	switch {
 	case errors.As(err, &bad):
-		h.Pages.Render(w, r, http.StatusConflict, "problem", problem{page: portalPage("No access", &u, r),
+		h.view.problem(w, r, http.StatusConflict, problem{page: portalPage("No access", &u, r),
 			Heading: "No access", Message: "Signet Identity Center cannot sign you in to " + a.Name + ".", Reason: bad.Error(),
 			Fix: "Ask your Identity Center administrator to upload the application's SAML metadata again.", Code: string(saml.CodeMetadataInvalid)})
 		return nil
 	case errors.Is(err, ErrNotAssigned):
-		h.Pages.Render(w, r, http.StatusForbidden, "problem", problem{page: portalPage("No access", &u, r),
+		h.view.problem(w, r, http.StatusForbidden, problem{page: portalPage("No access", &u, r),
 			Heading: "No access", Message: "You are not assigned to " + a.Name + ".",
 			Fix: "Ask your Identity Center administrator to assign you (or one of your groups) to this application.", Code: "not_assigned"})
 		return nil
 	case errors.As(err, &na):
-		h.Pages.Render(w, r, http.StatusForbidden, "problem", problem{page: portalPage("No access", &u, r),
+		h.view.problem(w, r, http.StatusForbidden, problem{page: portalPage("No access", &u, r),
 			Heading: "No access", Message: "Signet Identity Center cannot sign you in to " + a.Name + ".", Reason: na.Reason,
 			Fix: "Ask your Identity Center administrator to fix this; the attempt is in the Identity Center audit log.", Code: "no_access"})
 		return nil

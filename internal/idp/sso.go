@@ -134,7 +134,7 @@ func (h *ssoHandler) sso(w http.ResponseWriter, r *http.Request) error {
 		if signedIn {
 			p.Username = u.Username
 		}
-		h.Pages.Render(w, r, http.StatusOK, "login", p)
+		h.view.login(w, r, http.StatusOK, p)
 		return nil
 	}
 	sess, _ := h.Portal.Load(r)
@@ -255,7 +255,7 @@ func (h *ssoHandler) requestRefused(w http.ResponseWriter, r *http.Request, a *s
 	if t, ok := requestText[e.Code]; ok {
 		reason, fix = t[0], t[1]
 	}
-	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in request refused", Section: "portal", Narrow: true},
+	h.view.problem(w, r, status, problem{page: page{Title: "Sign-in request refused", Section: "portal", Narrow: true},
 		Heading: "Sign-in request refused", Message: msg, Reason: trimDot(reason), Fix: fix, Code: string(e.Code)})
 	return nil
 }

@@ -21,12 +21,12 @@ import (
 // assignGroup puts users in a group assigned to the app (seed steps 12–13).
 func (w *world) assignGroup(app string, users ...store.User) {
 	w.t.Helper()
-	g, err := w.svc.CreateGroup(w.ctx(), "test", "Group for "+app, "")
+	g, err := w.svc.Directory().CreateGroup(w.ctx(), "test", "Group for "+app, "")
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	for _, u := range users {
-		w.svc.AddMember(w.ctx(), "test", g, u)
+		w.svc.Directory().AddMember(w.ctx(), "test", g, u)
 	}
 	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/applications/"+app+"/assign", url.Values{"group": {g.ID}})
 }

@@ -293,7 +293,7 @@ func TestSignInWithSSODiscovery(t *testing.T) {
 func TestSecurityCase89DiscoveryIgnoresMadeUpMembership(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.beta)
-	if _, err := w.svc.NewInvite(t.Context(), store.Member{Email: "admin@beta.example"}, w.beta, "victim@bigcorp.example", "member"); err != nil {
+	if _, err := w.svc.Accounts().NewInvite(t.Context(), store.Member{Email: "admin@beta.example"}, w.beta, "victim@bigcorp.example", "member"); err != nil {
 		t.Fatal(err)
 	}
 	// The org has SSO, so the invite is accepted through SSO; a member

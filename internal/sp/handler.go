@@ -35,7 +35,7 @@ type Handler struct{ *base }
 // service, pages, sessions and limits, error rendering and the guards.
 type base struct {
 	Svc      *Service
-	Pages    *web.Pages
+	view     views // the pages, one typed method each
 	Log      *slog.Logger
 	Sessions *web.Sessions
 	// Pending holds IdP-initiated sign-ins waiting for the browser to
@@ -58,7 +58,7 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
 	if svc.Sealer != nil {
 		signIns.MAC = svc.Sealer.MAC
 	}
-	return &Handler{&base{Svc: svc, Pages: pages, Log: log, SignIns: signIns,
+	return &Handler{&base{Svc: svc, view: views{pages}, Log: log, SignIns: signIns,
 		Sessions: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspace, Cookie: "signet_workspace", Path: "/",
 			TTL: 12 * time.Hour, Idle: 2 * time.Hour, Secure: secure, Now: svc.now},
 		Pending:   &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.now},
@@ -137,7 +137,7 @@ func (h *base) renderError(w http.ResponseWriter, r *http.Request, err error) {
 		p.Fix = "Try again. If it keeps happening, give your administrator the reference below."
 	}
 	p.Title = p.Heading
-	h.Pages.Render(w, r, status, "problem", p)
+	h.view.problem(w, r, status, p)
 }
 
 var errForbidden = errors.New("forbidden")

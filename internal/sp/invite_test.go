@@ -88,7 +88,7 @@ func TestInvitationAcceptedBySSO(t *testing.T) {
 func TestInvitePageOfAnSSOOrg(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.acme)
-	tok, err := w.svc.NewInvite(t.Context(), store.Member{Email: "admin@acme.example"}, w.acme, "kim@corp.example", "member")
+	tok, err := w.svc.Accounts().NewInvite(t.Context(), store.Member{Email: "admin@acme.example"}, w.acme, "kim@corp.example", "member")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestInvitePageOfAnSSOOrg(t *testing.T) {
 		t.Error("a password made a member of an SSO org")
 	}
 	// Without SSO the same link asks for a password, as before.
-	tok2, _ := w.svc.NewInvite(t.Context(), store.Member{Email: "admin@beta.example"}, w.beta, "kim@corp.example", "viewer")
+	tok2, _ := w.svc.Accounts().NewInvite(t.Context(), store.Member{Email: "admin@beta.example"}, w.beta, "kim@corp.example", "viewer")
 	if r := c.Do("POST", "/invite/"+tok2, url.Values{"password": {"a-good-long-password"}}); r.Status != http.StatusSeeOther {
 		t.Errorf("password invite in an org without SSO = %d\n%s", r.Status, excerpt(r.Body))
 	}

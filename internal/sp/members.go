@@ -39,6 +39,14 @@ func (e *ChooseOrgError) Error() string {
 	return "this email belongs to several organizations: choose one"
 }
 
+// Accounts owns the Workspace's rules for orgs and their people: creating
+// orgs, adding members and changing their roles, invitations, and password
+// sign-in. Get one from Service.Accounts.
+type Accounts struct{ svc *Service }
+
+// Accounts is the org and member rules over this service's store.
+func (s *Service) Accounts() Accounts { return Accounts{s} }
+
 // Authenticate checks a member's password. With orgSlug it signs in to that
 // org only; without, to the one org whose member has this email and
 // password, or it returns a *ChooseOrgError listing them.
@@ -48,8 +56,8 @@ func (e *ChooseOrgError) Error() string {
 // member whose org requires SSO (right password or not) are told apart by
 // nothing (SECURITY-CASES 92, 93). Admins of such orgs may still use their
 // password (break-glass); the sign-in says so.
-func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (store.Member, store.Org, error) {
-	ms, err := s.Store.MembershipsByEmail(ctx, normEmail(email))
+func (a Accounts) Authenticate(ctx context.Context, email, pw, orgSlug string) (store.Member, store.Org, error) {
+	ms, err := a.svc.Store.MembershipsByEmail(ctx, normEmail(email))
 	if err != nil {
 		return store.Member{}, store.Org{}, err
 	}
@@ -63,7 +71,7 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (
 		if m.PasswordHash == "" {
 			continue
 		}
-		o, err := s.Store.GetOrg(ctx, m.OrgID)
+		o, err := a.svc.Store.GetOrg(ctx, m.OrgID)
 		if err != nil {
 			return store.Member{}, store.Org{}, err
 		}
@@ -74,7 +82,7 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (
 		if password.Check(m.PasswordHash, pw) != nil {
 			continue
 		}
-		if allowed, err := s.SessionAllowed(ctx, o, m, store.Session{Method: "password"}); err != nil {
+		if allowed, err := a.svc.SessionAllowed(ctx, o, m, store.Session{Method: "password"}); err != nil {
 			return store.Member{}, store.Org{}, err
 		} else if allowed {
 			matches = append(matches, match{m, o})
@@ -98,16 +106,16 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, orgSlug string) (
 
 // BreakGlass reports whether a password sign-in of m to o bypassed Require
 // SSO (an admin's way in when SSO breaks): it is audited as such.
-func (s *Service) BreakGlass(ctx context.Context, o store.Org, m store.Member) bool {
+func (a Accounts) BreakGlass(ctx context.Context, o store.Org, m store.Member) bool {
 	if m.Role != "admin" || !SSOAvailable(o.Plan) {
 		return false
 	}
-	c, err := s.Store.GetSSOConnection(ctx, o.ID)
+	c, err := a.svc.Store.GetSSOConnection(ctx, o.ID)
 	return err == nil && c.RequireSSO
 }
 
 // NewInvite creates an invite and returns the token for the link.
-func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org, email, role string) (string, error) {
+func (a Accounts) NewInvite(ctx context.Context, actor store.Member, o store.Org, email, role string) (string, error) {
 	email = normEmail(email)
 	if _, err := ident.Email(email); err != nil {
 		return "", badRequest("Enter an email address such as pat@example.com: " + err.Error() + ".")
@@ -115,18 +123,18 @@ func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org
 	if !slices.Contains(roles, role) {
 		return "", badRequest("Choose a role: viewer, member, manager or admin.")
 	}
-	if _, err := s.Store.GetMemberByEmail(ctx, o.ID, email); err == nil {
+	if _, err := a.svc.Store.GetMemberByEmail(ctx, o.ID, email); err == nil {
 		return "", badRequest(email + " is already a member.")
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
-	tok := newToken(s.rand())
-	err := s.Store.CreateInvite(ctx, store.Invite{ID: web.HashToken(tok), OrgID: o.ID, Email: email, Role: role,
-		CreatedBy: actor.Email, CreatedAt: s.now(), ExpiresAt: s.now().Add(InviteTTL)})
+	tok := newToken(a.svc.rand())
+	err := a.svc.Store.CreateInvite(ctx, store.Invite{ID: web.HashToken(tok), OrgID: o.ID, Email: email, Role: role,
+		CreatedBy: actor.Email, CreatedAt: a.svc.now(), ExpiresAt: a.svc.now().Add(InviteTTL)})
 	if err != nil {
 		return "", err
 	}
-	s.Audit(ctx, o, actor.Email, "member.invite", fmt.Sprintf("invited %s as %s", email, role))
+	a.svc.Audit(ctx, o, actor.Email, "member.invite", fmt.Sprintf("invited %s as %s", email, role))
 	return tok, nil
 }
 
@@ -134,65 +142,52 @@ func (s *Service) NewInvite(ctx context.Context, actor store.Member, o store.Org
 // its people join by signing in with SSO.
 var errInviteBySSO = web.BadRequest("This organization signs people in with single sign-on: use “Sign in with SSO to join”, no password needed.")
 
-// HasConnection reports whether o signs people in with SSO: its plan has
-// SSO and an identity provider is connected.
-func (s *Service) HasConnection(ctx context.Context, o store.Org) (bool, error) {
-	if !SSOAvailable(o.Plan) {
-		return false, nil
-	}
-	_, err := s.Store.GetSSOConnection(ctx, o.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // RevokeInvite withdraws one of the org's open invitations; its link and
 // an SSO sign-in with its email stop accepting it.
-func (s *Service) RevokeInvite(ctx context.Context, actor store.Member, o store.Org, id string) error {
-	inv, err := s.Store.GetInvite(ctx, id, s.now())
+func (a Accounts) RevokeInvite(ctx context.Context, actor store.Member, o store.Org, id string) error {
+	inv, err := a.svc.Store.GetInvite(ctx, id, a.svc.now())
 	if err != nil || inv.OrgID != o.ID {
 		return store.ErrNotFound
 	}
-	if err := s.Store.DeleteInvite(ctx, o.ID, id); err != nil {
+	if err := a.svc.Store.DeleteInvite(ctx, o.ID, id); err != nil {
 		return err
 	}
-	s.Audit(ctx, o, actor.Email, "member.invite.revoke", fmt.Sprintf("revoked the invitation of %s (%s)", inv.Email, inv.Role))
+	a.svc.Audit(ctx, o, actor.Email, "member.invite.revoke", fmt.Sprintf("revoked the invitation of %s (%s)", inv.Email, inv.Role))
 	return nil
 }
 
 // AcceptInvite turns an invite into a member with a password. An org that
 // signs people in with SSO refuses: there the first SSO sign-in with the
 // invitation's email accepts it (ConsumeResponse).
-func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Member, store.Org, error) {
-	pending, err := s.Store.GetInvite(ctx, web.HashToken(tok), s.now())
+func (a Accounts) AcceptInvite(ctx context.Context, tok, pw string) (store.Member, store.Org, error) {
+	pending, err := a.svc.Store.GetInvite(ctx, web.HashToken(tok), a.svc.now())
 	if err != nil {
 		return store.Member{}, store.Org{}, err
 	}
-	o, err := s.Store.GetOrg(ctx, pending.OrgID)
+	o, err := a.svc.Store.GetOrg(ctx, pending.OrgID)
 	if err != nil {
 		return store.Member{}, o, err
 	}
-	if sso, err := s.HasConnection(ctx, o); err != nil || sso {
+	if sso, err := a.svc.HasConnection(ctx, o); err != nil || sso {
 		return store.Member{}, o, cmp.Or(err, error(errInviteBySSO))
 	}
 	if err := password.Validate(pw, pending.Email); err != nil {
 		return store.Member{}, store.Org{}, badRequest("Password: " + err.Error() + ".")
 	}
 	// Hash before consuming, so a failure cannot lose the invitation.
-	h, err := password.Hash(pw, s.Password)
+	h, err := password.Hash(pw, a.svc.Password)
 	if err != nil {
 		return store.Member{}, o, err
 	}
-	inv, err := s.Store.ConsumeInvite(ctx, web.HashToken(tok), s.now())
+	inv, err := a.svc.Store.ConsumeInvite(ctx, web.HashToken(tok), a.svc.now())
 	if err != nil {
 		return store.Member{}, o, err
 	}
-	m, err := s.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: inv.Email, Role: inv.Role, PasswordHash: h, CreatedAt: s.now()})
+	m, err := a.svc.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: inv.Email, Role: inv.Role, PasswordHash: h, CreatedAt: a.svc.now()})
 	if err != nil {
 		return m, o, err
 	}
-	s.Audit(ctx, o, m.Email, "member.join", "accepted the invite as "+m.Role)
+	a.svc.Audit(ctx, o, m.Email, "member.join", "accepted the invite as "+m.Role)
 	return m, o, nil
 }
 
@@ -200,32 +195,32 @@ func (s *Service) AcceptInvite(ctx context.Context, tok, pw string) (store.Membe
 var ErrLastAdmin = store.ErrLastAdmin
 
 // SetRole changes a member's role.
-func (s *Service) SetRole(ctx context.Context, actor store.Member, o store.Org, memberID, role string) error {
+func (a Accounts) SetRole(ctx context.Context, actor store.Member, o store.Org, memberID, role string) error {
 	if !slices.Contains(roles, role) {
 		return badRequest("Choose a role: viewer, member, manager or admin.")
 	}
-	m, err := s.Store.GetMember(ctx, memberID)
+	m, err := a.svc.Store.GetMember(ctx, memberID)
 	if err != nil || m.OrgID != o.ID {
 		return store.ErrNotFound
 	}
-	if _, err := s.Store.UpdateMember(ctx, m.ID, func(x *store.Member) error { x.Role = role; return nil }); err != nil {
+	if _, err := a.svc.Store.UpdateMember(ctx, m.ID, func(x *store.Member) error { x.Role = role; return nil }); err != nil {
 		return err
 	}
-	s.Audit(ctx, o, actor.Email, "member.role", fmt.Sprintf("%s is now %s (was %s)", m.Email, role, m.Role))
+	a.svc.Audit(ctx, o, actor.Email, "member.role", fmt.Sprintf("%s is now %s (was %s)", m.Email, role, m.Role))
 	return nil
 }
 
 // RemoveMember takes a member out of the org; their sessions end with it
 // (a session whose member is gone opens nothing). The last admin stays.
-func (s *Service) RemoveMember(ctx context.Context, actor store.Member, o store.Org, memberID string) error {
-	m, err := s.Store.GetMember(ctx, memberID)
+func (a Accounts) RemoveMember(ctx context.Context, actor store.Member, o store.Org, memberID string) error {
+	m, err := a.svc.Store.GetMember(ctx, memberID)
 	if err != nil || m.OrgID != o.ID {
 		return store.ErrNotFound
 	}
-	if err := s.Store.DeleteMember(ctx, m.ID); err != nil {
+	if err := a.svc.Store.DeleteMember(ctx, m.ID); err != nil {
 		return err
 	}
-	s.Audit(ctx, o, actor.Email, "member.remove", fmt.Sprintf("removed %s (%s)", m.Email, m.Role))
+	a.svc.Audit(ctx, o, actor.Email, "member.remove", fmt.Sprintf("removed %s (%s)", m.Email, m.Role))
 	return nil
 }
 
@@ -235,7 +230,7 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
 // CreateOrg creates an org on a plan with its first admin (password hash
 // optional), checking the name, the ID, the plan and the email by the
 // Workspace's rules, and audits it. Refusals are *web.PublicError.
-func (s *Service) CreateOrg(ctx context.Context, actor string, o store.Org, adminEmail, passwordHash string) (store.Org, error) {
+func (a Accounts) CreateOrg(ctx context.Context, actor string, o store.Org, adminEmail, passwordHash string) (store.Org, error) {
 	name, err := ident.Clean(o.Name, ident.MaxName)
 	if err != nil {
 		return store.Org{}, badRequest("The organization name is not accepted: " + err.Error() + ".")
@@ -251,20 +246,20 @@ func (s *Service) CreateOrg(ctx context.Context, actor string, o store.Org, admi
 		return store.Org{}, badRequest("The admin's email is not accepted: " + err.Error() + ".")
 	}
 	o.Name = name
-	created, err := s.Store.CreateOrg(ctx, o, &store.Member{Email: email, Role: "admin", PasswordHash: passwordHash, CreatedAt: s.now()})
+	created, err := a.svc.Store.CreateOrg(ctx, o, &store.Member{Email: email, Role: "admin", PasswordHash: passwordHash, CreatedAt: a.svc.now()})
 	if errors.Is(err, store.ErrConflict) {
 		return store.Org{}, badRequest("An organization with the ID " + strconv.Quote(o.Slug) + " already exists.")
 	}
 	if err != nil {
 		return store.Org{}, err
 	}
-	s.Audit(ctx, created, actor, "org.create", fmt.Sprintf("plan %s, admin %s", created.Plan, email))
+	a.svc.Audit(ctx, created, actor, "org.create", fmt.Sprintf("plan %s, admin %s", created.Plan, email))
 	return created, nil
 }
 
 // AddMember adds a member with a role (password hash optional) by the
 // Workspace's rules, and audits it. Refusals are *web.PublicError.
-func (s *Service) AddMember(ctx context.Context, actor string, o store.Org, email, role, passwordHash string) (store.Member, error) {
+func (a Accounts) AddMember(ctx context.Context, actor string, o store.Org, email, role, passwordHash string) (store.Member, error) {
 	email = normEmail(email)
 	if _, err := ident.Email(email); err != nil {
 		return store.Member{}, badRequest("The email is not accepted: " + err.Error() + ".")
@@ -272,13 +267,13 @@ func (s *Service) AddMember(ctx context.Context, actor string, o store.Org, emai
 	if !slices.Contains(roles, role) {
 		return store.Member{}, badRequest("Choose a role: viewer, member, manager or admin.")
 	}
-	m, err := s.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: email, Role: role, PasswordHash: passwordHash, CreatedAt: s.now()})
+	m, err := a.svc.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: email, Role: role, PasswordHash: passwordHash, CreatedAt: a.svc.now()})
 	if errors.Is(err, store.ErrConflict) {
 		return store.Member{}, badRequest(email + " is already a member of " + o.Slug + ".")
 	}
 	if err != nil {
 		return store.Member{}, err
 	}
-	s.Audit(ctx, o, actor, "member.add", fmt.Sprintf("added %s as %s", m.Email, m.Role))
+	a.svc.Audit(ctx, o, actor, "member.add", fmt.Sprintf("added %s as %s", m.Email, m.Role))
 	return m, nil
 }

@@ -56,7 +56,7 @@ func (h *signInPages) loginForm(w http.ResponseWriter, r *http.Request) error {
 	default:
 		p.Flash = "You are signed out."
 	}
-	h.Pages.Render(w, r, http.StatusOK, "login", p)
+	h.view.login(w, r, http.StatusOK, p)
 	return nil
 }
 
@@ -68,20 +68,20 @@ func (h *signInPages) login(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		p.Error = "Too many sign-in attempts. Wait a few minutes and try again."
 		web.RetryLater(w)
-		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
+		h.view.login(w, r, http.StatusTooManyRequests, p)
 		return nil
 	}
-	m, o, err := h.Svc.Authenticate(r.Context(), email, r.PostFormValue("password"), slug)
+	m, o, err := h.Svc.Accounts().Authenticate(r.Context(), email, r.PostFormValue("password"), slug)
 	var choose *ChooseOrgError
 	switch {
 	case errors.As(err, &choose):
 		p.OrgChoices = choose.Orgs
 		p.Warnings = []string{"Your email belongs to several organizations. Choose one and enter your password again."}
-		h.Pages.Render(w, r, http.StatusOK, "login", p)
+		h.view.login(w, r, http.StatusOK, p)
 		return nil
 	case errors.Is(err, ErrBadCredentials):
 		p.Error = "The email or password is incorrect. If your organization uses single sign-on, use “Sign in with SSO” below."
-		h.Pages.Render(w, r, http.StatusUnauthorized, "login", p)
+		h.view.login(w, r, http.StatusUnauthorized, p)
 		return nil
 	case err != nil:
 		return err
@@ -90,7 +90,7 @@ func (h *signInPages) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.SignIns.Remember(w, m.Email)
-	if h.Svc.BreakGlass(r.Context(), o, m) {
+	if h.Svc.Accounts().BreakGlass(r.Context(), o, m) {
 		h.Svc.Audit(r.Context(), o, m.Email, "signin.break_glass", "an admin signed in with a password although the org requires SSO")
 	} else {
 		h.Svc.Audit(r.Context(), o, m.Email, "signin", "signed in with a password")
@@ -112,7 +112,7 @@ func (h *signInPages) loginSSO(w http.ResponseWriter, r *http.Request) error {
 	p := loginPage{page: page{Title: "Sign in", Narrow: true}, SSOEmail: email, OrgSlug: slug}
 	if !h.Logins.Allow("ip:" + web.ClientIP(r)) {
 		p.Error = "Too many sign-in attempts. Wait a minute and try again."
-		h.Pages.Render(w, r, http.StatusTooManyRequests, "login", p)
+		h.view.login(w, r, http.StatusTooManyRequests, p)
 		return nil
 	}
 	if slug == "" {
@@ -131,7 +131,7 @@ func (h *signInPages) loginSSO(w http.ResponseWriter, r *http.Request) error {
 			} else if sso {
 				h.rememberOrg(w, o)
 				next := "/saml/" + o.Slug + "/login"
-				h.Pages.Render(w, r, http.StatusOK, "continue", continuePage{page: page{Title: "Sign in with SSO", Narrow: true, Refresh: next},
+				h.view.continuePage(w, r, continuePage{page: page{Title: "Sign in with SSO", Narrow: true, Refresh: next},
 					OrgName: o.Name, Next: next})
 				return nil
 			}
@@ -142,7 +142,7 @@ func (h *signInPages) loginSSO(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		p.Error = "Enter your organization's ID to sign in with SSO (your administrator can tell you what it is), or sign in with your password."
 	}
-	h.Pages.Render(w, r, http.StatusOK, "login", p)
+	h.view.login(w, r, http.StatusOK, p)
 	return nil
 }
 
@@ -234,12 +234,12 @@ func (h *orgPages) home(w http.ResponseWriter, r *http.Request, o store.Org, m s
 	case "revoked":
 		p.Flash = "Invitation revoked: its link no longer works."
 	}
-	h.Pages.Render(w, r, http.StatusOK, "home", p)
+	h.view.home(w, r, http.StatusOK, p)
 	return nil
 }
 
 func (h *orgPages) invite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
-	tok, err := h.Svc.NewInvite(r.Context(), m, o, r.PostFormValue("email"), r.PostFormValue("role"))
+	tok, err := h.Svc.Accounts().NewInvite(r.Context(), m, o, r.PostFormValue("email"), r.PostFormValue("role"))
 	if err == nil && r.PostFormValue("back") == "sso" { // the attempts log's one-click fix
 		return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=invited#attempts")
 	}
@@ -256,7 +256,7 @@ func (h *orgPages) invite(w http.ResponseWriter, r *http.Request, o store.Org, m
 			return err
 		}
 	}
-	h.Pages.Render(w, r, status, "home", p)
+	h.view.home(w, r, status, p)
 	return nil
 }
 
@@ -271,19 +271,19 @@ func inviteProblem(err error) string {
 }
 
 func (h *orgPages) revokeInvite(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
-	if err := h.Svc.RevokeInvite(r.Context(), m, o, r.PathValue("id")); err != nil {
+	if err := h.Svc.Accounts().RevokeInvite(r.Context(), m, o, r.PathValue("id")); err != nil {
 		return err
 	}
 	return web.Redirect(w, r, "/orgs/"+o.Slug+"?done=revoked")
 }
 
 func (h *orgPages) setRole(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
-	err := h.Svc.SetRole(r.Context(), m, o, r.PathValue("id"), r.PostFormValue("role"))
+	err := h.Svc.Accounts().SetRole(r.Context(), m, o, r.PathValue("id"), r.PostFormValue("role"))
 	return h.memberChanged(w, r, o, m, s, err, "The role was not changed", "role")
 }
 
 func (h *orgPages) removeMember(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, s store.Session) error {
-	err := h.Svc.RemoveMember(r.Context(), m, o, r.PathValue("id"))
+	err := h.Svc.Accounts().RemoveMember(r.Context(), m, o, r.PathValue("id"))
 	return h.memberChanged(w, r, o, m, s, err, "The member was not removed", "removed")
 }
 
@@ -296,7 +296,7 @@ func (h *orgPages) memberChanged(w http.ResponseWriter, r *http.Request, o store
 			return derr
 		}
 		p.Error = refused + ": " + err.Error() + "."
-		h.Pages.Render(w, r, http.StatusConflict, "home", p)
+		h.view.home(w, r, http.StatusConflict, p)
 		return nil
 	}
 	if err != nil {
@@ -306,7 +306,7 @@ func (h *orgPages) memberChanged(w http.ResponseWriter, r *http.Request, o store
 }
 
 func (h *orgPages) settings(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
-	h.Pages.Render(w, r, http.StatusOK, "settings", struct{ page }{orgPage("Organization settings", "settings", o, m)})
+	h.view.settings(w, r, orgPage("Organization settings", "settings", o, m))
 	return nil
 }
 
@@ -324,7 +324,7 @@ func (h *orgPages) audit(w http.ResponseWriter, r *http.Request, o store.Org, m 
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "audit", auditPage{page: orgPage("Audit log", "settings", o, m),
+	h.view.audit(w, r, auditPage{page: orgPage("Audit log", "settings", o, m),
 		Query: opt.Query, Events: events, Pager: web.NewPager(opt.Query, n, total)})
 	return nil
 }
@@ -350,7 +350,7 @@ func (h *signInPages) inviteForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "invite", invitePage{page: page{Title: "Join " + o.Name, Narrow: true},
+	h.view.invite(w, r, http.StatusOK, invitePage{page: page{Title: "Join " + o.Name, Narrow: true},
 		OrgName: o.Name, OrgSlug: o.Slug, Email: inv.Email, Role: inv.Role, SSO: sso})
 	return nil
 }
@@ -361,7 +361,7 @@ func (h *signInPages) inviteAccept(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	m, o, err := h.Svc.AcceptInvite(r.Context(), tok, r.PostFormValue("password"))
+	m, o, err := h.Svc.Accounts().AcceptInvite(r.Context(), tok, r.PostFormValue("password"))
 	var in *web.PublicError
 	if errors.As(err, &in) {
 		org, gerr := h.Svc.Store.GetOrg(r.Context(), inv.OrgID)
@@ -370,7 +370,7 @@ func (h *signInPages) inviteAccept(w http.ResponseWriter, r *http.Request) error
 		}
 		p := invitePage{page: page{Title: "Join", Narrow: true, Error: in.Message}, OrgName: org.Name, OrgSlug: org.Slug, Email: inv.Email, Role: inv.Role}
 		p.SSO = errors.Is(err, errInviteBySSO)
-		h.Pages.Render(w, r, http.StatusUnprocessableEntity, "invite", p)
+		h.view.invite(w, r, http.StatusUnprocessableEntity, p)
 		return nil
 	}
 	if err != nil {

@@ -157,7 +157,7 @@ func (h *samlEndpoints) confirmSwitch(w http.ResponseWriter, r *http.Request, o 
 	if err != nil {
 		return err
 	}
-	h.Pages.Render(w, r, http.StatusOK, "switch", switchPage{page: page{Title: "Switch account?", Narrow: true},
+	h.view.switchAccount(w, r, switchPage{page: page{Title: "Switch account?", Narrow: true},
 		Current: curMember.Email, Next: in.Email, CurrentOrg: curOrg.Name, NewOrg: o.Name, CurrentSlug: curOrg.Slug, Token: tok, Target: next})
 	return nil
 }
@@ -198,7 +198,7 @@ func (h *samlEndpoints) signInFailed(w http.ResponseWriter, r *http.Request, o s
 	case signin.CodeRateLimited:
 		status = http.StatusTooManyRequests
 	}
-	h.Pages.Render(w, r, status, "problem", problem{page: page{Title: "Sign-in failed", Narrow: true},
+	h.view.problem(w, r, status, problem{page: page{Title: "Sign-in failed", Narrow: true},
 		Heading: "Sign-in to " + o.Name + " failed", Message: e.Message, AdminHint: e.Hint,
 		Code: string(e.Code), Admins: true, Back: "/login?org=" + o.Slug})
 	return nil
@@ -221,7 +221,7 @@ func (h *samlEndpoints) renderTestResult(w http.ResponseWriter, r *http.Request,
 			return p.Err.Err
 		}
 	}
-	h.Pages.Render(w, r, http.StatusOK, "test_result", p)
+	h.view.testResult(w, r, p)
 	return nil
 }
 

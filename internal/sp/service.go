@@ -358,6 +358,19 @@ func (s *Service) sessionHolder(ctx context.Context, sess store.Session) (store.
 	return o, m, nil
 }
 
+// HasConnection reports whether o signs people in with SSO: its plan has
+// SSO and an identity provider is connected.
+func (s *Service) HasConnection(ctx context.Context, o store.Org) (bool, error) {
+	if !SSOAvailable(o.Plan) {
+		return false, nil
+	}
+	_, err := s.Store.GetSSOConnection(ctx, o.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // SessionAllowed reports whether a Workspace session may still be used: a
 // password session of a member who must now use SSO may not.
 func (s *Service) SessionAllowed(ctx context.Context, o store.Org, m store.Member, sess store.Session) (bool, error) {

@@ -205,7 +205,7 @@ func (h *ssoPages) ssoSettings(w http.ResponseWriter, r *http.Request, o store.O
 		"options": "Options saved.", "deleted": "SSO connection removed.",
 		"jit":     "Just-in-time provisioning is on: people your identity provider signs in become members.",
 		"invited": "Invitation created. Their next SSO sign-in accepts it."}[r.URL.Query().Get("done")]
-	h.Pages.Render(w, r, http.StatusOK, "sso", p)
+	h.view.sso(w, r, http.StatusOK, p)
 	return nil
 }
 
@@ -237,7 +237,7 @@ func (h *ssoPages) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, 
 			return derr
 		}
 		p.Conn, p.Flash, p.Warnings = conn, "Identity provider saved.", warnings
-		h.Pages.Render(w, r, http.StatusOK, "sso", p)
+		h.view.sso(w, r, http.StatusOK, p)
 		return nil
 	}
 	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=saved")
@@ -297,7 +297,7 @@ func (h *ssoPages) metadataRefused(w http.ResponseWriter, r *http.Request, o sto
 		p.OfferLegacy = true
 	}
 	p.OfferHTTP = errors.Is(err, errHTTPMetadataURL)
-	h.Pages.Render(w, r, http.StatusUnprocessableEntity, "sso", p)
+	h.view.sso(w, r, http.StatusUnprocessableEntity, p)
 	return nil
 }
 
@@ -332,7 +332,7 @@ func (h *ssoPages) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Or
 		if errors.Is(err, store.ErrNotFound) {
 			p.Error = "Save an identity provider first."
 		}
-		h.Pages.Render(w, r, http.StatusConflict, "sso", p)
+		h.view.sso(w, r, http.StatusConflict, p)
 		return nil
 	}
 	if err != nil {
