@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/secret"
 	"github.com/signet-sso/signet/internal/sp"
@@ -254,7 +255,8 @@ func TestSeedDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	c, err := seedDemo(t.Context(), st, password.Cheap(), &sp.Service{Store: st, BaseURL: "http://127.0.0.1:8000"})
+	c, err := seedDemo(t.Context(), &idp.Service{Store: st, BaseURL: "http://127.0.0.1:9000", Password: password.Cheap()},
+		&sp.Service{Store: st, BaseURL: "http://127.0.0.1:8000", Password: password.Cheap()})
 	if err != nil {
 		t.Fatal(err)
 	}

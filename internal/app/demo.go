@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"text/template"
 
+	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
@@ -50,7 +51,7 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 		return err
 	}
 	defer closeEnv()
-	creds, err := seedDemo(ctx, e.store, e.pw, e.spService())
+	creds, err := seedDemo(ctx, e.idpService(), e.spService())
 	if err != nil {
 		return fmt.Errorf("create the demo people and org: %w", err)
 	}
@@ -133,8 +134,10 @@ type demoCredentials struct {
 // a group (Bob has no primary email, for step 14), and an org on the Growth
 // plan with its admin, who has invited Alice's email (as Amplitude's admins
 // invite their people; her first SSO sign-in accepts it). The SSO
-// connection is left for the person to make.
-func seedDemo(ctx context.Context, st store.Store, p password.Params, ws *sp.Service) (demoCredentials, error) {
+// connection is left for the person to make. Everything goes through the
+// services, by the rules (and with the audit entries) a person's own
+// changes get.
+func seedDemo(ctx context.Context, ic *idp.Service, ws *sp.Service) (demoCredentials, error) {
 	c := demoCredentials{
 		AdminUser: "admin", AdminPassword: password.Generate(),
 		Alice: "alice", AlicePassword: password.Generate(), AliceEmail: "alice@example.com",
@@ -142,41 +145,49 @@ func seedDemo(ctx context.Context, st store.Store, p password.Params, ws *sp.Ser
 		Group: "Analytics users", OrgSlug: "acme", OrgName: "Acme Analytics",
 		OrgAdmin: "admin@acme.example", OrgAdminPassword: password.Generate(),
 	}
-	hash := func(pw string) string { h, _ := password.Hash(pw, p); return h }
-	if _, err := st.CreateUser(ctx, store.User{Username: c.AdminUser, DisplayName: "Identity Center admin",
-		Email: "it-admin@example.com", PasswordHash: hash(c.AdminPassword), Active: true, Admin: true}); err != nil {
-		return c, err
+	dir := ic.Directory()
+	people := []idp.UserInput{
+		{Username: c.AdminUser, DisplayName: "Identity Center admin", Email: "it-admin@example.com", Password: c.AdminPassword, Active: true, Admin: true},
+		{Username: c.Alice, Email: c.AliceEmail, GivenName: "Alice", FamilyName: "Liddell", DisplayName: "Alice Liddell", Password: c.AlicePassword, Active: true},
+		{Username: c.Bob, GivenName: "Bob", FamilyName: "Builder", DisplayName: "Bob Builder", Password: c.BobPassword, Active: true},
 	}
-	alice, err := st.CreateUser(ctx, store.User{Username: c.Alice, Email: c.AliceEmail, GivenName: "Alice",
-		FamilyName: "Liddell", DisplayName: "Alice Liddell", PasswordHash: hash(c.AlicePassword), Active: true})
+	var users []store.User
+	for _, in := range people {
+		u, err := dir.CreateUser(ctx, "demo", in)
+		if err != nil {
+			return c, fmt.Errorf("demo user %s: %w", in.Username, err)
+		}
+		users = append(users, u)
+	}
+	g, err := dir.CreateGroup(ctx, "demo", c.Group, "People who use the analytics product")
 	if err != nil {
 		return c, err
 	}
-	bob, err := st.CreateUser(ctx, store.User{Username: c.Bob, GivenName: "Bob", FamilyName: "Builder",
-		DisplayName: "Bob Builder", PasswordHash: hash(c.BobPassword), Active: true})
-	if err != nil {
-		return c, err
-	}
-	g, err := st.CreateGroup(ctx, store.Group{Name: c.Group, Description: "People who use the analytics product"})
-	if err != nil {
-		return c, err
-	}
-	for _, u := range []store.User{alice, bob} {
-		if err := st.AddGroupMember(ctx, g.ID, u.ID); err != nil {
+	for _, u := range users[1:] { // Alice and Bob
+		if err := dir.AddMember(ctx, "demo", g, u); err != nil {
 			return c, err
 		}
 	}
-	org, err := st.CreateOrg(ctx, store.Org{Slug: c.OrgSlug, Name: c.OrgName, Plan: "growth"},
-		&store.Member{Email: c.OrgAdmin, Role: "admin", PasswordHash: hash(c.OrgAdminPassword)})
+	return c, seedWorkspace(ctx, ws, c)
+}
+
+// seedWorkspace creates the demo org with its admin, who invites Alice.
+func seedWorkspace(ctx context.Context, ws *sp.Service, c demoCredentials) error {
+	hash, err := password.Hash(c.OrgAdminPassword, ws.Password)
 	if err != nil {
-		return c, err
+		return err
 	}
-	admin, err := st.GetMemberByEmail(ctx, org.ID, c.OrgAdmin)
+	accounts := ws.Accounts()
+	org, err := accounts.CreateOrg(ctx, "demo", store.Org{Slug: c.OrgSlug, Name: c.OrgName, Plan: "growth"}, c.OrgAdmin, hash)
 	if err != nil {
-		return c, err
+		return err
 	}
-	_, err = ws.Accounts().NewInvite(ctx, admin, org, c.AliceEmail, "member")
-	return c, err
+	admin, err := ws.Store.GetMemberByEmail(ctx, org.ID, c.OrgAdmin)
+	if err != nil {
+		return err
+	}
+	_, err = accounts.NewInvite(ctx, admin, org, c.AliceEmail, "member")
+	return err
 }
 
 var demoText = template.Must(template.New("demo").Parse(`

@@ -3,6 +3,7 @@
 package idp
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strings"
@@ -113,20 +114,7 @@ func (h *appsConsole) assignments(w http.ResponseWriter, r *http.Request, admin 
 	}
 	p := assignmentsPage{appPage: h.appData(r, admin, a, "assignments")}
 	for _, as := range list {
-		row := assignee{Kind: as.PrincipalKind, ID: as.PrincipalID}
-		if as.PrincipalKind == store.PrincipalUser {
-			u, err := h.Svc.Store.GetUser(r.Context(), as.PrincipalID)
-			if err != nil {
-				continue
-			}
-			row.Name, row.Email = u.Username, u.Email
-		} else {
-			g, err := h.Svc.Store.GetGroup(r.Context(), as.PrincipalID)
-			if err != nil {
-				continue
-			}
-			row.Name, row.Email = g.Name, "-"
-		}
+		row := assignee{Kind: as.PrincipalKind, ID: as.PrincipalID, Name: as.PrincipalName, Email: cmp.Or(as.PrincipalEmail, "-")}
 		p.Assigned = append(p.Assigned, row)
 	}
 	h.view.appAssignments(w, r, p)

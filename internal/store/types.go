@@ -70,6 +70,10 @@ type Assignment struct {
 	PrincipalKind string // PrincipalUser or PrincipalGroup
 	PrincipalID   string
 	CreatedAt     time.Time
+	// PrincipalName and PrincipalEmail describe the principal as listed
+	// (a user's username and email, a group's name); ListAssignments
+	// fills them in.
+	PrincipalName, PrincipalEmail string
 }
 
 // SigningKey is one of an application's (at most two) signing certificates.

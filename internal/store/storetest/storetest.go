@@ -340,6 +340,8 @@ func testAssignments(t *testing.T, s store.Store) {
 	mustNotFound(t, "Assign unknown app", s.Assign(ctx, store.Assignment{AppID: "app_x", PrincipalKind: store.PrincipalUser, PrincipalID: direct.ID}))
 	if got := must(s.ListAssignments(ctx, a.ID)); len(got) != 2 {
 		t.Errorf("ListAssignments = %v, want 2", got)
+	} else if got[0].PrincipalName != "g" || got[1].PrincipalName != "direct" {
+		t.Errorf("ListAssignments names = %q, %q, want the group's and the user's", got[0].PrincipalName, got[1].PrincipalName)
 	}
 	for _, tt := range []struct {
 		user store.User
