@@ -16,6 +16,7 @@ type Store interface {
 	SAMLState
 	Sessions
 	Audit
+	OAuth
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

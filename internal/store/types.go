@@ -2,7 +2,10 @@
 
 package store
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // User is a person in the Identity Center directory.
 type User struct {
@@ -186,6 +189,24 @@ type AuthnRequest struct {
 
 // PurposeTest marks an AuthnRequest started by "Test sign-in".
 const PurposeTest = "test"
+
+// purposeOAuth prefixes the purpose of an AuthnRequest started for a host
+// app's OpenID Connect request; the request's ID follows.
+const purposeOAuth = "oauth:"
+
+// PurposeOAuth is the purpose of an AuthnRequest that signs someone in for
+// the host app's OpenID Connect request oauthRequestID.
+func PurposeOAuth(oauthRequestID string) string { return purposeOAuth + oauthRequestID }
+
+// OAuthRequestID is the host app's request this AuthnRequest serves ("" if
+// none).
+func (r AuthnRequest) OAuthRequestID() string {
+	id, ok := strings.CutPrefix(r.Purpose, purposeOAuth)
+	if !ok {
+		return ""
+	}
+	return id
+}
 
 // Session realms.
 const (

@@ -29,6 +29,7 @@ type Store struct {
 	workspaceStore // workspace.go: orgs, members, SSO connections
 	signinStore    // signin.go: attempts, invitations, SP keys
 	stateStore     // state.go: SAML state, sessions, limits, audit
+	oauthStore     // oauth.go: OpenID Connect clients, requests, tokens, keys
 }
 
 // conn is the database and its flavour, which every part shares.
@@ -44,11 +45,12 @@ type (
 	workspaceStore struct{ *conn }
 	signinStore    struct{ *conn }
 	stateStore     struct{ *conn }
+	oauthStore     struct{ *conn }
 )
 
 func newStore(c *conn) *Store {
 	return &Store{conn: c, directoryStore: directoryStore{c}, appsStore: appsStore{c}, workspaceStore: workspaceStore{c},
-		signinStore: signinStore{c}, stateStore: stateStore{c}}
+		signinStore: signinStore{c}, stateStore: stateStore{c}, oauthStore: oauthStore{c}}
 }
 
 var _ store.Store = (*Store)(nil)

@@ -50,6 +50,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ConcurrentRequestConsume", testConcurrentConsume},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"SchemaVersion", testSchemaVersion},
+		{"OAuthClients", testOAuthClients},
+		{"OAuthRequests", testOAuthRequests},
+		{"ConcurrentCodeRedemption", testConcurrentCodeRedemption},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
