@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/idp"
+	"github.com/signet-sso/signet/internal/oidc"
 	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
@@ -88,7 +89,18 @@ func (e *env) spHandler(svc *sp.Service, drain *web.Drain) (http.Handler, *web.M
 	m := web.NewMetrics("sp")
 	svc.Metrics = m
 	h := sp.NewHandler(svc, pages, log)
-	return roleHandler(e, log, m, drain, h.Mount, sp.SAMLPostPatterns(), sp.BodyCaps(), e.cfg.SPURL), m, nil
+	mount, exempt := h.Mount, sp.SAMLPostPatterns()
+	if svc.Sealer != nil {
+		// Host apps sign their customers' people in over OpenID Connect.
+		op, err := oidc.New(&oidc.Provider{Store: e.store, Sealer: svc.Sealer, Issuer: svc.BaseURL, Log: log})
+		if err != nil {
+			return nil, nil, err
+		}
+		h.HostApps = op
+		mount = func(mux *http.ServeMux) { h.Mount(mux); op.Mount(mux) }
+		exempt = append(exempt, oidc.CrossOriginExempt()...)
+	}
+	return roleHandler(e, log, m, drain, mount, exempt, sp.BodyCaps(), e.cfg.SPURL), m, nil
 }
 
 // roleHandler builds one listener: health, the role's routes (mount),
@@ -142,6 +154,9 @@ func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time
 	everyTick(ctx, every, func(now time.Time) {
 		n1, err1 := st.PruneSAMLState(ctx, now)
 		n2, err2 := st.PruneSessions(ctx, now)
+		if _, err := st.PruneOAuth(ctx, now); err != nil && ctx.Err() == nil {
+			log.Warn("pruning expired OpenID Connect requests and tokens failed", "err", err)
+		}
 		if _, err := st.PruneDraftApps(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning abandoned application drafts failed", "err", err)
 		}

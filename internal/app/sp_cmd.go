@@ -26,6 +26,9 @@ func spCommands() []idpCommand {
 		{"member add", "--org O --email E --role viewer|member|manager|admin [--password-stdin]", spMemberAdd},
 		{"sso set", "--org O (--metadata FILE | --metadata-url URL) [--provider other|okta|entra|google|onelogin|auth0|jumpcloud|aws] [--allow-legacy-crypto]", spSSOSet},
 		{"sso show", "--org O", spSSOShow},
+		{"client add", "--name N --redirect-uri URL [--redirect-uri URL]... [--public]", spClientAdd},
+		{"client list", "", spClientList},
+		{"client rotate-secret", "--client ID", spClientRotate},
 	}
 }
 

@@ -78,7 +78,8 @@ const (
 type SignIn struct {
 	Member    store.Member
 	Email     string
-	IdP       string
+	IdP       string // the IdP's entity ID
+	Provider  string // the connection's provider (okta, entra, …)
 	Joined    string // JoinedAsMember, JoinedByInvite or JoinedByJIT
 	Test      bool
 	Assertion *saml.Assertion
@@ -89,11 +90,15 @@ type SignIn struct {
 // that opens a session is not recorded yet (Recorded false): RecordSignIn
 // writes it with the session and the audit entry.
 type Result struct {
-	SignIn   *SignIn
-	Test     bool // the response answered an admin's Test sign-in
-	Attempt  store.SignInAttempt
-	Summary  *saml.Summary // what the response said, verified or not
-	Recorded bool
+	SignIn *SignIn
+	Test   bool // the response answered an admin's Test sign-in
+	// OAuthRequest is the host app's OpenID Connect request the response
+	// answered ("" for a Workspace sign-in): no member is needed, and the
+	// browser goes back to the host app.
+	OAuthRequest string
+	Attempt      store.SignInAttempt
+	Summary      *saml.Summary // what the response said, verified or not
+	Recorded     bool
 }
 
 // noConnection is the refusal of an org without an SSO connection; a
@@ -116,6 +121,7 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	var consumed store.AuthnRequest
 	res, err := s.consume(ctx, o, samlResponse, orgRequests{started: started, consumed: &consumed})
 	res.Test = consumed.Purpose == store.PurposeTest
+	res.OAuthRequest = consumed.OAuthRequestID()
 	if res.SignIn != nil {
 		res.SignIn.Test = res.Test
 	}
@@ -137,8 +143,11 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	} else {
 		a.Message = signedInMessage(res.SignIn)
 	}
+	if res.OAuthRequest != "" {
+		a.Message = s.hostAppNote(ctx, res.OAuthRequest, err == nil) + a.Message
+	}
 	a.Email = clip(a.Email)
-	if err == nil && !res.Test {
+	if err == nil && !res.Test && res.OAuthRequest == "" {
 		return res, nil // RecordSignIn writes it with the session
 	}
 	record, dropped := true, 0
@@ -194,7 +203,24 @@ func countSignIn(m interface{ CountSignIn(flow, result string) }, flow string, e
 	m.CountSignIn(flow, result)
 }
 
+// hostAppNote names the host app a sign-in was for, in the attempts log.
+func (s *Service) hostAppNote(ctx context.Context, oauthRequest string, ok bool) string {
+	name := "a host app"
+	if q, err := s.Store.GetOAuthRequest(ctx, oauthRequest, s.now()); err == nil {
+		if c, err := s.Store.GetOAuthClient(ctx, q.ClientID); err == nil {
+			name = "host app “" + c.Name + "”"
+		}
+	}
+	if ok {
+		return "For " + name + ": "
+	}
+	return "For " + name + " (sent back to it with this error): "
+}
+
 func signedInMessage(in *SignIn) string {
+	if in.Member.ID == "" && in.Joined == "" {
+		return fmt.Sprintf("Signed in as %s.", in.Email) // for a host app: no Workspace member
+	}
 	msg := fmt.Sprintf("Signed in as %s (%s).", in.Email, in.Member.Role)
 	if in.Test {
 		msg = fmt.Sprintf("Test sign-in: would sign in %s as %s.", in.Email, in.Member.Role)
@@ -254,9 +280,12 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 	}
 	res.Attempt.Email = id.Email
 	test := requests.consumed != nil && requests.consumed.Purpose == store.PurposeTest
-	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Assertion: a}
-	if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test); err != nil {
-		return res, err
+	forHostApp := requests.consumed != nil && requests.consumed.OAuthRequestID() != ""
+	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Provider: string(conn.Provider), Assertion: a}
+	if !forHostApp { // a host app's people are its own, not Workspace members
+		if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test); err != nil {
+			return res, err
+		}
 	}
 	res.SignIn = in
 	if conn.VerifiedAt.IsZero() {

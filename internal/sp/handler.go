@@ -3,6 +3,7 @@
 package sp
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"log/slog"
@@ -48,6 +49,18 @@ type base struct {
 	// Starts budgets anonymous SP-initiated sign-ins, each of which stores
 	// a request ID: per source address and per org.
 	Starts, OrgStarts *web.RateLimiter
+	// HostApps, if set, completes the sign-ins host apps start over
+	// OpenID Connect (internal/oidc).
+	HostApps HostApps
+}
+
+// HostApps finishes host apps' OpenID Connect requests once the org's IdP
+// has answered: Complete returns where the browser goes to collect its
+// code; Fail returns the host app's redirect URI carrying the error ("" if
+// the request is unknown).
+type HostApps interface {
+	Complete(ctx context.Context, oauthRequest string, o store.Org, provider string, in *SignIn) (string, error)
+	Fail(ctx context.Context, oauthRequest string, o store.Org, e *saml.Error) string
 }
 
 // NewHandler wires a Handler with the default cookie settings.

@@ -95,6 +95,9 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, errors.New("no SAMLResponse in the POST")))
 	}
 	res, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value), h.startedRequests(r), web.ClientIP(r))
+	if res.OAuthRequest != "" && h.HostApps != nil {
+		return h.answerHostApp(w, r, o, res, err)
+	}
 	if res.Test {
 		// The admin's Test sign-in: show the outcome, sign nobody in, and
 		// leave the admin's own session as it is.
@@ -118,6 +121,25 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 		return h.confirmSwitch(w, r, o, &res, cur, sess, next)
 	}
 	return h.startSSOSession(w, r, o, &res, sess, next)
+}
+
+// answerHostApp sends the browser back to the host app whose OpenID
+// Connect request this sign-in answered: to collect its code, or with the
+// error. Nobody is signed in to the Workspace.
+func (h *samlEndpoints) answerHostApp(w http.ResponseWriter, r *http.Request, o store.Org, res Result, err error) error {
+	if err != nil {
+		if dest := h.HostApps.Fail(r.Context(), res.OAuthRequest, o, saml.AsError(err)); dest != "" {
+			http.Redirect(w, r, dest, http.StatusFound)
+			return nil
+		}
+		return h.signInFailed(w, r, o, err)
+	}
+	dest, err := h.HostApps.Complete(r.Context(), res.OAuthRequest, o, res.SignIn.Provider, res.SignIn)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, dest, http.StatusFound)
+	return nil
 }
 
 // startSSOSession signs the browser in after SSO, with a new session ID
@@ -237,7 +259,16 @@ func (h *samlEndpoints) startSSO(w http.ResponseWriter, r *http.Request) error {
 		e := signin.NewError(signin.CodeRateLimited, errors.New("SP-initiated sign-in budget spent"))
 		return h.signInFailed(w, r, o, e)
 	}
-	return h.sendToIdP(w, r, o, web.SafeRedirect(r.URL.Query().Get("next"), ""), "")
+	purpose := ""
+	if id := r.URL.Query().Get("oauth_request"); id != "" {
+		// A host app's request (internal/oidc): only for this org's open
+		// requests, and only when host apps are served.
+		if h.HostApps == nil || !h.Svc.OpenOAuthRequest(r.Context(), o, id) {
+			return web.BadRequest("This sign-in request is unknown or has expired: start again from the app.")
+		}
+		purpose = store.PurposeOAuth(id)
+	}
+	return h.sendToIdP(w, r, o, web.SafeRedirect(r.URL.Query().Get("next"), ""), purpose)
 }
 
 // testSignIn is the settings page's Test sign-in: an SP-initiated request
