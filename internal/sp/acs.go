@@ -144,7 +144,7 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 		a.Message = signedInMessage(res.SignIn)
 	}
 	if res.OAuthRequest != "" {
-		a.Message = s.hostAppNote(ctx, res.OAuthRequest, err == nil) + a.Message
+		a.Message = hostAppNote(ctx, s.Store, s.now(), res.OAuthRequest, err == nil) + a.Message
 	}
 	a.Email = clip(a.Email)
 	if err == nil && !res.Test && res.OAuthRequest == "" {
@@ -204,10 +204,10 @@ func countSignIn(m interface{ CountSignIn(flow, result string) }, flow string, e
 }
 
 // hostAppNote names the host app a sign-in was for, in the attempts log.
-func (s *Service) hostAppNote(ctx context.Context, oauthRequest string, ok bool) string {
+func hostAppNote(ctx context.Context, st store.OAuth, now time.Time, oauthRequest string, ok bool) string {
 	name := "a host app"
-	if q, err := s.Store.GetOAuthRequest(ctx, oauthRequest, s.now()); err == nil {
-		if c, err := s.Store.GetOAuthClient(ctx, q.ClientID); err == nil {
+	if q, err := st.GetOAuthRequest(ctx, oauthRequest, now); err == nil {
+		if c, err := st.GetOAuthClient(ctx, q.ClientID); err == nil {
 			name = "host app “" + c.Name + "”"
 		}
 	}
@@ -288,19 +288,22 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 		}
 	}
 	res.SignIn = in
-	if conn.VerifiedAt.IsZero() {
-		// A sign-in (or a Test sign-in) through this connection proves it.
-		_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
-			if c.IdPEntityID == conn.IdPEntityID && c.CertificatesPEM == conn.CertificatesPEM {
-				c.VerifiedAt = s.now()
-			}
-			return nil
-		})
-		if err != nil {
-			return res, err
-		}
+	return res, s.markVerified(ctx, o, conn)
+}
+
+// markVerified records that a sign-in (or a Test sign-in) went through the
+// connection, which proves it — unless it changed meanwhile.
+func (s *Service) markVerified(ctx context.Context, o store.Org, conn *Connection) error {
+	if !conn.VerifiedAt.IsZero() {
+		return nil
 	}
-	return res, nil
+	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+		if c.IdPEntityID == conn.IdPEntityID && c.CertificatesPEM == conn.CertificatesPEM {
+			c.VerifiedAt = s.now()
+		}
+		return nil
+	})
+	return err
 }
 
 // memberFor finds the member with the email in this org only (never in

@@ -263,7 +263,8 @@ func (h *samlEndpoints) startSSO(w http.ResponseWriter, r *http.Request) error {
 	if id := r.URL.Query().Get("oauth_request"); id != "" {
 		// A host app's request (internal/oidc): only for this org's open
 		// requests, and only when host apps are served.
-		if h.HostApps == nil || !h.Svc.OpenOAuthRequest(r.Context(), o, id) {
+		q, err := h.Svc.Store.GetOAuthRequest(r.Context(), id, h.Svc.now())
+		if h.HostApps == nil || err != nil || q.OrgID != o.ID || q.Done {
 			return web.BadRequest("This sign-in request is unknown or has expired: start again from the app.")
 		}
 		purpose = store.PurposeOAuth(id)

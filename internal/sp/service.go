@@ -371,13 +371,6 @@ func (s *Service) HasConnection(ctx context.Context, o store.Org) (bool, error) 
 	return err == nil, err
 }
 
-// OpenOAuthRequest reports whether id is a host app's open OpenID Connect
-// request to sign in to o.
-func (s *Service) OpenOAuthRequest(ctx context.Context, o store.Org, id string) bool {
-	q, err := s.Store.GetOAuthRequest(ctx, id, s.now())
-	return err == nil && q.OrgID == o.ID && !q.Done
-}
-
 // SessionAllowed reports whether a Workspace session may still be used: a
 // password session of a member who must now use SSO may not.
 func (s *Service) SessionAllowed(ctx context.Context, o store.Org, m store.Member, sess store.Session) (bool, error) {
