@@ -43,7 +43,7 @@ func newHostAppWorld(t *testing.T) *hostAppWorld {
 	s := startSignet(t, "sqlite:"+filepath.Join(t.TempDir(), "signet.db"))
 	dir := t.TempDir()
 	s.cli("saffron-tunnel-ember\n", "sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth",
-		"--admin-email", "admin@acme.example", "--admin-password-stdin")
+		"--external-id", "cust-acme", "--admin-email", "admin@acme.example", "--admin-password-stdin")
 	s.cli("", "sp", "org", "add", "--name", "Beta", "--slug", "beta", "--plan", "growth", "--admin-email", "admin@beta.example")
 	s.cli("", "sp", "org", "add", "--name", "Cheap", "--slug", "cheap", "--plan", "starter", "--admin-email", "admin@cheap.example")
 	spMD := filepath.Join(dir, "sp.xml")
@@ -302,13 +302,14 @@ func TestHostAppHostileRequests(t *testing.T) {
 	})
 }
 
-// TestHostAppUserinfo: the access token reads the same profile at
-// userinfo; an unknown token is refused.
+// TestHostAppUserinfo: the host app names the org by its own external ID;
+// the access token reads the same profile at userinfo; an unknown token
+// is refused.
 func TestHostAppUserinfo(t *testing.T) {
 	w := newHostAppWorld(t)
 	b := harness.NewBrowser(t)
 	cb := w.recorder.URL + "/cb"
-	p := w.signInFor(t, b, authParams(w.rec, cb, "acme"))
+	p := w.signInFor(t, b, authParams(w.rec, cb, "cust-acme"))
 	status, out := w.redeem(t, w.rec, url.Values{"code": {p.URL.Query().Get("code")}, "redirect_uri": {cb}, "code_verifier": {verifier}})
 	if status != http.StatusOK {
 		t.Fatalf("token: %d %v", status, out)
@@ -327,7 +328,7 @@ func TestHostAppUserinfo(t *testing.T) {
 	}
 	status, info := get(out["access_token"].(string))
 	org, _ := info["org"].(map[string]any)
-	if status != http.StatusOK || info["email"] != "bob@example.test" || org["slug"] != "acme" || !strings.HasPrefix(info["sub"].(string), "u_") {
+	if status != http.StatusOK || info["email"] != "bob@example.test" || org["slug"] != "acme" || org["external_id"] != "cust-acme" || !strings.HasPrefix(info["sub"].(string), "u_") {
 		t.Errorf("userinfo: %d %v", status, info)
 	}
 	if status, _ := get("made-up-token"); status != http.StatusUnauthorized && status != http.StatusForbidden && status != http.StatusBadRequest {

@@ -21,7 +21,7 @@ import (
 
 func spCommands() []idpCommand {
 	return []idpCommand{
-		{"org add", "--name N --plan starter|plus|growth|enterprise|scholarship --admin-email E [--slug S] [--admin-password-stdin]", spOrgAdd},
+		{"org add", "--name N --plan starter|plus|growth|enterprise|scholarship --admin-email E [--slug S] [--external-id X] [--admin-password-stdin]", spOrgAdd},
 		{"org list", "", spOrgList},
 		{"member add", "--org O --email E --role viewer|member|manager|admin [--password-stdin]", spMemberAdd},
 		{"sso set", "--org O (--metadata FILE | --metadata-url URL) [--provider other|okta|entra|google|onelogin|auth0|jumpcloud|aws] [--allow-legacy-crypto]", spSSOSet},
@@ -66,6 +66,7 @@ func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	plan := fs.String("plan", "", "starter, plus, growth, enterprise or scholarship (required)")
 	adminEmail := fs.String("admin-email", "", "email of the org's first admin (required)")
 	pwStdin := fs.Bool("admin-password-stdin", false, "read the admin's password from standard input")
+	externalID := fs.String("external-id", "", "the host app's own ID for this org (optional, unique)")
 	return func(ctx context.Context, io IO, e *env) error {
 		if *slug == "" {
 			*slug = slugOf(*name)
@@ -80,7 +81,7 @@ func spOrgAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 				return err
 			}
 		}
-		o, err := e.spService().Accounts().CreateOrg(ctx, "cli", store.Org{Slug: *slug, Name: *name, Plan: *plan}, *adminEmail, hash)
+		o, err := e.spService().Accounts().CreateOrg(ctx, "cli", store.Org{Slug: *slug, Name: *name, Plan: *plan, ExternalID: *externalID}, *adminEmail, hash)
 		if err != nil {
 			return refusal(err)
 		}

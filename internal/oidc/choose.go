@@ -30,15 +30,20 @@ type orgChoice struct {
 func (p *Provider) chooseOrg(ctx context.Context, q url.Values) orgChoice {
 	name := strings.TrimSpace(q.Get("organization"))
 	if name == "" {
-		desc := "organization is required: name the customer's org (its ID or slug)"
+		desc := "organization is required: name the customer's org (your external ID for it, its ID or its slug)"
 		if q.Get("login_hint") != "" || q.Get("domain_hint") != "" {
 			desc = "no verified domain routes this login_hint or domain_hint to an org: name the organization"
 		}
 		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("%s", desc)}
 	}
-	o, err := p.Store.GetOrgBySlug(ctx, strings.ToLower(name))
+	// The host app's own ID first (it is what the app knows), then
+	// Signet's ID, then the slug.
+	o, err := p.Store.GetOrgByExternalID(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		o, err = p.Store.GetOrg(ctx, name)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		o, err = p.Store.GetOrgBySlug(ctx, strings.ToLower(name))
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("unknown organization %q", name)}

@@ -62,7 +62,7 @@ var (
 // newProfile reads the profile out of a verified sign-in.
 func newProfile(o store.Org, provider string, in *sp.SignIn) profile {
 	a := in.Assertion
-	p := profile{Email: in.Email, Org: orgClaim{ID: o.ID, Slug: o.Slug},
+	p := profile{Email: in.Email, Org: orgClaim{ID: o.ID, Slug: o.Slug, ExternalID: o.ExternalID},
 		Connection: connectionClaim{IdPEntityID: in.IdP, Provider: provider},
 		SAML:       samlClaim{NameID: a.NameID, NameIDFormat: a.NameIDFormat, SessionIndex: a.SessionIndex, Attributes: map[string][]string{}}}
 	for _, at := range a.Attributes {

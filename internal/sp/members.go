@@ -245,9 +245,17 @@ func (a Accounts) CreateOrg(ctx context.Context, actor string, o store.Org, admi
 	if _, err := ident.Email(email); err != nil {
 		return store.Org{}, badRequest("The admin's email is not accepted: " + err.Error() + ".")
 	}
+	if o.ExternalID != "" {
+		if o.ExternalID, err = ident.Clean(o.ExternalID, ident.MaxName); err != nil {
+			return store.Org{}, badRequest("The external ID is not accepted: " + err.Error() + ".")
+		}
+	}
 	o.Name = name
 	created, err := a.svc.Store.CreateOrg(ctx, o, &store.Member{Email: email, Role: "admin", PasswordHash: passwordHash, CreatedAt: a.svc.now()})
 	if errors.Is(err, store.ErrConflict) {
+		if _, taken := a.svc.Store.GetOrgByExternalID(ctx, o.ExternalID); taken == nil {
+			return store.Org{}, badRequest("An organization with the external ID " + strconv.Quote(o.ExternalID) + " already exists.")
+		}
 		return store.Org{}, badRequest("An organization with the ID " + strconv.Quote(o.Slug) + " already exists.")
 	}
 	if err != nil {

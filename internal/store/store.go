@@ -97,6 +97,8 @@ type Workspace interface {
 	CreateOrg(ctx context.Context, o Org, admin *Member) (Org, error)
 	GetOrg(ctx context.Context, id string) (Org, error)
 	GetOrgBySlug(ctx context.Context, slug string) (Org, error)
+	// GetOrgByExternalID finds the org a host app knows by its own ID.
+	GetOrgByExternalID(ctx context.Context, externalID string) (Org, error)
 	UpdateOrg(ctx context.Context, id string, fn func(*Org) error) (Org, error)
 	ListOrgs(ctx context.Context, opt ListOptions) (orgs []Org, total int, err error)
 

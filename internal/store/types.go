@@ -95,11 +95,13 @@ const MaxSigningKeysPerApp = 2
 
 // Org is a Workspace organization.
 type Org struct {
-	ID        string
-	Slug      string // unique, lower case; used in URLs
-	Name      string
-	Plan      string // starter, plus, growth, enterprise or scholarship
-	CreatedAt time.Time
+	ID   string
+	Slug string // unique, lower case; used in URLs
+	Name string
+	Plan string // starter, plus, growth, enterprise or scholarship
+	// ExternalID is the host app's own ID for the org (unique; optional).
+	ExternalID string
+	CreatedAt  time.Time
 }
 
 // Member is a person in an org.

@@ -11,12 +11,12 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-const orgColumns = `id, slug, name, plan, created_at`
+const orgColumns = `id, slug, name, plan, created_at, COALESCE(external_id, '')`
 
 func scanOrg(row interface{ Scan(...any) error }) (store.Org, error) {
 	var o store.Org
 	var created int64
-	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Plan, &created)
+	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Plan, &created, &o.ExternalID)
 	o.CreatedAt = fromMS(created)
 	return o, err
 }
@@ -28,8 +28,8 @@ func (s *workspaceStore) CreateOrg(ctx context.Context, o store.Org, admin *stor
 	}
 	o.CreatedAt = stamp(o.CreatedAt)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sp_orgs (`+orgColumns+`) VALUES ($1, $2, $3, $4, $5)`,
-			o.ID, o.Slug, o.Name, o.Plan, ms(o.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO sp_orgs (id, slug, name, plan, created_at, external_id)
+			VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))`, o.ID, o.Slug, o.Name, o.Plan, ms(o.CreatedAt), o.ExternalID)
 		if err != nil {
 			return fmt.Errorf("create org %q: %w", o.Slug, mapErr(err))
 		}
@@ -58,6 +58,15 @@ func (s *workspaceStore) GetOrgBySlug(ctx context.Context, slug string) (store.O
 	return o, rowErr("org", slug, err)
 }
 
+// GetOrgByExternalID implements store.Workspace.
+func (s *workspaceStore) GetOrgByExternalID(ctx context.Context, externalID string) (store.Org, error) {
+	if externalID == "" {
+		return store.Org{}, notFound("org with external ID", externalID)
+	}
+	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE external_id = $1`, externalID))
+	return o, rowErr("org with external ID", externalID, err)
+}
+
 // UpdateOrg implements store.Workspace.
 func (s *workspaceStore) UpdateOrg(ctx context.Context, id string, fn func(*store.Org) error) (store.Org, error) {
 	var o store.Org
@@ -71,7 +80,8 @@ func (s *workspaceStore) UpdateOrg(ctx context.Context, id string, fn func(*stor
 			return err
 		}
 		o.ID = id
-		_, err = tx.ExecContext(ctx, `UPDATE sp_orgs SET slug = $2, name = $3, plan = $4 WHERE id = $1`, id, o.Slug, o.Name, o.Plan)
+		_, err = tx.ExecContext(ctx, `UPDATE sp_orgs SET slug = $2, name = $3, plan = $4, external_id = NULLIF($5, '') WHERE id = $1`,
+			id, o.Slug, o.Name, o.Plan, o.ExternalID)
 		if err != nil {
 			return fmt.Errorf("update org %q: %w", id, mapErr(err))
 		}

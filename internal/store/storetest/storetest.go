@@ -425,6 +425,16 @@ func testOrgs(t *testing.T, s store.Store) {
 	if err != nil || total != 1 || len(orgs) != 1 {
 		t.Errorf("ListOrgs = %v %d %v", orgs, total, err)
 	}
+	// External IDs: optional (many orgs without one), unique when set.
+	must(s.CreateOrg(ctx, store.Org{Slug: "plain", Name: "Plain", Plan: "starter"}, nil))
+	ext := must(s.CreateOrg(ctx, store.Org{Slug: "ext", Name: "Ext", Plan: "growth", ExternalID: "cust_42"}, nil))
+	if got := must(s.GetOrgByExternalID(ctx, "cust_42")); got.ID != ext.ID || got.ExternalID != "cust_42" {
+		t.Errorf("GetOrgByExternalID = %+v", got)
+	}
+	_, err = s.CreateOrg(ctx, store.Org{Slug: "ext2", Name: "Ext2", Plan: "growth", ExternalID: "cust_42"}, nil)
+	mustConflict(t, "duplicate external ID", err)
+	_, err = s.GetOrgByExternalID(ctx, "")
+	mustNotFound(t, "GetOrgByExternalID empty", err)
 }
 
 func testMembers(t *testing.T, s store.Store) {
