@@ -18,7 +18,10 @@ import (
 	"strings"
 	"testing"
 
+	jose "github.com/go-jose/go-jose/v4"
+
 	"github.com/signet-sso/signet/e2e/harness"
+	"github.com/signet-sso/signet/internal/store/storetest"
 )
 
 // hostAppWorld is a running Signet whose org acme signs in at the
@@ -40,7 +43,11 @@ type registered struct {
 const bobPassword = "quartz-willow-ferry"
 
 func newHostAppWorld(t *testing.T) *hostAppWorld {
-	s := startSignet(t, "sqlite:"+filepath.Join(t.TempDir(), "signet.db"))
+	return newHostAppWorldOn(t, "sqlite:"+filepath.Join(t.TempDir(), "signet.db"))
+}
+
+func newHostAppWorldOn(t *testing.T, database string) *hostAppWorld {
+	s := startSignet(t, database)
 	dir := t.TempDir()
 	s.cli("saffron-tunnel-ember\n", "sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth",
 		"--external-id", "cust-acme", "--admin-email", "admin@acme.example", "--admin-password-stdin")
@@ -170,8 +177,13 @@ func authParams(c registered, redirect, org string) url.Values {
 // it has a secret) and returns the status and the JSON answer.
 func (w *hostAppWorld) redeem(t *testing.T, c registered, form url.Values) (int, map[string]any) {
 	t.Helper()
+	return redeemAt(t, w.s.SP, c, form)
+}
+
+func redeemAt(t *testing.T, base string, c registered, form url.Values) (int, map[string]any) {
+	t.Helper()
 	form.Set("grant_type", "authorization_code")
-	req, _ := http.NewRequest(http.MethodPost, w.s.SP+"/oauth/token", strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if c.ClientSecret != "" {
 		req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret))
@@ -333,5 +345,56 @@ func TestHostAppUserinfo(t *testing.T) {
 	}
 	if status, _ := get("made-up-token"); status != http.StatusUnauthorized && status != http.StatusForbidden && status != http.StatusBadRequest {
 		t.Errorf("userinfo with a made-up token: %d", status)
+	}
+}
+
+// TestHostAppAcrossReplicas: two replicas share PostgreSQL; a code issued
+// by one is redeemed at the other, whose JWKS verifies the ID token (with
+// go-jose, not Signet's code).
+func TestHostAppAcrossReplicas(t *testing.T) {
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skip("set " + storetest.PostgresEnv + " to run two replicas on PostgreSQL")
+	}
+	w := newHostAppWorldOn(t, storetest.PostgresURL(t))
+	second := w.s.Replica()
+	cb := w.recorder.URL + "/cb"
+	p := w.signInFor(t, harness.NewBrowser(t), authParams(w.rec, cb, "acme"))
+	code := p.URL.Query().Get("code")
+	if code == "" {
+		t.Fatalf("no code from the first replica: %s", p.URL)
+	}
+	status, out := redeemAt(t, second.SP, w.rec, url.Values{"code": {code}, "redirect_uri": {cb}, "code_verifier": {verifier}})
+	raw, _ := out["id_token"].(string)
+	if status != http.StatusOK || raw == "" {
+		t.Fatalf("the second replica did not redeem the first's code: %d %v", status, out)
+	}
+	resp, err := http.Get(second.SP + "/oauth/jwks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var keys jose.JSONWebKeySet
+	if err := json.NewDecoder(resp.Body).Decode(&keys); err != nil {
+		t.Fatal(err)
+	}
+	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256, jose.ES256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid := jws.Signatures[0].Header.KeyID
+	found := keys.Key(kid)
+	if len(found) != 1 {
+		t.Fatalf("the second replica's JWKS lacks key %q", kid)
+	}
+	payload, err := jws.Verify(found[0].Key)
+	if err != nil {
+		t.Fatalf("ID token does not verify with the second replica's JWKS: %v", err)
+	}
+	var claims struct {
+		Iss   string `json:"iss"`
+		Email string `json:"email"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Iss != w.s.SP || claims.Email != "bob@example.test" {
+		t.Errorf("claims = %s", payload)
 	}
 }

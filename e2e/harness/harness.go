@@ -43,6 +43,27 @@ func Start(t testing.TB, database string) *Signet {
 	s.Env = map[string]string{"SIGNET_DATABASE_URL": database, "SIGNET_IDP_URL": s.IdP, "SIGNET_SP_URL": s.SP,
 		"SIGNET_DATA_DIR": t.TempDir(), "SIGNET_INSECURE_FAST_PASSWORDS": "1", "SIGNET_ALLOW_PRIVATE_METADATA_URLS": "true",
 		"SIGNET_METRICS_ADDR": "off", "SIGNET_DRAIN": "0s"}
+	s.serve(idpAddr, spAddr)
+	return s
+}
+
+// Replica runs a second `signet serve` beside s: the same database, the
+// same secret key and the same public URLs (as behind a load balancer),
+// listening on addresses of its own, which its IdP and SP fields name so
+// a test can reach this replica directly.
+func (s *Signet) Replica() *Signet {
+	s.t.Helper()
+	idpAddr, spAddr := FreeAddr(s.t), FreeAddr(s.t)
+	r := &Signet{t: s.t, IdP: "http://" + idpAddr, SP: "http://" + spAddr, Database: s.Database, Env: map[string]string{}}
+	for k, v := range s.Env {
+		r.Env[k] = v
+	}
+	r.serve(idpAddr, spAddr)
+	return r
+}
+
+func (s *Signet) serve(idpAddr, spAddr string) {
+	t := s.t
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	logs := &syncBuffer{}
@@ -57,13 +78,12 @@ func Start(t testing.TB, database string) *Signet {
 		}
 	})
 	for range 200 {
-		if ready(s.SP) && ready(s.IdP) {
-			return s
+		if ready("http://"+spAddr) && ready("http://"+idpAddr) {
+			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("signet did not become ready:\n%s", logs.String())
-	return nil
 }
 
 func ready(base string) bool {
