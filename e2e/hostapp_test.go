@@ -377,7 +377,7 @@ func TestHostAppAcrossReplicas(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&keys); err != nil {
 		t.Fatal(err)
 	}
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256, jose.ES256})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.RS256, jose.ES256})
 	if err != nil {
 		t.Fatal(err)
 	}
