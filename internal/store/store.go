@@ -17,6 +17,7 @@ type Store interface {
 	Sessions
 	Audit
 	OAuth
+	Access
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

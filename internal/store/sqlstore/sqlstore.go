@@ -30,6 +30,7 @@ type Store struct {
 	signinStore    // signin.go: attempts, invitations, SP keys
 	stateStore     // state.go: SAML state, sessions, limits, audit
 	oauthStore     // oauth.go: OpenID Connect clients, requests, tokens, keys
+	accessStore    // access.go: API keys and setup links
 }
 
 // conn is the database and its flavour, which every part shares.
@@ -46,11 +47,12 @@ type (
 	signinStore    struct{ *conn }
 	stateStore     struct{ *conn }
 	oauthStore     struct{ *conn }
+	accessStore    struct{ *conn }
 )
 
 func newStore(c *conn) *Store {
 	return &Store{conn: c, directoryStore: directoryStore{c}, appsStore: appsStore{c}, workspaceStore: workspaceStore{c},
-		signinStore: signinStore{c}, stateStore: stateStore{c}, oauthStore: oauthStore{c}}
+		signinStore: signinStore{c}, stateStore: stateStore{c}, oauthStore: oauthStore{c}, accessStore: accessStore{c}}
 }
 
 var _ store.Store = (*Store)(nil)

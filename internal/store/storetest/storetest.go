@@ -53,6 +53,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"OAuthClients", testOAuthClients},
 		{"OAuthRequests", testOAuthRequests},
 		{"ConcurrentCodeRedemption", testConcurrentCodeRedemption},
+		{"APIKeys", testAPIKeys},
+		{"SetupLinks", testSetupLinks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
