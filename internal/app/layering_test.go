@@ -13,7 +13,7 @@ import (
 )
 
 // storeWrite names the store methods that change stored data.
-var storeWrite = regexp.MustCompile(`^(Create|Update|Delete|Set|Add|Remove|Consume|Join|Assign|Unassign|Record|Save|Put|Revoke|Mark|Rotate|Activate)`)
+var storeWrite = regexp.MustCompile(`^(Create|Update|Delete|Set|Add|Remove|Consume|Join|Assign|Unassign|Record|Save|Put|Revoke|Mark|Rotate|Activate|Touch|Complete)([A-Z]|$)`)
 
 // TestWritesGoThroughServices keeps the layering of docs/ARCHITECTURE.md:
 // the web handlers (internal/sp, internal/idp outside their services) and

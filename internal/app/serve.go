@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-sso/signet/internal/api"
 	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/oidc"
 	"github.com/signet-sso/signet/internal/sp"
@@ -97,7 +98,9 @@ func (e *env) spHandler(svc *sp.Service, drain *web.Drain) (http.Handler, *web.M
 			return nil, nil, err
 		}
 		h.HostApps = op
-		mount = func(mux *http.ServeMux) { h.Mount(mux); op.Mount(mux) }
+		// Host apps run their customers' orgs through the management API.
+		mgmt := &api.Handler{Store: e.store, SP: svc, Log: log}
+		mount = func(mux *http.ServeMux) { h.Mount(mux); op.Mount(mux); mgmt.Mount(mux) }
 		exempt = append(exempt, oidc.CrossOriginExempt()...)
 	}
 	return roleHandler(e, log, m, drain, mount, exempt, sp.BodyCaps(), e.cfg.SPURL), m, nil

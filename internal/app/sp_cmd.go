@@ -29,6 +29,10 @@ func spCommands() []idpCommand {
 		{"client add", "--name N --redirect-uri URL [--redirect-uri URL]... [--public]", spClientAdd},
 		{"client list", "", spClientList},
 		{"client rotate-secret", "--client ID", spClientRotate},
+		{"apikey add", "--name N", spAPIKeyAdd},
+		{"apikey list", "", spAPIKeyList},
+		{"apikey revoke", "--key ID", spAPIKeyRevoke},
+		{"setup-link", "--org O [--expires 72h]", spSetupLink},
 	}
 }
 

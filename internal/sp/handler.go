@@ -3,6 +3,7 @@
 package sp
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -49,6 +50,8 @@ type base struct {
 	// Starts budgets anonymous SP-initiated sign-ins, each of which stores
 	// a request ID: per source address and per org.
 	Starts, OrgStarts *web.RateLimiter
+	// Setup holds setup-link sessions: one org's SSO settings, nothing else.
+	Setup *web.Sessions
 	// HostApps, if set, completes the sign-ins host apps start over
 	// OpenID Connect (internal/oidc).
 	HostApps HostApps
@@ -74,7 +77,9 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
 	return &Handler{&base{Svc: svc, view: views{pages}, Log: log, SignIns: signIns,
 		Sessions: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspace, Cookie: "signet_workspace", Path: "/",
 			TTL: 12 * time.Hour, Idle: 2 * time.Hour, Secure: secure, Now: svc.now},
-		Pending:   &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.now},
+		Pending: &web.Sessions{Store: svc.Store, Realm: store.RealmWorkspacePending, TTL: 10 * time.Minute, Now: svc.now},
+		Setup: &web.Sessions{Store: svc.Store, Realm: store.RealmSetup, Cookie: "signet_setup", Path: "/",
+			TTL: 12 * time.Hour, Idle: 2 * time.Hour, Secure: secure, Now: svc.now},
 		Logins:    &web.RateLimiter{Every: 6 * time.Second, Burst: 10},
 		Starts:    &web.RateLimiter{Every: 3 * time.Second, Burst: 20},
 		OrgStarts: &web.RateLimiter{Every: 100 * time.Millisecond, Burst: 300},
@@ -92,6 +97,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	saml := &samlEndpoints{h.base}
 	saml.mount(mux)
 	(&ssoPages{h.base, saml}).mount(mux)
+	(&setupPages{h.base}).mount(mux)
 }
 
 // page is what the layout needs.
@@ -168,26 +174,60 @@ func (h *base) member(fn memberFunc) http.Handler {
 		if err != nil {
 			return err
 		}
-		sess, ok := h.Sessions.Load(r)
-		if ok && sess.OrgID == o.ID {
-			m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			if err == nil && m.OrgID == o.ID {
-				allowed, err := h.Svc.SessionAllowed(r.Context(), o, m, sess)
-				if err != nil {
-					return err
-				}
-				if allowed {
-					return fn(w, r, o, m, sess)
-				}
-			}
+		if m, sess, ok, err := h.memberOf(r, o); err != nil || ok {
+			return cmp.Or(err, fn(w, r, o, m, sess))
 		}
-		if r.Method != http.MethodGet {
-			return web.Redirect(w, r, "/login?org="+url.QueryEscape(o.Slug))
+		return h.toLogin(w, r, o)
+	})
+}
+
+// memberOf returns the member of o whose session this browser holds.
+func (h *base) memberOf(r *http.Request, o store.Org) (store.Member, store.Session, bool, error) {
+	sess, ok := h.Sessions.Load(r)
+	if !ok || sess.OrgID != o.ID {
+		return store.Member{}, sess, false, nil
+	}
+	m, err := h.Svc.Store.GetMember(r.Context(), sess.UserID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && m.OrgID != o.ID) {
+		return m, sess, false, nil
+	}
+	if err != nil {
+		return m, sess, false, err
+	}
+	allowed, err := h.Svc.SessionAllowed(r.Context(), o, m, sess)
+	return m, sess, allowed && err == nil, err
+}
+
+func (h *base) toLogin(w http.ResponseWriter, r *http.Request, o store.Org) error {
+	if r.Method != http.MethodGet {
+		return web.Redirect(w, r, "/login?org="+url.QueryEscape(o.Slug))
+	}
+	return web.Redirect(w, r, "/login?org="+url.QueryEscape(o.Slug)+"&next="+url.QueryEscape(r.URL.RequestURI()))
+}
+
+// ssoAdmin is admin for the SSO settings pages, which a setup link's
+// holder may use too (for its own org only, while the link works): they
+// act as an admin named after the link.
+func (h *base) ssoAdmin(fn memberFunc) http.Handler {
+	return h.handle(func(w http.ResponseWriter, r *http.Request) error {
+		o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
+		if err != nil {
+			return err
 		}
-		return web.Redirect(w, r, "/login?org="+url.QueryEscape(o.Slug)+"&next="+url.QueryEscape(r.URL.RequestURI()))
+		if m, sess, ok, err := h.memberOf(r, o); err != nil || ok {
+			if err == nil && m.Role != "admin" {
+				return errForbidden
+			}
+			return cmp.Or(err, fn(w, r, o, m, sess))
+		}
+		l, ok, err := h.setupHolder(r, o)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return fn(w, r, o, store.Member{OrgID: o.ID, Email: SetupLinkActor(l), Role: "admin"}, store.Session{Method: "setup-link"})
+		}
+		return h.toLogin(w, r, o)
 	})
 }
 

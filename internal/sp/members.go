@@ -285,3 +285,59 @@ func (a Accounts) AddMember(ctx context.Context, actor string, o store.Org, emai
 	a.svc.Audit(ctx, o, actor, "member.add", fmt.Sprintf("added %s as %s", m.Email, m.Role))
 	return m, nil
 }
+
+// OrgChanges are the fields of an org that may change (nil: unchanged).
+type OrgChanges struct {
+	Name, Plan, ExternalID *string
+}
+
+// UpdateOrg changes an org's name, plan or external ID by the Workspace's
+// rules, and audits it. Refusals are *web.PublicError.
+func (a Accounts) UpdateOrg(ctx context.Context, actor string, o store.Org, ch OrgChanges) (store.Org, error) {
+	next := o
+	if ch.Name != nil {
+		name, err := ident.Clean(*ch.Name, ident.MaxName)
+		if err != nil || name == "" {
+			return o, badRequest("The organization name is not accepted: " + fmt.Sprint(cmp.Or(err, errors.New("it is empty"))) + ".")
+		}
+		next.Name = name
+	}
+	if ch.Plan != nil {
+		if !slices.Contains(plans, *ch.Plan) {
+			return o, badRequest("The plan " + strconv.Quote(*ch.Plan) + " does not exist: use one of " + strings.Join(plans, ", ") + ".")
+		}
+		next.Plan = *ch.Plan
+	}
+	if ch.ExternalID != nil {
+		next.ExternalID = *ch.ExternalID
+		if next.ExternalID != "" {
+			id, err := ident.Clean(next.ExternalID, ident.MaxName)
+			if err != nil {
+				return o, badRequest("The external ID is not accepted: " + err.Error() + ".")
+			}
+			next.ExternalID = id
+		}
+	}
+	updated, err := a.svc.Store.UpdateOrg(ctx, o.ID, func(x *store.Org) error {
+		x.Name, x.Plan, x.ExternalID = next.Name, next.Plan, next.ExternalID
+		return nil
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return o, badRequest("An organization with the external ID " + strconv.Quote(next.ExternalID) + " already exists.")
+	}
+	if err != nil {
+		return o, err
+	}
+	a.svc.Audit(ctx, updated, actor, "org.update", fmt.Sprintf("name %q, plan %s, external ID %q", updated.Name, updated.Plan, updated.ExternalID))
+	return updated, nil
+}
+
+// DeleteOrg deletes an org with its members, connection and sessions; its
+// audit log stays, ending with the deletion.
+func (a Accounts) DeleteOrg(ctx context.Context, actor string, o store.Org) error {
+	if err := a.svc.Store.DeleteOrg(ctx, o.ID); err != nil {
+		return err
+	}
+	a.svc.Audit(ctx, o, actor, "org.delete", "deleted the organization "+o.Slug)
+	return nil
+}

@@ -26,12 +26,12 @@ type ssoPages struct {
 }
 
 func (h *ssoPages) mount(mux *http.ServeMux) {
-	mux.Handle("GET /orgs/{org}/settings/sso", h.admin(h.ssoSettings))
-	mux.Handle("POST /orgs/{org}/settings/sso", h.admin(h.ssoSave))
-	mux.Handle("POST /orgs/{org}/settings/sso/options", h.admin(h.ssoOptions))
-	mux.Handle("POST /orgs/{org}/settings/sso/delete", h.admin(h.ssoDelete))
-	mux.Handle("POST /orgs/{org}/settings/sso/jit", h.admin(h.ssoJIT))
-	mux.Handle("GET /orgs/{org}/settings/sso/test", h.admin(h.saml.testSignIn))
+	mux.Handle("GET /orgs/{org}/settings/sso", h.ssoAdmin(h.ssoSettings))
+	mux.Handle("POST /orgs/{org}/settings/sso", h.ssoAdmin(h.ssoSave))
+	mux.Handle("POST /orgs/{org}/settings/sso/options", h.ssoAdmin(h.ssoOptions))
+	mux.Handle("POST /orgs/{org}/settings/sso/delete", h.ssoAdmin(h.ssoDelete))
+	mux.Handle("POST /orgs/{org}/settings/sso/jit", h.ssoAdmin(h.ssoJIT))
+	mux.Handle("GET /orgs/{org}/settings/sso/test", h.ssoAdmin(h.saml.testSignIn))
 }
 
 type attemptRow struct {
@@ -70,12 +70,18 @@ type ssoPage struct {
 	Latest   *attemptRow      // the newest attempt since the connection was saved
 	SignedBy string           // fingerprint of the certificate of the latest successful sign-in
 	SPCert   *CertificateInfo // the org's SP certificate, if it has a key
+	// SetupLink is set for an IT admin who came through a setup link:
+	// no links to the org's other pages, no invitations.
+	SetupLink bool
 }
 
 func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
 	p := ssoPage{page: orgPage("Single Sign-On Settings", "settings", o, m), SSOAvailable: SSOAvailable(o.Plan),
 		EntityID: h.Svc.EntityID(o), ACSURL: h.Svc.ACSURL(o), Providers: Providers(), Provider: "other", Source: "file",
 		JITChoices: jitRoles[1:], Roles: Roles()}
+	if m.ID == "" { // a setup link's holder: this page, and nothing else of the org
+		p.SetupLink, p.Member = true, nil
+	}
 	if SSOAvailable(o.Plan) {
 		kp, ok, err := h.Svc.OrgKey(r.Context(), o)
 		if err != nil {

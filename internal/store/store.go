@@ -98,6 +98,12 @@ type Workspace interface {
 	CreateOrg(ctx context.Context, o Org, admin *Member) (Org, error)
 	GetOrg(ctx context.Context, id string) (Org, error)
 	GetOrgBySlug(ctx context.Context, slug string) (Org, error)
+	// DeleteOrg deletes the org with its members, connection, keys,
+	// invitations, attempts and sessions; its audit entries stay.
+	DeleteOrg(ctx context.Context, id string) error
+	// ListOrgsAfter lists up to limit orgs whose slug sorts after the
+	// given one, in slug order (keyset pagination).
+	ListOrgsAfter(ctx context.Context, afterSlug string, limit int) ([]Org, error)
 	// GetOrgByExternalID finds the org a host app knows by its own ID.
 	GetOrgByExternalID(ctx context.Context, externalID string) (Org, error)
 	UpdateOrg(ctx context.Context, id string, fn func(*Org) error) (Org, error)

@@ -215,6 +215,7 @@ const (
 	RealmAdmin     = "admin"     // Identity Center console
 	RealmPortal    = "portal"    // Identity Center access portal
 	RealmWorkspace = "workspace" // Workspace org sign-in
+	RealmSetup     = "setup"     // a setup link's holder: one org's SSO settings only
 	// RealmWorkspacePending holds IdP-initiated sign-ins that wait for the
 	// browser to confirm replacing another person's session (login CSRF).
 	RealmWorkspacePending = "workspace-pending"

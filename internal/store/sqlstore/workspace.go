@@ -5,6 +5,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -56,6 +57,32 @@ func (s *workspaceStore) GetOrg(ctx context.Context, id string) (store.Org, erro
 func (s *workspaceStore) GetOrgBySlug(ctx context.Context, slug string) (store.Org, error) {
 	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE slug = $1`, slug))
 	return o, rowErr("org", slug, err)
+}
+
+// DeleteOrg implements store.Workspace.
+func (s *workspaceStore) DeleteOrg(ctx context.Context, id string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE org_id = $1`, id); err != nil {
+			return fmt.Errorf("end the org's sessions: %w", mapErr(err))
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM sp_orgs WHERE id = $1`, id)
+		if err != nil {
+			return fmt.Errorf("delete org %q: %w", id, mapErr(err))
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errors.Join(err, notFound("org", id))
+		}
+		return nil
+	})
+}
+
+// ListOrgsAfter implements store.Workspace.
+func (s *workspaceStore) ListOrgsAfter(ctx context.Context, afterSlug string, limit int) ([]store.Org, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE slug > $1 ORDER BY slug LIMIT $2`, afterSlug, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list orgs: %w", err)
+	}
+	return collect(rows, scanOrg)
 }
 
 // GetOrgByExternalID implements store.Workspace.

@@ -437,6 +437,17 @@ func testOrgs(t *testing.T, s store.Store) {
 	mustConflict(t, "duplicate external ID", err)
 	_, err = s.GetOrgByExternalID(ctx, "")
 	mustNotFound(t, "GetOrgByExternalID empty", err)
+	page := must(s.ListOrgsAfter(ctx, "", 2))
+	if len(page) != 2 || page[0].Slug != "acme" || page[1].Slug != "ext" {
+		t.Errorf("ListOrgsAfter first page = %+v", page)
+	}
+	if page = must(s.ListOrgsAfter(ctx, "ext", 2)); len(page) != 1 || page[0].Slug != "plain" {
+		t.Errorf("ListOrgsAfter second page = %+v", page)
+	}
+	check(t, s.DeleteOrg(ctx, ext.ID))
+	mustNotFound(t, "DeleteOrg twice", s.DeleteOrg(ctx, ext.ID))
+	_, err = s.GetOrg(ctx, ext.ID)
+	mustNotFound(t, "deleted org", err)
 }
 
 func testMembers(t *testing.T, s store.Store) {

@@ -1,0 +1,131 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/signet-sso/signet/internal/sp"
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
+)
+
+// connectionJSON is an org's SSO connection: what to give the IdP (Entity
+// ID, ACS URL, metadata URL) and what the IdP gave (its summary).
+type connectionJSON struct {
+	Org         string      `json:"org"`
+	Configured  bool        `json:"configured"`
+	EntityID    string      `json:"entity_id"`
+	ACSURL      string      `json:"acs_url"`
+	MetadataURL string      `json:"metadata_url"`
+	LoginURL    string      `json:"login_url"`
+	IdP         *idpJSON    `json:"idp"`
+	Options     *sp.Options `json:"options"`
+	Warnings    []string    `json:"warnings"`
+}
+
+type idpJSON struct {
+	EntityID     string     `json:"entity_id"`
+	Provider     string     `json:"provider"`
+	SignInURL    string     `json:"sign_in_url"`
+	Verified     bool       `json:"verified"`
+	MetadataURL  string     `json:"metadata_url,omitempty"`
+	Certificates []certJSON `json:"certificates"`
+}
+
+type certJSON struct {
+	Subject  string    `json:"subject"`
+	SHA256   string    `json:"sha256"`
+	NotAfter time.Time `json:"not_after"`
+	Status   string    `json:"status"`
+}
+
+func (h *Handler) connectionOut(r *http.Request, o store.Org, warnings []string) (connectionJSON, error) {
+	out := connectionJSON{Org: o.ID, EntityID: h.SP.EntityID(o), ACSURL: h.SP.ACSURL(o), MetadataURL: h.SP.EntityID(o),
+		LoginURL: h.SP.LoginURL(o), Warnings: append([]string{}, warnings...)}
+	c, err := h.SP.LoadConnection(r.Context(), o)
+	if errors.Is(err, store.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	out.Configured = true
+	out.IdP = &idpJSON{EntityID: c.IdPEntityID, Provider: string(c.Provider), SignInURL: c.SignInURL,
+		Verified: !c.VerifiedAt.IsZero(), MetadataURL: c.MetadataURL, Certificates: []certJSON{}}
+	for _, ci := range c.Certificates {
+		out.IdP.Certificates = append(out.IdP.Certificates, certJSON{Subject: ci.Subject, SHA256: ci.Fingerprint, NotAfter: ci.NotAfter, Status: ci.Status})
+	}
+	out.Options = &sp.Options{AllowIdPInitiated: c.AllowIdPInitiated, JITRole: c.JITRole, RequireSSO: c.RequireSSO, AllowLegacyCrypto: c.AllowLegacyCrypto}
+	return out, nil
+}
+
+func (h *Handler) getConnection(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.org(r)
+	if err != nil {
+		return err
+	}
+	out, err := h.connectionOut(r, o, nil)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type putConnectionJSON struct {
+	MetadataXML       string `json:"metadata_xml"`
+	MetadataURL       string `json:"metadata_url"`
+	Provider          string `json:"provider"`
+	AllowLegacyCrypto bool   `json:"allow_legacy_crypto"`
+}
+
+// putConnection sets the org's IdP from metadata XML or a metadata URL,
+// by the same rules as the Single Sign-On Settings page.
+func (h *Handler) putConnection(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.org(r)
+	if err != nil {
+		return err
+	}
+	var in putConnectionJSON
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	md := []byte(in.MetadataXML)
+	switch {
+	case (in.MetadataXML == "") == (in.MetadataURL == ""):
+		return web.BadRequest("Give the IdP's metadata as metadata_xml or metadata_url (one of them).")
+	case in.MetadataURL != "":
+		if md, err = h.SP.FetchMetadata(r.Context(), in.MetadataURL); err != nil {
+			return web.BadRequest("The metadata URL could not be read: " + err.Error() + ".")
+		}
+	}
+	_, warnings, err := h.SP.SaveMetadata(r.Context(), actor(r), o, in.Provider, md,
+		sp.SaveOptions{AllowLegacyCrypto: in.AllowLegacyCrypto, MetadataURL: in.MetadataURL})
+	if err != nil {
+		return err
+	}
+	out, err := h.connectionOut(r, o, warnings)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (h *Handler) deleteConnection(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.org(r)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.GetSSOConnection(r.Context(), o.ID); err != nil {
+		return err
+	}
+	if err := h.SP.DeleteConnection(r.Context(), actor(r), o); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
