@@ -343,6 +343,11 @@ func TestHostAppUserinfo(t *testing.T) {
 	if status != http.StatusOK || info["email"] != "bob@example.test" || org["slug"] != "acme" || org["external_id"] != "cust-acme" || !strings.HasPrefix(info["sub"].(string), "u_") {
 		t.Errorf("userinfo: %d %v", status, info)
 	}
+	disc := harness.NewBrowser(t).Get(w.s.SP + "/.well-known/openid-configuration").Body
+	if !strings.Contains(disc, `"grant_types_supported":["authorization_code"]`) || strings.Contains(disc, "device_authorization") ||
+		!strings.Contains(disc, `"code_challenge_methods_supported":["S256"]`) {
+		t.Errorf("discovery offers more than Signet does: %s", disc)
+	}
 	if status, _ := get("made-up-token"); status != http.StatusUnauthorized && status != http.StatusForbidden && status != http.StatusBadRequest {
 		t.Errorf("userinfo with a made-up token: %d", status)
 	}

@@ -5,6 +5,7 @@ package oidc
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -39,6 +40,7 @@ type Provider struct {
 	Authorizes *web.RateLimiter
 
 	keys    keyRing
+	op      *op.Provider
 	handler http.Handler
 }
 
@@ -77,7 +79,7 @@ func New(p *Provider) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.handler = prov
+	p.op, p.handler = prov, prov
 	return p, nil
 }
 
@@ -90,22 +92,38 @@ func (p *Provider) now() time.Time {
 
 // Mount serves the provider's routes on the Workspace's mux.
 func (p *Provider) Mount(mux *http.ServeMux) {
-	mux.Handle("GET /.well-known/openid-configuration", p.handler)
+	mux.Handle("GET /.well-known/openid-configuration", http.HandlerFunc(p.discovery))
 	mux.Handle("GET /oauth/authorize", http.HandlerFunc(p.authorize))
 	mux.Handle("GET /oauth/authorize/callback", p.handler)
 	mux.Handle("GET /oauth/login", http.HandlerFunc(p.login))
-	for _, path := range []string{"/oauth/token", "/oauth/revoke"} {
+	for _, path := range []string{"/oauth/token", "/oauth/revoke", "/oauth/introspect"} {
 		mux.Handle("POST "+path, p.handler)
 	}
-	for _, path := range []string{"/oauth/userinfo", "/oauth/jwks"} {
+	for _, path := range []string{"/oauth/userinfo", "/oauth/jwks", "/oauth/end_session"} {
 		mux.Handle(path, p.handler)
 	}
+}
+
+// discovery is the library's discovery document, narrowed to what Signet
+// offers: the authorization-code flow only (no implicit, device or JWT
+// grants), and the profile's own claims.
+func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
+	doc := op.CreateDiscoveryConfig(op.ContextWithIssuer(r.Context(), p.Issuer), p.op, storage{p})
+	doc.DeviceAuthorizationEndpoint = ""
+	doc.ResponseTypesSupported = []string{string(oidc.ResponseTypeCode)}
+	doc.ResponseModesSupported = []string{string(oidc.ResponseModeQuery)}
+	doc.GrantTypesSupported = []oidc.GrantType{oidc.GrantTypeCode}
+	doc.CodeChallengeMethodsSupported = []oidc.CodeChallengeMethod{oidc.CodeChallengeMethodS256}
+	doc.ClaimsSupported = append(doc.ClaimsSupported, "groups", "org", "connection", "saml")
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_ = json.NewEncoder(w).Encode(doc)
 }
 
 // CrossOriginExempt are the routes that other sites' servers (and
 // browsers, without cookies) call by design: the token exchange and
 // userinfo authenticate the caller themselves.
-var crossOriginExempt = []string{"POST /oauth/token", "POST /oauth/revoke", "POST /oauth/userinfo"}
+var crossOriginExempt = []string{"POST /oauth/token", "POST /oauth/revoke", "POST /oauth/introspect", "POST /oauth/userinfo"}
 
 // CrossOriginExempt lists the routes exempt from cross-origin protection.
 func CrossOriginExempt() []string { return append([]string(nil), crossOriginExempt...) }
