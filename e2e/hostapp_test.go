@@ -29,6 +29,7 @@ import (
 // recorder that only notes the codes it is sent.
 type hostAppWorld struct {
 	s        *signet
+	app      string // the Identity Center application of acme
 	recorder *httptest.Server
 	rec      registered // client of the recorder
 	other    registered // a second client with the same redirect URI
@@ -57,7 +58,7 @@ func newHostAppWorldOn(t *testing.T, database string) *hostAppWorld {
 	writeFile(t, spMD, harness.NewBrowser(t).Get(s.SP+"/saml/acme/metadata").Body)
 	s.cli(bobPassword+"\n", "idp", "user", "add", "--username", "bob", "--email", "bob@example.test",
 		"--given-name", "Bob", "--family-name", "Builder", "--password-stdin")
-	s.cli("", "idp", "app", "add", "--name", "Acme Analytics", "--sp-metadata", spMD)
+	appID := s.cli("", "idp", "app", "add", "--name", "Acme Analytics", "--sp-metadata", spMD)
 	s.cli("", "idp", "app", "map", "--app", "Acme Analytics", "--subject", "${user:email}", "--subject-format", "emailAddress",
 		"--attr", "email=${user:email}:basic", "--attr", "firstName=${user:givenName}:basic")
 	s.cli("", "idp", "app", "assign", "--app", "Acme Analytics", "--user", "bob")
@@ -65,7 +66,7 @@ func newHostAppWorldOn(t *testing.T, database string) *hostAppWorld {
 	writeFile(t, idpMD, s.cli("", "idp", "app", "metadata", "--app", "Acme Analytics"))
 	s.cli("", "sp", "sso", "set", "--org", "acme", "--metadata", idpMD, "--provider", "aws")
 
-	w := &hostAppWorld{s: s}
+	w := &hostAppWorld{s: s, app: appID}
 	w.recorder = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "recorded") }))
 	t.Cleanup(w.recorder.Close)
 	cb := w.recorder.URL + "/cb"
@@ -401,5 +402,51 @@ func TestHostAppAcrossReplicas(t *testing.T) {
 	}
 	if json.Unmarshal(payload, &claims) != nil || claims.Iss != w.s.SP || claims.Email != "bob@example.test" {
 		t.Errorf("claims = %s", payload)
+	}
+}
+
+// TestHostAppIdPInitiated: acme's connection sends IdP-initiated sign-ins
+// to the example host app: a tile click in the Identity Center's portal
+// lands there signed in, after the browser confirms (login CSRF); another
+// browser cannot collect the code.
+func TestHostAppIdPInitiated(t *testing.T) {
+	w := newHostAppWorld(t)
+	addr := harness.FreeAddr(t)
+	app := register(t, w.s, "--name", "Example host app", "--redirect-uri", "http://"+addr+"/callback")
+	host := startHostAppAt(t, w.s.SP, app, addr)
+	c := newAPIClient(t, w.s, w.s.cli("", "sp", "apikey", "add", "--name", "tests"))
+	c.refuse(400, "PATCH", "/orgs/acme/connection", map[string]any{"host_app": map[string]any{"client_id": w.public.ClientID, "redirect_uri": w.recorder.URL + "/cb"}})
+	conn := c.want(200, "PATCH", "/orgs/acme/connection", map[string]any{"allow_idp_initiated": true,
+		"host_app": map[string]any{"client_id": app.ClientID, "redirect_uri": "http://" + addr + "/callback"}})
+	if ha, _ := conn["host_app"].(map[string]any); ha["client_id"] != app.ClientID {
+		t.Fatalf("connection after PATCH: %v", conn)
+	}
+
+	b := harness.NewBrowser(t)
+	b.Post(w.s.IdP+"/portal/login", url.Values{"username": {"bob"}, "password": {bobPassword}})
+	p := b.FollowSAML(b.Get(w.s.IdP + "/portal/apps/" + w.app))
+	var confirm harness.Form
+	for _, f := range p.Forms() {
+		if strings.HasSuffix(f.Action, "/oauth/continue") {
+			confirm = f
+		}
+	}
+	if confirm.Action == "" || !strings.Contains(p.Body, "Continue to Example host app as bob@example.test") {
+		t.Fatalf("no confirmation after the tile click: %d at %s\n%.1200s", p.Status, p.URL, p.Body)
+	}
+	id := confirm.Fields.Get("id")
+	stranger := harness.NewBrowser(t)
+	if p := stranger.Post(confirm.Action, url.Values{"id": {id}}); p.Status != http.StatusBadRequest {
+		t.Errorf("another browser confirming: %d at %s", p.Status, p.URL)
+	}
+	if p := stranger.Get(w.s.SP + "/oauth/authorize/callback?id=" + url.QueryEscape(id)); p.Status != http.StatusBadRequest || strings.HasPrefix(p.URL.String(), host) {
+		t.Errorf("another browser collecting the code: %d at %s", p.Status, p.URL)
+	}
+	p = b.Post(confirm.Action, confirm.Fields)
+	if !strings.HasPrefix(p.URL.String(), host) || !strings.Contains(p.Body, "Signed in as bob@example.test") || !strings.Contains(p.Body, "<strong>acme</strong>") {
+		t.Fatalf("after confirming: %d at %s\n%.1200s", p.Status, p.URL, p.Body)
+	}
+	if p := b.Get(w.s.SP + "/oauth/authorize/callback?id=" + url.QueryEscape(id)); strings.Contains(p.Body, "Signed in as") {
+		t.Error("the confirmed request issued a second code")
 	}
 }

@@ -89,22 +89,31 @@ func (a *hostApp) login(w http.ResponseWriter, r *http.Request) {
 // verifies the ID token (signature, issuer, audience, expiry, nonce) and
 // shows who signed in.
 func (a *hostApp) callback(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie("hostapp_flow")
+	q := r.URL.Query()
 	var state, nonce, verifier string
-	if err == nil {
+	if c, err := r.Cookie("hostapp_flow"); err == nil {
 		if parts := strings.Split(c.Value, "."); len(parts) == 3 {
 			state, nonce, verifier = parts[0], parts[1], parts[2]
 		}
 	}
-	if state == "" || r.URL.Query().Get("state") != state {
+	switch {
+	case q.Get("state") == "" && q.Get("code") != "" && q.Get("error") == "":
+		// IdP-initiated: a tile click at the customer's IdP, which the
+		// person confirmed at Signet; no state, nonce or PKCE of ours.
+		nonce, verifier = "", ""
+	case state == "" || q.Get("state") != state:
 		render(w, http.StatusBadRequest, "error", map[string]string{"Error": "state_mismatch", "Description": "This sign-in was not started here."})
 		return
 	}
-	if e := r.URL.Query().Get("error"); e != "" {
-		render(w, http.StatusUnauthorized, "error", map[string]string{"Error": e, "Description": r.URL.Query().Get("error_description")})
+	if e := q.Get("error"); e != "" {
+		render(w, http.StatusUnauthorized, "error", map[string]string{"Error": e, "Description": q.Get("error_description")})
 		return
 	}
-	tok, err := a.oauth.Exchange(r.Context(), r.URL.Query().Get("code"), oauth2.VerifierOption(verifier))
+	var opts []oauth2.AuthCodeOption
+	if verifier != "" {
+		opts = append(opts, oauth2.VerifierOption(verifier))
+	}
+	tok, err := a.oauth.Exchange(r.Context(), q.Get("code"), opts...)
 	if err != nil {
 		render(w, http.StatusBadGateway, "error", map[string]string{"Error": "code_exchange", "Description": err.Error()})
 		return

@@ -15,15 +15,22 @@ import (
 // connectionJSON is an org's SSO connection: what to give the IdP (Entity
 // ID, ACS URL, metadata URL) and what the IdP gave (its summary).
 type connectionJSON struct {
-	Org         string      `json:"org"`
-	Configured  bool        `json:"configured"`
-	EntityID    string      `json:"entity_id"`
-	ACSURL      string      `json:"acs_url"`
-	MetadataURL string      `json:"metadata_url"`
-	LoginURL    string      `json:"login_url"`
-	IdP         *idpJSON    `json:"idp"`
-	Options     *sp.Options `json:"options"`
-	Warnings    []string    `json:"warnings"`
+	Org         string       `json:"org"`
+	Configured  bool         `json:"configured"`
+	EntityID    string       `json:"entity_id"`
+	ACSURL      string       `json:"acs_url"`
+	MetadataURL string       `json:"metadata_url"`
+	LoginURL    string       `json:"login_url"`
+	IdP         *idpJSON     `json:"idp"`
+	Options     *sp.Options  `json:"options"`
+	HostApp     *hostAppJSON `json:"host_app"`
+	Warnings    []string     `json:"warnings"`
+}
+
+// hostAppJSON is where the org's IdP-initiated sign-ins go.
+type hostAppJSON struct {
+	ClientID    string `json:"client_id"`
+	RedirectURI string `json:"redirect_uri"`
 }
 
 type idpJSON struct {
@@ -59,6 +66,9 @@ func (h *Handler) connectionOut(r *http.Request, o store.Org, warnings []string)
 		out.IdP.Certificates = append(out.IdP.Certificates, certJSON{Subject: ci.Subject, SHA256: ci.Fingerprint, NotAfter: ci.NotAfter, Status: ci.Status})
 	}
 	out.Options = &sp.Options{AllowIdPInitiated: c.AllowIdPInitiated, JITRole: c.JITRole, RequireSSO: c.RequireSSO, AllowLegacyCrypto: c.AllowLegacyCrypto}
+	if c.HostAppClientID != "" {
+		out.HostApp = &hostAppJSON{ClientID: c.HostAppClientID, RedirectURI: c.HostAppRedirectURI}
+	}
 	return out, nil
 }
 
@@ -113,6 +123,56 @@ func (h *Handler) putConnection(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+type patchConnectionJSON struct {
+	AllowIdPInitiated *bool        `json:"allow_idp_initiated"`
+	JITRole           *string      `json:"jit_role"`
+	RequireSSO        *bool        `json:"require_sso"`
+	AllowLegacyCrypto *bool        `json:"allow_legacy_crypto"`
+	HostApp           *hostAppJSON `json:"host_app"`
+}
+
+// patchConnection changes the connection's options and where its
+// IdP-initiated sign-ins go (host_app; an empty client_id: the Workspace).
+func (h *Handler) patchConnection(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.org(r)
+	if err != nil {
+		return err
+	}
+	var in patchConnectionJSON
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	c, err := h.SP.LoadConnection(r.Context(), o)
+	if err != nil {
+		return err
+	}
+	opt := sp.Options{AllowIdPInitiated: c.AllowIdPInitiated, JITRole: c.JITRole, RequireSSO: c.RequireSSO, AllowLegacyCrypto: c.AllowLegacyCrypto}
+	setIf(&opt.AllowIdPInitiated, in.AllowIdPInitiated)
+	setIf(&opt.JITRole, in.JITRole)
+	setIf(&opt.RequireSSO, in.RequireSSO)
+	setIf(&opt.AllowLegacyCrypto, in.AllowLegacyCrypto)
+	if err := h.SP.SaveOptions(r.Context(), actor(r), o, opt); err != nil {
+		return err
+	}
+	if in.HostApp != nil {
+		if err := h.SP.SetHostApp(r.Context(), actor(r), o, in.HostApp.ClientID, in.HostApp.RedirectURI); err != nil {
+			return err
+		}
+	}
+	out, err := h.connectionOut(r, o, nil)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }
 
 func (h *Handler) deleteConnection(w http.ResponseWriter, r *http.Request) error {

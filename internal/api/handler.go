@@ -56,6 +56,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	h.route(mux, "DELETE /api/v1/orgs/{org}", h.deleteOrg)
 	h.route(mux, "GET /api/v1/orgs/{org}/connection", h.getConnection)
 	h.route(mux, "PUT /api/v1/orgs/{org}/connection", h.putConnection)
+	h.route(mux, "PATCH /api/v1/orgs/{org}/connection", h.patchConnection)
 	h.route(mux, "DELETE /api/v1/orgs/{org}/connection", h.deleteConnection)
 	h.route(mux, "GET /api/v1/orgs/{org}/members", h.listMembers)
 	h.route(mux, "POST /api/v1/orgs/{org}/members", h.addMember)

@@ -94,7 +94,8 @@ func (p *Provider) now() time.Time {
 func (p *Provider) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /.well-known/openid-configuration", http.HandlerFunc(p.discovery))
 	mux.Handle("GET /oauth/authorize", http.HandlerFunc(p.authorize))
-	mux.Handle("GET /oauth/authorize/callback", p.handler)
+	mux.Handle("GET /oauth/authorize/callback", http.HandlerFunc(p.callback))
+	mux.Handle("POST /oauth/continue", http.HandlerFunc(p.continueToHostApp))
 	mux.Handle("GET /oauth/login", http.HandlerFunc(p.login))
 	for _, path := range []string{"/oauth/token", "/oauth/revoke", "/oauth/introspect"} {
 		mux.Handle("POST "+path, p.handler)

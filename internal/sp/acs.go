@@ -75,6 +75,10 @@ const (
 // SignIn is what the ACS made of a response that verified and resolved to
 // a member. For a Test sign-in (Test true) nothing was written: Member is
 // who would sign in, Joined how they would join.
+// HostAppTarget is where an org's IdP-initiated sign-ins go: a host app
+// and one of its redirect URIs.
+type HostAppTarget struct{ ClientID, RedirectURI string }
+
 type SignIn struct {
 	Member    store.Member
 	Email     string
@@ -96,9 +100,12 @@ type Result struct {
 	// answered ("" for a Workspace sign-in): no member is needed, and the
 	// browser goes back to the host app.
 	OAuthRequest string
-	Attempt      store.SignInAttempt
-	Summary      *saml.Summary // what the response said, verified or not
-	Recorded     bool
+	// HostApp is set for an IdP-initiated sign-in to an org whose
+	// connection sends those to a host app: no member is needed either.
+	HostApp  *HostAppTarget
+	Attempt  store.SignInAttempt
+	Summary  *saml.Summary // what the response said, verified or not
+	Recorded bool
 }
 
 // noConnection is the refusal of an org without an SSO connection; a
@@ -146,8 +153,11 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	if res.OAuthRequest != "" {
 		a.Message = hostAppNote(ctx, s.Store, s.now(), res.OAuthRequest, err == nil) + a.Message
 	}
+	if res.HostApp != nil {
+		a.Message = "For host app " + res.HostApp.ClientID + " (IdP-initiated): " + a.Message
+	}
 	a.Email = clip(a.Email)
-	if err == nil && !res.Test && res.OAuthRequest == "" {
+	if err == nil && !res.Test && res.OAuthRequest == "" && res.HostApp == nil {
 		return res, nil // RecordSignIn writes it with the session
 	}
 	record, dropped := true, 0
@@ -281,6 +291,9 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 	res.Attempt.Email = id.Email
 	test := requests.consumed != nil && requests.consumed.Purpose == store.PurposeTest
 	forHostApp := requests.consumed != nil && requests.consumed.OAuthRequestID() != ""
+	if a.InResponseTo == "" && conn.HostAppClientID != "" {
+		res.HostApp, forHostApp = &HostAppTarget{ClientID: conn.HostAppClientID, RedirectURI: conn.HostAppRedirectURI}, true
+	}
 	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Provider: string(conn.Provider), Assertion: a}
 	if !forHostApp { // a host app's people are its own, not Workspace members
 		if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test); err != nil {
@@ -288,18 +301,18 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 		}
 	}
 	res.SignIn = in
-	return res, s.markVerified(ctx, o, conn)
+	return res, markVerified(ctx, s.Store, s.now(), o, conn)
 }
 
 // markVerified records that a sign-in (or a Test sign-in) went through the
 // connection, which proves it — unless it changed meanwhile.
-func (s *Service) markVerified(ctx context.Context, o store.Org, conn *Connection) error {
+func markVerified(ctx context.Context, st store.Workspace, now time.Time, o store.Org, conn *Connection) error {
 	if !conn.VerifiedAt.IsZero() {
 		return nil
 	}
-	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+	_, err := st.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
 		if c.IdPEntityID == conn.IdPEntityID && c.CertificatesPEM == conn.CertificatesPEM {
-			c.VerifiedAt = s.now()
+			c.VerifiedAt = now
 		}
 		return nil
 	})

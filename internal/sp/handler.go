@@ -61,10 +61,19 @@ type base struct {
 // has answered: Complete returns where the browser goes to collect its
 // code; Fail returns the host app's redirect URI carrying the error ("" if
 // the request is unknown).
+//
+// StartUnsolicited makes the request of an IdP-initiated sign-in for a
+// host app, already signed in, and returns its ID and the app's name; the
+// browser holding the HostAppCookie with that ID may collect its code.
 type HostApps interface {
 	Complete(ctx context.Context, oauthRequest string, o store.Org, provider string, in *SignIn) (string, error)
 	Fail(ctx context.Context, oauthRequest string, o store.Org, e *saml.Error) string
+	StartUnsolicited(ctx context.Context, o store.Org, to HostAppTarget, in *SignIn) (id, app string, err error)
 }
+
+// HostAppCookie binds an IdP-initiated sign-in for a host app to the
+// browser it arrived in: only that browser can collect the code.
+const HostAppCookie = "signet_hostapp"
 
 // NewHandler wires a Handler with the default cookie settings.
 func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {

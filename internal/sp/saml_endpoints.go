@@ -98,6 +98,9 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 	if res.OAuthRequest != "" && h.HostApps != nil {
 		return h.answerHostApp(w, r, o, res, err)
 	}
+	if res.HostApp != nil {
+		return h.unsolicitedHostApp(w, r, o, res, err)
+	}
 	if res.Test {
 		// The admin's Test sign-in: show the outcome, sign nobody in, and
 		// leave the admin's own session as it is.
@@ -139,6 +142,35 @@ func (h *samlEndpoints) answerHostApp(w http.ResponseWriter, r *http.Request, o 
 		return err
 	}
 	http.Redirect(w, r, dest, http.StatusFound)
+	return nil
+}
+
+// hostAppContinuePage asks the browser to confirm an IdP-initiated sign-in
+// to a host app before the code goes there (login CSRF: another site may
+// have posted the response).
+type hostAppContinuePage struct {
+	page
+	ID, App, Email, OrgName string
+}
+
+// unsolicitedHostApp answers an IdP-initiated sign-in for an org whose
+// connection sends those to a host app: the request is made and bound to
+// this browser, which confirms before the code leaves.
+func (h *samlEndpoints) unsolicitedHostApp(w http.ResponseWriter, r *http.Request, o store.Org, res Result, err error) error {
+	if err != nil {
+		return h.signInFailed(w, r, o, err)
+	}
+	if h.HostApps == nil {
+		return web.BadRequest("This organization's sign-ins go to a host app, which this server does not serve (it has no secret key).")
+	}
+	id, app, err := h.HostApps.StartUnsolicited(r.Context(), o, *res.HostApp, res.SignIn)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: HostAppCookie, Value: id, Path: "/oauth/", MaxAge: 600, HttpOnly: true,
+		Secure: h.Sessions.Secure, SameSite: http.SameSiteLaxMode})
+	h.view.hostAppContinue(w, r, hostAppContinuePage{page: page{Title: "Continue to " + app, Narrow: true},
+		ID: id, App: app, Email: res.SignIn.Email, OrgName: o.Name})
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/signet-sso/signet/internal/ident"
@@ -338,6 +339,40 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	}
 	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("IdP-initiated sign-in %v, JIT provisioning %s, Require SSO %v, legacy crypto %v",
 		opt.AllowIdPInitiated, jit, opt.RequireSSO, opt.AllowLegacyCrypto))
+	return nil
+}
+
+// SetHostApp names the host app (a confidential OAuth client) and the
+// redirect URI where the org's IdP-initiated sign-ins land, with a fresh
+// code; an empty clientID sends them to the Workspace again.
+func (s *Service) SetHostApp(ctx context.Context, actor store.Member, o store.Org, clientID, redirectURI string) error {
+	if clientID != "" {
+		c, err := s.Store.GetOAuthClient(ctx, clientID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return badRequest("No host app has the client ID " + clientID + ".")
+		case err != nil:
+			return err
+		case c.Public:
+			return badRequest("IdP-initiated sign-ins need a confidential host app (with a client secret): the code arrives without PKCE.")
+		case !slices.Contains(c.RedirectURIs, redirectURI):
+			return badRequest("Choose one of the host app's registered redirect URIs: " + strings.Join(c.RedirectURIs, ", ") + ".")
+		}
+	} else {
+		redirectURI = ""
+	}
+	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+		c.HostAppClientID, c.HostAppRedirectURI = clientID, redirectURI
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	detail := "IdP-initiated sign-ins go to the Workspace"
+	if clientID != "" {
+		detail = "IdP-initiated sign-ins go to host app " + clientID + " at " + redirectURI
+	}
+	s.Audit(ctx, o, actor.Email, "sso.host_app", detail)
 	return nil
 }
 

@@ -51,6 +51,10 @@ func (v views) testResult(w rw, r *http.Request, d testResultPage) {
 	v.pages.Render(w, r, http.StatusOK, "test_result", d)
 }
 
+func (v views) hostAppContinue(w rw, r *http.Request, d hostAppContinuePage) {
+	v.pages.Render(w, r, http.StatusOK, "hostapp_continue", d)
+}
+
 func (v views) problem(w rw, r *http.Request, status int, d problem) {
 	v.pages.Render(w, r, status, "problem", d)
 }

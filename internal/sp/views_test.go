@@ -34,6 +34,7 @@ func TestViewsRenderEveryPage(t *testing.T) {
 		"switch":      func(w rw, r *http.Request) { v.switchAccount(w, r, switchPage{}) },
 		"test_result": func(w rw, r *http.Request) { v.testResult(w, r, testResultPage{page: op}) },
 		"problem":     func(w rw, r *http.Request) { v.problem(w, r, 400, problem{}) },
+		"hostapp":     func(w rw, r *http.Request) { v.hostAppContinue(w, r, hostAppContinuePage{}) },
 	} {
 		rec := httptest.NewRecorder()
 		render(rec, httptest.NewRequest("GET", "/", nil))

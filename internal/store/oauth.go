@@ -30,6 +30,9 @@ type OAuthRequest struct {
 	CodeChallenge, CodeChallengeMethod string
 	ResponseMode                       string
 	CreatedAt, ExpiresAt               time.Time
+	// Unsolicited marks a request Signet made for an IdP-initiated
+	// sign-in (no state, nonce or PKCE from the host app).
+	Unsolicited bool
 
 	// Set by CompleteOAuthRequest.
 	Subject  string

@@ -134,6 +134,10 @@ type SSOConnection struct {
 	MetadataURL  string
 	RefreshedAt  time.Time
 	RefreshError string // why the last refresh failed; empty after a success
+	// HostAppClientID and HostAppRedirectURI name where an IdP-initiated
+	// sign-in goes when the org's people use a host app rather than the
+	// Workspace (empty: the Workspace).
+	HostAppClientID, HostAppRedirectURI string
 }
 
 // SignInAttempt is one entry of an org's sign-in attempts log.
