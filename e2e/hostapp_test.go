@@ -374,7 +374,22 @@ func TestHostAppAcrossReplicas(t *testing.T) {
 	if status != http.StatusOK || raw == "" {
 		t.Fatalf("the second replica did not redeem the first's code: %d %v", status, out)
 	}
-	resp, err := http.Get(second.SP + "/oauth/jwks")
+	payload, _ := verifyIDToken(t, second.SP, raw)
+	var claims struct {
+		Iss   string `json:"iss"`
+		Email string `json:"email"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Iss != w.s.SP || claims.Email != "bob@example.test" {
+		t.Errorf("claims = %s", payload)
+	}
+}
+
+// verifyIDToken checks raw against the JWKS the replica at base serves,
+// with go-jose rather than Signet's code, and returns its payload and the
+// header naming the key.
+func verifyIDToken(t *testing.T, base, raw string) ([]byte, jose.Header) {
+	t.Helper()
+	resp, err := http.Get(base + "/oauth/jwks")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,21 +402,43 @@ func TestHostAppAcrossReplicas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kid := jws.Signatures[0].Header.KeyID
-	found := keys.Key(kid)
+	header := jws.Signatures[0].Header
+	found := keys.Key(header.KeyID)
 	if len(found) != 1 {
-		t.Fatalf("the second replica's JWKS lacks key %q", kid)
+		t.Fatalf("the JWKS at %s lacks key %q", base, header.KeyID)
 	}
 	payload, err := jws.Verify(found[0].Key)
 	if err != nil {
-		t.Fatalf("ID token does not verify with the second replica's JWKS: %v", err)
+		t.Fatalf("ID token does not verify with the JWKS at %s: %v", base, err)
 	}
-	var claims struct {
-		Iss   string `json:"iss"`
-		Email string `json:"email"`
+	return payload, header
+}
+
+// TestHostAppKeyRotation: after `signet sp oidc rotate-key --key-type
+// ecdsa`, a replica that starts signs ID tokens ES256 with the new key, and
+// tokens signed before the rotation still verify with the JWKS.
+func TestHostAppKeyRotation(t *testing.T) {
+	w := newHostAppWorld(t)
+	cb := w.recorder.URL + "/cb"
+	token := func(at string) string {
+		p := w.signInFor(t, harness.NewBrowser(t), authParams(w.rec, cb, "acme"))
+		status, out := redeemAt(t, at, w.rec, url.Values{"code": {p.URL.Query().Get("code")}, "redirect_uri": {cb}, "code_verifier": {verifier}})
+		raw, _ := out["id_token"].(string)
+		if status != http.StatusOK || raw == "" {
+			t.Fatalf("token: %d %v", status, out)
+		}
+		return raw
 	}
-	if json.Unmarshal(payload, &claims) != nil || claims.Iss != w.s.SP || claims.Email != "bob@example.test" {
-		t.Errorf("claims = %s", payload)
+	before := token(w.s.SP)
+	if out := w.s.cli("", "sp", "oidc", "rotate-key", "--key-type", "ecdsa"); !strings.Contains(out, "previous keys stay in JWKS") {
+		t.Errorf("rotate-key printed %q", out)
+	}
+	second := w.s.Replica()
+	after := token(second.SP)
+	_, old := verifyIDToken(t, second.SP, before)
+	_, fresh := verifyIDToken(t, second.SP, after)
+	if old.Algorithm != "RS256" || fresh.Algorithm != "ES256" || old.KeyID == fresh.KeyID {
+		t.Errorf("before rotation %s %s, after %s %s", old.Algorithm, old.KeyID, fresh.Algorithm, fresh.KeyID)
 	}
 }
 

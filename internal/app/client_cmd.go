@@ -66,3 +66,21 @@ func spClientList(*flag.FlagSet) func(context.Context, IO, *env) error {
 		return tw.Flush()
 	}
 }
+
+func spOIDCRotateKey(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	keyType := fs.String("key-type", "rsa", "rsa (RS256) or ecdsa (ES256)")
+	return func(ctx context.Context, io IO, e *env) error {
+		if *keyType != "rsa" && *keyType != "ecdsa" {
+			return usagef("--key-type is rsa or ecdsa")
+		}
+		p, err := oidc.New(&oidc.Provider{Store: e.store, Sealer: e.sealer, Issuer: trimSlash(e.cfg.SPURL), KeyType: *keyType, Log: e.log})
+		if err != nil {
+			return err
+		}
+		if err := p.RotateKey(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(io.Stdout, "New ID tokens are signed with a new "+strings.ToUpper(*keyType)+" key; the previous keys stay in JWKS, so tokens already issued still verify. Replicas switch within a minute.")
+		return nil
+	}
+}

@@ -29,6 +29,7 @@ func spCommands() []idpCommand {
 		{"client add", "--name N --redirect-uri URL [--redirect-uri URL]... [--public]", spClientAdd},
 		{"client list", "", spClientList},
 		{"client rotate-secret", "--client ID", spClientRotate},
+		{"oidc rotate-key", "[--key-type rsa|ecdsa]", spOIDCRotateKey},
 		{"apikey add", "--name N", spAPIKeyAdd},
 		{"apikey list", "", spAPIKeyList},
 		{"apikey revoke", "--key ID", spAPIKeyRevoke},
