@@ -258,6 +258,10 @@ func TestHostAppHostileRequests(t *testing.T) {
 		status, out := w.redeem(t, w.rec, redeemWith(codeFor(t, w.rec), "code_verifier", ""))
 		refused(t, "no verifier", status, out, "invalid_request") // RFC 7636 §4.4.1: a missing verifier is a malformed request
 	})
+	t.Run("a code redeemed with another PKCE verifier", func(t *testing.T) {
+		status, out := w.redeem(t, w.rec, redeemWith(codeFor(t, w.rec), "code_verifier", strings.Repeat("x", 43)))
+		refused(t, "another verifier", status, out, "invalid_grant")
+	})
 	t.Run("a code redeemed with a wrong client secret", func(t *testing.T) {
 		wrong := w.rec
 		wrong.ClientSecret = "not-the-secret"
@@ -292,7 +296,12 @@ func TestHostAppHostileRequests(t *testing.T) {
 			}
 		})
 	}
+	// gamma is one org's slug and another's external ID.
+	w.s.cli("", "sp", "org", "add", "--name", "Gamma", "--slug", "gamma", "--plan", "growth", "--admin-email", "admin@gamma.example")
+	w.s.cli("", "sp", "org", "add", "--name", "Delta", "--slug", "delta", "--plan", "growth", "--external-id", "gamma",
+		"--admin-email", "admin@delta.example")
 	for org, want := range map[string][2]string{
+		"gamma":   {"invalid_request", "more than one org"},
 		"beta":    {"access_denied", "no_connection"},
 		"cheap":   {"access_denied", "sso_not_on_plan"},
 		"nowhere": {"invalid_request", "unknown organization"},

@@ -36,18 +36,7 @@ func (p *Provider) chooseOrg(ctx context.Context, q url.Values) orgChoice {
 		}
 		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("%s", desc)}
 	}
-	// The host app's own ID first (it is what the app knows), then
-	// Signet's ID, then the slug.
-	o, err := p.Store.GetOrgByExternalID(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		o, err = p.Store.GetOrg(ctx, name)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		o, err = p.Store.GetOrgBySlug(ctx, strings.ToLower(name))
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("unknown organization %q", name)}
-	}
+	o, err := p.findOrg(ctx, name)
 	if err != nil {
 		return orgChoice{err: err}
 	}
@@ -65,6 +54,37 @@ func (p *Provider) chooseOrg(ctx context.Context, q url.Values) orgChoice {
 		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("unknown connection %q for this organization", conn)}
 	}
 	return orgChoice{org: o}
+}
+
+// findOrg reads name as the host app's external ID, Signet's org ID and
+// the org's slug. A name that fits no org is unknown; one that fits two
+// different orgs (one's external ID is another's slug) is ambiguous: the
+// request is refused rather than sent to either.
+func (p *Provider) findOrg(ctx context.Context, name string) (store.Org, error) {
+	lookups := []func(context.Context, string) (store.Org, error){
+		p.Store.GetOrgByExternalID, p.Store.GetOrg,
+		func(ctx context.Context, s string) (store.Org, error) {
+			return p.Store.GetOrgBySlug(ctx, strings.ToLower(s))
+		},
+	}
+	var found store.Org
+	for _, lookup := range lookups {
+		o, err := lookup(ctx, name)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			return store.Org{}, err
+		case found.ID != "" && found.ID != o.ID:
+			return store.Org{}, oidc.ErrInvalidRequest().WithDescription(
+				"organization %q names more than one org (one's external ID, another's slug): pass the org's ID", name)
+		}
+		found = o
+	}
+	if found.ID == "" {
+		return store.Org{}, oidc.ErrInvalidRequest().WithDescription("unknown organization %q", name)
+	}
+	return found, nil
 }
 
 func jsonMarshal(v any) (string, error) {
