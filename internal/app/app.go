@@ -176,12 +176,17 @@ func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
 }
 
 // newLogger makes the process logger from --log-level and --log-format.
+// It also becomes slog's default, so the libraries that log through the
+// default (zitadel/oidc reports refused authorization requests there)
+// write in the same format, at the same level, to the same place.
 func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var lv slog.Level
 	_ = lv.UnmarshalText([]byte(level)) // Config.Validate refused bad levels already
 	opts := &slog.HandlerOptions{Level: lv}
+	log := slog.New(slog.NewTextHandler(w, opts))
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		log = slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	slog.SetDefault(log)
+	return log
 }
