@@ -139,7 +139,7 @@ func TestManagementAPI(t *testing.T) {
 	if acme["external_id"] != "cust-1" || acme["sso_available"] != true {
 		t.Errorf("created org = %v", acme)
 	}
-	if _, out := c.do("POST", "/orgs", map[string]any{"name": "Again", "slug": "acme2", "plan": "growth", "external_id": "cust-1", "admin_email": "a@b.example"}); !strings.Contains(out["detail"].(string), "external ID") {
+	if out := c.refuse(409, "POST", "/orgs", map[string]any{"name": "Again", "slug": "acme2", "plan": "growth", "external_id": "cust-1", "admin_email": "a@b.example"}); out["code"] != "conflict" || !strings.Contains(out["detail"].(string), "external ID") {
 		t.Errorf("duplicate external ID: %v", out)
 	}
 	c.refuse(400, "POST", "/orgs", map[string]any{"name": "X", "slug": "x-org", "plan": "platinum", "admin_email": "a@b.example"})
@@ -187,7 +187,7 @@ func TestManagementAPI(t *testing.T) {
 	}
 
 	c.want(201, "POST", "/orgs/acme/members", map[string]any{"email": "pat@acme.example", "role": "manager"})
-	c.want(400, "POST", "/orgs/acme/members", map[string]any{"email": "pat@acme.example", "role": "manager"})
+	c.refuse(409, "POST", "/orgs/acme/members", map[string]any{"email": "pat@acme.example", "role": "manager"})
 	if members := c.want(200, "GET", "/orgs/acme/members?limit=1", nil); members["next_cursor"] == nil {
 		t.Errorf("members page: %v", members)
 	}

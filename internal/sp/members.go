@@ -254,9 +254,9 @@ func (a Accounts) CreateOrg(ctx context.Context, actor string, o store.Org, admi
 	created, err := a.svc.Store.CreateOrg(ctx, o, &store.Member{Email: email, Role: "admin", PasswordHash: passwordHash, CreatedAt: a.svc.now()})
 	if errors.Is(err, store.ErrConflict) {
 		if _, taken := a.svc.Store.GetOrgByExternalID(ctx, o.ExternalID); taken == nil {
-			return store.Org{}, badRequest("An organization with the external ID " + strconv.Quote(o.ExternalID) + " already exists.")
+			return store.Org{}, web.Conflict("An organization with the external ID " + strconv.Quote(o.ExternalID) + " already exists.")
 		}
-		return store.Org{}, badRequest("An organization with the ID " + strconv.Quote(o.Slug) + " already exists.")
+		return store.Org{}, web.Conflict("An organization with the ID " + strconv.Quote(o.Slug) + " already exists.")
 	}
 	if err != nil {
 		return store.Org{}, err
@@ -277,7 +277,7 @@ func (a Accounts) AddMember(ctx context.Context, actor string, o store.Org, emai
 	}
 	m, err := a.svc.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: email, Role: role, PasswordHash: passwordHash, CreatedAt: a.svc.now()})
 	if errors.Is(err, store.ErrConflict) {
-		return store.Member{}, badRequest(email + " is already a member of " + o.Slug + ".")
+		return store.Member{}, web.Conflict(email + " is already a member of " + o.Slug + ".")
 	}
 	if err != nil {
 		return store.Member{}, err
@@ -323,7 +323,7 @@ func (a Accounts) UpdateOrg(ctx context.Context, actor string, o store.Org, ch O
 		return nil
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return o, badRequest("An organization with the external ID " + strconv.Quote(next.ExternalID) + " already exists.")
+		return o, web.Conflict("An organization with the external ID " + strconv.Quote(next.ExternalID) + " already exists.")
 	}
 	if err != nil {
 		return o, err

@@ -39,6 +39,12 @@ func (e *PublicError) Error() string {
 
 func (e *PublicError) Unwrap() error { return e.Err }
 
+// Conflict refuses a change that clashes with what is stored (a taken
+// slug, an existing member): a 409 whose message names the clash.
+func Conflict(msg string) *PublicError {
+	return &PublicError{Status: http.StatusConflict, Code: "conflict", Message: msg}
+}
+
 // BadRequest refuses bad input: a 400 whose message says what to change.
 func BadRequest(msg string) *PublicError {
 	return &PublicError{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
