@@ -55,6 +55,11 @@ func TestPysaml2IdP(t *testing.T) {
 	// SP-initiated: Signet's login for the org, the IdP, back signed in.
 	b := harness.NewBrowser(t)
 	signedInToAcme(t, b.FollowSAML(b.Get(s.SP+"/saml/acme/login")), "bob@example.test")
+	// A host app (x/oauth2) signs bob in through Signet, pysaml2 behind it.
+	claims := hostAppSignIn(t, s, "acme", func(b *harness.Browser, p *harness.Page) *harness.Page { return b.FollowSAML(p) })
+	if org, _ := claims["org"].(map[string]any); claims["email"] != "bob@example.test" || org["slug"] != "acme" {
+		t.Errorf("host app claims with pysaml2 as the IdP: %v", claims)
+	}
 	// IdP-initiated.
 	b2 := harness.NewBrowser(t)
 	signedInToAcme(t, b2.FollowSAML(b2.Get(p.Base+"/initiate?sp="+url.QueryEscape(s.SP+"/saml/acme/metadata"))), "bob@example.test")
@@ -89,6 +94,6 @@ func TestPysaml2IdP(t *testing.T) {
 		t.Errorf("Signet accepted a tampered pysaml2 response: %d\n%.800s", refused.Status, refused.Body)
 	}
 	record(row{Peer: "pysaml2 (python3-pysaml2)", Version: debVersion("python3-pysaml2"), Direction: "IdP → Signet Workspace",
-		Flows: "SP-initiated (Redirect), IdP-initiated; tampered response refused (signature_invalid)",
+		Flows: "SP-initiated (Redirect), IdP-initiated, a host app signing in over OpenID Connect; tampered response refused (signature_invalid)",
 		Modes: "signed response and assertion; assertion encrypted to the org's SP certificate (3DES-CBC: refused, accepted with legacy crypto on); metadata by URL", Result: resultOf(t)})
 }
