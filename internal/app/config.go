@@ -45,6 +45,9 @@ type Config struct {
 	// Drain is how long /readyz answers 503 after SIGTERM before the
 	// listeners close, so a load balancer stops sending traffic first.
 	Drain time.Duration
+	// DNSServer is the DNS server (host:port) that domain verification
+	// asks; "" uses the system's resolver.
+	DNSServer string
 
 	location sqlstore.Location
 }
@@ -82,6 +85,12 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 		"let org admins fetch IdP metadata from private or loopback addresses (development only: turns off the SSRF guard)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", DefaultMetricsAddr, "address of the management listener (/metrics); off for none")
 	fs.DurationVar(&c.Drain, "drain", 5*time.Second, "after SIGTERM, how long /readyz answers 503 before the listeners close")
+	dnsServerFlag(fs, &c.DNSServer)
+}
+
+// dnsServerFlag registers --dns-server.
+func dnsServerFlag(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "dns-server", "", "DNS server (host:port) that domain verification asks (default: the system's resolver)")
 }
 
 // validateAddrs checks the listen addresses: host:port, and distinct.
@@ -96,6 +105,11 @@ func (c *Config) validateAddrs(add func(format string, args ...any)) {
 	}
 	if c.IdPAddr != "" && c.IdPAddr == c.SPAddr && (c.Role == "all" || c.Role == "") {
 		add("--idp-addr and --sp-addr are both %q: the two roles need different addresses", c.IdPAddr)
+	}
+	if c.DNSServer != "" {
+		if _, port, err := net.SplitHostPort(c.DNSServer); err != nil || port == "" {
+			add("--dns-server %q: want host:port, e.g. 127.0.0.1:53", c.DNSServer)
+		}
 	}
 	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {

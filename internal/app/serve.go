@@ -139,7 +139,9 @@ func everyTick(ctx context.Context, every time.Duration, fn func(now time.Time))
 }
 
 // refreshLoop re-reads, every hour, the IdP metadata of connections made
-// from an https URL that were last read a day ago or more.
+// from an https URL that were last read a day ago or more, and looks up
+// again the DNS records of domains last checked sp.DomainRecheckInterval
+// ago, so a verification ends when its record goes.
 func refreshLoop(ctx context.Context, log *slog.Logger, svc *sp.Service, every time.Duration) {
 	everyTick(ctx, every, func(time.Time) {
 		n, err := svc.RefreshDue(ctx)
@@ -147,6 +149,12 @@ func refreshLoop(ctx context.Context, log *slog.Logger, svc *sp.Service, every t
 			log.Warn("metadata refresh failed", "err", err)
 		} else if n > 0 {
 			log.Info("refreshed IdP metadata", "connections", n)
+		}
+		n, err = svc.Domains().RecheckDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("domain re-check failed", "err", err)
+		} else if n > 0 {
+			log.Info("re-checked domain verification records", "domains", n)
 		}
 	})
 }

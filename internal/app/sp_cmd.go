@@ -34,6 +34,10 @@ func spCommands() []idpCommand {
 		{"apikey list", "", spAPIKeyList},
 		{"apikey revoke", "--key ID", spAPIKeyRevoke},
 		{"setup-link", "--org O [--expires 72h]", spSetupLink},
+		{"domain add", "--org O --domain D", spDomainAdd},
+		{"domain verify", "--org O --domain D [--wait DUR] [--dns-server HOST:PORT]", spDomainVerify},
+		{"domain list", "--org O", spDomainList},
+		{"domain remove", "--org O --domain D", spDomainRemove},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -70,6 +71,8 @@ type Service struct {
 	// Sealer seals the orgs' SP private keys; without it orgs have no SP
 	// key (no encrypted assertions, no signed AuthnRequests).
 	Sealer *secret.Sealer
+	// Resolver looks up domain verification records; nil: the system's.
+	Resolver TXTResolver
 
 	parsed   parseCache
 	keys     orgKeys
@@ -81,6 +84,13 @@ func (s *Service) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+func (s *Service) resolver() TXTResolver {
+	if s.Resolver != nil {
+		return s.Resolver
+	}
+	return net.DefaultResolver
 }
 
 func (s *Service) rand() io.Reader {

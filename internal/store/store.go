@@ -18,6 +18,7 @@ type Store interface {
 	Audit
 	OAuth
 	Access
+	Domains
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

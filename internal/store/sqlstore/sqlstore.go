@@ -31,6 +31,7 @@ type Store struct {
 	stateStore     // state.go: SAML state, sessions, limits, audit
 	oauthStore     // oauth.go: OpenID Connect clients, requests, tokens, keys
 	accessStore    // access.go: API keys and setup links
+	domainStore    // domains.go: orgs' email domains
 }
 
 // conn is the database and its flavour, which every part shares.
@@ -48,11 +49,13 @@ type (
 	stateStore     struct{ *conn }
 	oauthStore     struct{ *conn }
 	accessStore    struct{ *conn }
+	domainStore    struct{ *conn }
 )
 
 func newStore(c *conn) *Store {
 	return &Store{conn: c, directoryStore: directoryStore{c}, appsStore: appsStore{c}, workspaceStore: workspaceStore{c},
-		signinStore: signinStore{c}, stateStore: stateStore{c}, oauthStore: oauthStore{c}, accessStore: accessStore{c}}
+		signinStore: signinStore{c}, stateStore: stateStore{c}, oauthStore: oauthStore{c}, accessStore: accessStore{c},
+		domainStore: domainStore{c}}
 }
 
 var _ store.Store = (*Store)(nil)

@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ConcurrentCodeRedemption", testConcurrentCodeRedemption},
 		{"APIKeys", testAPIKeys},
 		{"SetupLinks", testSetupLinks},
+		{"Domains", testDomains},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

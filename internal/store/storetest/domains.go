@@ -1,0 +1,74 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+func testDomains(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	acme := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, nil))
+	beta := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "growth"}, nil))
+
+	must(s.AddDomain(ctx, store.Domain{OrgID: acme.ID, Domain: "acme.example", Token: "tok-a", CreatedAt: now}))
+	_, err := s.AddDomain(ctx, store.Domain{OrgID: acme.ID, Domain: "acme.example", Token: "tok-a2", CreatedAt: now})
+	mustConflict(t, "the same org claims a domain twice", err)
+	// Another org may claim it; only one may hold it verified.
+	must(s.AddDomain(ctx, store.Domain{OrgID: beta.ID, Domain: "acme.example", Token: "tok-b", CreatedAt: now}))
+	_, err = s.VerifiedDomain(ctx, "acme.example")
+	mustNotFound(t, "an unverified domain", err)
+
+	d := must(s.RecordDomainCheck(ctx, acme.ID, "acme.example", store.DomainCheck{At: now, Found: true}))
+	if !d.Verified() || !d.VerifiedAt.Equal(now) || !d.CheckedAt.Equal(now) {
+		t.Errorf("after a found check: %+v", d)
+	}
+	later := now.Add(time.Hour)
+	if d := must(s.RecordDomainCheck(ctx, acme.ID, "acme.example", store.DomainCheck{At: later, Found: true})); !d.VerifiedAt.Equal(now) {
+		t.Errorf("a second found check moved the verification time: %+v", d)
+	}
+	if got := must(s.VerifiedDomain(ctx, "acme.example")); got.OrgID != acme.ID {
+		t.Errorf("VerifiedDomain = %+v, want acme's", got)
+	}
+	_, err = s.RecordDomainCheck(ctx, beta.ID, "acme.example", store.DomainCheck{At: later, Found: true})
+	mustConflict(t, "a second org verifies a verified domain", err)
+	if got := must(s.GetDomain(ctx, beta.ID, "acme.example")); got.Verified() {
+		t.Error("the refused verification was stored")
+	}
+
+	// A timeout says nothing about the record: the verification stays.
+	d = must(s.RecordDomainCheck(ctx, acme.ID, "acme.example", store.DomainCheck{At: later, Error: "timeout", Keep: true}))
+	if !d.Verified() || d.CheckError != "timeout" {
+		t.Errorf("after an inconclusive check: %+v", d)
+	}
+	// The record is gone: the verification goes, and beta may verify.
+	d = must(s.RecordDomainCheck(ctx, acme.ID, "acme.example", store.DomainCheck{At: later, Error: "no record"}))
+	if d.Verified() || d.CheckError != "no record" {
+		t.Errorf("after the record went: %+v", d)
+	}
+	must(s.RecordDomainCheck(ctx, beta.ID, "acme.example", store.DomainCheck{At: later, Found: true}))
+	if got := must(s.VerifiedDomain(ctx, "acme.example")); got.OrgID != beta.ID {
+		t.Errorf("VerifiedDomain = %+v, want beta's", got)
+	}
+
+	must(s.AddDomain(ctx, store.Domain{OrgID: acme.ID, Domain: "acme.test", Token: "tok-c", CreatedAt: now}))
+	if list := must(s.ListDomains(ctx, acme.ID)); len(list) != 2 || list[0].Domain != "acme.example" || list[1].Domain != "acme.test" {
+		t.Errorf("ListDomains = %+v", list)
+	}
+	due := must(s.DomainsToCheck(ctx, later, 10))
+	if len(due) != 1 || due[0].Domain != "acme.test" {
+		t.Errorf("DomainsToCheck = %+v, want only the never-checked acme.test", due)
+	}
+	mustNotFound(t, "delete another org's claim", s.DeleteDomain(ctx, beta.ID, "acme.test"))
+	check(t, s.DeleteDomain(ctx, acme.ID, "acme.test"))
+	_, err = s.GetDomain(ctx, acme.ID, "acme.test")
+	mustNotFound(t, "a deleted domain", err)
+
+	check(t, s.DeleteOrg(ctx, beta.ID))
+	_, err = s.VerifiedDomain(ctx, "acme.example")
+	mustNotFound(t, "a deleted org's verified domain", err)
+}
