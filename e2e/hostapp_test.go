@@ -48,7 +48,12 @@ func newHostAppWorld(t *testing.T) *hostAppWorld {
 }
 
 func newHostAppWorldOn(t *testing.T, database string) *hostAppWorld {
-	s := startSignet(t, database)
+	return newHostAppWorldWith(t, database, nil)
+}
+
+// newHostAppWorldWith is newHostAppWorldOn with more environment for Signet.
+func newHostAppWorldWith(t *testing.T, database string, env map[string]string) *hostAppWorld {
+	s := &signet{harness.StartWith(t, database, env)}
 	dir := t.TempDir()
 	s.cli("saffron-tunnel-ember\n", "sp", "org", "add", "--name", "Acme", "--slug", "acme", "--plan", "growth",
 		"--external-id", "cust-acme", "--admin-email", "admin@acme.example", "--admin-password-stdin")

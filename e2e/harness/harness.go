@@ -38,11 +38,21 @@ func FreeAddr(t testing.TB) string {
 // Start runs `signet serve` on database until the test ends.
 func Start(t testing.TB, database string) *Signet {
 	t.Helper()
+	return StartWith(t, database, nil)
+}
+
+// StartWith is Start with more environment for `signet serve` and the
+// CLI, such as SIGNET_DNS_SERVER.
+func StartWith(t testing.TB, database string, env map[string]string) *Signet {
+	t.Helper()
 	idpAddr, spAddr := FreeAddr(t), FreeAddr(t)
 	s := &Signet{t: t, IdP: "http://" + idpAddr, SP: "http://" + spAddr, Database: database}
 	s.Env = map[string]string{"SIGNET_DATABASE_URL": database, "SIGNET_IDP_URL": s.IdP, "SIGNET_SP_URL": s.SP,
 		"SIGNET_DATA_DIR": t.TempDir(), "SIGNET_INSECURE_FAST_PASSWORDS": "1", "SIGNET_ALLOW_PRIVATE_METADATA_URLS": "true",
 		"SIGNET_METRICS_ADDR": "off", "SIGNET_DRAIN": "0s"}
+	for k, v := range env {
+		s.Env[k] = v
+	}
 	s.serve(idpAddr, spAddr)
 	return s
 }

@@ -74,15 +74,21 @@ func (a *hostApp) routes() http.Handler {
 	return mux
 }
 
-// login sends the person to Signet with their org, a state and a nonce
+// login sends the person to Signet with their org (or their work email,
+// which Signet routes by the org's verified domain), a state and a nonce
 // (kept in a cookie) and a PKCE challenge.
 func (a *hostApp) login(w http.ResponseWriter, r *http.Request) {
 	state, nonce, verifier := random(), random(), oauth2.GenerateVerifier()
 	http.SetCookie(w, &http.Cookie{Name: "hostapp_flow", Value: state + "." + nonce + "." + verifier, Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 600})
-	u := a.oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier),
-		oauth2.SetAuthURLParam("organization", r.URL.Query().Get("organization")))
-	http.Redirect(w, r, u, http.StatusFound)
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)}
+	if org := strings.TrimSpace(r.URL.Query().Get("organization")); org != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("organization", org))
+	}
+	if email := strings.TrimSpace(r.URL.Query().Get("email")); email != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("login_hint", email))
+	}
+	http.Redirect(w, r, a.oauth.AuthCodeURL(state, opts...), http.StatusFound)
 }
 
 // callback checks the state, redeems the code with the PKCE verifier,
@@ -149,7 +155,8 @@ func random() string {
 
 var pages = template.Must(template.New("").Parse(`
 {{define "home"}}<!doctype html><title>Host app</title><h1>Host app</h1>
-<form method="get" action="/login"><label>Your organization ID <input name="organization" required></label>
+<form method="get" action="/login"><label>Work email <input name="email" type="email"></label>
+<label>or organization ID <input name="organization"></label>
 <button type="submit">Sign in with SSO</button></form>{{end}}
 {{define "signed_in"}}<!doctype html><title>Signed in</title><h1>Signed in as {{.Email}}</h1>
 <p>Organization: <strong>{{.Org}}</strong>{{with .Name}} · Name: {{.}}{{end}} · Subject: <code>{{.Subject}}</code></p>

@@ -24,21 +24,37 @@ type orgChoice struct {
 	err error
 }
 
-// chooseOrg picks the customer org from organization (its slug or ID) and
+// chooseOrg picks the customer org from organization (its external ID, ID
+// or slug), else from domain_hint or login_hint by a verified domain, and
 // checks connection (the IdP entity ID of the org's connection) if given.
-// Unknown, missing or unusable → an error for the host app, never a guess.
+// Unknown, missing, conflicting or unusable → an error for the host app,
+// never a guess.
 func (p *Provider) chooseOrg(ctx context.Context, q url.Values) orgChoice {
 	name := strings.TrimSpace(q.Get("organization"))
-	if name == "" {
-		desc := "organization is required: name the customer's org (your external ID for it, its ID or its slug)"
-		if q.Get("login_hint") != "" || q.Get("domain_hint") != "" {
-			desc = "no verified domain routes this login_hint or domain_hint to an org: name the organization"
-		}
-		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("%s", desc)}
-	}
-	o, err := p.findOrg(ctx, name)
+	byHint, hinted, err := p.orgByHint(ctx, q)
 	if err != nil {
 		return orgChoice{err: err}
+	}
+	var o store.Org
+	switch {
+	case name != "":
+		if o, err = p.findOrg(ctx, name); err != nil {
+			return orgChoice{err: err}
+		}
+		// A domain_hint is the host app's statement of the person's
+		// domain: one that another org has verified contradicts organization.
+		if hinted && q.Get("domain_hint") != "" && byHint.ID != o.ID {
+			return orgChoice{err: oidc.ErrInvalidRequest().WithDescription(
+				"domain_hint %q is verified by another org than organization %q: send one or the other", q.Get("domain_hint"), name)}
+		}
+	case hinted:
+		o = byHint
+	case q.Get("login_hint") != "" || q.Get("domain_hint") != "":
+		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription(
+			"no org has verified the domain of this login_hint or domain_hint: name the organization")}
+	default:
+		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription(
+			"organization is required: name the customer's org (your external ID for it, its ID or its slug), or send login_hint or domain_hint")}
 	}
 	if !sp.SSOAvailable(o.Plan) {
 		return orgChoice{err: oidc.ErrAccessDenied().WithDescription("sso_not_on_plan: the org's plan does not include single sign-on")}
@@ -54,6 +70,27 @@ func (p *Provider) chooseOrg(ctx context.Context, q url.Values) orgChoice {
 		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("unknown connection %q for this organization", conn)}
 	}
 	return orgChoice{org: o}
+}
+
+// orgByHint finds the org holding verified the domain of domain_hint, or
+// else of login_hint's email. hinted is false when neither names a
+// verified domain.
+func (p *Provider) orgByHint(ctx context.Context, q url.Values) (o store.Org, hinted bool, err error) {
+	domain := strings.TrimSpace(q.Get("domain_hint"))
+	if domain == "" {
+		domain = sp.EmailDomain(q.Get("login_hint"))
+	}
+	if domain == "" {
+		return store.Org{}, false, nil
+	}
+	id, err := sp.DomainHolder(ctx, p.Store, domain)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Org{}, false, nil
+	}
+	if err == nil {
+		o, err = p.Store.GetOrg(ctx, id)
+	}
+	return o, err == nil, err
 }
 
 // findOrg reads name as the host app's external ID, Signet's org ID and

@@ -76,6 +76,18 @@ func TestProfileFromAssertion(t *testing.T) {
 	if got := p.SAML.Attributes["department"]; !slices.Equal(got, []string{"Sales"}) {
 		t.Errorf("raw attributes lost department: %v", p.SAML.Attributes)
 	}
+	for _, verified := range []bool{false, true} {
+		p.EmailVerified = verified
+		b, _ := json.Marshal(p)
+		var info oidc.UserInfo
+		if err := fillUserinfo(&info, "u_1", string(b), []string{"openid", "email"}); err != nil {
+			t.Fatal(err)
+		}
+		if info.Claims["email_verified"] != verified {
+			t.Errorf("email_verified = %v, want %v", info.Claims["email_verified"], verified)
+		}
+	}
+	p.EmailVerified = false
 	b, _ := json.Marshal(p)
 	for _, tt := range []struct {
 		scopes     []string
@@ -98,7 +110,7 @@ func TestProfileFromAssertion(t *testing.T) {
 			t.Errorf("scopes %v: %+v", tt.scopes, info)
 		}
 		if tt.email && info.Claims["email_verified"] != false {
-			t.Errorf("scopes %v: email_verified = %v, want false until domains are verified", tt.scopes, info.Claims["email_verified"])
+			t.Errorf("scopes %v: email_verified = %v, want false: the domain is not verified", tt.scopes, info.Claims["email_verified"])
 		}
 	}
 }

@@ -3,6 +3,7 @@
 package oidc
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/json"
@@ -19,14 +20,17 @@ import (
 // profile is what one sign-in tells the host app, kept with the request
 // (and the access token) as JSON.
 type profile struct {
-	Email      string          `json:"email"`
-	GivenName  string          `json:"given_name,omitempty"`
-	FamilyName string          `json:"family_name,omitempty"`
-	Name       string          `json:"name,omitempty"`
-	Groups     []string        `json:"groups,omitempty"`
-	Org        orgClaim        `json:"org"`
-	Connection connectionClaim `json:"connection"`
-	SAML       samlClaim       `json:"saml"`
+	Email string `json:"email"`
+	// EmailVerified: the org holds the email's domain verified, so its
+	// IdP is authoritative for the email.
+	EmailVerified bool            `json:"email_verified"`
+	GivenName     string          `json:"given_name,omitempty"`
+	FamilyName    string          `json:"family_name,omitempty"`
+	Name          string          `json:"name,omitempty"`
+	Groups        []string        `json:"groups,omitempty"`
+	Org           orgClaim        `json:"org"`
+	Connection    connectionClaim `json:"connection"`
+	SAML          samlClaim       `json:"saml"`
 }
 
 // orgClaim names the customer org the person signed in through.
@@ -82,6 +86,15 @@ func newProfile(o store.Org, provider string, in *sp.SignIn) profile {
 	return p
 }
 
+// profileFor is newProfile with email_verified decided by the org's
+// verified domains.
+func (p *Provider) profileFor(ctx context.Context, o store.Org, provider string, in *sp.SignIn) (profile, error) {
+	prof := newProfile(o, provider, in)
+	ok, err := sp.EmailAuthoritative(ctx, p.Store, o, in.Email)
+	prof.EmailVerified = ok
+	return prof, err
+}
+
 func matches(at saml.Attribute, names []string) bool {
 	return slices.ContainsFunc(names, func(n string) bool {
 		return strings.EqualFold(at.Name, n) || (at.FriendlyName != "" && strings.EqualFold(at.FriendlyName, n))
@@ -123,9 +136,10 @@ func fillUserinfo(info *oidc.UserInfo, sub, profileJSON string, scopes []string)
 	info.Subject = sub
 	if slices.Contains(scopes, oidc.ScopeEmail) {
 		info.Email = p.Email
-		// The IdP is not authoritative for the email until the org has
-		// verified its domain: the host app must not treat it as proven.
-		info.AppendClaims("email_verified", false) // explicit: absent would read as "unknown"
+		// True only for an email at one of the org's verified domains:
+		// otherwise the org's IdP could assert anyone's address, and the
+		// host app must not treat it as proven (nor link accounts by it).
+		info.AppendClaims("email_verified", p.EmailVerified) // explicit: absent would read as "unknown"
 	}
 	if slices.Contains(scopes, oidc.ScopeProfile) {
 		info.GivenName, info.FamilyName, info.Name = p.GivenName, p.FamilyName, p.Name

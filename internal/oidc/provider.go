@@ -164,7 +164,10 @@ func (p *Provider) loginURL(id string) string { return "/oauth/login?id=" + url.
 // Complete records who signed in for a host app's request and returns the
 // URL that issues the code (the library's authorize callback).
 func (p *Provider) Complete(ctx context.Context, id string, o store.Org, provider string, in *sp.SignIn) (string, error) {
-	prof := newProfile(o, provider, in)
+	prof, err := p.profileFor(ctx, o, provider, in)
+	if err != nil {
+		return "", err
+	}
 	b, err := jsonMarshal(prof)
 	if err != nil {
 		return "", err

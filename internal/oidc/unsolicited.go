@@ -23,7 +23,11 @@ func (p *Provider) StartUnsolicited(ctx context.Context, o store.Org, to sp.Host
 	if err != nil {
 		return "", "", err
 	}
-	prof, err := jsonMarshal(newProfile(o, in.Provider, in))
+	pr, err := p.profileFor(ctx, o, in.Provider, in)
+	if err != nil {
+		return "", "", err
+	}
+	prof, err := jsonMarshal(pr)
 	if err != nil {
 		return "", "", err
 	}

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-sso/signet/internal/dnstest"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/signin"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -265,7 +267,7 @@ func TestSignInWithSSODiscovery(t *testing.T) {
 	w.member(w.acme, "pat@corp.example", "member")
 	c := w.client()
 	// An email alone is not routed by membership (SECURITY-CASES 89).
-	if r := c.Do("POST", "/login/sso", url.Values{"email": {"PAT@corp.example"}}); r.Status != http.StatusOK || !strings.Contains(r.Body, "ID to sign in with SSO") {
+	if r := c.Do("POST", "/login/sso", url.Values{"email": {"PAT@corp.example"}}); r.Status != http.StatusOK || !strings.Contains(r.Body, "No organization has verified the domain of that email") {
 		t.Errorf("by email before choosing an org = %d %q", r.Status, r.Location)
 	}
 	// The page moves on by itself (a meta refresh: the CSP's form-action
@@ -283,6 +285,56 @@ func TestSignInWithSSODiscovery(t *testing.T) {
 	}
 	if r := c.Do("POST", "/login/sso", url.Values{"org": {"beta"}}); r.Status != http.StatusOK || !strings.Contains(r.Body, "No organization with single sign-on has that ID") {
 		t.Errorf("an org without SSO = %d", r.Status)
+	}
+}
+
+// TestSignInWithSSOByVerifiedDomain: an email at an org's verified domain
+// is enough, in any browser, and it outranks the org the browser chose
+// before; the org the person names outranks both. A domain only claimed,
+// or verified by an org without SSO, routes nowhere.
+func TestSignInWithSSOByVerifiedDomain(t *testing.T) {
+	w := newWorld(t)
+	dns := dnstest.Start(t)
+	w.svc.Resolver = sp.NewResolver(dns.Addr)
+	w.connect(w.acme)
+	w.connect(w.beta)
+	claim := func(o store.Org, domain string, publish bool) {
+		t.Helper()
+		c, err := w.svc.Domains().Add(t.Context(), o, "admin", domain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if publish {
+			dns.SetTXT(sp.RecordFor(c).Name, sp.RecordFor(c).Value)
+		}
+		if _, err := w.svc.Domains().Verify(t.Context(), o, "admin", domain); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claim(w.acme, "corp.example", true)
+	claim(w.beta, "claimed.example", false)
+	claim(w.cheap, "cheap.example", true) // verified, but the org has no SSO
+
+	goesTo := func(r response, slug string) bool {
+		return r.Status == http.StatusOK && strings.Contains(r.Body, `content="0;url=/saml/`+slug+`/login"`)
+	}
+	if r := w.client().Do("POST", "/login/sso", url.Values{"email": {"Pat@CORP.example"}}); !goesTo(r, "acme") {
+		t.Errorf("an email at acme's verified domain = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	chose := w.client()
+	if r := chose.Do("POST", "/login/sso", url.Values{"org": {"beta"}}); !goesTo(r, "beta") {
+		t.Fatalf("by org = %d", r.Status)
+	}
+	if r := chose.Do("POST", "/login/sso", url.Values{"email": {"pat@corp.example"}}); !goesTo(r, "acme") {
+		t.Errorf("the verified domain did not outrank the browser's earlier choice: %d\n%s", r.Status, excerpt(r.Body))
+	}
+	if r := chose.Do("POST", "/login/sso", url.Values{"email": {"pat@corp.example"}, "org": {"beta"}}); !goesTo(r, "beta") {
+		t.Errorf("the named org did not outrank the domain: %d", r.Status)
+	}
+	for _, email := range []string{"pat@claimed.example", "pat@cheap.example", "pat@sub.corp.example"} {
+		if r := w.client().Do("POST", "/login/sso", url.Values{"email": {email}}); r.Status != http.StatusOK || strings.Contains(r.Body, "/saml/") {
+			t.Errorf("%s was routed: %d\n%s", email, r.Status, excerpt(r.Body))
+		}
 	}
 }
 

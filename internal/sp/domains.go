@@ -82,11 +82,14 @@ func NormDomain(raw string) (string, error) {
 		return "", web.BadRequest("Enter a domain name, not an IP address.")
 	}
 	ascii, err := idna.Registration.ToASCII(d)
-	if err != nil || len(ascii) > 253 || !strings.Contains(ascii, ".") {
+	if err != nil || len(ascii) > 253 {
 		return "", web.BadRequest(fmt.Sprintf("%q is not a domain name: enter one such as example.com.", raw))
 	}
-	if suffix, _ := publicsuffix.PublicSuffix(ascii); suffix == ascii {
+	if suffix, icann := publicsuffix.PublicSuffix(ascii); suffix == ascii && (icann || strings.Contains(ascii, ".")) {
 		return "", web.BadRequest(fmt.Sprintf("%s is a public suffix that many organizations share: enter your own domain under it.", ascii))
+	}
+	if !strings.Contains(ascii, ".") {
+		return "", web.BadRequest(fmt.Sprintf("%q is not a domain name: enter one such as example.com.", raw))
 	}
 	return ascii, nil
 }
@@ -272,27 +275,40 @@ func (d Domains) OrgForEmail(ctx context.Context, email string) (store.Org, erro
 
 // OrgForDomain returns the org holding domain verified, or ErrNotFound.
 func (d Domains) OrgForDomain(ctx context.Context, domain string) (store.Org, error) {
-	name, err := NormDomain(domain)
-	if err != nil {
-		return store.Org{}, fmt.Errorf("domain %q: %w", domain, store.ErrNotFound)
-	}
-	claim, err := d.svc.Store.VerifiedDomain(ctx, name)
+	id, err := DomainHolder(ctx, d.svc.Store, domain)
 	if err != nil {
 		return store.Org{}, err
 	}
-	return d.svc.Store.GetOrg(ctx, claim.OrgID)
+	return d.svc.Store.GetOrg(ctx, id)
 }
 
 // Authoritative reports whether o's IdP vouches for email: its domain is
 // one of o's verified domains.
 func (d Domains) Authoritative(ctx context.Context, o store.Org, email string) (bool, error) {
+	return EmailAuthoritative(ctx, d.svc.Store, o, email)
+}
+
+// DomainHolder returns the ID of the org holding domain (as typed, or an
+// email's domain) verified, or ErrNotFound.
+func DomainHolder(ctx context.Context, st store.Domains, domain string) (string, error) {
+	name, err := NormDomain(domain)
+	if err != nil {
+		return "", fmt.Errorf("domain %q: %w", domain, store.ErrNotFound)
+	}
+	claim, err := st.VerifiedDomain(ctx, name)
+	return claim.OrgID, err
+}
+
+// EmailAuthoritative reports whether o holds the email's domain verified,
+// so o's IdP is authoritative for the email (DESIGN §4 rule 10).
+func EmailAuthoritative(ctx context.Context, st store.Domains, o store.Org, email string) (bool, error) {
 	name := EmailDomain(email)
 	if name == "" {
 		return false, nil
 	}
-	claim, err := d.svc.Store.VerifiedDomain(ctx, name)
+	id, err := DomainHolder(ctx, st, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
-	return err == nil && claim.OrgID == o.ID, err
+	return err == nil && id == o.ID, err
 }

@@ -4,6 +4,10 @@ package sp_test
 
 import (
 	"errors"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +28,7 @@ func TestNormDomain(t *testing.T) {
 		{"", ""},
 		{"com", ""},
 		{"co.uk", ""},
+		{"github.io", ""},
 		{"localhost", ""},
 		{"alice@acme.example", ""},
 		{"https://acme.example", ""},
@@ -144,4 +149,79 @@ func TestDomainVerification(t *testing.T) {
 	if got := strings.Join(actions, " "); !strings.Contains(got, "domain.unverify") || !strings.Contains(got, "domain.verify") || !strings.Contains(got, "domain.add") {
 		t.Errorf("audit = %s", got)
 	}
+}
+
+// TestDomainsOnTheSettingsPage is an org admin's path: add a domain, copy
+// the record the page shows, publish it, choose Verify; bad input is
+// refused with a message and stores nothing; another org's admin cannot
+// touch the claim.
+func TestDomainsOnTheSettingsPage(t *testing.T) {
+	w := newWorld(t)
+	dns := dnstest.Start(t)
+	w.svc.Resolver = sp.NewResolver(dns.Addr)
+	admin := w.admin(w.acme)
+	const settings = "/orgs/acme/settings/sso"
+
+	for _, bad := range []struct{ in, want string }{
+		{"com", "public suffix"},
+		{"pat@acme.example", "not an email address"},
+		{"<script>x</script>.example", "not a URL"},
+		{"acme_<b>.example", "is not a domain name"},
+		{"", "Enter a domain"},
+	} {
+		r := admin.Do("POST", settings+"/domains", url.Values{"domain": {bad.in}})
+		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, bad.want) || strings.Contains(r.Body, "<script>x") {
+			t.Errorf("add %q = %d, want 400 saying %q\n%s", bad.in, r.Status, bad.want, excerpt(r.Body))
+		}
+	}
+	if list, _ := w.st.ListDomains(t.Context(), w.acme.ID); len(list) != 0 {
+		t.Fatalf("refused input was stored: %+v", list)
+	}
+
+	r := admin.Do("POST", settings+"/domains", url.Values{"domain": {"Acme.Example"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("add = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	page := admin.Do("GET", r.Location, nil)
+	if !strings.Contains(page.Body, "Domain acme.example added") || !strings.Contains(page.Body, "Pending") {
+		t.Fatalf("after adding:\n%s", excerpt(page.Body))
+	}
+	name := inputValue(t, page.Body, "txt-name-acme.example")
+	value := inputValue(t, page.Body, "txt-value-acme.example")
+
+	r = admin.Do("POST", settings+"/domains/acme.example/verify", nil)
+	if page := admin.Do("GET", r.Location, nil); !strings.Contains(page.Body, "not verified yet") || !strings.Contains(page.Body, "no TXT record at "+name) {
+		t.Errorf("verify before publishing:\n%s", excerpt(page.Body))
+	}
+	dns.SetTXT(name, value)
+	r = admin.Do("POST", settings+"/domains/acme.example/verify", nil)
+	if page := admin.Do("GET", r.Location, nil); !strings.Contains(page.Body, "Domain acme.example is verified") || !strings.Contains(page.Body, "badge ok\">Verified") {
+		t.Errorf("verify after publishing:\n%s", excerpt(page.Body))
+	}
+
+	beta := w.admin(w.beta)
+	for _, path := range []string{settings + "/domains/acme.example/delete", settings + "/domains/acme.example/verify"} {
+		if r := beta.Do("POST", path, nil); r.Status != http.StatusSeeOther || strings.Contains(r.Location, "done=") {
+			t.Errorf("beta's admin POST %s = %d %s", path, r.Status, r.Location)
+		}
+	}
+	if r := beta.Do("POST", "/orgs/beta/settings/sso/domains/acme.example/delete", nil); r.Status != http.StatusNotFound {
+		t.Errorf("beta removes a domain it never added = %d", r.Status)
+	}
+	if r := admin.Do("POST", settings+"/domains/acme.example/delete", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("remove = %d", r.Status)
+	}
+	if list, _ := w.st.ListDomains(t.Context(), w.acme.ID); len(list) != 0 {
+		t.Errorf("after remove: %+v", list)
+	}
+}
+
+// inputValue returns the value of the input with this id.
+func inputValue(t *testing.T, body, id string) string {
+	t.Helper()
+	m := regexp.MustCompile(`id="` + regexp.QuoteMeta(id) + `" value="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no input %q on the page", id)
+	}
+	return html.UnescapeString(m[1])
 }

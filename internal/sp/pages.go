@@ -102,11 +102,11 @@ func (h *signInPages) login(w http.ResponseWriter, r *http.Request) error {
 // "Sign in with SSO" can go there again from an email alone.
 const chosenOrgCookie = "signet_org"
 
-// loginSSO finds where to send a person who chose "Sign in with SSO": the
-// org they named, or the org this browser chose before. An email alone is
-// never routed by membership, which an org's admin or IdP could have made
-// up (SECURITY-CASES 89): every email gets the same answer. (Routing by an
-// org's verified domains comes with domains.)
+// loginSSO finds where to send a person who chose "Sign in with SSO" (see
+// ssoOrg). An email is routed only by a verified domain, never by
+// membership, which an org's admin or IdP could have made up
+// (SECURITY-CASES 89): every email at an unverified domain gets the same
+// answer.
 func (h *signInPages) loginSSO(w http.ResponseWriter, r *http.Request) error {
 	email, slug := normEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("org"))
 	p := loginPage{page: page{Title: "Sign in", Narrow: true}, SSOEmail: email, OrgSlug: slug}
@@ -115,35 +115,60 @@ func (h *signInPages) loginSSO(w http.ResponseWriter, r *http.Request) error {
 		h.view.login(w, r, http.StatusTooManyRequests, p)
 		return nil
 	}
-	if slug == "" {
-		if c, err := r.Cookie(chosenOrgCookie); err == nil && len(c.Value) <= 100 {
-			slug = c.Value
-		}
+	o, ok, err := h.ssoOrg(r, email, slug)
+	if err != nil {
+		return err
 	}
-	if slug != "" {
-		o, err := h.Svc.Store.GetOrgBySlug(r.Context(), slug)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if err == nil {
-			if sso, err := h.Svc.HasConnection(r.Context(), o); err != nil {
-				return err
-			} else if sso {
-				h.rememberOrg(w, o)
-				next := "/saml/" + o.Slug + "/login"
-				h.view.continuePage(w, r, continuePage{page: page{Title: "Sign in with SSO", Narrow: true, Refresh: next},
-					OrgName: o.Name, Next: next})
-				return nil
-			}
-		}
+	if ok {
+		h.rememberOrg(w, o)
+		next := "/saml/" + o.Slug + "/login"
+		h.view.continuePage(w, r, continuePage{page: page{Title: "Sign in with SSO", Narrow: true, Refresh: next},
+			OrgName: o.Name, Next: next})
+		return nil
 	}
 	if r.PostFormValue("org") != "" {
 		p.Error = "No organization with single sign-on has that ID. Check it with your administrator, or sign in with your password."
+	} else if email != "" {
+		p.Error = "No organization has verified the domain of that email for single sign-on. Enter your organization's ID (your administrator can tell you what it is), or sign in with your password."
 	} else {
-		p.Error = "Enter your organization's ID to sign in with SSO (your administrator can tell you what it is), or sign in with your password."
+		p.Error = "Enter your work email or your organization's ID to sign in with SSO, or sign in with your password."
 	}
 	h.view.login(w, r, http.StatusOK, p)
 	return nil
+}
+
+// ssoOrg picks the org whose IdP signs this person in, with SSO set up:
+// the org the person named, else the one holding the email's domain
+// verified, else the one this browser chose before. Nothing else routes
+// an email (DESIGN §4 rule 10): not memberships, which an org's admin or
+// IdP could have made up.
+func (h *signInPages) ssoOrg(r *http.Request, email, slug string) (store.Org, bool, error) {
+	ctx := r.Context()
+	var candidates []func() (store.Org, error)
+	if slug != "" {
+		candidates = append(candidates, func() (store.Org, error) { return h.Svc.Store.GetOrgBySlug(ctx, slug) })
+	} else {
+		if email != "" {
+			candidates = append(candidates, func() (store.Org, error) { return h.Svc.Domains().OrgForEmail(ctx, email) })
+		}
+		if c, err := r.Cookie(chosenOrgCookie); err == nil && c.Value != "" && len(c.Value) <= 100 {
+			candidates = append(candidates, func() (store.Org, error) { return h.Svc.Store.GetOrgBySlug(ctx, c.Value) })
+		}
+	}
+	for _, find := range candidates {
+		o, err := find()
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return store.Org{}, false, err
+		}
+		sso, err := h.Svc.HasConnection(ctx, o)
+		if err != nil || sso {
+			return o, sso, err
+		}
+	}
+	return store.Org{}, false, nil
 }
 
 // continuePage moves the browser on to the org's SP-initiated sign-in.

@@ -32,6 +32,7 @@ func (h *ssoPages) mount(mux *http.ServeMux) {
 	mux.Handle("POST /orgs/{org}/settings/sso/delete", h.ssoAdmin(h.ssoDelete))
 	mux.Handle("POST /orgs/{org}/settings/sso/jit", h.ssoAdmin(h.ssoJIT))
 	mux.Handle("GET /orgs/{org}/settings/sso/test", h.ssoAdmin(h.saml.testSignIn))
+	h.mountDomains(mux)
 }
 
 type attemptRow struct {
@@ -73,6 +74,7 @@ type ssoPage struct {
 	// SetupLink is set for an IT admin who came through a setup link:
 	// no links to the org's other pages, no invitations.
 	SetupLink bool
+	Domains   []domainRow
 }
 
 func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
@@ -108,6 +110,9 @@ func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPag
 	}
 	for _, pr := range providers {
 		p.Guides = append(p.Guides, providerGuide{Provider: pr.Value, Name: pr.Label, Steps: guide(pr.Value, o, p.EntityID, p.ACSURL)})
+	}
+	if p.Domains, err = h.domainRows(r, o); err != nil {
+		return p, err
 	}
 	attempts, err := h.recentAttempts(r, o)
 	if err != nil {
@@ -211,6 +216,9 @@ func (h *ssoPages) ssoSettings(w http.ResponseWriter, r *http.Request, o store.O
 		"options": "Options saved.", "deleted": "SSO connection removed.",
 		"jit":     "Just-in-time provisioning is on: people your identity provider signs in become members.",
 		"invited": "Invitation created. Their next SSO sign-in accepts it."}[r.URL.Query().Get("done")]
+	if p.Flash == "" {
+		p.Flash = domainFlash(r.URL.Query().Get("done"), r.URL.Query().Get("domain"))
+	}
 	h.view.sso(w, r, http.StatusOK, p)
 	return nil
 }
