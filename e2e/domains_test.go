@@ -116,3 +116,45 @@ func copyField(t *testing.T, body, id string) string {
 	}
 	return html.UnescapeString(m[1])
 }
+
+// TestManagementAPIDomains: a host app claims its customer's domain
+// through the API, shows the customer the DNS record from the answer, and
+// verifies it; every answer matches the OpenAPI document.
+func TestManagementAPIDomains(t *testing.T) {
+	dns := dnstest.Start(t)
+	s := &signet{harness.StartWith(t, "sqlite:"+filepath.Join(t.TempDir(), "signet.db"), map[string]string{"SIGNET_DNS_SERVER": dns.Addr})}
+	c := newAPIClient(t, s, s.cli("", "sp", "apikey", "add", "--name", "host app back end"))
+	for _, org := range []string{"acme", "beta"} {
+		c.want(201, "POST", "/orgs", map[string]any{"name": org, "slug": org, "plan": "growth", "admin_email": "admin@" + org + ".example"})
+	}
+	d := c.want(201, "POST", "/orgs/acme/domains", map[string]any{"domain": "Acme.Example"})
+	rec, _ := d["dns_record"].(map[string]any)
+	if d["domain"] != "acme.example" || d["verified"] != false || rec["name"] != "_signet-challenge.acme.example" {
+		t.Fatalf("added = %v", d)
+	}
+	c.want(409, "POST", "/orgs/acme/domains", map[string]any{"domain": "acme.example"})
+	for _, bad := range []string{"com", "pat@acme.example", "http://acme.example"} {
+		if out := c.want(400, "POST", "/orgs/acme/domains", map[string]any{"domain": bad}); out["code"] != "bad_request" {
+			t.Errorf("domain %q: %v", bad, out)
+		}
+	}
+	if out := c.want(200, "POST", "/orgs/acme/domains/acme.example/verify", nil); out["verified"] != false ||
+		!strings.Contains(out["check_error"].(string), "no TXT record") {
+		t.Errorf("verify before publishing = %v", out)
+	}
+	dns.SetTXT(rec["name"].(string), rec["value"].(string))
+	if out := c.want(200, "POST", "/orgs/acme/domains/acme.example/verify", nil); out["verified"] != true || out["verified_at"] == nil {
+		t.Errorf("verify after publishing = %v", out)
+	}
+	c.want(201, "POST", "/orgs/beta/domains", map[string]any{"domain": "acme.example"})
+	if out := c.want(409, "POST", "/orgs/beta/domains/acme.example/verify", nil); !strings.Contains(out["detail"].(string), "Another organization") {
+		t.Errorf("beta verifies acme's domain = %v", out)
+	}
+	c.want(404, "POST", "/orgs/acme/domains/unknown.example/verify", nil)
+	list := c.want(200, "GET", "/orgs/acme/domains", nil)
+	if data, _ := list["data"].([]any); len(data) != 1 {
+		t.Errorf("list = %v", list)
+	}
+	c.want(204, "DELETE", "/orgs/acme/domains/acme.example", nil)
+	c.want(404, "DELETE", "/orgs/acme/domains/acme.example", nil)
+}

@@ -64,6 +64,10 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	h.route(mux, "GET /api/v1/orgs/{org}/setup-links", h.listSetupLinks)
 	h.route(mux, "DELETE /api/v1/orgs/{org}/setup-links/{id}", h.revokeSetupLink)
 	h.route(mux, "GET /api/v1/orgs/{org}/sign-in-attempts", h.listAttempts)
+	h.route(mux, "GET /api/v1/orgs/{org}/domains", h.listDomains)
+	h.route(mux, "POST /api/v1/orgs/{org}/domains", h.addDomain)
+	h.route(mux, "POST /api/v1/orgs/{org}/domains/{domain}/verify", h.verifyDomain)
+	h.route(mux, "DELETE /api/v1/orgs/{org}/domains/{domain}", h.removeDomain)
 	h.route(mux, "GET /api/v1/clients", h.listClients)
 	h.route(mux, "POST /api/v1/clients", h.createClient)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
