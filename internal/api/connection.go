@@ -65,7 +65,8 @@ func (h *Handler) connectionOut(r *http.Request, o store.Org, warnings []string)
 	for _, ci := range c.Certificates {
 		out.IdP.Certificates = append(out.IdP.Certificates, certJSON{Subject: ci.Subject, SHA256: ci.Fingerprint, NotAfter: ci.NotAfter, Status: ci.Status})
 	}
-	out.Options = &sp.Options{AllowIdPInitiated: c.AllowIdPInitiated, JITRole: c.JITRole, RequireSSO: c.RequireSSO, AllowLegacyCrypto: c.AllowLegacyCrypto}
+	opt := sp.OptionsOf(c.SSOConnection)
+	out.Options = &opt
 	if c.HostAppClientID != "" {
 		out.HostApp = &hostAppJSON{ClientID: c.HostAppClientID, RedirectURI: c.HostAppRedirectURI}
 	}
@@ -130,6 +131,8 @@ type patchConnectionJSON struct {
 	JITRole           *string      `json:"jit_role"`
 	RequireSSO        *bool        `json:"require_sso"`
 	AllowLegacyCrypto *bool        `json:"allow_legacy_crypto"`
+	DomainsOnly       *bool        `json:"domains_only"`
+	JITDomainsOnly    *bool        `json:"jit_domains_only"`
 	HostApp           *hostAppJSON `json:"host_app"`
 }
 
@@ -148,11 +151,13 @@ func (h *Handler) patchConnection(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	opt := sp.Options{AllowIdPInitiated: c.AllowIdPInitiated, JITRole: c.JITRole, RequireSSO: c.RequireSSO, AllowLegacyCrypto: c.AllowLegacyCrypto}
+	opt := sp.OptionsOf(c.SSOConnection)
 	setIf(&opt.AllowIdPInitiated, in.AllowIdPInitiated)
 	setIf(&opt.JITRole, in.JITRole)
 	setIf(&opt.RequireSSO, in.RequireSSO)
 	setIf(&opt.AllowLegacyCrypto, in.AllowLegacyCrypto)
+	setIf(&opt.DomainsOnly, in.DomainsOnly)
+	setIf(&opt.JITDomainsOnly, in.JITDomainsOnly)
 	if err := h.SP.SaveOptions(r.Context(), actor(r), o, opt); err != nil {
 		return err
 	}

@@ -223,7 +223,8 @@ func writeSSO(ctx context.Context, io IO, e *env, o store.Org) error {
 	case err == nil:
 		sum := summarizeMetadata(conn.Metadata, timeNow())
 		out.IdP = &sum
-		out.Options = &sp.Options{AllowIdPInitiated: conn.AllowIdPInitiated, JITRole: conn.JITRole, RequireSSO: conn.RequireSSO}
+		opt := sp.OptionsOf(conn.SSOConnection)
+		out.Options = &opt
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}

@@ -289,6 +289,11 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 		return res, err
 	}
 	res.Attempt.Email = id.Email
+	if conn.DomainsOnly {
+		if err := s.outsideDomains(ctx, o, id.Email, false); err != nil {
+			return res, err
+		}
+	}
 	test := requests.consumed != nil && requests.consumed.Purpose == store.PurposeTest
 	forHostApp := requests.consumed != nil && requests.consumed.OAuthRequestID() != ""
 	if a.InResponseTo == "" && conn.HostAppClientID != "" {
@@ -353,6 +358,11 @@ func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, 
 		e := signin.NewError(signin.CodeUserNotMember, fmt.Errorf("%s is not a member of %s and JIT provisioning is off", email, o.Slug))
 		e.Hint = "An org admin can invite " + email + " (the Invite button on this attempt in the Single Sign-On Settings, or Invite a member on the org's home page; their next SSO sign-in accepts the invitation), or turn on just-in-time provisioning."
 		return m, "", e
+	}
+	if conn.JITDomainsOnly {
+		if err := s.outsideDomains(ctx, o, email, true); err != nil {
+			return m, "", err
+		}
 	}
 	if dryRun {
 		return store.Member{OrgID: o.ID, Email: email, Role: conn.JITRole}, JoinedByJIT, nil

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/web"
 )
@@ -311,4 +312,36 @@ func EmailAuthoritative(ctx context.Context, st store.Domains, o store.Org, emai
 		return false, nil
 	}
 	return err == nil && id == o.ID, err
+}
+
+// hasVerifiedDomain reports whether o holds any domain verified.
+func (s *Service) hasVerifiedDomain(ctx context.Context, o store.Org) (bool, error) {
+	claims, err := s.Store.ListDomains(ctx, o.ID)
+	for _, c := range claims {
+		if c.Verified() {
+			return true, nil
+		}
+	}
+	return false, err
+}
+
+// outsideDomains refuses a sign-in whose email is not at one of o's
+// verified domains, when the connection says so (DomainsOnly, or
+// JITDomainsOnly for a person about to be provisioned).
+func (s *Service) outsideDomains(ctx context.Context, o store.Org, email string, jit bool) error {
+	ok, err := EmailAuthoritative(ctx, s.Store, o, email)
+	if err != nil || ok {
+		return err
+	}
+	domain := EmailDomain(email)
+	if jit {
+		e := signin.NewError(signin.CodeEmailOutsideDomains, fmt.Errorf("%s is not at a verified domain of %s, and JIT provisioning is limited to those", email, o.Slug))
+		e.Message = "Just-in-time provisioning is limited to the organization's verified domains, and " + domain + " is not one of them."
+		e.Hint = "An org admin can invite " + email + ", verify " + domain + " (Single Sign-On Settings › Verified domains), or let JIT provisioning take any domain."
+		return e
+	}
+	e := signin.NewError(signin.CodeEmailOutsideDomains, fmt.Errorf("%s is not at a verified domain of %s", email, o.Slug))
+	e.Message = "The organization accepts sign-ins only from its verified domains, and " + domain + " is not one of them."
+	e.Hint = "If " + domain + " is the organization's, an org admin can verify it (Single Sign-On Settings › Verified domains); otherwise map the person's work email at the IdP."
+	return e
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/dnstest"
+	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -224,4 +225,72 @@ func inputValue(t *testing.T, body, id string) string {
 		t.Fatalf("no input %q on the page", id)
 	}
 	return html.UnescapeString(m[1])
+}
+
+// TestDomainsOnlyOptions: with "Only people at verified domains" an email
+// at another domain is refused (email_outside_domains) even for a member;
+// with JIT limited to verified domains, only people there are
+// provisioned. Neither option can lock everyone out before a domain is
+// verified.
+func TestDomainsOnlyOptions(t *testing.T) {
+	w := newWorld(t)
+	dns := dnstest.Start(t)
+	w.svc.Resolver = sp.NewResolver(dns.Addr)
+	w.connect(w.acme)
+	admin := w.admin(w.acme)
+	options := "/orgs/acme/settings/sso/options"
+	signIn := func(email string) response {
+		return w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) {
+			p.NameID, p.Attributes[0].Values = email, []string{email}
+		}), "")
+	}
+
+	if r := admin.Do("POST", options, url.Values{"allow_idp_initiated": {"1"}, "domains_only": {"1"}}); r.Status != http.StatusConflict ||
+		!strings.Contains(r.Body, "needs a verified domain first") {
+		t.Fatalf("domains only without a verified domain = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	claim, err := w.svc.Domains().Add(t.Context(), w.acme, "admin", "corp.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dns.SetTXT(sp.RecordFor(claim).Name, sp.RecordFor(claim).Value)
+	if _, err := w.svc.Domains().Verify(t.Context(), w.acme, "admin", "corp.example"); err != nil {
+		t.Fatal(err)
+	}
+	w.member(w.acme, "pat@corp.example", "member")
+	w.member(w.acme, "pat@gmail.example", "member")
+
+	if r := admin.Do("POST", options, url.Values{"allow_idp_initiated": {"1"}, "domains_only": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("domains only = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	if r := signIn("pat@corp.example"); r.Status != http.StatusSeeOther {
+		t.Errorf("a member at the verified domain = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	r := signIn("pat@gmail.example")
+	if r.Status != http.StatusForbidden && r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "email_outside_domains") {
+		t.Errorf("a member at another domain = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	if a := w.lastAttempt(w.acme); a.Code != "email_outside_domains" || !strings.Contains(a.Message, "gmail.example is not one of them") {
+		t.Errorf("attempt = %+v", a)
+	}
+
+	// JIT limited to verified domains, sign-ins from any domain.
+	if r := admin.Do("POST", options, url.Values{"allow_idp_initiated": {"1"}, "jit_role": {"viewer"}, "jit_domains_only": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("JIT domains only = %d", r.Status)
+	}
+	if r := signIn("pat@gmail.example"); r.Status != http.StatusSeeOther {
+		t.Errorf("an existing member at another domain, domains only off = %d", r.Status)
+	}
+	if r := signIn("new@corp.example"); r.Status != http.StatusSeeOther {
+		t.Errorf("JIT at the verified domain = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	if r := signIn("new@elsewhere.example"); !strings.Contains(r.Body, "email_outside_domains") {
+		t.Errorf("JIT at another domain = %d\n%s", r.Status, excerpt(r.Body))
+	}
+	if _, err := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "new@elsewhere.example"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a person outside the verified domains was provisioned: %v", err)
+	}
+	if m, err := w.st.GetMemberByEmail(t.Context(), w.acme.ID, "new@corp.example"); err != nil || m.Role != "viewer" {
+		t.Errorf("JIT member = %+v, %v", m, err)
+	}
 }

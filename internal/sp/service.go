@@ -3,6 +3,7 @@
 package sp
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/x509"
@@ -280,6 +281,7 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 	}
 	if old.OrgID != "" {
 		c.AllowIdPInitiated, c.JITRole = old.AllowIdPInitiated, old.JITRole
+		c.DomainsOnly, c.JITDomainsOnly = old.DomainsOnly, old.JITDomainsOnly
 		if old.IdPEntityID == c.IdPEntityID && old.CertificatesPEM == c.CertificatesPEM {
 			c.VerifiedAt, c.RequireSSO = old.VerifiedAt, old.RequireSSO
 		} else if old.RequireSSO {
@@ -305,7 +307,23 @@ type Options struct {
 	RequireSSO        bool   `json:"require_sso"`
 	// AllowLegacyCrypto accepts RSA-SHA1 signatures and 1024-bit IdP keys.
 	AllowLegacyCrypto bool `json:"allow_legacy_crypto"`
+	// DomainsOnly refuses sign-ins whose email is outside the org's
+	// verified domains (email_outside_domains).
+	DomainsOnly bool `json:"domains_only"`
+	// JITDomainsOnly provisions just in time only people at the org's
+	// verified domains.
+	JITDomainsOnly bool `json:"jit_domains_only"`
 }
+
+// OptionsOf returns the connection's switches.
+func OptionsOf(c store.SSOConnection) Options {
+	return Options{AllowIdPInitiated: c.AllowIdPInitiated, JITRole: c.JITRole, RequireSSO: c.RequireSSO,
+		AllowLegacyCrypto: c.AllowLegacyCrypto, DomainsOnly: c.DomainsOnly, JITDomainsOnly: c.JITDomainsOnly}
+}
+
+// ErrDomainsOnlyUnverified guards against locking everyone out: sign-ins
+// limited to verified domains need one.
+var ErrDomainsOnlyUnverified error = web.BadRequest("“Only people at verified domains” needs a verified domain first: add one under Verified domains and verify it")
 
 // ErrRequireSSOUnverified guards against locking everyone out. Its text
 // names the option as the page does, so it is a message, not an error
@@ -320,6 +338,11 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	if !slices.Contains(jitRoles, opt.JITRole) {
 		return badRequest("Choose the role just-in-time provisioning gives: viewer, member or manager (or None).")
 	}
+	if opt.DomainsOnly {
+		if ok, err := s.hasVerifiedDomain(ctx, o); err != nil || !ok {
+			return cmp.Or(err, ErrDomainsOnlyUnverified)
+		}
+	}
 	turnedOn := false
 	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
 		if opt.RequireSSO && !c.RequireSSO && c.VerifiedAt.IsZero() {
@@ -327,7 +350,7 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 		}
 		turnedOn = opt.RequireSSO && !c.RequireSSO
 		c.AllowIdPInitiated, c.JITRole, c.RequireSSO = opt.AllowIdPInitiated, opt.JITRole, opt.RequireSSO
-		c.AllowLegacyCrypto = opt.AllowLegacyCrypto
+		c.AllowLegacyCrypto, c.DomainsOnly, c.JITDomainsOnly = opt.AllowLegacyCrypto, opt.DomainsOnly, opt.JITDomainsOnly
 		return nil
 	})
 	if err != nil {
@@ -347,8 +370,8 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	if jit == "" {
 		jit = "off"
 	}
-	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("IdP-initiated sign-in %v, JIT provisioning %s, Require SSO %v, legacy crypto %v",
-		opt.AllowIdPInitiated, jit, opt.RequireSSO, opt.AllowLegacyCrypto))
+	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("IdP-initiated sign-in %v, JIT provisioning %s (verified domains only %v), Require SSO %v, legacy crypto %v, verified domains only %v",
+		opt.AllowIdPInitiated, jit, opt.JITDomainsOnly, opt.RequireSSO, opt.AllowLegacyCrypto, opt.DomainsOnly))
 	return nil
 }
 

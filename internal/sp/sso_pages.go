@@ -335,9 +335,10 @@ func metadataProblem(err error) string {
 
 func (h *ssoPages) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
 	opt := Options{AllowIdPInitiated: r.PostFormValue("allow_idp_initiated") == "1", JITRole: r.PostFormValue("jit_role"),
-		RequireSSO: r.PostFormValue("require_sso") == "1", AllowLegacyCrypto: r.PostFormValue("allow_legacy_crypto") == "1"}
+		RequireSSO: r.PostFormValue("require_sso") == "1", AllowLegacyCrypto: r.PostFormValue("allow_legacy_crypto") == "1",
+		DomainsOnly: r.PostFormValue("domains_only") == "1", JITDomainsOnly: r.PostFormValue("jit_domains_only") == "1"}
 	err := h.Svc.SaveOptions(r.Context(), m, o, opt)
-	if errors.Is(err, ErrRequireSSOUnverified) || errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, ErrRequireSSOUnverified) || errors.Is(err, ErrDomainsOnlyUnverified) || errors.Is(err, store.ErrNotFound) {
 		p, derr := h.ssoData(r, o, m)
 		if derr != nil {
 			return derr
@@ -366,7 +367,8 @@ func (h *ssoPages) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m
 	if !slices.Contains(jitRoles[1:], role) {
 		return badRequest("Choose the role new people get: viewer, member or manager.")
 	}
-	opt := Options{AllowIdPInitiated: conn.AllowIdPInitiated, JITRole: role, RequireSSO: conn.RequireSSO, AllowLegacyCrypto: conn.AllowLegacyCrypto}
+	opt := OptionsOf(conn)
+	opt.JITRole = role
 	if err := h.Svc.SaveOptions(r.Context(), m, o, opt); err != nil {
 		return err
 	}

@@ -138,6 +138,10 @@ type SSOConnection struct {
 	// sign-in goes when the org's people use a host app rather than the
 	// Workspace (empty: the Workspace).
 	HostAppClientID, HostAppRedirectURI string
+	// DomainsOnly refuses sign-ins whose email is outside the org's
+	// verified domains; JITDomainsOnly limits just-in-time provisioning
+	// to them.
+	DomainsOnly, JITDomainsOnly bool
 }
 
 // SignInAttempt is one entry of an org's sign-in attempts log.

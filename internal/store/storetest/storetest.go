@@ -497,9 +497,17 @@ func testSSOConnections(t *testing.T, s store.Store) {
 		t.Errorf("PutSSOConnection replace: %+v", got)
 	}
 	verified := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	must(s.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error { c.RequireSSO, c.VerifiedAt = true, verified; return nil }))
-	if got := must(s.GetSSOConnection(ctx, o.ID)); !got.RequireSSO || !got.VerifiedAt.Equal(verified) {
+	must(s.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+		c.RequireSSO, c.VerifiedAt, c.DomainsOnly, c.JITDomainsOnly = true, verified, true, true
+		return nil
+	}))
+	if got := must(s.GetSSOConnection(ctx, o.ID)); !got.RequireSSO || !got.VerifiedAt.Equal(verified) || !got.DomainsOnly || !got.JITDomainsOnly {
 		t.Error("UpdateSSOConnection did not persist")
+	}
+	c.DomainsOnly = true
+	must(s.PutSSOConnection(ctx, c))
+	if got := must(s.GetSSOConnection(ctx, o.ID)); !got.DomainsOnly || got.JITDomainsOnly {
+		t.Errorf("PutSSOConnection domain options: %+v", got)
 	}
 	// Connections from a metadata URL are listed for refresh, oldest first.
 	b := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "growth"}, nil))
