@@ -158,3 +158,23 @@ func TestManagementAPIDomains(t *testing.T) {
 	c.want(204, "DELETE", "/orgs/acme/domains/acme.example", nil)
 	c.want(404, "DELETE", "/orgs/acme/domains/acme.example", nil)
 }
+
+// TestManagementAPIRoleMapping: a host app sets its customer's roles from
+// IdP groups; a bad role is refused and changes nothing.
+func TestManagementAPIRoleMapping(t *testing.T) {
+	s := startSignet(t, "sqlite:"+filepath.Join(t.TempDir(), "signet.db"))
+	c := newAPIClient(t, s, s.cli("", "sp", "apikey", "add", "--name", "host app back end"))
+	c.want(201, "POST", "/orgs", map[string]any{"name": "Acme", "slug": "acme", "plan": "growth", "admin_email": "admin@acme.example"})
+	if got := c.want(200, "GET", "/orgs/acme/role-mapping", nil); got["attribute"] != "groups" || len(got["rules"].([]any)) != 0 {
+		t.Errorf("a new org's mapping = %v", got)
+	}
+	mapping := map[string]any{"attribute": "memberOf", "default_role": "viewer",
+		"rules": []map[string]any{{"value": "0b3c5e1f-guid", "label": "Admins", "role": "admin"}, {"value": "staff", "role": "member"}}}
+	if got := c.want(200, "PUT", "/orgs/acme/role-mapping", mapping); len(got["rules"].([]any)) != 2 {
+		t.Errorf("PUT = %v", got)
+	}
+	c.refuse(400, "PUT", "/orgs/acme/role-mapping", map[string]any{"attribute": "groups", "default_role": "owner", "rules": []any{}})
+	if got := c.want(200, "GET", "/orgs/acme/role-mapping", nil); got["attribute"] != "memberOf" || len(got["rules"].([]any)) != 2 {
+		t.Errorf("after a refused PUT = %v", got)
+	}
+}

@@ -100,3 +100,48 @@ func (h *Handler) removeDomain(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// roleMappingJSON is the org's roles-from-IdP-groups mapping.
+type roleMappingJSON struct {
+	Attribute   string           `json:"attribute"`
+	DefaultRole string           `json:"default_role"`
+	Rules       []store.RoleRule `json:"rules"`
+}
+
+func roleMappingOut(m store.RoleMapping) roleMappingJSON {
+	out := roleMappingJSON{Attribute: m.Attribute, DefaultRole: m.DefaultRole, Rules: m.Rules}
+	if out.Rules == nil {
+		out.Rules = []store.RoleRule{}
+	}
+	return out
+}
+
+func (h *Handler) getRoleMapping(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.org(r)
+	if err != nil {
+		return err
+	}
+	m, err := h.SP.RoleMappings().Get(r.Context(), o)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, roleMappingOut(m))
+	return nil
+}
+
+func (h *Handler) putRoleMapping(w http.ResponseWriter, r *http.Request) error {
+	o, err := h.org(r)
+	if err != nil {
+		return err
+	}
+	var in roleMappingJSON
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	m, err := h.SP.RoleMappings().Save(r.Context(), actor(r).Email, o, in.Attribute, in.DefaultRole, in.Rules)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, roleMappingOut(m))
+	return nil
+}

@@ -68,6 +68,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	h.route(mux, "POST /api/v1/orgs/{org}/domains", h.addDomain)
 	h.route(mux, "POST /api/v1/orgs/{org}/domains/{domain}/verify", h.verifyDomain)
 	h.route(mux, "DELETE /api/v1/orgs/{org}/domains/{domain}", h.removeDomain)
+	h.route(mux, "GET /api/v1/orgs/{org}/role-mapping", h.getRoleMapping)
+	h.route(mux, "PUT /api/v1/orgs/{org}/role-mapping", h.putRoleMapping)
 	h.route(mux, "GET /api/v1/clients", h.listClients)
 	h.route(mux, "POST /api/v1/clients", h.createClient)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -87,6 +87,9 @@ type SignIn struct {
 	Joined    string // JoinedAsMember, JoinedByInvite or JoinedByJIT
 	Test      bool
 	Assertion *saml.Assertion
+	// RoleNote says what the org's roles-from-groups mapping did, for the
+	// attempts log ("" without a mapping).
+	RoleNote string
 }
 
 // Result is the outcome of one response at the ACS: the sign-in (nil when
@@ -235,6 +238,9 @@ func signedInMessage(in *SignIn) string {
 	if in.Test {
 		msg = fmt.Sprintf("Test sign-in: would sign in %s as %s.", in.Email, in.Member.Role)
 	}
+	if in.RoleNote != "" {
+		msg += " " + in.RoleNote
+	}
 	if in.Assertion.LegacyCrypto {
 		msg += " Legacy crypto (SHA-1 or a 1024-bit key) was accepted: ask the IdP to move to RSA-SHA256."
 	}
@@ -302,6 +308,9 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Provider: string(conn.Provider), Assertion: a}
 	if !forHostApp { // a host app's people are its own, not Workspace members
 		if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test); err != nil {
+			return res, err
+		}
+		if err := s.applyRoleMapping(ctx, o, in, test); err != nil {
 			return res, err
 		}
 	}

@@ -33,6 +33,7 @@ func (h *ssoPages) mount(mux *http.ServeMux) {
 	mux.Handle("POST /orgs/{org}/settings/sso/jit", h.ssoAdmin(h.ssoJIT))
 	mux.Handle("GET /orgs/{org}/settings/sso/test", h.ssoAdmin(h.saml.testSignIn))
 	h.mountDomains(mux)
+	h.mountRoleMapping(mux)
 }
 
 type attemptRow struct {
@@ -75,6 +76,8 @@ type ssoPage struct {
 	// no links to the org's other pages, no invitations.
 	SetupLink bool
 	Domains   []domainRow
+	// RoleMapping is the org's roles-from-groups mapping.
+	RoleMapping store.RoleMapping
 }
 
 func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
@@ -112,6 +115,9 @@ func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPag
 		p.Guides = append(p.Guides, providerGuide{Provider: pr.Value, Name: pr.Label, Steps: guide(pr.Value, o, p.EntityID, p.ACSURL)})
 	}
 	if p.Domains, err = h.domainRows(r, o); err != nil {
+		return p, err
+	}
+	if p.RoleMapping, err = h.Svc.RoleMappings().Get(r.Context(), o); err != nil {
 		return p, err
 	}
 	attempts, err := h.recentAttempts(r, o)
@@ -215,7 +221,8 @@ func (h *ssoPages) ssoSettings(w http.ResponseWriter, r *http.Request, o store.O
 	p.Flash = map[string]string{"saved": "Identity provider saved. Next: give it this organization's Entity ID and ACS URL, then use Test sign-in.",
 		"options": "Options saved.", "deleted": "SSO connection removed.",
 		"jit":     "Just-in-time provisioning is on: people your identity provider signs in become members.",
-		"invited": "Invitation created. Their next SSO sign-in accepts it."}[r.URL.Query().Get("done")]
+		"invited": "Invitation created. Their next SSO sign-in accepts it.",
+		"roles":   "Role mapping saved. It applies at each person's next SSO sign-in."}[r.URL.Query().Get("done")]
 	if p.Flash == "" {
 		p.Flash = domainFlash(r.URL.Query().Get("done"), r.URL.Query().Get("domain"))
 	}

@@ -19,6 +19,7 @@ type Store interface {
 	OAuth
 	Access
 	Domains
+	RoleMappings
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

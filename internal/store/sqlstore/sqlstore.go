@@ -31,7 +31,7 @@ type Store struct {
 	stateStore     // state.go: SAML state, sessions, limits, audit
 	oauthStore     // oauth.go: OpenID Connect clients, requests, tokens, keys
 	accessStore    // access.go: API keys and setup links
-	domainStore    // domains.go: orgs' email domains
+	domainStore    // domains.go, roles.go: orgs' email domains and roles from IdP groups
 }
 
 // conn is the database and its flavour, which every part shares.

@@ -3,8 +3,11 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -71,4 +74,35 @@ func testDomains(t *testing.T, s store.Store) {
 	check(t, s.DeleteOrg(ctx, beta.ID))
 	_, err = s.VerifiedDomain(ctx, "acme.example")
 	mustNotFound(t, "a deleted org's verified domain", err)
+}
+
+func testRoleMappings(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	acme := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, nil))
+	if m := must(s.GetRoleMapping(ctx, acme.ID)); len(m.Rules) != 0 || m.Attribute != "" {
+		t.Errorf("a mapping never saved = %+v", m)
+	}
+	rules := []store.RoleRule{{Value: "0b3c-guid", Label: "Admins", Role: "admin"}, {Value: "staff", Role: "member"}}
+	must(s.UpdateRoleMapping(ctx, acme.ID, func(m *store.RoleMapping) error {
+		m.Attribute, m.DefaultRole, m.Rules = "groups", "viewer", rules
+		return nil
+	}))
+	m := must(s.GetRoleMapping(ctx, acme.ID))
+	if m.Attribute != "groups" || m.DefaultRole != "viewer" || !cmp.Equal(m.Rules, rules) || m.UpdatedAt.IsZero() {
+		t.Errorf("saved mapping = %+v", m)
+	}
+	_, err := s.UpdateRoleMapping(ctx, acme.ID, func(m *store.RoleMapping) error {
+		m.Rules = nil
+		return errors.New("refused")
+	})
+	if err == nil {
+		t.Error("UpdateRoleMapping ignored fn's error")
+	}
+	if m := must(s.GetRoleMapping(ctx, acme.ID)); len(m.Rules) != 2 {
+		t.Error("a refused update was written")
+	}
+	check(t, s.DeleteOrg(ctx, acme.ID))
+	if m := must(s.GetRoleMapping(ctx, acme.ID)); len(m.Rules) != 0 {
+		t.Error("a deleted org's mapping remains")
+	}
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"APIKeys", testAPIKeys},
 		{"SetupLinks", testSetupLinks},
 		{"Domains", testDomains},
+		{"RoleMappings", testRoleMappings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
