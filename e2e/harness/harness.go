@@ -45,7 +45,13 @@ func Start(t testing.TB, database string) *Signet {
 // CLI, such as SIGNET_DNS_SERVER.
 func StartWith(t testing.TB, database string, env map[string]string) *Signet {
 	t.Helper()
-	idpAddr, spAddr := FreeAddr(t), FreeAddr(t)
+	return StartOn(t, database, FreeAddr(t), FreeAddr(t), env)
+}
+
+// StartOn is StartWith on given addresses, which are also the public URLs
+// (for a database made earlier, whose entity IDs name them).
+func StartOn(t testing.TB, database, idpAddr, spAddr string, env map[string]string) *Signet {
+	t.Helper()
 	s := &Signet{t: t, IdP: "http://" + idpAddr, SP: "http://" + spAddr, Database: database}
 	s.Env = map[string]string{"SIGNET_DATABASE_URL": database, "SIGNET_IDP_URL": s.IdP, "SIGNET_SP_URL": s.SP,
 		"SIGNET_DATA_DIR": t.TempDir(), "SIGNET_INSECURE_FAST_PASSWORDS": "1", "SIGNET_ALLOW_PRIVATE_METADATA_URLS": "true",
