@@ -125,7 +125,9 @@ func XMLSec1Verify(t testing.TB, xml []byte, cert *x509.Certificate) error {
 	writeFile(t, inFile, xml)
 	cmd := exec.Command(bin, "--verify", "--pubkey-cert-pem", certFile, "--enabled-key-data", "x509,rsa",
 		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response", inFile)
+		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:LogoutRequest",
+		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:LogoutResponse", inFile)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return &verifyError{strings.TrimSpace(string(out))}
@@ -143,4 +145,39 @@ func writeFile(t testing.TB, name string, b []byte) {
 	if err := os.WriteFile(name, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// XMLSec1SignRoot signs the root element of a SAML protocol message (a
+// LogoutRequest, a LogoutResponse, an AuthnRequest…) with xmlsec1,
+// replacing any signature it had: an independent signer for what Signet
+// verifies.
+func XMLSec1SignRoot(t testing.TB, xml []byte, key saml.KeyPair) []byte {
+	t.Helper()
+	bin := NeedXMLSec1(t)
+	alg := saml.AlgRSASHA256
+	if _, ok := key.Signer.(*ecdsa.PrivateKey); ok {
+		alg = saml.AlgECDSASHA256
+	}
+	keyFile, certFile := writeKeyFiles(t, key)
+	doc := Parse(t, xml)
+	root := doc.Root()
+	RemoveSignature(root)
+	at := 0
+	if iss := root.SelectElement("Issuer"); iss != nil {
+		at = iss.Index() + 1
+	}
+	root.InsertChildAt(at, signatureTemplate(root.SelectAttrValue("ID", ""), alg))
+	dir := t.TempDir()
+	inFile, outFile := filepath.Join(dir, "in.xml"), filepath.Join(dir, "out.xml")
+	writeFile(t, inFile, Bytes(t, doc))
+	cmd := exec.Command(bin, "--sign", "--privkey-pem", keyFile+","+certFile,
+		"--id-attr:ID", saml.NSProtocol+":"+root.Tag, "--output", outFile, inFile)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xmlsec1 --sign: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(outFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
