@@ -20,7 +20,7 @@ import (
 
 // LogoutRequestParams describe a LogoutRequest to send.
 type LogoutRequestParams struct {
-	Issuer, Destination string
+	Issuer, Destination  string
 	NameID, NameIDFormat string
 	// NameQualifier and SPNameQualifier echo the assertion's NameID.
 	NameQualifier, SPNameQualifier string
