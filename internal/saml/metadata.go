@@ -20,6 +20,9 @@ type Endpoint struct {
 	Location  string `json:"location"`
 	Index     int    `json:"index,omitempty"`
 	IsDefault bool   `json:"is_default,omitempty"`
+	// ResponseLocation is where responses go, when not Location
+	// (SingleLogoutService).
+	ResponseLocation string `json:"response_location,omitempty"`
 }
 
 // IdPDescriptor is what Signet uses of an IDPSSODescriptor.
@@ -299,6 +302,12 @@ func endpoints(d *etree.Element, tag string) ([]Endpoint, error) {
 		}
 		if err := CheckHTTPURL(ep.Location); err != nil {
 			return nil, metadataError("%s Location %q: %v", tag, truncate(ep.Location, 80), err)
+		}
+		if v := strings.TrimSpace(c.SelectAttrValue("ResponseLocation", "")); v != "" {
+			if err := CheckHTTPURL(v); err != nil {
+				return nil, metadataError("%s ResponseLocation %q: %v", tag, truncate(v, 80), err)
+			}
+			ep.ResponseLocation = v
 		}
 		out = append(out, ep)
 	}

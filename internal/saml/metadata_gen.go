@@ -17,6 +17,8 @@ type IdPMetadataParams struct {
 	SigningCertificates     []*x509.Certificate
 	NameIDFormats           []string
 	WantAuthnRequestsSigned bool
+	// SLOURL, if set, is published as the SingleLogoutService (HTTP-Redirect).
+	SLOURL string
 }
 
 // IdPMetadata writes an EntityDescriptor with an IDPSSODescriptor.
@@ -25,6 +27,11 @@ func IdPMetadata(p IdPMetadataParams) ([]byte, error) {
 	d.CreateAttr("WantAuthnRequestsSigned", strconv.FormatBool(p.WantAuthnRequestsSigned))
 	for _, c := range p.SigningCertificates {
 		keyDescriptor(d, "signing", c)
+	}
+	if p.SLOURL != "" {
+		slo := d.CreateElement("md:SingleLogoutService")
+		slo.CreateAttr("Binding", BindingHTTPRedirect)
+		slo.CreateAttr("Location", p.SLOURL)
 	}
 	for _, f := range p.NameIDFormats {
 		d.CreateElement("md:NameIDFormat").SetText(f)
@@ -46,8 +53,11 @@ type SPMetadataParams struct {
 	SigningCertificate    *x509.Certificate // optional
 	EncryptionCertificate *x509.Certificate // optional
 	NameIDFormats         []string
-	OrganizationName      string // optional
-	OrganizationURL       string // optional
+	// SLOURL, if set, is published as the SingleLogoutService for the
+	// HTTP-Redirect and HTTP-POST bindings.
+	SLOURL           string
+	OrganizationName string // optional
+	OrganizationURL  string // optional
 }
 
 // SPMetadata writes an EntityDescriptor with an SPSSODescriptor whose ACS
@@ -63,6 +73,13 @@ func SPMetadata(p SPMetadataParams) ([]byte, error) {
 		kd := keyDescriptor(d, "encryption", p.EncryptionCertificate)
 		for _, alg := range []string{encAES256GCM, encAES128GCM, encAES256CBC, encAES128CBC, encRSAOAEPMGF1P, encRSAOAEP11} {
 			kd.CreateElement("md:EncryptionMethod").CreateAttr("Algorithm", alg)
+		}
+	}
+	if p.SLOURL != "" { // schema order: SingleLogoutService before NameIDFormat
+		for _, b := range []string{BindingHTTPRedirect, BindingHTTPPost} {
+			slo := d.CreateElement("md:SingleLogoutService")
+			slo.CreateAttr("Binding", b)
+			slo.CreateAttr("Location", p.SLOURL)
 		}
 	}
 	for _, f := range p.NameIDFormats {

@@ -96,7 +96,7 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger) *Handler {
 }
 
 // SAMLPostPatterns are the routes that receive cross-site POSTs by design.
-func SAMLPostPatterns() []string { return []string{"POST /saml/{org}/acs"} }
+func SAMLPostPatterns() []string { return []string{"POST /saml/{org}/acs", "POST /saml/{org}/slo"} }
 
 // Mount registers every route: each part mounts its own.
 func (h *Handler) Mount(mux *http.ServeMux) {
@@ -112,7 +112,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 // page is what the layout needs.
 type page struct {
 	Title, Nav, Flash, Error string
-	// Refresh, a same-origin path, is where the page moves on to by
+	// Refresh, a same-origin path (or a URL Signet built, such as the
+	// IdP's single logout with a signed request), is where the page moves on to by
 	// itself: a navigation the CSP's form-action 'self' does not govern,
 	// so a form can lead to another origin's sign-in page.
 	Refresh  string

@@ -53,6 +53,11 @@ func (h *signInPages) loginForm(w http.ResponseWriter, r *http.Request) error {
 	case "sso":
 		p.Flash = "You are signed out of Signet Workspace."
 		p.Warnings = []string{"You signed in with single sign-on: your session at your identity provider may still be open, and it may sign you in again without asking. Sign out there too on a shared computer."}
+	case "idp":
+		p.Flash = "You are signed out of Signet Workspace and of your identity provider."
+	case "idp_refused":
+		p.Flash = "You are signed out of Signet Workspace."
+		p.Warnings = []string{"Your identity provider could not end its own session: sign out there too on a shared computer."}
 	default:
 		p.Flash = "You are signed out."
 	}
@@ -184,17 +189,31 @@ func (h *base) rememberOrg(w http.ResponseWriter, o store.Org) {
 }
 
 func (h *signInPages) logout(w http.ResponseWriter, r *http.Request) error {
-	sso := false
-	if s, ok := h.Sessions.Load(r); ok {
-		sso = s.Method == "sso"
-	}
+	sess, signedIn := h.Sessions.Load(r)
 	if err := h.Sessions.End(w, r); err != nil {
 		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
 	}
-	if sso {
+	if !signedIn || sess.Method != "sso" {
+		return web.Redirect(w, r, "/login?signed_out=1")
+	}
+	// Single logout: the IdP's session ends too, when it publishes an
+	// SLO endpoint. The page moves on by itself (a form may not redirect
+	// to another origin under the CSP's form-action 'self').
+	idp, ok, err := h.Svc.LogoutURL(r.Context(), sess)
+	if err != nil {
+		h.Log.WarnContext(r.Context(), "sign-out: no LogoutRequest for the IdP", "err", err)
+	}
+	if !ok {
 		return web.Redirect(w, r, "/login?signed_out=sso")
 	}
-	return web.Redirect(w, r, "/login?signed_out=1")
+	h.view.signingOut(w, r, signingOutPage{page: page{Title: "Signing out", Narrow: true, Refresh: idp}, Next: idp})
+	return nil
+}
+
+// signingOutPage moves the browser on to the IdP's single logout.
+type signingOutPage struct {
+	page
+	Next string
 }
 
 // logoutEverywhere ends every session of the signed-in member, in every

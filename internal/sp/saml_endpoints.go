@@ -23,6 +23,8 @@ func (h *samlEndpoints) mount(mux *http.ServeMux) {
 	mux.Handle("GET /saml/{org}/certificate", h.handle(h.certificate))
 	mux.Handle("POST /saml/{org}/acs", h.handle(h.acs))
 	mux.Handle("GET /saml/{org}/login", h.handle(h.startSSO))
+	mux.Handle("GET /saml/{org}/slo", h.handle(h.slo))
+	mux.Handle("POST /saml/{org}/slo", h.handle(h.slo))
 	mux.Handle("POST /login/switch", h.handle(h.switchAccount))
 }
 
@@ -68,6 +70,7 @@ func (h *samlEndpoints) certificate(w http.ResponseWriter, r *http.Request) erro
 func BodyCaps() web.BodyCaps {
 	return web.BodyCaps{
 		"POST /saml/{org}/acs":          maxACSBody,
+		"POST /saml/{org}/slo":          maxACSBody,
 		"POST /orgs/{org}/settings/sso": maxSettingsForm + 16<<10,
 	}
 }
@@ -110,7 +113,8 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 		return h.signInFailed(w, r, o, err)
 	}
 	in := res.SignIn
-	sess := store.Session{UserID: in.Member.ID, OrgID: o.ID, Method: "sso", Detail: in.IdP}
+	sess := store.Session{UserID: in.Member.ID, OrgID: o.ID, Method: "sso", Detail: in.IdP,
+		NameID: in.Assertion.NameID, NameIDFormat: in.Assertion.NameIDFormat, SessionIndex: in.Assertion.SessionIndex}
 	// RelayState is never a redirect target unless it is a same-origin
 	// path (SECURITY-CASES 69–71).
 	next := "/orgs/" + o.Slug
@@ -232,7 +236,8 @@ func (h *samlEndpoints) switchAccount(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	res := &Result{Attempt: store.SignInAttempt{Email: m.Email}, Recorded: true} // the attempt was written with the pending sign-in
-	return h.startSSOSession(w, r, o, res, store.Session{UserID: m.ID, OrgID: o.ID, Method: sess.Method, Detail: sess.Detail},
+	return h.startSSOSession(w, r, o, res, store.Session{UserID: m.ID, OrgID: o.ID, Method: sess.Method, Detail: sess.Detail,
+		NameID: sess.NameID, NameIDFormat: sess.NameIDFormat, SessionIndex: sess.SessionIndex},
 		web.SafeRedirect(r.PostFormValue("next"), "/orgs/"+o.Slug))
 }
 

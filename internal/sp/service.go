@@ -121,6 +121,7 @@ func (s *Service) SPMetadata(ctx context.Context, o store.Org) ([]byte, error) {
 		s.Log.ErrorContext(ctx, "the org's SP key cannot be used; metadata without it", "org", o.Slug, "err", err)
 	case ok:
 		p.SigningCertificate, p.EncryptionCertificate = kp.Certificate, kp.Certificate
+		p.SLOURL = s.SLOURL(o) // single logout needs the key: its messages are signed
 	}
 	return saml.SPMetadata(p)
 }

@@ -23,6 +23,10 @@ func (v views) continuePage(w rw, r *http.Request, d continuePage) {
 	v.pages.Render(w, r, http.StatusOK, "continue", d)
 }
 
+func (v views) signingOut(w rw, r *http.Request, d signingOutPage) {
+	v.pages.Render(w, r, http.StatusOK, "signing_out", d)
+}
+
 func (v views) home(w rw, r *http.Request, status int, d homePage) {
 	v.pages.Render(w, r, status, "home", d)
 }

@@ -26,6 +26,7 @@ func TestViewsRenderEveryPage(t *testing.T) {
 	for name, render := range map[string]func(rw, *http.Request){
 		"login":       func(w rw, r *http.Request) { v.login(w, r, 200, loginPage{}) },
 		"continue":    func(w rw, r *http.Request) { v.continuePage(w, r, continuePage{}) },
+		"signing_out": func(w rw, r *http.Request) { v.signingOut(w, r, signingOutPage{}) },
 		"home":        func(w rw, r *http.Request) { v.home(w, r, 200, homePage{page: op}) },
 		"settings":    func(w rw, r *http.Request) { v.settings(w, r, op) },
 		"audit":       func(w rw, r *http.Request) { v.audit(w, r, auditPage{page: op}) },

@@ -205,6 +205,10 @@ type Sessions interface {
 	// EndPasswordSessions ends the Workspace password sessions of the
 	// org's members other than its admins (Require SSO was turned on).
 	EndPasswordSessions(ctx context.Context, orgID string) (int64, error)
+	// EndSSOSessions ends the org's SSO sessions opened by an assertion
+	// of this IdP for this NameID, with one of these SessionIndexes (any,
+	// when none is given): what a LogoutRequest names.
+	EndSSOSessions(ctx context.Context, orgID, idpEntityID, nameID string, sessionIndexes []string) (int64, error)
 	PruneSessions(ctx context.Context, now time.Time) (int64, error)
 }
 

@@ -243,6 +243,9 @@ type Session struct {
 	// LastSeenAt is the session's last use (at most a minute old): an idle
 	// timeout counts from it.
 	LastSeenAt time.Time
+	// NameID, NameIDFormat and SessionIndex are those of the assertion
+	// that opened an SSO session (single logout names them).
+	NameID, NameIDFormat, SessionIndex string
 }
 
 // SignInRecord is what a sign-in writes (Sessions.RecordSignIn).

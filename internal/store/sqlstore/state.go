@@ -70,7 +70,8 @@ func (s *stateStore) PruneSAMLState(ctx context.Context, now time.Time) (int64, 
 	return total, err
 }
 
-const sessionColumns = `id, realm, user_id, org_id, method, detail, created_at, expires_at, last_seen_at`
+const sessionColumns = `id, realm, user_id, org_id, method, detail, created_at, expires_at, last_seen_at,
+	name_id, name_id_format, session_index`
 
 // CreateSession implements store.Sessions.
 func (s *stateStore) CreateSession(ctx context.Context, ss store.Session) error {
@@ -82,8 +83,9 @@ func insertSession(ctx context.Context, q queryer, ss store.Session) error {
 	if ss.LastSeenAt.IsZero() {
 		ss.LastSeenAt = ss.CreatedAt
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		ss.ID, ss.Realm, ss.UserID, ss.OrgID, ss.Method, ss.Detail, ms(ss.CreatedAt), ms(ss.ExpiresAt), ms(ss.LastSeenAt))
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		ss.ID, ss.Realm, ss.UserID, ss.OrgID, ss.Method, ss.Detail, ms(ss.CreatedAt), ms(ss.ExpiresAt), ms(ss.LastSeenAt),
+		ss.NameID, ss.NameIDFormat, ss.SessionIndex)
 	if err != nil {
 		return fmt.Errorf("create session: %w", mapErr(err))
 	}
@@ -127,7 +129,8 @@ func (s *stateStore) GetSession(ctx context.Context, id string, now time.Time) (
 	var ss store.Session
 	var created, expires, seen int64
 	err := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND expires_at > $2`,
-		id, ms(now)).Scan(&ss.ID, &ss.Realm, &ss.UserID, &ss.OrgID, &ss.Method, &ss.Detail, &created, &expires, &seen)
+		id, ms(now)).Scan(&ss.ID, &ss.Realm, &ss.UserID, &ss.OrgID, &ss.Method, &ss.Detail, &created, &expires, &seen,
+		&ss.NameID, &ss.NameIDFormat, &ss.SessionIndex)
 	ss.CreatedAt, ss.ExpiresAt, ss.LastSeenAt = fromMS(created), fromMS(expires), fromMS(seen)
 	return ss, rowErr("session", "(hidden)", err)
 }
@@ -177,6 +180,41 @@ func (s *stateStore) EndPasswordSessions(ctx context.Context, orgID string) (int
 		return 0, fmt.Errorf("end password sessions: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// EndSSOSessions implements store.Sessions.
+func (s *stateStore) EndSSOSessions(ctx context.Context, orgID, idpEntityID, nameID string, sessionIndexes []string) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		const q = `DELETE FROM sessions WHERE realm = $1 AND org_id = $2 AND method = 'sso' AND detail = $3 AND name_id = $4`
+		var results []sql.Result
+		if len(sessionIndexes) == 0 {
+			res, err := tx.ExecContext(ctx, q, store.RealmWorkspace, orgID, idpEntityID, nameID)
+			if err != nil {
+				return err
+			}
+			results = append(results, res)
+		}
+		for _, si := range sessionIndexes {
+			res, err := tx.ExecContext(ctx, q+` AND session_index = $5`, store.RealmWorkspace, orgID, idpEntityID, nameID, si)
+			if err != nil {
+				return err
+			}
+			results = append(results, res)
+		}
+		for _, res := range results {
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += k
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("end SSO sessions: %w", mapErr(err))
+	}
+	return n, nil
 }
 
 // PruneSessions implements store.Sessions.

@@ -106,3 +106,36 @@ func testRoleMappings(t *testing.T, s store.Store) {
 		t.Error("a deleted org's mapping remains")
 	}
 }
+
+func testEndSSOSessions(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Now()
+	acme := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, nil))
+	beta := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "growth"}, nil))
+	sso := func(id, org, idp, nameID, index string) {
+		check(t, s.CreateSession(ctx, store.Session{ID: id, Realm: store.RealmWorkspace, UserID: "mbr_" + id, OrgID: org,
+			Method: "sso", Detail: idp, NameID: nameID, SessionIndex: index, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	}
+	sso("s1", acme.ID, "https://idp", "pat", "_i1")
+	sso("s2", acme.ID, "https://idp", "pat", "_i2")
+	sso("s3", acme.ID, "https://idp", "sam", "_i1")
+	sso("s4", beta.ID, "https://idp", "pat", "_i1")   // another org
+	sso("s5", acme.ID, "https://other", "pat", "_i1") // another IdP
+	check(t, s.CreateSession(ctx, store.Session{ID: "s6", Realm: store.RealmWorkspace, UserID: "mbr_s6", OrgID: acme.ID,
+		Method: "password", NameID: "pat", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+	if got := must(s.GetSession(ctx, "s1", now)); got.NameID != "pat" || got.SessionIndex != "_i1" {
+		t.Errorf("session = %+v", got)
+	}
+	if n := must(s.EndSSOSessions(ctx, acme.ID, "https://idp", "pat", []string{"_i1"})); n != 1 {
+		t.Errorf("ended %d sessions, want 1", n)
+	}
+	alive := func(id string) bool { _, err := s.GetSession(ctx, id, now); return err == nil }
+	for id, want := range map[string]bool{"s1": false, "s2": true, "s3": true, "s4": true, "s5": true, "s6": true} {
+		if alive(id) != want {
+			t.Errorf("session %s alive = %v, want %v", id, !want, want)
+		}
+	}
+	if n := must(s.EndSSOSessions(ctx, acme.ID, "https://idp", "pat", nil)); n != 1 || alive("s2") || !alive("s3") {
+		t.Errorf("without session indexes: ended %d", n)
+	}
+}

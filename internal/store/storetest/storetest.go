@@ -57,6 +57,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SetupLinks", testSetupLinks},
 		{"Domains", testDomains},
 		{"RoleMappings", testRoleMappings},
+		{"EndSSOSessions", testEndSSOSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
