@@ -3,9 +3,12 @@
 package interop
 
 import (
+	"encoding/json"
+	"html"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -93,7 +96,48 @@ func TestPysaml2IdP(t *testing.T) {
 	if refused.Status != 400 || !strings.Contains(refused.Body, "signature_invalid") {
 		t.Errorf("Signet accepted a tampered pysaml2 response: %d\n%.800s", refused.Status, refused.Body)
 	}
+	singleLogoutWithPysaml2(t, s, p, b, b2)
 	record(row{Peer: "pysaml2 (python3-pysaml2)", Version: debVersion("python3-pysaml2"), Direction: "IdP → Signet Workspace",
-		Flows: "SP-initiated (Redirect), IdP-initiated, a host app signing in over OpenID Connect; tampered response refused (signature_invalid)",
+		Flows: "SP-initiated (Redirect), IdP-initiated, a host app signing in over OpenID Connect; single logout both ways (HTTP-Redirect, query-signed, each side verifying the other); tampered response refused (signature_invalid)",
 		Modes: "signed response and assertion; assertion encrypted to the org's SP certificate (3DES-CBC: refused, accepted with legacy crypto on); metadata by URL", Result: resultOf(t)})
+}
+
+// singleLogoutWithPysaml2: b signs out of the Workspace, which sends
+// pysaml2 a signed LogoutRequest; pysaml2 checks it with the org's
+// certificate and answers; Signet checks the answer. Then pysaml2 logs b2
+// out: Signet checks pysaml2's signed request, ends b2's session and
+// answers, and pysaml2 checks that.
+func singleLogoutWithPysaml2(t *testing.T, s *harness.Signet, p *peer, b, b2 *harness.Browser) {
+	t.Helper()
+	page := b.Post(s.SP+"/logout", nil)
+	m := regexp.MustCompile(`id="continue" href="([^"]+)"`).FindStringSubmatch(page.Body)
+	if m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), p.Base+"/slo?SAMLRequest=") {
+		t.Fatalf("sign-out did not lead to pysaml2's SLO endpoint: %d\n%.1500s", page.Status, page.Body)
+	}
+	page = b.Get(html.UnescapeString(m[1]))
+	if !strings.Contains(page.Body, "signed out of Signet Workspace and of your identity provider") {
+		t.Errorf("after pysaml2 answered the LogoutRequest: %d at %s\n%.1500s", page.Status, page.URL, page.Body)
+	}
+	if page := b.Get(s.SP + "/orgs/acme"); strings.Contains(page.Body, "You are signed in to") {
+		t.Error("still signed in after single logout")
+	}
+
+	if page := b2.Get(s.SP + "/orgs/acme"); !strings.Contains(page.Body, "You are signed in to") {
+		t.Fatalf("b2 is not signed in before pysaml2's logout")
+	}
+	page = b2.Get(p.Base + "/logout?sp=" + url.QueryEscape(s.SP+"/saml/acme/metadata"))
+	if !strings.Contains(page.Body, "logged out at "+s.SP+"/saml/acme/metadata") {
+		t.Errorf("pysaml2 did not accept Signet's LogoutResponse: %d at %s\n%.1500s", page.Status, page.URL, page.Body)
+	}
+	if page := b2.Get(s.SP + "/orgs/acme"); strings.Contains(page.Body, "You are signed in to") {
+		t.Error("pysaml2's LogoutRequest did not end the session")
+	}
+	var log []map[string]any
+	if err := json.Unmarshal([]byte(harness.NewBrowser(t).Get(p.Base+"/slo-log").Body), &log); err != nil || len(log) != 2 {
+		t.Fatalf("pysaml2's SLO log: %v %v", log, err)
+	}
+	if log[0]["name_id"] != "bob@example.test" || log[0]["issuer"] != s.SP+"/saml/acme/metadata" ||
+		log[1]["status"] != "urn:oasis:names:tc:SAML:2.0:status:Success" {
+		t.Errorf("pysaml2's SLO log = %v", log)
+	}
 }
