@@ -73,6 +73,9 @@ func (s *Service) EntityID(appID string) string { return s.BaseURL + "/saml/apps
 // SSOURL is the application's sign-in URL (SSO service, both bindings).
 func (s *Service) SSOURL(appID string) string { return s.EntityID(appID) + "/sso" }
 
+// SLOURL is the application's single logout endpoint.
+func (s *Service) SLOURL(appID string) string { return s.EntityID(appID) + "/slo" }
+
 // FieldErrors maps a form field to what is wrong with it.
 type FieldErrors map[string]string
 
@@ -198,7 +201,7 @@ func (s *Service) Metadata(ctx context.Context, app store.App) ([]byte, error) {
 		xs = append(xs, c.Cert)
 	}
 	return saml.IdPMetadata(saml.IdPMetadataParams{EntityID: s.EntityID(app.ID), SSOURL: s.SSOURL(app.ID),
-		SigningCertificates: xs, NameIDFormats: []string{saml.NameIDFormat(app.SubjectFormat)}})
+		SigningCertificates: xs, NameIDFormats: []string{saml.NameIDFormat(app.SubjectFormat)}, SLOURL: s.SLOURL(app.ID)})
 }
 
 // GenerateCertificate adds a new, inactive signing certificate with a key

@@ -72,6 +72,7 @@ func (h *ssoHandler) mount(mux *http.ServeMux) {
 	mux.Handle("GET /saml/apps/{app}/sso", h.handle(h.sso))
 	mux.Handle("POST /saml/apps/{app}/sso", h.handle(h.sso))
 	mux.Handle("GET /saml/apps/{app}", h.handle(h.entity))
+	mux.Handle("GET /saml/apps/{app}/slo", h.handle(h.slo))
 }
 
 func (h *ssoHandler) metadata(w http.ResponseWriter, r *http.Request) error {

@@ -37,6 +37,7 @@ type IdPDescriptor struct {
 // SPDescriptor is what Signet uses of an SPSSODescriptor.
 type SPDescriptor struct {
 	AssertionConsumerServices []Endpoint
+	SLOServices               []Endpoint
 	SigningCertificates       []*x509.Certificate
 	EncryptionCertificates    []*x509.Certificate
 	EncryptionMethods         []string // from the encryption KeyDescriptors, in order
@@ -235,6 +236,9 @@ func parseSPDescriptor(d *etree.Element, opt MetadataOptions) (*SPDescriptor, er
 	}
 	if len(sp.AssertionConsumerServices) == 0 {
 		return nil, metadataError("the SP metadata has no AssertionConsumerService")
+	}
+	if sp.SLOServices, err = endpoints(d, "SingleLogoutService"); err != nil {
+		return nil, err
 	}
 	if sp.SigningCertificates, err = keyDescriptors(d, "signing", opt.AllowLegacyCrypto); err != nil {
 		return nil, err

@@ -1,0 +1,65 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package e2e
+
+import (
+	"crypto/rand"
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signet-sso/signet/e2e/harness"
+	"github.com/signet-sso/signet/internal/saml"
+)
+
+// TestSingleLogoutBetweenSignetsRoles: bob signs in to acme through the
+// Identity Center, then signs out of the Workspace: the Workspace sends
+// the Identity Center a LogoutRequest signed with acme's key, the Identity
+// Center checks it against acme's SP metadata, ends bob's portal session
+// and answers with a signed LogoutResponse that the Workspace checks. An
+// unsigned LogoutRequest at the Identity Center ends nothing.
+func TestSingleLogoutBetweenSignetsRoles(t *testing.T) {
+	w := newHostAppWorld(t)
+	w.s.cli("", "sp", "member", "add", "--org", "acme", "--email", "bob@example.test", "--role", "member")
+	b := harness.NewBrowser(t)
+	p := b.FollowSAML(b.SignInToPortal(b.Get(w.s.SP+"/saml/acme/login"), "bob", bobPassword))
+	if !strings.Contains(p.Body, "You are signed in to <strong>Acme</strong> as <strong>bob@example.test</strong>") {
+		t.Fatalf("bob did not sign in: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
+	}
+
+	// A forged (unsigned) LogoutRequest to the Identity Center.
+	_, xml, err := saml.NewLogoutRequest(saml.LogoutRequestParams{Issuer: w.s.SP + "/saml/acme/metadata",
+		Destination: w.s.IdP + "/saml/apps/" + w.app + "/slo", NameID: "bob@example.test", Now: time.Now(), Rand: rand.Reader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := saml.RedirectURL(w.s.IdP+"/saml/apps/"+w.app+"/slo", "SAMLRequest", xml, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := b.Get(forged); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "signature_missing") {
+		t.Errorf("an unsigned LogoutRequest at the Identity Center: %d\n%.1500s", p.Status, p.Body)
+	}
+	if p := b.Get(w.s.IdP + "/portal"); strings.Contains(p.Body, "Sign in to the access portal") {
+		t.Fatal("the forged LogoutRequest ended the portal session")
+	}
+
+	p = b.Post(w.s.SP+"/logout", nil)
+	m := regexp.MustCompile(`id="continue" href="([^"]+)"`).FindStringSubmatch(p.Body)
+	if m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), w.s.IdP+"/saml/apps/"+w.app+"/slo?SAMLRequest=") {
+		t.Fatalf("sign-out did not lead to the Identity Center's SLO endpoint: %d\n%.1500s", p.Status, p.Body)
+	}
+	p = b.Get(html.UnescapeString(m[1]))
+	if p.URL.Host != strings.TrimPrefix(w.s.SP, "http://") || !strings.Contains(p.Body, "signed out of Signet Workspace and of your identity provider") {
+		t.Fatalf("after the Identity Center answered: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
+	}
+	if p := b.Get(w.s.IdP + "/portal"); !strings.Contains(p.Body, "Sign in to the access portal") {
+		t.Errorf("the portal session survived single logout:\n%.800s", p.Body)
+	}
+	if p := b.Get(w.s.SP + "/orgs/acme"); strings.Contains(p.Body, "You are signed in to") {
+		t.Error("the Workspace session survived sign-out")
+	}
+}
