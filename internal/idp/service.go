@@ -73,6 +73,15 @@ func (s *Service) EntityID(appID string) string { return s.BaseURL + "/saml/apps
 // SSOURL is the application's sign-in URL (SSO service, both bindings).
 func (s *Service) SSOURL(appID string) string { return s.EntityID(appID) + "/sso" }
 
+// activeKeyPair is the application's active signing key, unsealed.
+func (s *Service) activeKeyPair(ctx context.Context, appID string) (saml.KeyPair, error) {
+	key, err := s.Store.ActiveSigningKey(ctx, appID)
+	if err != nil {
+		return saml.KeyPair{}, err
+	}
+	return s.keyPair(key)
+}
+
 // SLOURL is the application's single logout endpoint.
 func (s *Service) SLOURL(appID string) string { return s.EntityID(appID) + "/slo" }
 
@@ -306,11 +315,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 	if err != nil {
 		return nil, res, err
 	}
-	key, err := s.Store.ActiveSigningKey(ctx, app.ID)
-	if err != nil {
-		return nil, res, err
-	}
-	kp, err := s.keyPair(key)
+	kp, err := s.activeKeyPair(ctx, app.ID)
 	if err != nil {
 		return nil, res, err
 	}
@@ -355,11 +360,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 // PreviewXML signs the assertion the user would get and returns it
 // indented for reading, without signature blobs. Nothing is sent.
 func (s *Service) PreviewXML(ctx context.Context, app store.App, u store.User, res Resolved) (string, error) {
-	key, err := s.Store.ActiveSigningKey(ctx, app.ID)
-	if err != nil {
-		return "", err
-	}
-	kp, err := s.keyPair(key)
+	kp, err := s.activeKeyPair(ctx, app.ID)
 	if err != nil {
 		return "", err
 	}
@@ -416,11 +417,7 @@ func (s *Service) spDescriptor(app store.App) (*saml.SPDescriptor, error) {
 
 // StatusResponse signs a Response that reports a failure to the SP.
 func (s *Service) StatusResponse(ctx context.Context, app store.App, acs, inResponseTo, code, sub, msg string) ([]byte, error) {
-	key, err := s.Store.ActiveSigningKey(ctx, app.ID)
-	if err != nil {
-		return nil, err
-	}
-	kp, err := s.keyPair(key)
+	kp, err := s.activeKeyPair(ctx, app.ID)
 	if err != nil {
 		return nil, err
 	}

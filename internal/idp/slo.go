@@ -39,11 +39,7 @@ func (s *Service) LogoutAnswer(ctx context.Context, app store.App, req *saml.Log
 	if dest == "" {
 		return "", nil
 	}
-	key, err := s.Store.ActiveSigningKey(ctx, app.ID)
-	if err != nil {
-		return "", err
-	}
-	kp, err := s.keyPair(key)
+	kp, err := s.activeKeyPair(ctx, app.ID)
 	if err != nil {
 		return "", err
 	}

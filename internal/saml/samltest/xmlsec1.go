@@ -85,18 +85,8 @@ func XMLSec1Sign(t testing.TB, xml []byte, key saml.KeyPair, assertion, response
 		el.InsertChildAt(at, signatureTemplate(el.SelectAttrValue("ID", ""), alg))
 	}
 	run := func(in []byte) []byte {
-		dir := t.TempDir()
-		inFile, outFile := filepath.Join(dir, "in.xml"), filepath.Join(dir, "out.xml")
-		writeFile(t, inFile, in)
-		cmd := exec.Command(bin, "--sign", "--privkey-pem", keyFile+","+certFile,
-			"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-			"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:Response",
-			"--output", outFile, inFile)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("xmlsec1 --sign: %v\n%s", err, out)
-		}
-		b, _ := os.ReadFile(outFile)
-		return b
+		return xmlsec1SignFile(t, bin, keyFile, certFile, in,
+			"urn:oasis:names:tc:SAML:2.0:assertion:Assertion", "urn:oasis:names:tc:SAML:2.0:protocol:Response")
 	}
 	if assertion {
 		place(a)
@@ -167,11 +157,21 @@ func XMLSec1SignRoot(t testing.TB, xml []byte, key saml.KeyPair) []byte {
 		at = iss.Index() + 1
 	}
 	root.InsertChildAt(at, signatureTemplate(root.SelectAttrValue("ID", ""), alg))
+	return xmlsec1SignFile(t, bin, keyFile, certFile, Bytes(t, doc), saml.NSProtocol+":"+root.Tag)
+}
+
+// xmlsec1SignFile fills in the signature templates of in with xmlsec1;
+// idNodes name the elements (namespace:local) whose ID attribute is an ID.
+func xmlsec1SignFile(t testing.TB, bin, keyFile, certFile string, in []byte, idNodes ...string) []byte {
+	t.Helper()
 	dir := t.TempDir()
 	inFile, outFile := filepath.Join(dir, "in.xml"), filepath.Join(dir, "out.xml")
-	writeFile(t, inFile, Bytes(t, doc))
-	cmd := exec.Command(bin, "--sign", "--privkey-pem", keyFile+","+certFile,
-		"--id-attr:ID", saml.NSProtocol+":"+root.Tag, "--output", outFile, inFile)
+	writeFile(t, inFile, in)
+	args := []string{"--sign", "--privkey-pem", keyFile + "," + certFile}
+	for _, n := range idNodes {
+		args = append(args, "--id-attr:ID", n)
+	}
+	cmd := exec.Command(bin, append(args, "--output", outFile, inFile)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("xmlsec1 --sign: %v\n%s", err, out)
 	}
