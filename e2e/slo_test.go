@@ -43,6 +43,18 @@ func TestSingleLogoutBetweenSignetsRoles(t *testing.T) {
 	if p := b.Get(forged); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "signature_missing") {
 		t.Errorf("an unsigned LogoutRequest at the Identity Center: %d\n%.1500s", p.Status, p.Body)
 	}
+	resp, err := saml.NewLogoutResponse(saml.LogoutResponseParams{Issuer: w.s.SP + "/saml/acme/metadata",
+		Destination: w.s.IdP + "/saml/apps/" + w.app + "/slo", InResponseTo: "_x", Now: time.Now(), Rand: rand.Reader})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forgedAnswer, err := saml.RedirectURL(w.s.IdP+"/saml/apps/"+w.app+"/slo", "SAMLResponse", resp, "made-up-chain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := b.Get(forgedAnswer); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "signature_missing") {
+		t.Errorf("an unsigned LogoutResponse at the Identity Center: %d\n%.1500s", p.Status, p.Body)
+	}
 	if p := b.Get(w.s.IdP + "/portal"); strings.Contains(p.Body, "Sign in to the access portal") {
 		t.Fatal("the forged LogoutRequest ended the portal session")
 	}
@@ -61,5 +73,24 @@ func TestSingleLogoutBetweenSignetsRoles(t *testing.T) {
 	}
 	if p := b.Get(w.s.SP + "/orgs/acme"); strings.Contains(p.Body, "You are signed in to") {
 		t.Error("the Workspace session survived sign-out")
+	}
+
+	// Started at the portal: signing out of the Identity Center ends the
+	// Workspace session it opened, each side verifying the other.
+	p = b.FollowSAML(b.SignInToPortal(b.Get(w.s.SP+"/saml/acme/login"), "bob", bobPassword))
+	if !strings.Contains(p.Body, "You are signed in to <strong>Acme</strong>") {
+		t.Fatalf("bob did not sign in again: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
+	}
+	p = b.Post(w.s.IdP+"/portal/logout", nil)
+	m = regexp.MustCompile(`id="continue" href="([^"]+)"`).FindStringSubmatch(p.Body)
+	if m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), w.s.SP+"/saml/acme/slo?SAMLRequest=") {
+		t.Fatalf("portal sign-out did not lead to the Workspace's SLO endpoint: %d\n%.1500s", p.Status, p.Body)
+	}
+	p = b.Get(html.UnescapeString(m[1]))
+	if !strings.HasPrefix(p.URL.String(), w.s.IdP+"/portal/login") || !strings.Contains(p.Body, "signed out of the access portal and of the applications") {
+		t.Fatalf("after the Workspace answered: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
+	}
+	if p := b.Get(w.s.SP + "/orgs/acme"); strings.Contains(p.Body, "You are signed in to") {
+		t.Error("the Workspace session survived the portal's single logout")
 	}
 }

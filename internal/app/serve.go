@@ -165,6 +165,9 @@ func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time
 	everyTick(ctx, every, func(now time.Time) {
 		n1, err1 := st.PruneSAMLState(ctx, now)
 		n2, err2 := st.PruneSessions(ctx, now)
+		if _, err := st.PruneSSOParticipants(ctx, now); err != nil && ctx.Err() == nil {
+			log.Warn("pruning ended portal sessions' applications failed", "err", err)
+		}
 		if _, err := st.PruneOAuth(ctx, now); err != nil && ctx.Err() == nil {
 			log.Warn("pruning expired OpenID Connect requests and tokens failed", "err", err)
 		}

@@ -92,6 +92,9 @@ type page struct {
 	Error    string
 	Warnings []string
 	Narrow   bool
+	// Refresh is where the page moves on to by itself (a URL Signet
+	// built): a navigation the CSP's form-action 'self' does not govern.
+	Refresh string
 }
 
 // flashes are the fixed messages a redirect may ask for (?done=key): no
@@ -104,6 +107,7 @@ var flashes = map[string]string{
 	"assigned": "Users and groups assigned.", "unassigned": "Access removed.", "cert-created": "New certificate generated (inactive).",
 	"cert-activated": "Certificate set as active. Give the application the new metadata if it does not have it yet.",
 	"cert-deleted":   "Certificate deleted.",
+	"signed-out":     "You are signed out of the access portal and of the applications it signed you in to.",
 }
 
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
@@ -19,7 +18,7 @@ type portalHandler struct {
 	*base
 	// continueSSO answers an application's sign-in request carried
 	// through the portal's sign-in form (the SSO handler's).
-	continueSSO func(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, authnAt time.Time) error
+	continueSSO func(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, sess store.Session) error
 }
 
 func (h *portalHandler) mount(mux *http.ServeMux) {
@@ -60,7 +59,7 @@ func portalPage(title string, u *store.User, r *http.Request) page {
 }
 
 func (h *portalHandler) portalLoginForm(w http.ResponseWriter, r *http.Request) error {
-	h.view.login(w, r, http.StatusOK, loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true},
+	h.view.login(w, r, http.StatusOK, loginPage{page: page{Title: "Sign in", Section: "portal", Narrow: true, Flash: flash(r)},
 		Action: "/portal/login", Next: web.SafeRedirect(r.URL.Query().Get("next"), "/portal")})
 	return nil
 }
@@ -88,16 +87,25 @@ func (h *portalHandler) portalLogin(w http.ResponseWriter, r *http.Request) erro
 	}
 	h.Svc.Audit(r.Context(), u.Username, "signin", "portal", "signed in to the access portal")
 	if pending != nil {
-		return h.continueSSO(w, r, pending, u, sess.CreatedAt)
+		return h.continueSSO(w, r, pending, u, sess)
 	}
 	return web.Redirect(w, r, p.Next)
 }
 
 func (h *portalHandler) portalLogout(w http.ResponseWriter, r *http.Request) error {
+	sess, signedIn := h.Portal.Load(r)
 	if err := h.Portal.End(w, r); err != nil {
 		h.Log.WarnContext(r.Context(), "sign-out: the session could not be deleted; it expires on its own", "err", err)
 	}
-	return web.Redirect(w, r, "/portal/login")
+	if !signedIn {
+		return web.Redirect(w, r, "/portal/login")
+	}
+	// Single logout: the applications the session signed in to, one by one.
+	parts, err := h.Svc.Store.TakeSSOParticipants(r.Context(), sess.ID)
+	if err != nil {
+		return err
+	}
+	return h.continueLogout(w, r, h.Svc.newChainToken(), parts)
 }
 
 // portalLogoutEverywhere ends every portal session of the person.
@@ -135,7 +143,7 @@ func (h *portalHandler) portalLaunch(w http.ResponseWriter, r *http.Request, u s
 		return err
 	}
 	sess, _ := h.Portal.Load(r)
-	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, SessionStart: sess.CreatedAt})
+	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, Portal: sess})
 	if err != nil {
 		return h.issueFailed(w, r, u, a, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -72,6 +73,17 @@ func (s *Service) EntityID(appID string) string { return s.BaseURL + "/saml/apps
 
 // SSOURL is the application's sign-in URL (SSO service, both bindings).
 func (s *Service) SSOURL(appID string) string { return s.EntityID(appID) + "/sso" }
+
+// sessionIndexOf is the SessionIndex of a portal session's assertions:
+// the same for every application of the session, derived from (and not
+// revealing) its ID; "" (a random one) without a session.
+func sessionIndexOf(portal store.Session) string {
+	if portal.ID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("signet session index\x00" + portal.ID))
+	return "_" + hex.EncodeToString(sum[:16])
+}
 
 // activeKeyPair is the application's active signing key, unsealed.
 func (s *Service) activeKeyPair(ctx context.Context, appID string) (saml.KeyPair, error) {
@@ -277,7 +289,10 @@ type IssueRequest struct {
 	User         store.User
 	ACSURL       string // empty: the app's ACS URL
 	InResponseTo string // the AuthnRequest ID, for SP-initiated sign-in
-	SessionStart time.Time
+	// Portal is the access-portal session the user signed in with: its
+	// start is the AuthnInstant, and the application joins its single
+	// logout. Zero (the CLI's signet idp issue): now, and no session.
+	Portal store.Session
 }
 
 // mayIssue resolves what u would get from app, or says (audited) why u
@@ -326,7 +341,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 	if acs == "" || app.Audience == "" {
 		return nil, res, &NoAccessError{Reason: "the application has no ACS URL or SAML audience yet; an administrator must finish its configuration"}
 	}
-	start := req.SessionStart
+	start := req.Portal.CreatedAt
 	if start.IsZero() {
 		start = s.now()
 	}
@@ -334,6 +349,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 		Issuer: s.EntityID(app.ID), Destination: acs, Audience: app.Audience, InResponseTo: req.InResponseTo,
 		NameID: res.NameID, NameIDFormat: res.NameIDFormat, Attributes: res.Attributes,
 		AuthnInstant: start, SessionDuration: app.SessionDuration, Key: kp, Now: s.now(), Rand: s.rand(),
+		SessionIndex: sessionIndexOf(req.Portal),
 	}
 	// An SP whose metadata has an encryption certificate gets the
 	// assertion encrypted to it, with a cipher it lists.
@@ -348,6 +364,13 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 	xml, err := saml.IssueResponse(params)
 	if err != nil {
 		return nil, res, err
+	}
+	if req.Portal.ID != "" {
+		err := s.Store.AddSSOParticipant(ctx, store.SSOParticipant{SessionID: req.Portal.ID, AppID: app.ID, NameID: res.NameID,
+			NameIDFormat: string(res.NameIDFormat), SessionIndex: params.SessionIndex, ExpiresAt: req.Portal.ExpiresAt})
+		if err != nil {
+			return nil, res, err
+		}
 	}
 	flow := "IdP-initiated"
 	if req.InResponseTo != "" {

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
@@ -139,7 +138,7 @@ func (h *ssoHandler) sso(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	sess, _ := h.Portal.Load(r)
-	return h.answer(w, r, req, a, acs, ar, u, sess.CreatedAt)
+	return h.answer(w, r, req, a, acs, ar, u, sess)
 }
 
 // errorPage renders a refusal; it is returned by checkRequest.
@@ -212,19 +211,19 @@ func (h *ssoHandler) spFacts(a store.App) (acs []string, certs []*x509.Certifica
 }
 
 // continueSSO checks a request carried through the sign-in form and
-// answers it for the user who just signed in at authnAt.
-func (h *ssoHandler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, authnAt time.Time) error {
+// answers it for the user who just signed in (portal session sess).
+func (h *ssoHandler) continueSSO(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, sess store.Session) error {
 	a, acs, ar, refused := h.checkRequest(r, req)
 	if refused != nil {
 		return refused(w, r)
 	}
-	return h.answer(w, r, req, a, acs, ar, u, authnAt)
+	return h.answer(w, r, req, a, acs, ar, u, sess)
 }
 
 // answer sends the response to a checked request (checkRequest) for u,
-// who authenticated at authnAt.
+// in portal session sess.
 func (h *ssoHandler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequest, a store.App, acs string,
-	ar *saml.ReceivedAuthnRequest, u store.User, authnAt time.Time) error {
+	ar *saml.ReceivedAuthnRequest, u store.User, sess store.Session) error {
 	if f := ar.NameIDPolicyFormat; f != "" && f != saml.NameIDUnspecified && f != saml.NameIDFormat(a.SubjectFormat) {
 		h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "requested NameID format "+f+" but the Subject's format is "+a.SubjectFormat)
 		xml, err := h.Svc.StatusResponse(r.Context(), a, acs, ar.ID, saml.StatusRequester, saml.StatusInvalidNameIDPolicy,
@@ -234,7 +233,7 @@ func (h *ssoHandler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequ
 		}
 		return h.postResponse(w, r, a, acs, xml, req.relayState)
 	}
-	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, ACSURL: acs, InResponseTo: ar.ID, SessionStart: authnAt})
+	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, ACSURL: acs, InResponseTo: ar.ID, Portal: sess})
 	if err != nil {
 		return h.issueFailed(w, r, u, a, err)
 	}

@@ -19,6 +19,10 @@ func (v views) login(w rw, r *http.Request, status int, d loginPage) {
 	v.pages.Render(w, r, status, "login", d)
 }
 
+func (v views) signingOut(w rw, r *http.Request, d signingOutPage) {
+	v.pages.Render(w, r, http.StatusOK, "signing_out", d)
+}
+
 func (v views) problem(w rw, r *http.Request, status int, d problem) {
 	v.pages.Render(w, r, status, "problem", d)
 }

@@ -22,6 +22,7 @@ func TestViewsRenderEveryPage(t *testing.T) {
 	for name, render := range map[string]func(rw, *http.Request){
 		"login":            func(w rw, r *http.Request) { v.login(w, r, 200, loginPage{}) },
 		"problem":          func(w rw, r *http.Request) { v.problem(w, r, 400, problem{}) },
+		"signing_out":      func(w rw, r *http.Request) { v.signingOut(w, r, signingOutPage{}) },
 		"portal":           func(w rw, r *http.Request) { v.portal(w, r, portalHomePage{}) },
 		"users":            func(w rw, r *http.Request) { v.users(w, r, usersPage{}) },
 		"user_form":        func(w rw, r *http.Request) { v.userForm(w, r, 200, userFormPage{}) },

@@ -36,3 +36,25 @@ type RoleMappings interface {
 	// mapping in one transaction.
 	UpdateRoleMapping(ctx context.Context, orgID string, fn func(*RoleMapping) error) (RoleMapping, error)
 }
+
+// SSOParticipant is an application that received an assertion in an
+// access-portal session: single logout ends its session too.
+type SSOParticipant struct {
+	SessionID    string // the portal session's ID
+	AppID        string
+	NameID       string
+	NameIDFormat string
+	SessionIndex string
+	ExpiresAt    time.Time // the portal session's end
+}
+
+// SSOParticipants holds the applications of each portal session.
+type SSOParticipants interface {
+	// AddSSOParticipant records (or replaces) an application of a session.
+	AddSSOParticipant(ctx context.Context, p SSOParticipant) error
+	// TakeSSOParticipants deletes and returns the session's applications,
+	// so one sign-out visits each once.
+	TakeSSOParticipants(ctx context.Context, sessionID string) ([]SSOParticipant, error)
+	// PruneSSOParticipants deletes those of sessions ended by now.
+	PruneSSOParticipants(ctx context.Context, now time.Time) (int64, error)
+}

@@ -20,6 +20,7 @@ type Store interface {
 	Access
 	Domains
 	RoleMappings
+	SSOParticipants
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

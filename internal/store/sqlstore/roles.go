@@ -8,6 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -64,4 +67,43 @@ func (s *domainStore) UpdateRoleMapping(ctx context.Context, orgID string, fn fu
 		return nil
 	})
 	return m, err
+}
+
+// AddSSOParticipant implements store.SSOParticipants.
+func (s *domainStore) AddSSOParticipant(ctx context.Context, p store.SSOParticipant) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_sso_participants (session_id, app_id, name_id, name_id_format, session_index, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id, app_id) DO UPDATE SET name_id = excluded.name_id,
+		name_id_format = excluded.name_id_format, session_index = excluded.session_index, expires_at = excluded.expires_at`,
+		p.SessionID, p.AppID, p.NameID, p.NameIDFormat, p.SessionIndex, ms(p.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("record SSO participant: %w", mapErr(err))
+	}
+	return nil
+}
+
+// TakeSSOParticipants implements store.SSOParticipants.
+func (s *domainStore) TakeSSOParticipants(ctx context.Context, sessionID string) ([]store.SSOParticipant, error) {
+	rows, err := s.db.QueryContext(ctx, `DELETE FROM idp_sso_participants WHERE session_id = $1
+		RETURNING session_id, app_id, name_id, name_id_format, session_index, expires_at`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("take SSO participants: %w", mapErr(err))
+	}
+	out, err := collect(rows, func(r interface{ Scan(...any) error }) (store.SSOParticipant, error) {
+		var p store.SSOParticipant
+		var exp int64
+		err := r.Scan(&p.SessionID, &p.AppID, &p.NameID, &p.NameIDFormat, &p.SessionIndex, &exp)
+		p.ExpiresAt = fromMS(exp)
+		return p, err
+	})
+	slices.SortFunc(out, func(a, b store.SSOParticipant) int { return strings.Compare(a.AppID, b.AppID) })
+	return out, err
+}
+
+// PruneSSOParticipants implements store.SSOParticipants.
+func (s *domainStore) PruneSSOParticipants(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_sso_participants WHERE expires_at <= $1`, ms(now))
+	if err != nil {
+		return 0, fmt.Errorf("prune SSO participants: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -139,3 +139,32 @@ func testEndSSOSessions(t *testing.T, s store.Store) {
 		t.Errorf("without session indexes: ended %d", n)
 	}
 }
+
+func testSSOParticipants(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Now()
+	var apps []store.App
+	for _, name := range []string{"Alpha", "Beta"} {
+		apps = append(apps, must(s.CreateApp(ctx, store.App{Name: name, ACSURL: "https://sp.example/acs", Audience: "https://sp.example/" + name}, testKey("k-"+name))))
+	}
+	for _, a := range apps {
+		check(t, s.AddSSOParticipant(ctx, store.SSOParticipant{SessionID: "sess-1", AppID: a.ID, NameID: "pat", SessionIndex: "_i", ExpiresAt: now.Add(time.Hour)}))
+	}
+	check(t, s.AddSSOParticipant(ctx, store.SSOParticipant{SessionID: "sess-1", AppID: apps[0].ID, NameID: "pat2", SessionIndex: "_i", ExpiresAt: now.Add(time.Hour)}))
+	check(t, s.AddSSOParticipant(ctx, store.SSOParticipant{SessionID: "sess-2", AppID: apps[0].ID, NameID: "sam", ExpiresAt: now.Add(-time.Minute)}))
+	got := must(s.TakeSSOParticipants(ctx, "sess-1"))
+	if len(got) != 2 || got[0].NameID == got[1].NameID && got[0].AppID == got[1].AppID {
+		t.Errorf("TakeSSOParticipants = %+v", got)
+	}
+	for _, p := range got {
+		if p.AppID == apps[0].ID && p.NameID != "pat2" {
+			t.Errorf("the second sign-in to an app did not replace the first: %+v", p)
+		}
+	}
+	if again := must(s.TakeSSOParticipants(ctx, "sess-1")); len(again) != 0 {
+		t.Errorf("taken twice: %+v", again)
+	}
+	if n := must(s.PruneSSOParticipants(ctx, now)); n != 1 {
+		t.Errorf("pruned %d, want the expired one", n)
+	}
+}

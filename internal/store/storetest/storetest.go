@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Domains", testDomains},
 		{"RoleMappings", testRoleMappings},
 		{"EndSSOSessions", testEndSSOSessions},
+		{"SSOParticipants", testSSOParticipants},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
