@@ -5,6 +5,8 @@ package harness
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -42,16 +44,33 @@ func Start(t testing.TB, database string) *Signet {
 }
 
 // StartWith is Start with more environment for `signet serve` and the
-// CLI, such as SIGNET_DNS_SERVER.
+// CLI, such as SIGNET_DNS_SERVER. A free port can be taken by another test
+// between FreeAddr and the listener: then it tries other ports.
 func StartWith(t testing.TB, database string, env map[string]string) *Signet {
 	t.Helper()
-	return StartOn(t, database, FreeAddr(t), FreeAddr(t), env)
+	for attempt := 1; ; attempt++ {
+		s, err := start(t, database, FreeAddr(t), FreeAddr(t), env)
+		if err == nil {
+			return s
+		}
+		if attempt == 3 || !errors.Is(err, errAddrTaken) {
+			t.Fatal(err)
+		}
+	}
 }
 
 // StartOn is StartWith on given addresses, which are also the public URLs
 // (for a database made earlier, whose entity IDs name them).
 func StartOn(t testing.TB, database, idpAddr, spAddr string, env map[string]string) *Signet {
 	t.Helper()
+	s, err := start(t, database, idpAddr, spAddr, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func start(t testing.TB, database, idpAddr, spAddr string, env map[string]string) (*Signet, error) {
 	s := &Signet{t: t, IdP: "http://" + idpAddr, SP: "http://" + spAddr, Database: database}
 	s.Env = map[string]string{"SIGNET_DATABASE_URL": database, "SIGNET_IDP_URL": s.IdP, "SIGNET_SP_URL": s.SP,
 		"SIGNET_DATA_DIR": t.TempDir(), "SIGNET_INSECURE_FAST_PASSWORDS": "1", "SIGNET_ALLOW_PRIVATE_METADATA_URLS": "true",
@@ -59,8 +78,7 @@ func StartOn(t testing.TB, database, idpAddr, spAddr string, env map[string]stri
 	for k, v := range env {
 		s.Env[k] = v
 	}
-	s.serve(idpAddr, spAddr)
-	return s
+	return s, s.serve(idpAddr, spAddr)
 }
 
 // Replica runs a second `signet serve` beside s: the same database, the
@@ -69,16 +87,27 @@ func StartOn(t testing.TB, database, idpAddr, spAddr string, env map[string]stri
 // a test can reach this replica directly.
 func (s *Signet) Replica() *Signet {
 	s.t.Helper()
-	idpAddr, spAddr := FreeAddr(s.t), FreeAddr(s.t)
-	r := &Signet{t: s.t, IdP: "http://" + idpAddr, SP: "http://" + spAddr, Database: s.Database, Env: map[string]string{}}
-	for k, v := range s.Env {
-		r.Env[k] = v
+	for attempt := 1; ; attempt++ {
+		idpAddr, spAddr := FreeAddr(s.t), FreeAddr(s.t)
+		r := &Signet{t: s.t, IdP: "http://" + idpAddr, SP: "http://" + spAddr, Database: s.Database, Env: map[string]string{}}
+		for k, v := range s.Env {
+			r.Env[k] = v
+		}
+		err := r.serve(idpAddr, spAddr)
+		if err == nil {
+			return r
+		}
+		if attempt == 3 || !errors.Is(err, errAddrTaken) {
+			s.t.Fatal(err)
+		}
 	}
-	r.serve(idpAddr, spAddr)
-	return r
 }
 
-func (s *Signet) serve(idpAddr, spAddr string) {
+// errAddrTaken: another process took a listen address first.
+var errAddrTaken = errors.New("a listen address was taken")
+
+// serve runs `signet serve` until the test ends, once it answers /readyz.
+func (s *Signet) serve(idpAddr, spAddr string) error {
 	t := s.t
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -87,19 +116,31 @@ func (s *Signet) serve(idpAddr, spAddr string) {
 		done <- app.Run(ctx, []string{"serve", "--idp-addr", idpAddr, "--sp-addr", spAddr}, app.IO{Stdin: strings.NewReader(""),
 			Stdout: io.Discard, Stderr: logs, Env: s.getenv})
 	}()
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("signet serve exited %d:\n%s", code, logs.String())
-		}
-	})
 	for range 200 {
+		select {
+		case code := <-done:
+			cancel()
+			err := fmt.Errorf("signet serve exited %d before it was ready:\n%s", code, logs.String())
+			if strings.Contains(logs.String(), "already in use") {
+				err = fmt.Errorf("%w: %w", errAddrTaken, err)
+			}
+			return err
+		default:
+		}
 		if ready("http://"+spAddr) && ready("http://"+idpAddr) {
-			return
+			t.Cleanup(func() {
+				cancel()
+				if code := <-done; code != 0 {
+					t.Errorf("signet serve exited %d:\n%s", code, logs.String())
+				}
+			})
+			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("signet did not become ready:\n%s", logs.String())
+	cancel()
+	<-done
+	return fmt.Errorf("signet did not become ready:\n%s", logs.String())
 }
 
 func ready(base string) bool {
