@@ -221,8 +221,14 @@ func (s *Service) Metadata(ctx context.Context, app store.App) ([]byte, error) {
 	for _, c := range certs {
 		xs = append(xs, c.Cert)
 	}
-	return saml.IdPMetadata(saml.IdPMetadataParams{EntityID: s.EntityID(app.ID), SSOURL: s.SSOURL(app.ID),
-		SigningCertificates: xs, NameIDFormats: []string{saml.NameIDFormat(app.SubjectFormat)}, SLOURL: s.SLOURL(app.ID)})
+	p := saml.IdPMetadataParams{EntityID: s.EntityID(app.ID), SSOURL: s.SSOURL(app.ID),
+		SigningCertificates: xs, NameIDFormats: []string{saml.NameIDFormat(app.SubjectFormat)}}
+	// Single logout only with an application whose logout messages can be
+	// checked: one made from SP metadata with a signing certificate.
+	if sp, err := s.spDescriptor(app); err == nil && sp != nil && len(sp.SigningCertificates) > 0 {
+		p.SLOURL = s.SLOURL(app.ID)
+	}
+	return saml.IdPMetadata(p)
 }
 
 // GenerateCertificate adds a new, inactive signing certificate with a key

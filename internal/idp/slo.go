@@ -72,6 +72,14 @@ func (h *ssoHandler) slo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if len(certs) == 0 {
+		h.view.problem(w, r, http.StatusBadRequest, problem{page: page{Title: "Sign-out refused", Section: "portal", Narrow: true},
+			Heading: "Sign-out message refused", Message: "The sign-out message from " + a.Name + " was refused, so nothing was signed out.",
+			Reason: "Signet has no signing certificate of " + a.Name + " to check it with",
+			Fix:    "An administrator can upload the application's SP metadata (with its signing certificate) in the console.",
+			Code:   string(saml.CodeCertificateUntrusted)})
+		return nil
+	}
 	m, err := saml.DecodeRedirect(r.URL.RawQuery, h.Limits)
 	if err != nil {
 		return h.logoutRefused(w, r, a, err)
