@@ -55,9 +55,14 @@ func (h *ssoHandler) logoutRefused(w http.ResponseWriter, r *http.Request, a sto
 	if e.Code == saml.CodeInternal {
 		return e.Err
 	}
-	h.view.problem(w, r, http.StatusBadRequest, problem{page: page{Title: "Sign-out refused", Section: "portal", Narrow: true},
+	p := problem{page: page{Title: "Sign-out refused", Section: "portal", Narrow: true},
 		Heading: "Sign-out message refused", Message: "The sign-out message from " + a.Name + " was refused, so nothing was signed out.",
-		Reason: trimDot(e.Message), Code: string(e.Code)})
+		Reason: trimDot(e.Message), Code: string(e.Code)}
+	if e.Code == saml.CodeCertificateUntrusted {
+		p.Reason = "Signet has no signing certificate of " + a.Name + " to check it with, or it was signed with another key"
+		p.Fix = "An administrator can upload the application's current SP metadata (with its signing certificate) in the console."
+	}
+	h.view.problem(w, r, http.StatusBadRequest, p)
 	return nil
 }
 
@@ -73,12 +78,7 @@ func (h *ssoHandler) slo(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(certs) == 0 {
-		h.view.problem(w, r, http.StatusBadRequest, problem{page: page{Title: "Sign-out refused", Section: "portal", Narrow: true},
-			Heading: "Sign-out message refused", Message: "The sign-out message from " + a.Name + " was refused, so nothing was signed out.",
-			Reason: "Signet has no signing certificate of " + a.Name + " to check it with",
-			Fix:    "An administrator can upload the application's SP metadata (with its signing certificate) in the console.",
-			Code:   string(saml.CodeCertificateUntrusted)})
-		return nil
+		return h.logoutRefused(w, r, a, saml.NewError(saml.CodeCertificateUntrusted, errors.New("the application has no signing certificate")))
 	}
 	m, err := saml.DecodeRedirect(r.URL.RawQuery, h.Limits)
 	if err != nil {
@@ -173,21 +173,17 @@ func (s *Service) NextLogout(ctx context.Context, token string, parts []store.SS
 	return "", "", nil
 }
 
-// spLogoutEndpoint is the SP's Redirect-binding SLO endpoint: where
-// requests go, or (response) where responses go.
+// spLogoutEndpoint is the SP's Redirect single logout endpoint: where
+// requests go, or (response) where responses go; "" without one.
 func spLogoutEndpoint(sp *saml.SPDescriptor, response bool) string {
 	if sp == nil {
 		return ""
 	}
-	for _, e := range sp.SLOServices {
-		if e.Binding == saml.BindingHTTPRedirect {
-			if response && e.ResponseLocation != "" {
-				return e.ResponseLocation
-			}
-			return e.Location
-		}
+	req, resp, _ := saml.RedirectSLO(sp.SLOServices)
+	if response {
+		return resp
 	}
-	return ""
+	return req
 }
 
 // signingOutPage moves the browser on to an application's SLO endpoint.

@@ -25,6 +25,22 @@ type Endpoint struct {
 	ResponseLocation string `json:"response_location,omitempty"`
 }
 
+// RedirectSLO returns the first HTTP-Redirect single logout endpoint of
+// slo: where requests go and where responses go (ResponseLocation, or
+// Location), or ok false when there is none.
+func RedirectSLO(slo []Endpoint) (request, response string, ok bool) {
+	for _, e := range slo {
+		if e.Binding == BindingHTTPRedirect && e.Location != "" {
+			response = e.ResponseLocation
+			if response == "" {
+				response = e.Location
+			}
+			return e.Location, response, true
+		}
+	}
+	return "", "", false
+}
+
 // IdPDescriptor is what Signet uses of an IDPSSODescriptor.
 type IdPDescriptor struct {
 	SSOServices             []Endpoint

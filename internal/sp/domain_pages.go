@@ -65,23 +65,28 @@ func (h *ssoPages) domainRemove(w http.ResponseWriter, r *http.Request, o store.
 }
 
 // domainRefused shows the settings page again with why a domain change
-// was refused; other errors go to the error page.
+// was refused; an unknown domain is a 404 saying so.
 func (h *ssoPages) domainRefused(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, prefix string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		err = &web.PublicError{Status: http.StatusNotFound, Code: "not_found", Message: "this organization has not added that domain."}
+	}
+	return h.settingsRefused(w, r, o, m, prefix, err)
+}
+
+// settingsRefused shows the Single Sign-On Settings page again with why a
+// change was refused (a *web.PublicError); other errors go to the error
+// page.
+func (h *ssoPages) settingsRefused(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, prefix string, err error) error {
 	var pub *web.PublicError
-	status := http.StatusNotFound
-	msg := "this organization has not added that domain."
-	switch {
-	case errors.As(err, &pub):
-		status, msg = pub.Status, pub.Message
-	case !errors.Is(err, store.ErrNotFound):
+	if !errors.As(err, &pub) {
 		return err
 	}
 	p, derr := h.ssoData(r, o, m)
 	if derr != nil {
 		return derr
 	}
-	p.Error = prefix + msg
-	h.view.sso(w, r, status, p)
+	p.Error = prefix + pub.Message
+	h.view.sso(w, r, pub.Status, p)
 	return nil
 }
 

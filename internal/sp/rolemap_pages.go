@@ -3,7 +3,6 @@
 package sp
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -47,18 +46,8 @@ func (h *ssoPages) roleRuleEdit(w http.ResponseWriter, r *http.Request, o store.
 // roleMappingDone goes back to the settings page, with why a change was
 // refused when it was.
 func (h *ssoPages) roleMappingDone(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, err error) error {
-	var pub *web.PublicError
-	switch {
-	case err == nil:
+	if err == nil {
 		return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=roles#roles")
-	case errors.As(err, &pub):
-		p, derr := h.ssoData(r, o, m)
-		if derr != nil {
-			return derr
-		}
-		p.Error = "The role mapping was not saved: " + pub.Message
-		h.view.sso(w, r, pub.Status, p)
-		return nil
 	}
-	return err
+	return h.settingsRefused(w, r, o, m, "The role mapping was not saved: ", err)
 }

@@ -3,7 +3,6 @@
 package sp
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,18 +23,12 @@ import (
 // SLOURL is the org's single logout endpoint.
 func (s *Service) SLOURL(o store.Org) string { return s.BaseURL + "/saml/" + o.Slug + "/slo" }
 
-// idpSLO is the IdP's single logout endpoint for the Redirect binding
-// (where requests go, and where responses go: ResponseLocation if set).
+// idpSLO is the IdP's Redirect single logout endpoint, from its metadata.
 func idpSLO(conn *Connection) (request, response string, ok bool) {
-	if conn.Metadata == nil {
+	if conn.Metadata == nil || conn.Metadata.IdP == nil {
 		return "", "", false
 	}
-	for _, e := range conn.Metadata.IdP.SLOServices {
-		if e.Binding == saml.BindingHTTPRedirect && e.Location != "" {
-			return e.Location, cmp.Or(e.ResponseLocation, e.Location), true
-		}
-	}
-	return "", "", false
+	return saml.RedirectSLO(conn.Metadata.IdP.SLOServices)
 }
 
 // LogoutURL is where the browser goes to end the IdP's session after the

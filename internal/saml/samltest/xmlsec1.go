@@ -60,6 +60,23 @@ func signatureTemplate(id, alg string) *etree.Element {
 	return doc.Root()
 }
 
+// signatureAlg is the signature method for key: RSA-SHA256 or ECDSA-SHA256.
+func signatureAlg(key saml.KeyPair) string {
+	if _, ok := key.Signer.(*ecdsa.PrivateKey); ok {
+		return saml.AlgECDSASHA256
+	}
+	return saml.AlgRSASHA256
+}
+
+// placeTemplate puts an xmlsec1 signature template for el after its Issuer.
+func placeTemplate(el *etree.Element, alg string) {
+	at := 0
+	if iss := el.SelectElement("Issuer"); iss != nil {
+		at = iss.Index() + 1
+	}
+	el.InsertChildAt(at, signatureTemplate(el.SelectAttrValue("ID", ""), alg))
+}
+
 // XMLSec1Sign strips the signatures of a Response and signs it again with
 // xmlsec1: the Assertion when assertion is true, then the Response when
 // response is true. RSA keys sign RSA-SHA256, ECDSA keys ECDSA-SHA256
@@ -67,23 +84,14 @@ func signatureTemplate(id, alg string) *etree.Element {
 func XMLSec1Sign(t testing.TB, xml []byte, key saml.KeyPair, assertion, response bool) []byte {
 	t.Helper()
 	bin := NeedXMLSec1(t)
-	alg := saml.AlgRSASHA256
-	if _, ok := key.Signer.(*ecdsa.PrivateKey); ok {
-		alg = saml.AlgECDSASHA256
-	}
+	alg := signatureAlg(key)
 	keyFile, certFile := writeKeyFiles(t, key)
 	doc := Parse(t, xml)
 	resp := doc.Root()
 	a := Assertion(t, doc)
 	RemoveSignature(resp)
 	RemoveSignature(a)
-	place := func(el *etree.Element) {
-		at := 0
-		if iss := el.SelectElement("Issuer"); iss != nil {
-			at = iss.Index() + 1
-		}
-		el.InsertChildAt(at, signatureTemplate(el.SelectAttrValue("ID", ""), alg))
-	}
+	place := func(el *etree.Element) { placeTemplate(el, alg) }
 	run := func(in []byte) []byte {
 		return xmlsec1SignFile(t, bin, keyFile, certFile, in,
 			"urn:oasis:names:tc:SAML:2.0:assertion:Assertion", "urn:oasis:names:tc:SAML:2.0:protocol:Response")
@@ -144,19 +152,12 @@ func writeFile(t testing.TB, name string, b []byte) {
 func XMLSec1SignRoot(t testing.TB, xml []byte, key saml.KeyPair) []byte {
 	t.Helper()
 	bin := NeedXMLSec1(t)
-	alg := saml.AlgRSASHA256
-	if _, ok := key.Signer.(*ecdsa.PrivateKey); ok {
-		alg = saml.AlgECDSASHA256
-	}
+	alg := signatureAlg(key)
 	keyFile, certFile := writeKeyFiles(t, key)
 	doc := Parse(t, xml)
 	root := doc.Root()
 	RemoveSignature(root)
-	at := 0
-	if iss := root.SelectElement("Issuer"); iss != nil {
-		at = iss.Index() + 1
-	}
-	root.InsertChildAt(at, signatureTemplate(root.SelectAttrValue("ID", ""), alg))
+	placeTemplate(root, alg)
 	return xmlsec1SignFile(t, bin, keyFile, certFile, Bytes(t, doc), saml.NSProtocol+":"+root.Tag)
 }
 
