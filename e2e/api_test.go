@@ -186,6 +186,28 @@ func TestManagementAPI(t *testing.T) {
 		t.Errorf("bad metadata: %v", out)
 	}
 
+	// A second IdP for the same org (a second Identity Center application
+	// stands in for the contractors' IdP): its own connection, by name.
+	s.cli("", "idp", "app", "add", "--name", "Acme contractors", "--sp-metadata", spMD)
+	second := s.cli("", "idp", "app", "metadata", "--app", "Acme contractors")
+	added := c.want(201, "POST", "/orgs/acme/connections", map[string]any{"metadata_xml": second, "provider": "other", "name": "Contractors"})
+	if added["primary"] != false || added["name"] != "Contractors" || added["entity_id"] != conn["entity_id"] {
+		t.Errorf("second connection: %v (it shares the org's Entity ID)", added)
+	}
+	c.refuse(409, "POST", "/orgs/acme/connections", map[string]any{"metadata_xml": second, "name": "Again"})
+	if list := c.want(200, "GET", "/orgs/acme/connections", nil); len(list["connections"].([]any)) != 2 {
+		t.Errorf("connections: %v", list)
+	}
+	if p := c.want(200, "PATCH", "/orgs/acme/connections/contractors", map[string]any{"primary": true, "jit_role": "viewer"}); p["primary"] != true {
+		t.Errorf("make primary: %v", p)
+	}
+	c.refuse(400, "PATCH", "/orgs/acme/connections/Contractors", map[string]any{"primary": false})
+	c.want(404, "GET", "/orgs/beta/connections/"+added["id"].(string), nil)
+	c.want(204, "DELETE", "/orgs/acme/connections/"+added["id"].(string), nil)
+	if p := c.want(200, "GET", "/orgs/acme/connection", nil); p["primary"] != true || p["id"] != conn["id"] {
+		t.Errorf("after deleting the primary, the first connection is primary again: %v", p)
+	}
+
 	c.want(201, "POST", "/orgs/acme/members", map[string]any{"email": "pat@acme.example", "role": "manager"})
 	c.refuse(409, "POST", "/orgs/acme/members", map[string]any{"email": "pat@acme.example", "role": "manager"})
 	if members := c.want(200, "GET", "/orgs/acme/members?limit=1", nil); members["next_cursor"] == nil {

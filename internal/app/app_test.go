@@ -276,7 +276,7 @@ func TestSeedDemo(t *testing.T) {
 	if err != nil || org.Plan != "growth" {
 		t.Errorf("org = %+v %v", org, err)
 	}
-	if _, err := st.GetSSOConnection(t.Context(), org.ID); err == nil {
+	if _, err := st.GetSSOConnection(t.Context(), org.ID, ""); err == nil {
 		t.Error("the demo must leave the SSO connection for the person to make")
 	}
 	// Step 15 works as printed: the org knows Alice by an open invitation

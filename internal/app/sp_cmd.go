@@ -24,8 +24,10 @@ func spCommands() []idpCommand {
 		{"org add", "--name N --plan starter|plus|growth|enterprise|scholarship --admin-email E [--slug S] [--external-id X] [--admin-password-stdin]", spOrgAdd},
 		{"org list", "", spOrgList},
 		{"member add", "--org O --email E --role viewer|member|manager|admin [--password-stdin]", spMemberAdd},
-		{"sso set", "--org O (--metadata FILE | --metadata-url URL) [--provider other|okta|entra|google|onelogin|auth0|jumpcloud|aws] [--allow-legacy-crypto]", spSSOSet},
-		{"sso show", "--org O", spSSOShow},
+		{"sso set", "--org O (--metadata FILE | --metadata-url URL) [--provider other|okta|entra|google|onelogin|auth0|jumpcloud|aws] [--allow-legacy-crypto] [--connection C | --add] [--name N]", spSSOSet},
+		{"sso show", "--org O [--connection C]", spSSOShow},
+		{"sso primary", "--org O --connection C", spSSOPrimary},
+		{"sso remove", "--org O --connection C", spSSORemove},
 		{"client add", "--name N --redirect-uri URL [--redirect-uri URL]... [--public]", spClientAdd},
 		{"client list", "", spClientList},
 		{"client rotate-secret", "--client ID", spClientRotate},
@@ -107,7 +109,7 @@ func spOrgList(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 			orgs, total, err := e.store.ListOrgs(ctx, opt)
 			for _, o := range orgs {
 				sso := "-"
-				if c, err := e.store.GetSSOConnection(ctx, o.ID); err == nil {
+				if c, err := e.store.GetSSOConnection(ctx, o.ID, ""); err == nil {
 					sso = c.IdPEntityID
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", o.ID, o.Slug, o.Name, o.Plan, sso)
@@ -159,8 +161,18 @@ func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	mdURL := fs.String("metadata-url", "", "the IdP's metadata URL, instead of --metadata; an https URL is read again daily")
 	provider := fs.String("provider", "other", "other, okta, entra, google, onelogin, auth0, jumpcloud or aws")
 	legacy := fs.Bool("allow-legacy-crypto", false, "accept an IdP whose key is under 2048 bits or that signs with RSA-SHA1")
+	connRef := fs.String("connection", "", "the connection to replace: its ID, name or IdP entity ID (default: the primary one)")
+	add := fs.Bool("add", false, "add the IdP as another connection of the org")
+	name := fs.String("name", "", "the connection's name (default: the provider's name)")
 	return func(ctx context.Context, io IO, e *env) error {
 		o, err := findOrg(ctx, e.store, *org)
+		if err != nil {
+			return err
+		}
+		if *add && *connRef != "" {
+			return usagef("give --connection (to replace one) or --add (for another), not both")
+		}
+		connID, err := findConnection(ctx, e, o, *connRef)
 		if err != nil {
 			return err
 		}
@@ -178,8 +190,8 @@ func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 				return fmt.Errorf("metadata_invalid: %v", err)
 			}
 		}
-		_, warnings, err := svc.SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md,
-			sp.SaveOptions{AllowLegacyCrypto: *legacy, MetadataURL: *mdURL})
+		c, warnings, err := svc.SaveMetadata(ctx, store.Member{Email: "cli"}, o, *provider, md,
+			sp.SaveOptions{AllowLegacyCrypto: *legacy, MetadataURL: *mdURL, Connection: connID, Add: *add, Name: *name})
 		if err != nil {
 			se := saml.AsError(err)
 			return fmt.Errorf("%s: %s", se.Code, se.Message)
@@ -187,19 +199,76 @@ func spSSOSet(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		for _, w := range warnings {
 			fmt.Fprintln(io.Stderr, "warning:", w)
 		}
-		return writeSSO(ctx, io, e, o)
+		return writeSSO(ctx, io, e, o, c.ID)
 	}
 }
 
 func spSSOShow(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	org := fs.String("org", "", "organization ID or slug (required)")
+	connRef := fs.String("connection", "", "one connection: its ID, name or IdP entity ID (default: the primary one)")
 	return func(ctx context.Context, io IO, e *env) error {
 		o, err := findOrg(ctx, e.store, *org)
 		if err != nil {
 			return err
 		}
-		return writeSSO(ctx, io, e, o)
+		connID, err := findConnection(ctx, e, o, *connRef)
+		if err != nil {
+			return err
+		}
+		return writeSSO(ctx, io, e, o, connID)
 	}
+}
+
+func spSSOPrimary(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	org := fs.String("org", "", "organization ID or slug (required)")
+	connRef := fs.String("connection", "", "the connection: its ID, name or IdP entity ID (required)")
+	return func(ctx context.Context, io IO, e *env) error {
+		o, connID, err := orgAndConnection(ctx, e, *org, *connRef)
+		if err != nil {
+			return err
+		}
+		if err := e.spService().MakePrimary(ctx, store.Member{Email: "cli"}, o, connID); err != nil {
+			return err
+		}
+		return writeSSO(ctx, io, e, o, connID)
+	}
+}
+
+func spSSORemove(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	org := fs.String("org", "", "organization ID or slug (required)")
+	connRef := fs.String("connection", "", "the connection: its ID, name or IdP entity ID (required)")
+	return func(ctx context.Context, io IO, e *env) error {
+		o, connID, err := orgAndConnection(ctx, e, *org, *connRef)
+		if err != nil {
+			return err
+		}
+		return e.spService().DeleteConnection(ctx, store.Member{Email: "cli"}, o, connID)
+	}
+}
+
+// orgAndConnection finds the org and one of its connections, both required.
+func orgAndConnection(ctx context.Context, e *env, org, ref string) (store.Org, string, error) {
+	if ref == "" {
+		return store.Org{}, "", usagef("--connection is required")
+	}
+	o, err := findOrg(ctx, e.store, org)
+	if err != nil {
+		return o, "", err
+	}
+	id, err := findConnection(ctx, e, o, ref)
+	return o, id, err
+}
+
+// findConnection is the ID of the org's connection ref names ("" for "").
+func findConnection(ctx context.Context, e *env, o store.Org, ref string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	c, err := sp.FindConnection(ctx, e.store, o, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", fmt.Errorf("org %s has no SSO connection %q: %w", o.Slug, ref, err)
+	}
+	return c.ID, err
 }
 
 // ssoShow is `signet sp sso show`'s JSON.
@@ -212,15 +281,35 @@ type ssoShow struct {
 	LoginURL     string          `json:"login_url"`
 	IdP          *metadataOutput `json:"idp"`
 	Options      *sp.Options     `json:"options,omitempty"`
+	// Connection is the connection shown (idp, options); Connections
+	// lists all of the org's, primary first.
+	Connection  *connectionItem  `json:"connection,omitempty"`
+	Connections []connectionItem `json:"connections"`
 }
 
-func writeSSO(ctx context.Context, io IO, e *env, o store.Org) error {
+// connectionItem names one of an org's connections.
+type connectionItem struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Primary     bool   `json:"primary"`
+	IdPEntityID string `json:"idp_entity_id"`
+}
+
+func writeSSO(ctx context.Context, io IO, e *env, o store.Org, connID string) error {
 	svc := e.spService()
 	out := ssoShow{Org: o.Slug, Plan: o.Plan, SSOAvailable: sp.SSOAvailable(o.Plan), EntityID: svc.EntityID(o),
-		ACSURL: svc.ACSURL(o), LoginURL: svc.LoginURL(o)}
-	conn, err := svc.LoadConnection(ctx, o)
+		ACSURL: svc.ACSURL(o), LoginURL: svc.LoginURL(o), Connections: []connectionItem{}}
+	list, err := e.store.ListSSOConnections(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		out.Connections = append(out.Connections, connectionItem{ID: c.ID, Name: c.Name, Primary: c.Primary, IdPEntityID: c.IdPEntityID})
+	}
+	conn, err := svc.LoadConnection(ctx, o, connID)
 	switch {
 	case err == nil:
+		out.Connection = &connectionItem{ID: conn.ID, Name: conn.Name, Primary: conn.Primary, IdPEntityID: conn.IdPEntityID}
 		sum := summarizeMetadata(conn.Metadata, timeNow())
 		out.IdP = &sum
 		opt := sp.OptionsOf(conn.SSOConnection)

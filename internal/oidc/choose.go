@@ -20,13 +20,15 @@ type choiceKey struct{}
 
 // orgChoice is the org a request signs in to, or why there is none.
 type orgChoice struct {
-	org store.Org
-	err error
+	org        store.Org
+	connection string // the connection's ID; "" lets the person choose
+	err        error
 }
 
 // chooseOrg picks the customer org from organization (its external ID, ID
-// or slug), else from domain_hint or login_hint by a verified domain, and
-// checks connection (the IdP entity ID of the org's connection) if given.
+// or slug), else from domain_hint or login_hint by a verified domain; and
+// the org's SSO connection from connection (its ID, name or IdP entity
+// ID), else from the hint's domain (sp.ConnectionForEmail).
 // Unknown, missing, conflicting or unusable → an error for the host app,
 // never a guess.
 func (p *Provider) chooseOrg(ctx context.Context, q url.Values) orgChoice {
@@ -59,17 +61,26 @@ func (p *Provider) chooseOrg(ctx context.Context, q url.Values) orgChoice {
 	if !sp.SSOAvailable(o.Plan) {
 		return orgChoice{err: oidc.ErrAccessDenied().WithDescription("sso_not_on_plan: the org's plan does not include single sign-on")}
 	}
-	c, err := p.Store.GetSSOConnection(ctx, o.ID)
+	_, err = p.Store.GetSSOConnection(ctx, o.ID, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return orgChoice{err: oidc.ErrAccessDenied().WithDescription("no_connection: single sign-on is not set up for this org yet")}
 	}
 	if err != nil {
 		return orgChoice{err: err}
 	}
-	if conn := q.Get("connection"); conn != "" && conn != c.IdPEntityID {
-		return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("unknown connection %q for this organization", conn)}
+	if ref := q.Get("connection"); ref != "" {
+		c, err := sp.FindConnection(ctx, p.Store, o, ref)
+		if errors.Is(err, store.ErrNotFound) {
+			return orgChoice{err: oidc.ErrInvalidRequest().WithDescription("unknown connection %q for this organization", ref)}
+		}
+		return orgChoice{org: o, connection: c.ID, err: err}
 	}
-	return orgChoice{org: o}
+	hint := q.Get("login_hint")
+	if d := strings.TrimSpace(q.Get("domain_hint")); d != "" {
+		hint = "someone@" + d
+	}
+	connID, err := sp.ConnectionForEmail(ctx, p.Store, o, hint)
+	return orgChoice{org: o, connection: connID, err: err}
 }
 
 // orgByHint finds the org holding verified the domain of domain_hint, or

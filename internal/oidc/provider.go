@@ -156,7 +156,11 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This sign-in request is unknown or has expired: start again from the app.", http.StatusBadRequest)
 		return
 	}
-	http.Redirect(w, r, "/saml/"+o.Slug+"/login?oauth_request="+url.QueryEscape(id), http.StatusFound)
+	next := "/saml/" + o.Slug + "/login?oauth_request=" + url.QueryEscape(id)
+	if q.ConnectionID != "" {
+		next += "&connection=" + url.QueryEscape(q.ConnectionID)
+	}
+	http.Redirect(w, r, next, http.StatusFound)
 }
 
 func (p *Provider) loginURL(id string) string { return "/oauth/login?id=" + url.QueryEscape(id) }

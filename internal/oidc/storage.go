@@ -50,7 +50,7 @@ func (s storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, _
 	now := s.p.now()
 	q := store.OAuthRequest{ID: newSecret(), ClientID: c.ID, OrgID: choice.org.ID, RedirectURI: req.RedirectURI,
 		State: req.State, Nonce: req.Nonce, Scopes: req.Scopes, CodeChallenge: req.CodeChallenge,
-		CodeChallengeMethod: string(req.CodeChallengeMethod), CreatedAt: now, ExpiresAt: now.Add(requestTTL)}
+		CodeChallengeMethod: string(req.CodeChallengeMethod), CreatedAt: now, ExpiresAt: now.Add(requestTTL), ConnectionID: choice.connection}
 	if err := s.p.Store.SaveOAuthRequest(ctx, q); err != nil {
 		return nil, err
 	}

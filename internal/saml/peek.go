@@ -65,3 +65,22 @@ func Peek(data []byte, lim Limits) (Summary, bool) {
 	s.Attributes, _ = readAttributes(a)
 	return s, true
 }
+
+// PeekIssuer reads the Issuer of a SAML protocol message (a Response,
+// LogoutRequest or LogoutResponse; a Response's assertion's when the
+// Response names none) without verifying anything, to pick which of an
+// org's IdPs the message claims to come from. "" if it names none or does
+// not parse.
+func PeekIssuer(data []byte, lim Limits) string {
+	doc, err := parseXML(data, lim.WithDefaults())
+	if err != nil || doc.Root() == nil || doc.Root().NamespaceURI() != NSProtocol {
+		return ""
+	}
+	if iss := child(doc.Root(), NSAssertion, "Issuer"); iss != nil {
+		return strings.TrimSpace(iss.Text())
+	}
+	if iss := child(child(doc.Root(), NSAssertion, "Assertion"), NSAssertion, "Issuer"); iss != nil {
+		return strings.TrimSpace(iss.Text())
+	}
+	return ""
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 // orgRequests are the AuthnRequest IDs one org issued (saml.RequestIDs),
@@ -23,6 +24,7 @@ import (
 type orgRequests struct {
 	st       store.SAMLState
 	org      string
+	conn     string // the connection answering: only its requests count
 	now      func() time.Time
 	started  []string
 	consumed *store.AuthnRequest
@@ -33,6 +35,9 @@ func (r orgRequests) ConsumeRequestID(ctx context.Context, id string) (bool, err
 		return false, nil // another browser's request stays answerable there
 	}
 	req, ok, err := r.st.ConsumeAuthnRequest(ctx, r.org, id, r.now())
+	if ok && req.ConnectionID != "" && req.ConnectionID != r.conn {
+		return false, nil // sent to another of the org's IdPs: that one must answer
+	}
 	if ok && r.consumed != nil {
 		*r.consumed = req
 	}
@@ -57,7 +62,7 @@ func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, r
 		}
 		keys = nil
 	}
-	requests.st, requests.org, requests.now = s.Store, o.ID, s.now
+	requests.st, requests.org, requests.conn, requests.now = s.Store, o.ID, conn.ID, s.now
 	return &saml.Verifier{DecryptionKeys: keys,
 		IdPEntityID: conn.IdPEntityID, IdPCertificates: certs, SPEntityID: s.EntityID(o), ACSURL: s.ACSURL(o),
 		AllowIdPInitiated: conn.AllowIdPInitiated, AllowLegacyCrypto: conn.AllowLegacyCrypto,
@@ -262,13 +267,11 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 	if !SSOAvailable(o.Plan) {
 		return res, ErrNotOnPlan
 	}
-	conn, err := s.LoadConnection(ctx, o)
-	if errors.Is(err, store.ErrNotFound) {
-		return res, noConnection(o)
-	}
+	conn, err := s.connectionFor(ctx, o, s.issuerOf(samlResponse))
 	if err != nil {
 		return res, err
 	}
+	res.Attempt.ConnectionID = conn.ID
 	v, err := s.verifier(ctx, o, conn, requests)
 	if err != nil {
 		return res, err
@@ -324,7 +327,7 @@ func markVerified(ctx context.Context, st store.Workspace, now time.Time, o stor
 	if !conn.VerifiedAt.IsZero() {
 		return nil
 	}
-	_, err := st.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+	_, err := st.UpdateSSOConnection(ctx, o.ID, conn.ID, func(c *store.SSOConnection) error {
 		if c.IdPEntityID == conn.IdPEntityID && c.CertificatesPEM == conn.CertificatesPEM {
 			c.VerifiedAt = now
 		}
@@ -411,15 +414,19 @@ type SSOStart struct {
 	PostURL, PostValue string
 }
 
-// StartSSO makes an AuthnRequest for the org, remembers its ID (bound to
-// the org, with an expiry) and returns where to send the browser: a
+// StartSSO makes an AuthnRequest for the org's connection connID ("": the
+// primary one), remembers its ID (bound to the org and the connection, with
+// an expiry) and returns where to send the browser: a
 // Redirect-binding URL, or (if the IdP has only HTTP-POST) the POST target
 // and the base64 request.
-func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState, purpose string) (SSOStart, error) {
+func (s *Service) StartSSO(ctx context.Context, o store.Org, connID, relayState, purpose string) (SSOStart, error) {
 	if !SSOAvailable(o.Plan) {
 		return SSOStart{}, ErrNotOnPlan
 	}
-	conn, err := s.LoadConnection(ctx, o)
+	conn, err := s.LoadConnection(ctx, o, connID)
+	if errors.Is(err, store.ErrNotFound) && connID != "" {
+		return SSOStart{}, web.BadRequest("This organization has no such SSO connection: start again from the sign-in page.")
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return SSOStart{}, noConnection(o)
 	}
@@ -459,7 +466,8 @@ func (s *Service) StartSSO(ctx context.Context, o store.Org, relayState, purpose
 	if ttl <= 0 {
 		ttl = 15 * time.Minute
 	}
-	if err := s.Store.SaveAuthnRequest(ctx, store.AuthnRequest{ID: req.ID, OrgID: o.ID, ExpiresAt: s.now().Add(ttl), Purpose: purpose}); err != nil {
+	if err := s.Store.SaveAuthnRequest(ctx, store.AuthnRequest{ID: req.ID, OrgID: o.ID, ConnectionID: conn.ID,
+		ExpiresAt: s.now().Add(ttl), Purpose: purpose}); err != nil {
 		return SSOStart{}, err
 	}
 	if hasRedirect {

@@ -101,6 +101,8 @@ func domainFlash(done, domain string) string {
 		return "Domain " + domain + " is not verified yet: see its status below. DNS changes can take a few minutes to appear."
 	case "domain_removed":
 		return "Domain removed."
+	case "domain_routed":
+		return "People at " + domain + " now sign in through the connection chosen below."
 	}
 	return ""
 }

@@ -345,3 +345,27 @@ func (s *Service) outsideDomains(ctx context.Context, o store.Org, email string,
 	e.Hint = "If " + domain + " is the organization's, an org admin can verify it (Single Sign-On Settings › Verified domains); otherwise map the person's work email at the IdP."
 	return e
 }
+
+// Route sends people at one of the org's domains to one of its SSO
+// connections (connRef: its ID or name; "" for none: then the primary one,
+// or their choice when the org has several).
+func (d Domains) Route(ctx context.Context, o store.Org, actor, domain, connRef string) (store.Domain, error) {
+	name, err := NormDomain(domain)
+	if err != nil {
+		return store.Domain{}, err
+	}
+	connID, connName := "", "no connection in particular"
+	if connRef != "" {
+		c, err := FindConnection(ctx, d.svc.Store, o, connRef)
+		if err != nil {
+			return store.Domain{}, err
+		}
+		connID, connName = c.ID, "the SSO connection “"+c.Name+"”"
+	}
+	claim, err := d.svc.Store.SetDomainConnection(ctx, o.ID, name, connID)
+	if err != nil {
+		return claim, err
+	}
+	d.svc.Audit(ctx, o, actor, "domain.route", "people at "+name+" sign in through "+connName)
+	return claim, nil
+}

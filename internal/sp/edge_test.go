@@ -263,7 +263,7 @@ func TestSecurityCase98BadEnumsAndIdentifiers(t *testing.T) {
 	if inv, _ := w.st.ListInvites(t.Context(), w.acme.ID, time.Now()); len(inv) != 0 {
 		t.Errorf("hostile invitations were stored: %+v", inv)
 	}
-	if c, _ := w.st.GetSSOConnection(t.Context(), w.acme.ID); c.JITRole != "" {
+	if c, _ := w.st.GetSSOConnection(t.Context(), w.acme.ID, ""); c.JITRole != "" {
 		t.Errorf("JIT role became %q", c.JITRole)
 	}
 }

@@ -110,7 +110,7 @@ func (a Accounts) BreakGlass(ctx context.Context, o store.Org, m store.Member) b
 	if m.Role != "admin" || !SSOAvailable(o.Plan) {
 		return false
 	}
-	c, err := a.svc.Store.GetSSOConnection(ctx, o.ID)
+	c, err := a.svc.Store.GetSSOConnection(ctx, o.ID, "")
 	return err == nil && c.RequireSSO
 }
 

@@ -5,6 +5,7 @@ package sp
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/signet-sso/signet/internal/store"
@@ -127,6 +128,15 @@ func (h *signInPages) loginSSO(w http.ResponseWriter, r *http.Request) error {
 	if ok {
 		h.rememberOrg(w, o)
 		next := "/saml/" + o.Slug + "/login"
+		// The connection the email's verified domain routes to, or the
+		// only one; with several and no route the picker asks.
+		connID, err := ConnectionForEmail(r.Context(), h.Svc.Store, o, email)
+		if err != nil {
+			return err
+		}
+		if connID != "" {
+			next += "?connection=" + url.QueryEscape(connID)
+		}
 		h.view.continuePage(w, r, continuePage{page: page{Title: "Sign in with SSO", Narrow: true, Refresh: next},
 			OrgName: o.Name, Next: next})
 		return nil

@@ -32,57 +32,57 @@ func (c *Connection) AutoRefresh() bool { return Refreshable(c.MetadataURL) }
 // RefreshDue refreshes every connection whose metadata URL was last read
 // more than MetadataRefreshInterval ago, and returns how many it read.
 func (s *Service) RefreshDue(ctx context.Context) (int, error) {
-	ids, err := s.Store.SSOConnectionsToRefresh(ctx, s.now().Add(-MetadataRefreshInterval), 100)
+	refs, err := s.Store.SSOConnectionsToRefresh(ctx, s.now().Add(-MetadataRefreshInterval), 100)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, id := range ids {
+	for _, ref := range refs {
 		if ctx.Err() != nil {
 			break
 		}
-		if err := s.RefreshMetadata(ctx, id); err != nil && s.Log != nil {
-			s.Log.WarnContext(ctx, "metadata refresh failed", "org_id", id, "err", err)
+		if err := s.RefreshMetadata(ctx, ref); err != nil && s.Log != nil {
+			s.Log.WarnContext(ctx, "metadata refresh failed", "org_id", ref.OrgID, "connection", ref.ID, "err", err)
 		}
 		n++
 	}
 	return n, ctx.Err()
 }
 
-// RefreshMetadata re-reads the org's IdP metadata from its URL. New
+// RefreshMetadata re-reads a connection's IdP metadata from its URL. New
 // certificates (a rollover) are taken, keeping the connection's options and
 // its verified state: the admin chose this URL. Metadata for another
 // entity ID is not: that is a new IdP, which the admin must upload. A
 // failure is recorded on the connection (shown on the settings page) and
 // the stored metadata stays in use.
-func (s *Service) RefreshMetadata(ctx context.Context, orgID string) error {
-	c, err := s.Store.GetSSOConnection(ctx, orgID)
+func (s *Service) RefreshMetadata(ctx context.Context, ref store.ConnectionRef) error {
+	c, err := s.Store.GetSSOConnection(ctx, ref.OrgID, ref.ID)
 	if err != nil {
 		return err
 	}
-	o, err := s.Store.GetOrg(ctx, orgID)
+	o, err := s.Store.GetOrg(ctx, ref.OrgID)
 	if err != nil {
 		return err
 	}
 	if !Refreshable(c.MetadataURL) {
-		return s.recordRefresh(ctx, o, c.IdPEntityID, nil, errors.New("the metadata URL is not https, so it is not refreshed automatically"))
+		return s.recordRefresh(ctx, o, c.ID, c.IdPEntityID, nil, errors.New("the metadata URL is not https, so it is not refreshed automatically"))
 	}
 	md, err := s.FetchMetadata(ctx, c.MetadataURL)
 	if err != nil {
-		return s.recordRefresh(ctx, o, c.IdPEntityID, nil, err)
+		return s.recordRefresh(ctx, o, c.ID, c.IdPEntityID, nil, err)
 	}
 	if bytes.Equal(md, []byte(c.MetadataXML)) {
-		return s.recordRefresh(ctx, o, c.IdPEntityID, nil, nil)
+		return s.recordRefresh(ctx, o, c.ID, c.IdPEntityID, nil, nil)
 	}
 	m, err := saml.ParseMetadata(md, saml.MetadataOptions{Require: saml.RoleIdP, AllowLegacyCrypto: c.AllowLegacyCrypto,
 		Now: s.now(), Limits: s.Limits})
 	if err != nil {
-		return s.recordRefresh(ctx, o, c.IdPEntityID, nil, fmt.Errorf("the metadata at the URL no longer passes the checks: %w", err))
+		return s.recordRefresh(ctx, o, c.ID, c.IdPEntityID, nil, fmt.Errorf("the metadata at the URL no longer passes the checks: %w", err))
 	}
 	if m.EntityID != c.IdPEntityID {
-		return s.recordRefresh(ctx, o, c.IdPEntityID, nil, fmt.Errorf("the metadata at the URL now describes another identity provider (%s); save it again to switch", m.EntityID))
+		return s.recordRefresh(ctx, o, c.ID, c.IdPEntityID, nil, fmt.Errorf("the metadata at the URL now describes another identity provider (%s); save it again to switch", m.EntityID))
 	}
-	return s.recordRefresh(ctx, o, c.IdPEntityID, &refreshed{xml: string(md), certificatesPEM: saml.EncodeCertificatesPEM(trusted(m)...)}, nil)
+	return s.recordRefresh(ctx, o, c.ID, c.IdPEntityID, &refreshed{xml: string(md), certificatesPEM: saml.EncodeCertificatesPEM(trusted(m)...)}, nil)
 }
 
 // refreshed is newer metadata read from the URL.
@@ -93,9 +93,9 @@ type refreshed struct {
 // recordRefresh stores the outcome of a refresh in one transaction: the
 // time, the error (or none) and, with newer metadata, the metadata and its
 // certificates. It returns fetchErr.
-func (s *Service) recordRefresh(ctx context.Context, o store.Org, entityID string, newer *refreshed, fetchErr error) error {
+func (s *Service) recordRefresh(ctx context.Context, o store.Org, connID, entityID string, newer *refreshed, fetchErr error) error {
 	certsChanged := false
-	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, connID, func(c *store.SSOConnection) error {
 		if c.IdPEntityID != entityID {
 			return errors.New("the connection changed during the refresh")
 		}

@@ -80,7 +80,7 @@ func TestMetadataURLRefresh(t *testing.T) {
 	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = next }), ""); r.Status != http.StatusBadRequest {
 		t.Fatalf("the new key signed in before the refresh: %d", r.Status)
 	}
-	if err := w.svc.RefreshMetadata(t.Context(), w.acme.ID); err != nil {
+	if err := w.svc.RefreshMetadata(t.Context(), w.primaryRef(t)); err != nil {
 		t.Fatal(err)
 	}
 	if r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) { p.Key = next }), ""); r.Status != http.StatusSeeOther {
@@ -105,7 +105,7 @@ func TestMetadataURLRefresh(t *testing.T) {
 		{"another IdP", http.StatusOK, stranger, "another identity provider"},
 	} {
 		host.serve(tc.status, tc.body)
-		if err := w.svc.RefreshMetadata(t.Context(), w.acme.ID); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := w.svc.RefreshMetadata(t.Context(), w.primaryRef(t)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: refresh error = %v, want %q", tc.name, err, tc.want)
 		}
 		after := acmeConn(t, w)
@@ -145,14 +145,14 @@ func TestHTTPMetadataURLIsNotRefreshed(t *testing.T) {
 	if page := admin.Do("GET", "/orgs/acme/settings/sso", nil); !strings.Contains(page.Body, "Not refreshed automatically") {
 		t.Errorf("the page does not say the http URL is not refreshed:\n%s", excerpt(page.Body))
 	}
-	if err := w.svc.RefreshMetadata(t.Context(), w.acme.ID); err == nil || !strings.Contains(err.Error(), "not https") {
+	if err := w.svc.RefreshMetadata(t.Context(), w.primaryRef(t)); err == nil || !strings.Contains(err.Error(), "not https") {
 		t.Errorf("refresh of an http URL = %v", err)
 	}
 }
 
 func acmeConn(t *testing.T, w *world) store.SSOConnection {
 	t.Helper()
-	c, err := w.st.GetSSOConnection(t.Context(), w.acme.ID)
+	c, err := w.st.GetSSOConnection(t.Context(), w.acme.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,14 +165,14 @@ func acmeConn(t *testing.T, w *world) store.SSOConnection {
 func TestRefreshKeepsTheSSRFGuard(t *testing.T) {
 	w := newWorld(t)
 	w.connect(w.acme)
-	if _, err := w.st.UpdateSSOConnection(t.Context(), w.acme.ID, func(c *store.SSOConnection) error {
+	if _, err := w.st.UpdateSSOConnection(t.Context(), w.acme.ID, "", func(c *store.SSOConnection) error {
 		c.MetadataURL = "https://127.0.0.1:9/federationmetadata.xml"
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 	before := acmeConn(t, w)
-	err := w.svc.RefreshMetadata(t.Context(), w.acme.ID) // w.svc.Fetch is the production fetcher
+	err := w.svc.RefreshMetadata(t.Context(), w.primaryRef(t)) // w.svc.Fetch is the production fetcher
 	after := acmeConn(t, w)
 	if !errors.Is(err, sp.ErrAddressNotAllowed) || !strings.HasPrefix(after.RefreshError, sp.ErrAddressNotAllowed.Error()) || after.MetadataXML != before.MetadataXML {
 		t.Errorf("refresh from a loopback URL = %v (recorded %q); want the SSRF guard's refusal and nothing changed", err, after.RefreshError)

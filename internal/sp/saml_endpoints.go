@@ -306,18 +306,28 @@ func (h *samlEndpoints) startSSO(w http.ResponseWriter, r *http.Request) error {
 		}
 		purpose = store.PurposeOAuth(id)
 	}
-	return h.sendToIdP(w, r, o, web.SafeRedirect(r.URL.Query().Get("next"), ""), purpose)
+	connID := r.URL.Query().Get("connection")
+	if connID == "" {
+		n, err := h.Svc.Store.ListSSOConnections(r.Context(), o.ID)
+		if err != nil {
+			return err
+		}
+		if len(n) > 1 && SSOAvailable(o.Plan) {
+			return h.picker(w, r, o)
+		}
+	}
+	return h.sendToIdP(w, r, o, connID, web.SafeRedirect(r.URL.Query().Get("next"), ""), purpose)
 }
 
 // testSignIn is the settings page's Test sign-in: an SP-initiated request
 // marked as a test, so its response shows the outcome and signs nobody in.
 func (h *samlEndpoints) testSignIn(w http.ResponseWriter, r *http.Request, o store.Org, _ store.Member, _ store.Session) error {
-	return h.sendToIdP(w, r, o, "", store.PurposeTest)
+	return h.sendToIdP(w, r, o, r.URL.Query().Get("connection"), "", store.PurposeTest)
 }
 
 // sendToIdP starts an SP-initiated sign-in and sends the browser to the IdP.
-func (h *samlEndpoints) sendToIdP(w http.ResponseWriter, r *http.Request, o store.Org, relayState, purpose string) error {
-	start, err := h.Svc.StartSSO(r.Context(), o, relayState, purpose)
+func (h *samlEndpoints) sendToIdP(w http.ResponseWriter, r *http.Request, o store.Org, connID, relayState, purpose string) error {
+	start, err := h.Svc.StartSSO(r.Context(), o, connID, relayState, purpose)
 	if saml.CodeOf(err) != saml.CodeInternal {
 		return h.signInFailed(w, r, o, err)
 	}

@@ -175,12 +175,35 @@ func providerOf(value, entityID string) signin.Provider {
 	return signin.Provider(value)
 }
 
-// LoadConnection returns the org's connection, or store.ErrNotFound.
-func (s *Service) LoadConnection(ctx context.Context, o store.Org) (*Connection, error) {
-	c, err := s.Store.GetSSOConnection(ctx, o.ID)
+// LoadConnection returns one of the org's connections (id "": its primary
+// one), or store.ErrNotFound.
+func (s *Service) LoadConnection(ctx context.Context, o store.Org, id string) (*Connection, error) {
+	c, err := s.Store.GetSSOConnection(ctx, o.ID, id)
 	if err != nil {
 		return nil, err
 	}
+	return s.connectionOf(o, c)
+}
+
+// LoadConnections returns the org's connections, primary first.
+func (s *Service) LoadConnections(ctx context.Context, o store.Org) ([]*Connection, error) {
+	list, err := s.Store.ListSSOConnections(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	conns := make([]*Connection, 0, len(list))
+	for _, c := range list {
+		conn, err := s.connectionOf(o, c)
+		if err != nil {
+			return nil, err
+		}
+		conns = append(conns, conn)
+	}
+	return conns, nil
+}
+
+// connectionOf parses a stored connection for use.
+func (s *Service) connectionOf(o store.Org, c store.SSOConnection) (*Connection, error) {
 	p, err := s.parseConnection(c)
 	if err != nil {
 		return nil, fmt.Errorf("stored connection of org %s no longer parses: %w", o.Slug, err)
@@ -248,6 +271,14 @@ type SaveOptions struct {
 	AllowLegacyCrypto bool
 	// MetadataURL is where md came from; an https URL is refreshed daily.
 	MetadataURL string
+	// Connection is the ID of the connection md replaces ("": the
+	// primary one, made if the org has none).
+	Connection string
+	// Add makes md a connection of its own beside the org's others.
+	Add bool
+	// Name names the connection (a new one's default: the provider's
+	// name); "" keeps a replaced connection's name.
+	Name string
 }
 
 // SaveMetadata checks IdP metadata and makes it the org's connection,
@@ -260,8 +291,18 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 	if !slices.ContainsFunc(providers, func(p ProviderChoice) bool { return p.Value == provider }) {
 		provider = "other"
 	}
-	old, err := s.Store.GetSSOConnection(ctx, o.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	var old store.SSOConnection
+	var err error
+	if !opt.Add {
+		old, err = s.Store.GetSSOConnection(ctx, o.ID, opt.Connection)
+		if err != nil && !(errors.Is(err, store.ErrNotFound) && opt.Connection == "") {
+			return nil, nil, err
+		}
+	} else if err := s.roomForConnection(ctx, o); err != nil {
+		return nil, nil, err
+	}
+	name, err := connectionName(opt.Name, old.Name, provider)
+	if err != nil {
 		return nil, nil, err
 	}
 	legacy := opt.AllowLegacyCrypto || old.AllowLegacyCrypto
@@ -274,7 +315,7 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 	if n := len(m.IdP.SigningCertificates); n > len(certs) {
 		warnings = append(warnings, fmt.Sprintf("The metadata lists %d signing certificates; Signet trusts the first %d.", n, len(certs)))
 	}
-	c := store.SSOConnection{OrgID: o.ID, Provider: provider, MetadataXML: string(md), IdPEntityID: m.EntityID,
+	c := store.SSOConnection{ID: old.ID, OrgID: o.ID, Name: name, Provider: provider, MetadataXML: string(md), IdPEntityID: m.EntityID,
 		CertificatesPEM: saml.EncodeCertificatesPEM(certs...), AllowIdPInitiated: true, AllowLegacyCrypto: legacy, UpdatedAt: s.now(),
 		MetadataURL: opt.MetadataURL}
 	if opt.MetadataURL != "" {
@@ -289,15 +330,19 @@ func (s *Service) SaveMetadata(ctx context.Context, actor store.Member, o store.
 			warnings = append(warnings, "Require SSO was turned off because the identity provider changed. Sign in once through the new connection, then turn it on again.")
 		}
 	}
-	if _, err := s.Store.PutSSOConnection(ctx, c); err != nil {
+	saved, err := s.Store.PutSSOConnection(ctx, c)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, nil, errConnectionTaken(name, m.EntityID)
+	}
+	if err != nil {
 		return nil, nil, err
 	}
-	detail := fmt.Sprintf("IdP %s (%s), %d signing certificate(s)", m.EntityID, provider, len(certs))
+	detail := fmt.Sprintf("connection “%s”: IdP %s (%s), %d signing certificate(s)", name, m.EntityID, provider, len(certs))
 	if legacy && !old.AllowLegacyCrypto {
 		detail += ", legacy crypto allowed"
 	}
 	s.Audit(ctx, o, actor.Email, "sso.metadata", detail)
-	conn, err := s.LoadConnection(ctx, o)
+	conn, err := s.LoadConnection(ctx, o, saved.ID)
 	return conn, append(m.Warnings, warnings...), err
 }
 
@@ -331,8 +376,9 @@ var ErrDomainsOnlyUnverified error = web.BadRequest("“Only people at verified 
 // string.
 var ErrRequireSSOUnverified error = web.BadRequest("Require SSO can be turned on only after someone has signed in successfully through this SSO connection: use “Test sign-in” first")
 
-// SaveOptions changes the connection's switches.
-func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.Org, opt Options) error {
+// SaveOptions changes a connection's switches (id "": the primary one's).
+// Require SSO is the org's: only the primary connection takes it.
+func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.Org, id string, opt Options) error {
 	if !SSOAvailable(o.Plan) {
 		return ErrNotOnPlan
 	}
@@ -344,9 +390,16 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 			return cmp.Or(err, ErrDomainsOnlyUnverified)
 		}
 	}
+	anyVerified, err := s.anyVerified(ctx, o)
+	if err != nil {
+		return err
+	}
 	turnedOn := false
-	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
-		if opt.RequireSSO && !c.RequireSSO && c.VerifiedAt.IsZero() {
+	conn, err := s.Store.UpdateSSOConnection(ctx, o.ID, id, func(c *store.SSOConnection) error {
+		if !c.Primary {
+			opt.RequireSSO = c.RequireSSO // the org's switch lives on the primary connection
+		}
+		if opt.RequireSSO && !c.RequireSSO && !anyVerified {
 			return ErrRequireSSOUnverified
 		}
 		turnedOn = opt.RequireSSO && !c.RequireSSO
@@ -371,15 +424,15 @@ func (s *Service) SaveOptions(ctx context.Context, actor store.Member, o store.O
 	if jit == "" {
 		jit = "off"
 	}
-	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("IdP-initiated sign-in %v, JIT provisioning %s (verified domains only %v), Require SSO %v, legacy crypto %v, verified domains only %v",
-		opt.AllowIdPInitiated, jit, opt.JITDomainsOnly, opt.RequireSSO, opt.AllowLegacyCrypto, opt.DomainsOnly))
+	s.Audit(ctx, o, actor.Email, "sso.options", fmt.Sprintf("connection “%s”: IdP-initiated sign-in %v, JIT provisioning %s (verified domains only %v), Require SSO %v, legacy crypto %v, verified domains only %v",
+		conn.Name, opt.AllowIdPInitiated, jit, opt.JITDomainsOnly, opt.RequireSSO, opt.AllowLegacyCrypto, opt.DomainsOnly))
 	return nil
 }
 
 // SetHostApp names the host app (a confidential OAuth client) and the
 // redirect URI where the org's IdP-initiated sign-ins land, with a fresh
 // code; an empty clientID sends them to the Workspace again.
-func (s *Service) SetHostApp(ctx context.Context, actor store.Member, o store.Org, clientID, redirectURI string) error {
+func (s *Service) SetHostApp(ctx context.Context, actor store.Member, o store.Org, id, clientID, redirectURI string) error {
 	if clientID != "" {
 		c, err := s.Store.GetOAuthClient(ctx, clientID)
 		switch {
@@ -395,7 +448,7 @@ func (s *Service) SetHostApp(ctx context.Context, actor store.Member, o store.Or
 	} else {
 		redirectURI = ""
 	}
-	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+	_, err := s.Store.UpdateSSOConnection(ctx, o.ID, id, func(c *store.SSOConnection) error {
 		c.HostAppClientID, c.HostAppRedirectURI = clientID, redirectURI
 		return nil
 	})
@@ -433,7 +486,7 @@ func (s *Service) HasConnection(ctx context.Context, o store.Org) (bool, error) 
 	if !SSOAvailable(o.Plan) {
 		return false, nil
 	}
-	_, err := s.Store.GetSSOConnection(ctx, o.ID)
+	_, err := s.Store.GetSSOConnection(ctx, o.ID, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -446,7 +499,7 @@ func (s *Service) SessionAllowed(ctx context.Context, o store.Org, m store.Membe
 	if sess.Method != "password" || m.Role == "admin" || !SSOAvailable(o.Plan) {
 		return true, nil
 	}
-	c, err := s.Store.GetSSOConnection(ctx, o.ID)
+	c, err := s.Store.GetSSOConnection(ctx, o.ID, "") // the primary holds Require SSO
 	if errors.Is(err, store.ErrNotFound) {
 		return true, nil
 	}
@@ -456,12 +509,17 @@ func (s *Service) SessionAllowed(ctx context.Context, o store.Org, m store.Membe
 	return !c.RequireSSO, nil
 }
 
-// DeleteConnection removes the org's SSO connection.
-func (s *Service) DeleteConnection(ctx context.Context, actor store.Member, o store.Org) error {
-	if err := s.Store.DeleteSSOConnection(ctx, o.ID); err != nil {
+// DeleteConnection removes one of the org's SSO connections (id "": the
+// primary one). When the primary goes, the oldest other becomes primary.
+func (s *Service) DeleteConnection(ctx context.Context, actor store.Member, o store.Org, id string) error {
+	c, err := s.Store.GetSSOConnection(ctx, o.ID, id)
+	if err != nil {
 		return err
 	}
-	s.Audit(ctx, o, actor.Email, "sso.delete", "removed the SSO connection")
+	if err := s.Store.DeleteSSOConnection(ctx, o.ID, c.ID); err != nil {
+		return err
+	}
+	s.Audit(ctx, o, actor.Email, "sso.delete", "removed the SSO connection “"+c.Name+"” ("+c.IdPEntityID+")")
 	return nil
 }
 

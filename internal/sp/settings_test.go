@@ -149,7 +149,7 @@ func TestMetadataUploadValidation(t *testing.T) {
 			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(strings.ToLower(r.Body), strings.ToLower(tt.want)) {
 				t.Errorf("status %d, want 422 with %q\n%s", r.Status, tt.want, excerpt(r.Body))
 			}
-			if _, err := w.st.GetSSOConnection(t.Context(), w.acme.ID); err == nil {
+			if _, err := w.st.GetSSOConnection(t.Context(), w.acme.ID, ""); err == nil {
 				t.Error("refused metadata was stored")
 			}
 		})
@@ -176,7 +176,7 @@ func TestLegacyKeyOnFirstUpload(t *testing.T) {
 	if r := admin.upload("/orgs/acme/settings/sso", form, nil); r.Status != http.StatusSeeOther && r.Status != http.StatusOK {
 		t.Fatalf("with legacy crypto ticked: status %d\n%s", r.Status, excerpt(r.Body))
 	}
-	c, err := w.st.GetSSOConnection(t.Context(), w.acme.ID)
+	c, err := w.st.GetSSOConnection(t.Context(), w.acme.ID, "")
 	if err != nil || !c.AllowLegacyCrypto {
 		t.Fatalf("connection = %+v, %v; want saved with legacy crypto on", c, err)
 	}
@@ -429,7 +429,7 @@ func TestAtMostTwoTrustedCertificates(t *testing.T) {
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, "lists 3 signing certificates; Signet trusts the first 2") {
 		t.Fatalf("three certificates: %d\n%s", r.Status, excerpt(r.Body))
 	}
-	c, _ := w.st.GetSSOConnection(t.Context(), w.acme.ID)
+	c, _ := w.st.GetSSOConnection(t.Context(), w.acme.ID, "")
 	certs, err := saml.ParseCertificatesPEM(c.CertificatesPEM)
 	if err != nil || len(certs) != 2 || !certs[0].Equal(w.idp.Certificate) {
 		t.Errorf("trusted = %d certificates (%v), want the first two", len(certs), err)

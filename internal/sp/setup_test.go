@@ -54,7 +54,7 @@ func TestSetupLinks(t *testing.T) {
 			t.Errorf("%s %s with a setup link = %d %s, want no access", tt.method, tt.path, r.Status, r.Location)
 		}
 	}
-	if _, err := w.st.GetSSOConnection(ctx, w.beta.ID); err == nil {
+	if _, err := w.st.GetSSOConnection(ctx, w.beta.ID, ""); err == nil {
 		t.Error("beta has a connection")
 	}
 	events, _, _ := w.st.ListAudit(ctx, store.RealmWorkspace, w.acme.ID, store.ListOptions{Limit: 100})

@@ -4,11 +4,11 @@ package sp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/web"
 )
@@ -32,10 +32,10 @@ func idpSLO(conn *Connection) (request, response string, ok bool) {
 }
 
 // LogoutURL is where the browser goes to end the IdP's session after the
-// SSO session sess was ended here: the IdP's SLO endpoint with a signed
-// LogoutRequest. ok is false when the IdP publishes no Redirect SLO
-// endpoint, the org has no SP key to sign with, or the session did not
-// come from the org's current IdP.
+// SSO session sess was ended here: the SLO endpoint of the IdP that opened
+// it, with a signed LogoutRequest. ok is false when that IdP publishes no
+// Redirect SLO endpoint, the org has no SP key to sign with, or the IdP is
+// no longer one of the org's connections.
 func (s *Service) LogoutURL(ctx context.Context, sess store.Session) (string, bool, error) {
 	if sess.Method != "sso" || sess.NameID == "" {
 		return "", false, nil
@@ -44,8 +44,8 @@ func (s *Service) LogoutURL(ctx context.Context, sess store.Session) (string, bo
 	if err != nil {
 		return "", false, err
 	}
-	conn, err := s.LoadConnection(ctx, o)
-	if errors.Is(err, store.ErrNotFound) {
+	conn, err := s.connectionFor(ctx, o, func() string { return sess.Detail })
+	if saml.CodeOf(err) == signin.CodeNoConnection {
 		return "", false, nil
 	}
 	if err != nil {
@@ -77,6 +77,8 @@ type LogoutOutcome struct {
 	Answer string
 	// Response is set for a LogoutResponse: the IdP's answer to ours.
 	Response *saml.LogoutResponse
+	// IdP is the entity ID of the IdP whose message it was.
+	IdP string
 }
 
 // ConsumeLogout handles a logout message from o's IdP: m for the
@@ -87,13 +89,11 @@ func (s *Service) ConsumeLogout(ctx context.Context, o store.Org, m *saml.Redire
 	if !SSOAvailable(o.Plan) {
 		return out, ErrNotOnPlan
 	}
-	conn, err := s.LoadConnection(ctx, o)
-	if errors.Is(err, store.ErrNotFound) {
-		return out, noConnection(o)
-	}
+	conn, err := s.connectionFor(ctx, o, func() string { return saml.PeekIssuer(xml, s.Limits) })
 	if err != nil {
 		return out, err
 	}
+	out.IdP = conn.IdPEntityID
 	pol := saml.LogoutPolicy{Issuer: conn.IdPEntityID, Destination: s.SLOURL(o), Certs: conn.trusted,
 		AllowLegacy: conn.AllowLegacyCrypto, Now: s.now(), Redirect: m, Limits: s.Limits}
 	if param == "SAMLResponse" {
@@ -178,7 +178,7 @@ func (h *samlEndpoints) slo(w http.ResponseWriter, r *http.Request) error {
 		return web.Redirect(w, r, "/login?signed_out=idp")
 	}
 	// The IdP's request: this browser's own session here ends too.
-	if cur, ok := h.Sessions.Load(r); ok && cur.OrgID == o.ID && cur.Method == "sso" {
+	if cur, ok := h.Sessions.Load(r); ok && cur.OrgID == o.ID && cur.Method == "sso" && cur.Detail == out.IdP {
 		if err := h.Sessions.End(w, r); err != nil {
 			h.Log.WarnContext(r.Context(), "single logout: the session could not be deleted; it expires on its own", "err", err)
 		}

@@ -33,6 +33,7 @@ func (h *ssoPages) mount(mux *http.ServeMux) {
 	mux.Handle("POST /orgs/{org}/settings/sso/jit", h.ssoAdmin(h.ssoJIT))
 	mux.Handle("GET /orgs/{org}/settings/sso/test", h.ssoAdmin(h.saml.testSignIn))
 	h.mountDomains(mux)
+	h.mountConnections(mux)
 	h.mountRoleMapping(mux)
 }
 
@@ -61,10 +62,15 @@ type ssoPage struct {
 	// after metadata was refused for a 1024-bit key or SHA-1.
 	OfferLegacy bool
 	// OfferHTTP shows the "fetch over plain http" acknowledgement.
-	OfferHTTP  bool
-	Conn       *Connection
-	JITChoices []string
-	Roles      []string
+	OfferHTTP bool
+	Conn      *Connection
+	// Connections are all the org's connections (Conn is one of them);
+	// Adding is set while the admin adds another one.
+	Connections []*Connection
+	Adding      bool
+	CanAdd      bool
+	JITChoices  []string
+	Roles       []string
 	// Guides holds every provider's guide; the page shows Provider's and
 	// switches as the dropdown changes.
 	Guides   []providerGuide
@@ -98,16 +104,21 @@ func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPag
 			p.SPCert = &info
 		}
 	}
-	conn, err := h.Svc.LoadConnection(r.Context(), o)
-	switch {
-	case err == nil:
+	conn, adding, err := h.selectConnection(r, o)
+	if err != nil {
+		return p, err
+	}
+	p.Adding = adding
+	if conn != nil {
 		p.Conn, p.Provider = conn, conn.Provider.String()
 		if conn.SSOConnection.Provider != "" {
 			p.Provider = conn.SSOConnection.Provider
 		}
-	case !errors.Is(err, store.ErrNotFound):
+	}
+	if p.Connections, err = h.Svc.LoadConnections(r.Context(), o); err != nil {
 		return p, err
 	}
+	p.CanAdd = len(p.Connections) > 0 && len(p.Connections) < MaxConnections
 	if v := r.URL.Query().Get("provider"); v != "" {
 		p.Provider = v
 	}
@@ -129,6 +140,9 @@ func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPag
 		return p, err
 	}
 	for _, a := range attempts {
+		if p.Conn != nil && a.ConnectionID != "" && a.ConnectionID != p.Conn.ID {
+			continue // another connection's: shown on its own page
+		}
 		row := attemptRow{SignInAttempt: a, Fix: fixes[a.ID]}
 		if a.Assertion != "" {
 			var s saml.Summary
@@ -219,7 +233,8 @@ func (h *ssoPages) ssoSettings(w http.ResponseWriter, r *http.Request, o store.O
 		return err
 	}
 	p.Flash = map[string]string{"saved": "Identity provider saved. Next: give it this organization's Entity ID and ACS URL, then use Test sign-in.",
-		"options": "Options saved.", "deleted": "SSO connection removed.",
+		"options": "Options saved.", "deleted": "SSO connection removed.", "renamed": "Connection renamed.",
+		"primary": "This is now the primary connection: it holds Require SSO, and answers when nothing else chooses one.",
 		"jit":     "Just-in-time provisioning is on: people your identity provider signs in become members.",
 		"invited": "Invitation created. Their next SSO sign-in accepts it.",
 		"roles":   "Role mapping saved. It applies at each person's next SSO sign-in."}[r.URL.Query().Get("done")]
@@ -246,8 +261,13 @@ func (h *ssoPages) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, 
 	var warnings []string
 	err := in.err
 	if err == nil {
-		conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, in.provider, in.md, SaveOptions{
-			AllowLegacyCrypto: r.FormValue("allow_legacy_crypto") == "1", MetadataURL: in.url})
+		target := r.FormValue("connection")
+		opt := SaveOptions{AllowLegacyCrypto: r.FormValue("allow_legacy_crypto") == "1", MetadataURL: in.url,
+			Name: r.FormValue("connection_name"), Add: target == newConnection}
+		if !opt.Add {
+			opt.Connection = target
+		}
+		conn, warnings, err = h.Svc.SaveMetadata(r.Context(), m, o, in.provider, in.md, opt)
 	}
 	if err != nil {
 		return h.metadataRefused(w, r, o, m, in, err)
@@ -257,11 +277,11 @@ func (h *ssoPages) ssoSave(w http.ResponseWriter, r *http.Request, o store.Org, 
 		if derr != nil {
 			return derr
 		}
-		p.Conn, p.Flash, p.Warnings = conn, "Identity provider saved.", warnings
+		p.Conn, p.Adding, p.Flash, p.Warnings = conn, false, "Identity provider saved.", warnings
 		h.view.sso(w, r, http.StatusOK, p)
 		return nil
 	}
-	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=saved")
+	return web.Redirect(w, r, connectionURL(o, conn.ID, "saved"))
 }
 
 // metadataForm is what the settings form gave: the IdP's metadata from a
@@ -344,7 +364,8 @@ func (h *ssoPages) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Or
 	opt := Options{AllowIdPInitiated: r.PostFormValue("allow_idp_initiated") == "1", JITRole: r.PostFormValue("jit_role"),
 		RequireSSO: r.PostFormValue("require_sso") == "1", AllowLegacyCrypto: r.PostFormValue("allow_legacy_crypto") == "1",
 		DomainsOnly: r.PostFormValue("domains_only") == "1", JITDomainsOnly: r.PostFormValue("jit_domains_only") == "1"}
-	err := h.Svc.SaveOptions(r.Context(), m, o, opt)
+	id := r.PostFormValue("connection")
+	err := h.Svc.SaveOptions(r.Context(), m, o, id, opt)
 	if errors.Is(err, ErrRequireSSOUnverified) || errors.Is(err, ErrDomainsOnlyUnverified) || errors.Is(err, store.ErrNotFound) {
 		p, derr := h.ssoData(r, o, m)
 		if derr != nil {
@@ -360,13 +381,13 @@ func (h *ssoPages) ssoOptions(w http.ResponseWriter, r *http.Request, o store.Or
 	if err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=options")
+	return web.Redirect(w, r, connectionURL(o, id, "options"))
 }
 
 // ssoJIT is the attempts log's one-click fix: turn on just-in-time
 // provisioning with a role, leaving the other options as they are.
 func (h *ssoPages) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
-	conn, err := h.Svc.Store.GetSSOConnection(r.Context(), o.ID)
+	conn, err := h.Svc.Store.GetSSOConnection(r.Context(), o.ID, r.PostFormValue("connection"))
 	if err != nil {
 		return err
 	}
@@ -376,15 +397,15 @@ func (h *ssoPages) ssoJIT(w http.ResponseWriter, r *http.Request, o store.Org, m
 	}
 	opt := OptionsOf(conn)
 	opt.JITRole = role
-	if err := h.Svc.SaveOptions(r.Context(), m, o, opt); err != nil {
+	if err := h.Svc.SaveOptions(r.Context(), m, o, conn.ID, opt); err != nil {
 		return err
 	}
-	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=jit#attempts")
+	return web.Redirect(w, r, connectionURL(o, conn.ID, "jit")+"#attempts")
 }
 
 func (h *ssoPages) ssoDelete(w http.ResponseWriter, r *http.Request, o store.Org, m store.Member, _ store.Session) error {
-	if err := h.Svc.DeleteConnection(r.Context(), m, o); err != nil {
-		return err
+	if err := h.Svc.DeleteConnection(r.Context(), m, o, r.PostFormValue("connection")); err != nil {
+		return notFoundConnection(err)
 	}
 	return web.Redirect(w, r, "/orgs/"+o.Slug+"/settings/sso?done=deleted")
 }

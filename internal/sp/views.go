@@ -62,3 +62,7 @@ func (v views) hostAppContinue(w rw, r *http.Request, d hostAppContinuePage) {
 func (v views) problem(w rw, r *http.Request, status int, d problem) {
 	v.pages.Render(w, r, status, "problem", d)
 }
+
+func (v views) picker(w rw, r *http.Request, d pickerPage) {
+	v.pages.Render(w, r, http.StatusOK, "picker", d)
+}

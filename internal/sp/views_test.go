@@ -36,6 +36,7 @@ func TestViewsRenderEveryPage(t *testing.T) {
 		"test_result": func(w rw, r *http.Request) { v.testResult(w, r, testResultPage{page: op}) },
 		"problem":     func(w rw, r *http.Request) { v.problem(w, r, 400, problem{}) },
 		"hostapp":     func(w rw, r *http.Request) { v.hostAppContinue(w, r, hostAppContinuePage{}) },
+		"picker":      func(w rw, r *http.Request) { v.picker(w, r, pickerPage{}) },
 	} {
 		rec := httptest.NewRecorder()
 		render(rec, httptest.NewRequest("GET", "/", nil))

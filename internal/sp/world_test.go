@@ -173,3 +173,13 @@ func (w *world) lastAttempt(o store.Org) store.SignInAttempt {
 	}
 	return list[0]
 }
+
+// primaryRef names acme's primary connection.
+func (w *world) primaryRef(t *testing.T) store.ConnectionRef {
+	t.Helper()
+	c, err := w.st.GetSSOConnection(t.Context(), w.acme.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.ConnectionRef{OrgID: w.acme.ID, ID: c.ID}
+}

@@ -20,6 +20,10 @@ type Domain struct {
 	VerifiedAt time.Time // zero: not verified
 	CheckedAt  time.Time // the last DNS check; zero: never checked
 	CheckError string    // what the last check found wrong, in plain words
+	// ConnectionID is the SSO connection people at the domain sign in
+	// through ("": the org's primary one, or their choice when it has
+	// several).
+	ConnectionID string
 }
 
 // Verified reports whether the org holds the domain verified.
@@ -43,6 +47,10 @@ type Domains interface {
 	GetDomain(ctx context.Context, orgID, domain string) (Domain, error)
 	ListDomains(ctx context.Context, orgID string) ([]Domain, error)
 	DeleteDomain(ctx context.Context, orgID, domain string) error
+	// SetDomainConnection routes the domain to one of the org's
+	// connections ("" for none); ErrNotFound if the org has no such
+	// domain or connection.
+	SetDomainConnection(ctx context.Context, orgID, domain, connectionID string) (Domain, error)
 	// RecordDomainCheck stores a check's outcome: found verifies the claim
 	// (keeping the first verification time), not found unverifies it
 	// unless Keep. ErrConflict if another org holds the domain verified.

@@ -33,6 +33,9 @@ type OAuthRequest struct {
 	// Unsolicited marks a request Signet made for an IdP-initiated
 	// sign-in (no state, nonce or PKCE from the host app).
 	Unsolicited bool
+	// ConnectionID is the org's SSO connection the request chose
+	// ("": the person chooses when the org has several).
+	ConnectionID string
 
 	// Set by CompleteOAuthRequest.
 	Subject  string

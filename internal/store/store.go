@@ -125,14 +125,31 @@ type Workspace interface {
 	// MembershipsByEmail lists every membership of the email, in any org.
 	MembershipsByEmail(ctx context.Context, email string) ([]Member, error)
 
-	// PutSSOConnection creates or replaces the org's connection.
+	// PutSSOConnection creates a connection (c.ID empty: the store picks
+	// the ID, and the org's first connection becomes primary) or replaces
+	// one of the org's (c.Primary is kept as stored). ErrConflict if the
+	// org has another connection with the same IdP entity ID or name.
 	PutSSOConnection(ctx context.Context, c SSOConnection) (SSOConnection, error)
-	GetSSOConnection(ctx context.Context, orgID string) (SSOConnection, error)
-	UpdateSSOConnection(ctx context.Context, orgID string, fn func(*SSOConnection) error) (SSOConnection, error)
-	DeleteSSOConnection(ctx context.Context, orgID string) error
-	// SSOConnectionsToRefresh lists the org IDs of connections with a
-	// metadata URL last refreshed before cutoff, oldest first, at most limit.
-	SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
+	// GetSSOConnection returns one of the org's connections; id "" names
+	// its primary one.
+	GetSSOConnection(ctx context.Context, orgID, id string) (SSOConnection, error)
+	// ListSSOConnections lists the org's connections, primary first, then
+	// by name.
+	ListSSOConnections(ctx context.Context, orgID string) ([]SSOConnection, error)
+	// UpdateSSOConnection changes one connection in a transaction (id ""
+	// names the primary one); ID, org, Primary and name stay unless
+	// renamed through it (ErrConflict on a taken name).
+	UpdateSSOConnection(ctx context.Context, orgID, id string, fn func(*SSOConnection) error) (SSOConnection, error)
+	// SetPrimarySSOConnection makes id the org's primary connection; the
+	// org's RequireSSO moves with it.
+	SetPrimarySSOConnection(ctx context.Context, orgID, id string) error
+	// DeleteSSOConnection deletes one connection. When it was primary the
+	// oldest remaining one becomes primary and takes over RequireSSO;
+	// domains routed to it go back to no connection.
+	DeleteSSOConnection(ctx context.Context, orgID, id string) error
+	// SSOConnectionsToRefresh lists connections with a metadata URL last
+	// refreshed before cutoff, oldest first, at most limit.
+	SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, limit int) ([]ConnectionRef, error)
 
 	// GetSPKey returns the org's SP key pair, or ErrNotFound.
 	GetSPKey(ctx context.Context, orgID string) (SPKey, error)

@@ -114,15 +114,28 @@ type Member struct {
 	CreatedAt    time.Time
 }
 
-// SSOConnection is an org's SAML connection to its IdP.
+// SSOConnection is one of an org's SAML connections to an IdP. An org may
+// have several (employees on one IdP, contractors on another); exactly one
+// is Primary. They share the org's SP Entity ID and ACS URL: a response
+// goes to the connection whose IdPEntityID is its Issuer.
 type SSOConnection struct {
-	OrgID             string
+	ID    string // set by the store
+	OrgID string
+	// Name tells the org's connections apart (unique within the org,
+	// case-insensitive); people see it in the picker.
+	Name string
+	// Primary answers when nothing else picks a connection; it holds the
+	// org's RequireSSO switch.
+	Primary           bool
+	CreatedAt         time.Time
 	Provider          string // other, okta, entra, google, onelogin, auth0, jumpcloud, aws
 	MetadataXML       string
 	IdPEntityID       string
 	CertificatesPEM   string // the trusted IdP signing certificates, PEM, at most two
 	AllowIdPInitiated bool
 	JITRole           string // empty: JIT provisioning off
+	// RequireSSO refuses password sign-ins to members who are not admins.
+	// It is the org's switch, kept on its primary connection.
 	RequireSSO        bool
 	AllowLegacyCrypto bool
 	// VerifiedAt is when this connection last signed someone in; zero after
@@ -144,18 +157,24 @@ type SSOConnection struct {
 	DomainsOnly, JITDomainsOnly bool
 }
 
+// ConnectionRef names one SSO connection of one org.
+type ConnectionRef struct{ OrgID, ID string }
+
 // SignInAttempt is one entry of an org's sign-in attempts log.
 type SignInAttempt struct {
-	ID        string // time-ordered; set by the store
-	OrgID     string
-	At        time.Time
-	OK        bool
-	Code      string // the error code, empty on success
-	Email     string // who, when known
-	Flow      string // "sp-initiated", "idp-initiated" or "password"
-	Message   string // the diagnosis in plain words
-	Hint      string // how to fix it, in the IdP's words
-	Assertion string // the decoded assertion (JSON: issuer, NameID, format, attributes); no signatures
+	ID    string // time-ordered; set by the store
+	OrgID string
+	// ConnectionID is the SSO connection the attempt went through ("" when
+	// none could be told: a password sign-in, or no connection matched).
+	ConnectionID string
+	At           time.Time
+	OK           bool
+	Code         string // the error code, empty on success
+	Email        string // who, when known
+	Flow         string // "sp-initiated", "idp-initiated" or "password"
+	Message      string // the diagnosis in plain words
+	Hint         string // how to fix it, in the IdP's words
+	Assertion    string // the decoded assertion (JSON: issuer, NameID, format, attributes); no signatures
 	// Test marks an admin's Test sign-in: the outcome was shown, nobody
 	// was signed in.
 	Test bool
@@ -192,6 +211,9 @@ type AuthnRequest struct {
 	ID        string
 	OrgID     string
 	ExpiresAt time.Time
+	// ConnectionID is the connection the request went to; only its IdP
+	// may answer it.
+	ConnectionID string
 	// Purpose is "" for a sign-in, or PurposeTest for an admin's Test
 	// sign-in (its response signs nobody in).
 	Purpose string
@@ -272,6 +294,9 @@ type ListOptions struct {
 	Query  string // case-insensitive substring; empty matches everything
 	Limit  int    // 0 means the default (50)
 	Offset int
+	// Connection limits sign-in attempts to those of one SSO connection
+	// (and those no connection could be told for).
+	Connection string
 }
 
 // DefaultListLimit is the page size when ListOptions.Limit is 0.

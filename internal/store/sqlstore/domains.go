@@ -12,12 +12,12 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-const domainColumns = `org_id, domain, token, created_at, verified_at, checked_at, check_error`
+const domainColumns = `org_id, domain, token, created_at, verified_at, checked_at, check_error, connection_id`
 
 func scanDomain(r interface{ Scan(...any) error }) (store.Domain, error) {
 	var d store.Domain
 	var created, verified, checked int64
-	err := r.Scan(&d.OrgID, &d.Domain, &d.Token, &created, &verified, &checked, &d.CheckError)
+	err := r.Scan(&d.OrgID, &d.Domain, &d.Token, &created, &verified, &checked, &d.CheckError, &d.ConnectionID)
 	d.CreatedAt, d.VerifiedAt, d.CheckedAt = fromMS(created), fromMS(verified), fromMS(checked)
 	return d, err
 }
@@ -58,6 +58,30 @@ func (s *domainStore) DeleteDomain(ctx context.Context, orgID, domain string) er
 		return errors.Join(err, notFound("domain", domain))
 	}
 	return nil
+}
+
+// SetDomainConnection implements store.Domains.
+func (s *domainStore) SetDomainConnection(ctx context.Context, orgID, domain, connectionID string) (store.Domain, error) {
+	var d store.Domain
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if connectionID != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sp_sso_connections WHERE org_id = $1 AND id = $2`,
+				orgID, connectionID).Scan(&n); err != nil || n == 0 {
+				return errors.Join(err, notFound("SSO connection", connectionID))
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE sp_domains SET connection_id = $3 WHERE org_id = $1 AND domain = $2`, orgID, domain, connectionID)
+		if err != nil {
+			return fmt.Errorf("route domain %q: %w", domain, mapErr(err))
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errors.Join(err, notFound("domain", domain))
+		}
+		d, err = scanDomain(tx.QueryRowContext(ctx, `SELECT `+domainColumns+` FROM sp_domains WHERE org_id = $1 AND domain = $2`, orgID, domain))
+		return err
+	})
+	return d, err
 }
 
 // RecordDomainCheck implements store.Domains. The read and the write are

@@ -78,14 +78,14 @@ func (s *oauthStore) UpdateOAuthClient(ctx context.Context, id string, fn func(*
 }
 
 const requestColumns = `id, client_id, org_id, redirect_uri, state, nonce, scopes, code_challenge, challenge_method,
-	response_mode, subject, profile, auth_time, done, created_at, expires_at, unsolicited`
+	response_mode, subject, profile, auth_time, done, created_at, expires_at, unsolicited, connection_id`
 
 func scanRequest(r interface{ Scan(...any) error }) (store.OAuthRequest, error) {
 	var q store.OAuthRequest
 	var scopes string
 	var authTime, created, expires int64
 	err := r.Scan(&q.ID, &q.ClientID, &q.OrgID, &q.RedirectURI, &q.State, &q.Nonce, &scopes, &q.CodeChallenge,
-		&q.CodeChallengeMethod, &q.ResponseMode, &q.Subject, &q.Profile, &authTime, &q.Done, &created, &expires, &q.Unsolicited)
+		&q.CodeChallengeMethod, &q.ResponseMode, &q.Subject, &q.Profile, &authTime, &q.Done, &created, &expires, &q.Unsolicited, &q.ConnectionID)
 	q.Scopes = strings.Fields(scopes)
 	q.AuthTime, q.CreatedAt, q.ExpiresAt = fromMS(authTime), fromMS(created), fromMS(expires)
 	return q, err
@@ -94,9 +94,9 @@ func scanRequest(r interface{ Scan(...any) error }) (store.OAuthRequest, error) 
 // SaveOAuthRequest implements store.OAuth.
 func (s *oauthStore) SaveOAuthRequest(ctx context.Context, q store.OAuthRequest) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO oauth_requests (`+requestColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		q.ID, q.ClientID, q.OrgID, q.RedirectURI, q.State, q.Nonce, strings.Join(q.Scopes, " "), q.CodeChallenge,
-		q.CodeChallengeMethod, q.ResponseMode, q.Subject, q.Profile, ms(q.AuthTime), q.Done, ms(q.CreatedAt), ms(q.ExpiresAt), q.Unsolicited)
+		q.CodeChallengeMethod, q.ResponseMode, q.Subject, q.Profile, ms(q.AuthTime), q.Done, ms(q.CreatedAt), ms(q.ExpiresAt), q.Unsolicited, q.ConnectionID)
 	if err != nil {
 		return fmt.Errorf("save OAuth request: %w", mapErr(err))
 	}

@@ -21,8 +21,8 @@ func (s *signinStore) AppendSignInAttempt(ctx context.Context, a store.SignInAtt
 func insertAttempt(ctx context.Context, q queryer, a store.SignInAttempt) error {
 	a.At = stamp(a.At)
 	_, err := q.ExecContext(ctx, `INSERT INTO sp_signin_attempts (`+attemptColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
-		a.Flow, a.Message, a.Hint, a.Assertion, a.Test, a.Certificate, a.Unverified)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
+		a.Flow, a.Message, a.Hint, a.Assertion, a.Test, a.Certificate, a.Unverified, a.ConnectionID)
 	if err != nil {
 		return fmt.Errorf("record sign-in attempt: %w", mapErr(err))
 	}
@@ -32,13 +32,14 @@ func insertAttempt(ctx context.Context, q queryer, a store.SignInAttempt) error 
 // ListSignInAttempts implements store.Workspace.
 func (s *signinStore) ListSignInAttempts(ctx context.Context, orgID string, opt store.ListOptions) ([]store.SignInAttempt, int, error) {
 	limit, offset := limits(opt)
-	where := ` WHERE org_id = $1 AND (lower(email) LIKE $2 ESCAPE '\' OR lower(code) LIKE $2 ESCAPE '\')`
+	where := ` WHERE org_id = $1 AND (lower(email) LIKE $2 ESCAPE '\' OR lower(code) LIKE $2 ESCAPE '\')
+		AND ($3 = '' OR connection_id = $3 OR connection_id = '')`
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_signin_attempts`+where, orgID, like(opt.Query)).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_signin_attempts`+where, orgID, like(opt.Query), opt.Connection).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count sign-in attempts: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+attemptColumns+`
-		FROM sp_signin_attempts`+where+` ORDER BY id DESC LIMIT $3 OFFSET $4`, orgID, like(opt.Query), limit, offset)
+		FROM sp_signin_attempts`+where+` ORDER BY id DESC LIMIT $4 OFFSET $5`, orgID, like(opt.Query), opt.Connection, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list sign-in attempts: %w", err)
 	}
@@ -46,12 +47,12 @@ func (s *signinStore) ListSignInAttempts(ctx context.Context, orgID string, opt 
 	return list, total, err
 }
 
-const attemptColumns = `id, org_id, at, ok, code, email, flow, message, hint, assertion, test, certificate, unverified`
+const attemptColumns = `id, org_id, at, ok, code, email, flow, message, hint, assertion, test, certificate, unverified, connection_id`
 
 func scanAttempt(r interface{ Scan(...any) error }) (store.SignInAttempt, error) {
 	var a store.SignInAttempt
 	var at int64
-	err := r.Scan(&a.ID, &a.OrgID, &at, &a.OK, &a.Code, &a.Email, &a.Flow, &a.Message, &a.Hint, &a.Assertion, &a.Test, &a.Certificate, &a.Unverified)
+	err := r.Scan(&a.ID, &a.OrgID, &at, &a.OK, &a.Code, &a.Email, &a.Flow, &a.Message, &a.Hint, &a.Assertion, &a.Test, &a.Certificate, &a.Unverified, &a.ConnectionID)
 	a.At = fromMS(at)
 	return a, err
 }

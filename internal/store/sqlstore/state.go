@@ -14,8 +14,8 @@ import (
 
 // SaveAuthnRequest implements store.SAMLState.
 func (s *stateStore) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO saml_authn_requests (id, org_id, expires_at, purpose) VALUES ($1, $2, $3, $4)`,
-		r.ID, r.OrgID, ms(r.ExpiresAt), r.Purpose)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO saml_authn_requests (id, org_id, expires_at, purpose, connection_id)
+		VALUES ($1, $2, $3, $4, $5)`, r.ID, r.OrgID, ms(r.ExpiresAt), r.Purpose, r.ConnectionID)
 	if err != nil {
 		return fmt.Errorf("save AuthnRequest ID: %w", mapErr(err))
 	}
@@ -28,7 +28,7 @@ func (s *stateStore) ConsumeAuthnRequest(ctx context.Context, orgID, id string, 
 	r := store.AuthnRequest{ID: id, OrgID: orgID}
 	var expires int64
 	err := s.db.QueryRowContext(ctx, `DELETE FROM saml_authn_requests WHERE id = $1 AND org_id = $2 AND expires_at > $3
-		RETURNING expires_at, purpose`, id, orgID, ms(now)).Scan(&expires, &r.Purpose)
+		RETURNING expires_at, purpose, connection_id`, id, orgID, ms(now)).Scan(&expires, &r.Purpose, &r.ConnectionID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.AuthnRequest{}, false, nil
 	}

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -281,94 +280,4 @@ func (s *workspaceStore) MembershipsByEmail(ctx context.Context, email string) (
 		return nil, fmt.Errorf("memberships by email: %w", err)
 	}
 	return collect(rows, scanMember)
-}
-
-const connColumns = `org_id, provider, metadata_xml, idp_entity_id, certificates_pem, allow_idp_initiated,
-	jit_role, require_sso, allow_legacy_crypto, verified_at, updated_at, metadata_url, refreshed_at, refresh_error,
-	host_app_client_id, host_app_redirect_uri, domains_only, jit_domains_only`
-
-func scanConn(row interface{ Scan(...any) error }) (store.SSOConnection, error) {
-	var c store.SSOConnection
-	var verified, updated, refreshed int64
-	err := row.Scan(&c.OrgID, &c.Provider, &c.MetadataXML, &c.IdPEntityID, &c.CertificatesPEM,
-		&c.AllowIdPInitiated, &c.JITRole, &c.RequireSSO, &c.AllowLegacyCrypto, &verified, &updated,
-		&c.MetadataURL, &refreshed, &c.RefreshError, &c.HostAppClientID, &c.HostAppRedirectURI, &c.DomainsOnly, &c.JITDomainsOnly)
-	c.VerifiedAt, c.UpdatedAt, c.RefreshedAt = fromMS(verified), fromMS(updated), fromMS(refreshed)
-	return c, err
-}
-
-// PutSSOConnection implements store.Workspace.
-func (s *workspaceStore) PutSSOConnection(ctx context.Context, c store.SSOConnection) (store.SSOConnection, error) {
-	c.UpdatedAt = stamp(c.UpdatedAt)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_sso_connections (`+connColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-		ON CONFLICT (org_id) DO UPDATE SET provider = excluded.provider, metadata_xml = excluded.metadata_xml,
-		idp_entity_id = excluded.idp_entity_id, certificates_pem = excluded.certificates_pem,
-		allow_idp_initiated = excluded.allow_idp_initiated, jit_role = excluded.jit_role,
-		require_sso = excluded.require_sso, allow_legacy_crypto = excluded.allow_legacy_crypto,
-		verified_at = excluded.verified_at, updated_at = excluded.updated_at, metadata_url = excluded.metadata_url,
-		refreshed_at = excluded.refreshed_at, refresh_error = excluded.refresh_error,
-		host_app_client_id = excluded.host_app_client_id, host_app_redirect_uri = excluded.host_app_redirect_uri,
-		domains_only = excluded.domains_only, jit_domains_only = excluded.jit_domains_only`,
-		c.OrgID, c.Provider, c.MetadataXML, c.IdPEntityID, c.CertificatesPEM, c.AllowIdPInitiated,
-		c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.VerifiedAt), ms(c.UpdatedAt),
-		c.MetadataURL, ms(c.RefreshedAt), c.RefreshError, c.HostAppClientID, c.HostAppRedirectURI, c.DomainsOnly, c.JITDomainsOnly)
-	if err != nil {
-		return c, fmt.Errorf("save SSO connection of org %q: %w", c.OrgID, mapErr(err))
-	}
-	return c, nil
-}
-
-// GetSSOConnection implements store.Workspace.
-func (s *workspaceStore) GetSSOConnection(ctx context.Context, orgID string) (store.SSOConnection, error) {
-	c, err := scanConn(s.db.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections WHERE org_id = $1`, orgID))
-	return c, rowErr("SSO connection of org", orgID, err)
-}
-
-// UpdateSSOConnection implements store.Workspace.
-func (s *workspaceStore) UpdateSSOConnection(ctx context.Context, orgID string, fn func(*store.SSOConnection) error) (store.SSOConnection, error) {
-	var c store.SSOConnection
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		c, err = scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections WHERE org_id = $1`+s.fl.forUpdate, orgID))
-		if err != nil {
-			return rowErr("SSO connection of org", orgID, err)
-		}
-		if err := fn(&c); err != nil {
-			return err
-		}
-		c.OrgID, c.UpdatedAt = orgID, now()
-		_, err = tx.ExecContext(ctx, `UPDATE sp_sso_connections SET provider = $2, metadata_xml = $3, idp_entity_id = $4,
-			certificates_pem = $5, allow_idp_initiated = $6, jit_role = $7, require_sso = $8,
-			allow_legacy_crypto = $9, verified_at = $10, updated_at = $11, metadata_url = $12, refreshed_at = $13,
-			refresh_error = $14, host_app_client_id = $15, host_app_redirect_uri = $16, domains_only = $17,
-			jit_domains_only = $18 WHERE org_id = $1`,
-			orgID, c.Provider, c.MetadataXML, c.IdPEntityID, c.CertificatesPEM, c.AllowIdPInitiated,
-			c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.VerifiedAt), ms(c.UpdatedAt),
-			c.MetadataURL, ms(c.RefreshedAt), c.RefreshError, c.HostAppClientID, c.HostAppRedirectURI, c.DomainsOnly, c.JITDomainsOnly)
-		return err
-	})
-	return c, err
-}
-
-// SSOConnectionsToRefresh implements store.Workspace.
-func (s *workspaceStore) SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT org_id FROM sp_sso_connections
-		WHERE metadata_url <> '' AND refreshed_at < $1 ORDER BY refreshed_at, org_id LIMIT $2`, ms(cutoff), limit)
-	if err != nil {
-		return nil, fmt.Errorf("connections to refresh: %w", err)
-	}
-	return collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, r.Scan(&id)
-	})
-}
-
-// DeleteSSOConnection implements store.Workspace.
-func (s *workspaceStore) DeleteSSOConnection(ctx context.Context, orgID string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_sso_connections WHERE org_id = $1`, orgID)
-	if err != nil {
-		return fmt.Errorf("delete SSO connection: %w", err)
-	}
-	return checkAffected(res, "SSO connection of org", orgID)
 }

@@ -488,53 +488,88 @@ func testMembers(t *testing.T, s store.Store) {
 func testSSOConnections(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	o := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, nil))
-	_, err := s.GetSSOConnection(ctx, o.ID)
+	_, err := s.GetSSOConnection(ctx, o.ID, "")
 	mustNotFound(t, "GetSSOConnection before set", err)
-	c := store.SSOConnection{OrgID: o.ID, Provider: "aws", MetadataXML: "<md/>", IdPEntityID: "https://idp",
-		CertificatesPEM: "PEM", AllowIdPInitiated: true, JITRole: "member"}
+	c := must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: o.ID, Name: "AWS", Provider: "aws", MetadataXML: "<md/>",
+		IdPEntityID: "https://idp", CertificatesPEM: "PEM", AllowIdPInitiated: true, JITRole: "member"}))
+	if c.ID == "" || !c.Primary {
+		t.Fatalf("first connection = %+v, want an ID and primary", c)
+	}
+	c.Provider, c.JITRole, c.Primary = "okta", "", false
 	must(s.PutSSOConnection(ctx, c))
-	c.Provider, c.JITRole = "okta", ""
-	must(s.PutSSOConnection(ctx, c))
-	got := must(s.GetSSOConnection(ctx, o.ID))
-	if got.Provider != "okta" || got.JITRole != "" || !got.AllowIdPInitiated || got.MetadataXML != "<md/>" {
-		t.Errorf("PutSSOConnection replace: %+v", got)
+	got := must(s.GetSSOConnection(ctx, o.ID, ""))
+	if got.ID != c.ID || got.Provider != "okta" || got.JITRole != "" || !got.AllowIdPInitiated || got.MetadataXML != "<md/>" || !got.Primary {
+		t.Errorf("PutSSOConnection replace: %+v (primary must stay)", got)
 	}
 	verified := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	must(s.UpdateSSOConnection(ctx, o.ID, func(c *store.SSOConnection) error {
+	must(s.UpdateSSOConnection(ctx, o.ID, c.ID, func(c *store.SSOConnection) error {
 		c.RequireSSO, c.VerifiedAt, c.DomainsOnly, c.JITDomainsOnly = true, verified, true, true
+		c.Primary, c.OrgID = false, "org_other"
 		return nil
 	}))
-	if got := must(s.GetSSOConnection(ctx, o.ID)); !got.RequireSSO || !got.VerifiedAt.Equal(verified) || !got.DomainsOnly || !got.JITDomainsOnly {
-		t.Error("UpdateSSOConnection did not persist")
+	if got := must(s.GetSSOConnection(ctx, o.ID, c.ID)); !got.RequireSSO || !got.VerifiedAt.Equal(verified) || !got.DomainsOnly || !got.JITDomainsOnly || !got.Primary {
+		t.Errorf("UpdateSSOConnection did not persist, or changed what it may not: %+v", got)
 	}
-	c.DomainsOnly = true
-	must(s.PutSSOConnection(ctx, c))
-	if got := must(s.GetSSOConnection(ctx, o.ID)); !got.DomainsOnly || got.JITDomainsOnly {
-		t.Errorf("PutSSOConnection domain options: %+v", got)
+
+	// A second connection: not primary; the same IdP or name twice conflicts.
+	second := must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: o.ID, Name: "Contractors", Provider: "entra",
+		MetadataXML: "<md2/>", IdPEntityID: "https://sts.windows.net/x/"}))
+	if second.Primary || second.ID == c.ID {
+		t.Errorf("second connection = %+v", second)
 	}
+	_, err = s.PutSSOConnection(ctx, store.SSOConnection{OrgID: o.ID, Name: "Again", IdPEntityID: "https://idp"})
+	mustConflict(t, "same IdP twice in an org", err)
+	_, err = s.PutSSOConnection(ctx, store.SSOConnection{OrgID: o.ID, Name: "contractors", IdPEntityID: "https://third"})
+	mustConflict(t, "same name twice in an org", err)
+	if list := must(s.ListSSOConnections(ctx, o.ID)); len(list) != 2 || list[0].ID != c.ID || list[1].ID != second.ID {
+		t.Errorf("ListSSOConnections = %+v, want primary first", list)
+	}
+	// Primary moves with Require SSO; deleting the primary promotes the
+	// other, which takes Require SSO along.
+	check(t, s.SetPrimarySSOConnection(ctx, o.ID, second.ID))
+	if p := must(s.GetSSOConnection(ctx, o.ID, "")); p.ID != second.ID || !p.RequireSSO {
+		t.Errorf("after SetPrimary: primary = %+v", p)
+	}
+	if old := must(s.GetSSOConnection(ctx, o.ID, c.ID)); old.Primary || old.RequireSSO {
+		t.Errorf("old primary = %+v", old)
+	}
+	mustNotFound(t, "SetPrimary of another org's connection", s.SetPrimarySSOConnection(ctx, o.ID, "conn_missing"))
+	check(t, s.DeleteSSOConnection(ctx, o.ID, second.ID))
+	if p := must(s.GetSSOConnection(ctx, o.ID, "")); p.ID != c.ID || !p.RequireSSO {
+		t.Errorf("after deleting the primary: primary = %+v", p)
+	}
+
 	// Connections from a metadata URL are listed for refresh, oldest first.
 	b := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "growth"}, nil))
 	cc := must(s.CreateOrg(ctx, store.Org{Slug: "gamma", Name: "Gamma", Plan: "growth"}, nil))
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: b.ID, Provider: "entra", MetadataXML: "<md/>", MetadataURL: "https://idp.example/md", RefreshedAt: t0.Add(time.Hour)}))
-	must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: cc.ID, Provider: "okta", MetadataXML: "<md/>", MetadataURL: "https://okta.example/md", RefreshedAt: t0}))
-	if ids := must(s.SSOConnectionsToRefresh(ctx, t0.Add(2*time.Hour), 10)); !cmp.Equal(ids, []string{cc.ID, b.ID}) {
+	bc := must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: b.ID, Name: "Entra", Provider: "entra", MetadataXML: "<md/>", MetadataURL: "https://idp.example/md", RefreshedAt: t0.Add(time.Hour)}))
+	gc := must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: cc.ID, Name: "Okta", Provider: "okta", MetadataXML: "<md/>", MetadataURL: "https://okta.example/md", RefreshedAt: t0}))
+	if ids := must(s.SSOConnectionsToRefresh(ctx, t0.Add(2*time.Hour), 10)); !cmp.Equal(ids, []store.ConnectionRef{{OrgID: cc.ID, ID: gc.ID}, {OrgID: b.ID, ID: bc.ID}}) {
 		t.Errorf("to refresh = %v, want gamma then beta (acme has no URL)", ids)
 	}
-	if ids := must(s.SSOConnectionsToRefresh(ctx, t0.Add(time.Minute), 10)); !cmp.Equal(ids, []string{cc.ID}) {
+	if ids := must(s.SSOConnectionsToRefresh(ctx, t0.Add(time.Minute), 10)); len(ids) != 1 || ids[0].ID != gc.ID {
 		t.Errorf("to refresh before beta's time = %v, want gamma only", ids)
 	}
-	must(s.UpdateSSOConnection(ctx, cc.ID, func(c *store.SSOConnection) error {
+	must(s.UpdateSSOConnection(ctx, cc.ID, gc.ID, func(c *store.SSOConnection) error {
 		c.RefreshedAt, c.RefreshError = t0.Add(3*time.Hour), "HTTP 500"
 		return nil
 	}))
-	if got := must(s.GetSSOConnection(ctx, cc.ID)); got.MetadataURL != "https://okta.example/md" || got.RefreshError != "HTTP 500" || !got.RefreshedAt.Equal(t0.Add(3*time.Hour)) {
+	if got := must(s.GetSSOConnection(ctx, cc.ID, "")); got.MetadataURL != "https://okta.example/md" || got.RefreshError != "HTTP 500" || !got.RefreshedAt.Equal(t0.Add(3*time.Hour)) {
 		t.Errorf("refresh fields = %q %q %s", got.MetadataURL, got.RefreshError, got.RefreshedAt)
 	}
-	_, err = s.PutSSOConnection(ctx, store.SSOConnection{OrgID: "org_missing", Provider: "other"})
+	_, err = s.GetSSOConnection(ctx, b.ID, gc.ID)
+	mustNotFound(t, "another org's connection by ID", err)
+	_, err = s.UpdateSSOConnection(ctx, b.ID, gc.ID, func(*store.SSOConnection) error { return nil })
+	mustNotFound(t, "update another org's connection", err)
+	mustNotFound(t, "delete another org's connection", s.DeleteSSOConnection(ctx, b.ID, gc.ID))
+	_, err = s.PutSSOConnection(ctx, store.SSOConnection{OrgID: "org_missing", Name: "X", Provider: "other"})
 	mustNotFound(t, "connection for unknown org", err)
-	check(t, s.DeleteSSOConnection(ctx, o.ID))
-	mustNotFound(t, "DeleteSSOConnection twice", s.DeleteSSOConnection(ctx, o.ID))
+	check(t, s.DeleteSSOConnection(ctx, o.ID, c.ID))
+	mustNotFound(t, "DeleteSSOConnection twice", s.DeleteSSOConnection(ctx, o.ID, c.ID))
+	if list := must(s.ListSSOConnections(ctx, o.ID)); len(list) != 0 {
+		t.Errorf("connections left: %+v", list)
+	}
 }
 
 func testSignInAttempts(t *testing.T, s store.Store) {

@@ -1,0 +1,180 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+const connColumns = `id, org_id, name, is_primary, created_at, provider, metadata_xml, idp_entity_id, certificates_pem,
+	allow_idp_initiated, jit_role, require_sso, allow_legacy_crypto, verified_at, updated_at, metadata_url, refreshed_at,
+	refresh_error, host_app_client_id, host_app_redirect_uri, domains_only, jit_domains_only`
+
+// connValues are the placeholders of connColumns, in order.
+const connValues = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22`
+
+func scanConn(row interface{ Scan(...any) error }) (store.SSOConnection, error) {
+	var c store.SSOConnection
+	var created, verified, updated, refreshed int64
+	err := row.Scan(&c.ID, &c.OrgID, &c.Name, &c.Primary, &created, &c.Provider, &c.MetadataXML, &c.IdPEntityID,
+		&c.CertificatesPEM, &c.AllowIdPInitiated, &c.JITRole, &c.RequireSSO, &c.AllowLegacyCrypto, &verified, &updated,
+		&c.MetadataURL, &refreshed, &c.RefreshError, &c.HostAppClientID, &c.HostAppRedirectURI, &c.DomainsOnly, &c.JITDomainsOnly)
+	c.CreatedAt, c.VerifiedAt, c.UpdatedAt, c.RefreshedAt = fromMS(created), fromMS(verified), fromMS(updated), fromMS(refreshed)
+	return c, err
+}
+
+func connArgs(c store.SSOConnection) []any {
+	return []any{c.ID, c.OrgID, c.Name, c.Primary, ms(c.CreatedAt), c.Provider, c.MetadataXML, c.IdPEntityID,
+		c.CertificatesPEM, c.AllowIdPInitiated, c.JITRole, c.RequireSSO, c.AllowLegacyCrypto, ms(c.VerifiedAt), ms(c.UpdatedAt),
+		c.MetadataURL, ms(c.RefreshedAt), c.RefreshError, c.HostAppClientID, c.HostAppRedirectURI, c.DomainsOnly, c.JITDomainsOnly}
+}
+
+// connWhere selects one of an org's connections: by ID, or the primary one
+// when the ID ($2) is empty.
+const connWhere = ` WHERE org_id = $1 AND (id = $2 OR ($2 = '' AND is_primary))`
+
+// PutSSOConnection implements store.Workspace.
+func (s *workspaceStore) PutSSOConnection(ctx context.Context, c store.SSOConnection) (store.SSOConnection, error) {
+	c.UpdatedAt = stamp(c.UpdatedAt)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if c.ID != "" {
+			old, err := scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere+s.fl.forUpdate, c.OrgID, c.ID))
+			if err != nil {
+				return rowErr("SSO connection", c.ID, err)
+			}
+			c.Primary, c.CreatedAt = old.Primary, old.CreatedAt
+			return updateConn(ctx, tx, c)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sp_sso_connections WHERE org_id = $1`, c.OrgID).Scan(&n); err != nil {
+			return fmt.Errorf("count SSO connections: %w", err)
+		}
+		c.ID, c.Primary, c.CreatedAt = newID("conn_"), n == 0, c.UpdatedAt
+		_, err := tx.ExecContext(ctx, `INSERT INTO sp_sso_connections (`+connColumns+`) VALUES (`+connValues+`)`, connArgs(c)...)
+		return mapErr(err)
+	})
+	if err != nil {
+		return c, fmt.Errorf("save SSO connection of org %q: %w", c.OrgID, err)
+	}
+	return c, nil
+}
+
+func updateConn(ctx context.Context, tx *sql.Tx, c store.SSOConnection) error {
+	_, err := tx.ExecContext(ctx, `UPDATE sp_sso_connections SET name = $3, is_primary = $4, created_at = $5, provider = $6,
+		metadata_xml = $7, idp_entity_id = $8, certificates_pem = $9, allow_idp_initiated = $10, jit_role = $11,
+		require_sso = $12, allow_legacy_crypto = $13, verified_at = $14, updated_at = $15, metadata_url = $16,
+		refreshed_at = $17, refresh_error = $18, host_app_client_id = $19, host_app_redirect_uri = $20,
+		domains_only = $21, jit_domains_only = $22 WHERE id = $1 AND org_id = $2`, connArgs(c)...)
+	return mapErr(err)
+}
+
+// GetSSOConnection implements store.Workspace.
+func (s *workspaceStore) GetSSOConnection(ctx context.Context, orgID, id string) (store.SSOConnection, error) {
+	c, err := scanConn(s.db.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere, orgID, id))
+	return c, rowErr("SSO connection of org", orgID, err)
+}
+
+// ListSSOConnections implements store.Workspace.
+func (s *workspaceStore) ListSSOConnections(ctx context.Context, orgID string) ([]store.SSOConnection, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections WHERE org_id = $1
+		ORDER BY is_primary DESC, lower(name), id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list SSO connections: %w", err)
+	}
+	return collect(rows, scanConn)
+}
+
+// UpdateSSOConnection implements store.Workspace.
+func (s *workspaceStore) UpdateSSOConnection(ctx context.Context, orgID, id string, fn func(*store.SSOConnection) error) (store.SSOConnection, error) {
+	var c store.SSOConnection
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere+s.fl.forUpdate, orgID, id))
+		if err != nil {
+			return rowErr("SSO connection of org", orgID, err)
+		}
+		keep := c
+		if err := fn(&c); err != nil {
+			return err
+		}
+		c.ID, c.OrgID, c.Primary, c.CreatedAt, c.UpdatedAt = keep.ID, keep.OrgID, keep.Primary, keep.CreatedAt, now()
+		return updateConn(ctx, tx, c)
+	})
+	return c, err
+}
+
+// SetPrimarySSOConnection implements store.Workspace.
+func (s *workspaceStore) SetPrimarySSOConnection(ctx context.Context, orgID, id string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere+s.fl.forUpdate, orgID, ""))
+		if err != nil {
+			return rowErr("primary SSO connection of org", orgID, err)
+		}
+		if old.ID == id {
+			return nil
+		}
+		return movePrimary(ctx, tx, orgID, old, id)
+	})
+}
+
+// movePrimary makes id primary in old's place, with old's RequireSSO.
+func movePrimary(ctx context.Context, tx *sql.Tx, orgID string, old store.SSOConnection, id string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE sp_sso_connections SET is_primary = FALSE, require_sso = FALSE
+		WHERE org_id = $1 AND id = $2`, orgID, old.ID); err != nil {
+		return fmt.Errorf("demote SSO connection: %w", mapErr(err))
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE sp_sso_connections SET is_primary = TRUE, require_sso = $3
+		WHERE org_id = $1 AND id = $2`, orgID, id, old.RequireSSO)
+	if err != nil {
+		return fmt.Errorf("promote SSO connection: %w", mapErr(err))
+	}
+	return checkAffected(res, "SSO connection", id)
+}
+
+// SSOConnectionsToRefresh implements store.Workspace.
+func (s *workspaceStore) SSOConnectionsToRefresh(ctx context.Context, cutoff time.Time, limit int) ([]store.ConnectionRef, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT org_id, id FROM sp_sso_connections
+		WHERE metadata_url <> '' AND refreshed_at < $1 ORDER BY refreshed_at, id LIMIT $2`, ms(cutoff), limit)
+	if err != nil {
+		return nil, fmt.Errorf("connections to refresh: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (store.ConnectionRef, error) {
+		var c store.ConnectionRef
+		return c, r.Scan(&c.OrgID, &c.ID)
+	})
+}
+
+// DeleteSSOConnection implements store.Workspace.
+func (s *workspaceStore) DeleteSSOConnection(ctx context.Context, orgID, id string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere+s.fl.forUpdate, orgID, id))
+		if err != nil {
+			return rowErr("SSO connection of org", orgID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sp_sso_connections WHERE id = $1`, c.ID); err != nil {
+			return fmt.Errorf("delete SSO connection: %w", mapErr(err))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sp_domains SET connection_id = '' WHERE org_id = $1 AND connection_id = $2`, orgID, c.ID); err != nil {
+			return fmt.Errorf("unroute the connection's domains: %w", mapErr(err))
+		}
+		if !c.Primary {
+			return nil
+		}
+		var next string
+		err = tx.QueryRowContext(ctx, `SELECT id FROM sp_sso_connections WHERE org_id = $1 ORDER BY created_at, id LIMIT 1`, orgID).Scan(&next)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("next primary SSO connection: %w", err)
+		}
+		c.ID = "" // gone already: only its RequireSSO moves
+		return movePrimary(ctx, tx, orgID, c, next)
+	})
+}
