@@ -111,7 +111,7 @@ func (s *Signet) serve(idpAddr, spAddr string) error {
 	t := s.t
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	logs := &syncBuffer{}
+	logs := &Output{}
 	go func() {
 		done <- app.Run(ctx, []string{"serve", "--idp-addr", idpAddr, "--sp-addr", spAddr}, app.IO{Stdin: strings.NewReader(""),
 			Stdout: io.Discard, Stderr: logs, Env: s.getenv})
@@ -165,18 +165,21 @@ func (s *Signet) CLI(stdin string, args ...string) string {
 	return strings.TrimSpace(out.String())
 }
 
-type syncBuffer struct {
+// Output is a process's output, safe to write from several goroutines.
+type Output struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+// Write implements io.Writer.
+func (b *Output) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+// String is everything written so far.
+func (b *Output) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()

@@ -3,10 +3,8 @@
 package interop
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/signet-sso/signet/e2e/harness"
 	"github.com/signet-sso/signet/internal/store/storetest"
@@ -24,74 +21,35 @@ import (
 // need skips (or fails, under CI) when a peer's program is missing.
 func need(t *testing.T, what string, check func() error) {
 	t.Helper()
-	if err := check(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not installed, but CI is set: .ci/run must install it (%v)", what, err)
-		}
-		t.Skipf("%s is not installed (%v); skipping", what, err)
-	}
+	harness.Need(t, what, check())
 }
 
 func havePython(modules ...string) func() error {
-	return func() error {
-		args := []string{"-c", "import " + strings.Join(modules, ", ")}
-		if out, err := exec.Command("/usr/bin/python3", args...).CombinedOutput(); err != nil {
-			return fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
-		}
-		return nil
-	}
+	return func() error { return harness.Python(modules...) }
 }
 
 // peer is a running third-party process.
-type peer struct {
-	Base string // http://127.0.0.1:PORT
-	Port string
-	Dir  string
-	logs bytes.Buffer
-}
-
-var running = map[*testing.T][]*exec.Cmd{}
+type peer = harness.Peer
 
 // stopPeers ends the peers the test started so far.
 func stopPeers(t *testing.T) {
-	for _, c := range running[t] {
-		c.Process.Kill()
-		c.Wait()
+	for _, p := range running[t] {
+		p.Stop()
 	}
 	delete(running, t)
 }
+
+var running = map[*testing.T][]*peer{}
 
 // startPeer runs the command until the test ends and waits until probe
 // answers.
 func startPeer(t *testing.T, p *peer, probe string, name string, args ...string) {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr = p.Dir, &p.logs, &p.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	running[t] = append(running[t], cmd)
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("%s output:\n%s", filepath.Base(name), p.logs.String())
-		}
-	})
-	for range 150 {
-		if r, err := http.Get(p.Base + probe); err == nil {
-			r.Body.Close()
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("%s did not start:\n%s", name, p.logs.String())
+	running[t] = append(running[t], p)
+	p.Start(t, nil, probe, name, args...)
 }
 
-func newPeer(t *testing.T) *peer {
-	addr := harness.FreeAddr(t)
-	return &peer{Base: "http://" + addr, Port: addr[strings.LastIndexByte(addr, ':')+1:], Dir: t.TempDir()}
-}
+func newPeer(t *testing.T) *peer { return harness.NewPeer(t) }
 
 func peerScript(name string) string {
 	p, _ := filepath.Abs(filepath.Join("peers", name))

@@ -90,7 +90,7 @@ func TestPysaml2SP(t *testing.T) {
 			form.Fields.Set("SAMLResponse", tamper(t, form.Fields.Get("SAMLResponse"), encrypt))
 			refused := b3.Post(form.Action, form.Fields)
 			if refused.Status != 403 || !strings.Contains(refused.Body, "REJECTED") {
-				t.Errorf("the peer accepted a tampered response: %d %s\n%s", refused.Status, refused.Body, p.logs.String())
+				t.Errorf("the peer accepted a tampered response: %d %s\n%s", refused.Status, refused.Body, p.Logs.String())
 			}
 			if encrypt {
 				mode += ", encrypted assertion (" + encryptionOf(t, issuedTo(t, s, app)) + ")"

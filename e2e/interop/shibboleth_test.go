@@ -93,7 +93,7 @@ func shibLogs(p *peer) string {
 	if len(b) > 4000 {
 		b = b[len(b)-4000:]
 	}
-	return string(b) + p.logs.String()
+	return string(b) + p.Logs.String()
 }
 
 func writeShibConfig(t *testing.T, p *peer, idpEntity, idpMetadata string) {
@@ -172,7 +172,7 @@ func startShib(t *testing.T, p *peer) func() {
 	t.Helper()
 	openUp(t, p.Dir)
 	shibd := exec.Command("shibd", "-f", "-F", "-c", filepath.Join(p.Dir, "shibboleth2.xml"), "-p", filepath.Join(p.Dir, "shibd.pid"))
-	shibd.Stdout, shibd.Stderr = &p.logs, &p.logs
+	shibd.Stdout, shibd.Stderr = p.Logs, p.Logs
 	if err := shibd.Start(); err != nil {
 		t.Fatalf("shibd: %v", err)
 	}

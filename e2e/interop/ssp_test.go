@@ -192,5 +192,5 @@ func sspLog(p *ssp) string {
 	if len(b) > 3000 {
 		b = b[len(b)-3000:]
 	}
-	return string(b) + p.logs.String()
+	return string(b) + p.Logs.String()
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/signet-sso/signet/internal/saml"
+	"github.com/signet-sso/signet/internal/signin"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/web"
 )
@@ -190,7 +191,11 @@ func (s *Service) ConnectionChoices(ctx context.Context, o store.Org) ([]Connect
 	}
 	out := make([]ConnectionChoice, 0, len(conns))
 	for _, c := range conns {
-		out = append(out, ConnectionChoice{ID: c.ID, Name: cmp.Or(c.Name, c.ProviderName), ProviderName: c.ProviderName})
+		provider := c.ProviderName
+		if c.Provider == signin.ProviderOther && c.Recognized == signin.ProviderOther {
+			provider = "" // "Other" tells a person nothing
+		}
+		out = append(out, ConnectionChoice{ID: c.ID, Name: cmp.Or(c.Name, c.ProviderName), ProviderName: provider})
 	}
 	return out, nil
 }

@@ -43,6 +43,9 @@ type attemptRow struct {
 	// Fix offers the admin a one-click fix for user_not_member: "offer"
 	// (invite, or turn on JIT), or says it is done ("invited", "member").
 	Fix string
+	// Connection names the connection it went through, when the org has
+	// several.
+	Connection string
 }
 
 // providerGuide is one provider's setup guide, filled with the org's values.
@@ -139,11 +142,17 @@ func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPag
 	if err != nil {
 		return p, err
 	}
+	names := map[string]string{}
+	for _, c := range p.Connections {
+		if len(p.Connections) > 1 {
+			names[c.ID] = c.Name
+		}
+	}
 	for _, a := range attempts {
 		if p.Conn != nil && a.ConnectionID != "" && a.ConnectionID != p.Conn.ID {
 			continue // another connection's: shown on its own page
 		}
-		row := attemptRow{SignInAttempt: a, Fix: fixes[a.ID]}
+		row := attemptRow{SignInAttempt: a, Fix: fixes[a.ID], Connection: names[a.ConnectionID]}
 		if a.Assertion != "" {
 			var s saml.Summary
 			if json.Unmarshal([]byte(a.Assertion), &s) == nil {

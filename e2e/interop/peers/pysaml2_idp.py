@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # A pysaml2 identity provider for Signet's interop tests. It signs in one
-# person, bob@example.test, without asking (the test is about SAML).
+# person, bob@example.test (or $PYSAML2_IDP_EMAIL), without asking (the
+# test is about SAML).
 #   pysaml2_idp.py metadata PORT WORKDIR
 #   pysaml2_idp.py serve PORT WORKDIR SP_METADATA
 # Routes: GET /metadata, GET /sso (HTTP-Redirect AuthnRequest), GET
@@ -46,20 +47,21 @@ if mode == "metadata":
     sys.exit()
 idp = Server(config=cfg)
 SLO_LOG = []
-IDENTITY = {"mail": ["bob@example.test"], "givenName": ["Bob"], "eduPersonAffiliation": ["staff"]}
+EMAIL = os.environ.get("PYSAML2_IDP_EMAIL", "bob@example.test")
+IDENTITY = {"mail": [EMAIL], "givenName": [EMAIL.split("@")[0].capitalize()], "eduPersonAffiliation": ["staff"]}
 
 
 def respond(sp_entity, in_response_to, relay, encrypt=False):
     acs = idp.metadata.assertion_consumer_service(sp_entity, BINDING_HTTP_POST)[0]["location"]
     resp = idp.create_authn_response(
         identity=IDENTITY, in_response_to=in_response_to, destination=acs, sp_entity_id=sp_entity,
-        name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text="bob@example.test"),
+        name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=EMAIL),
         sign_response=True, sign_assertion=True, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256,
         # encrypt: to the SP's encryption certificate from its metadata
         encrypt_assertion=encrypt, encrypt_assertion_self_contained=True,
         authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"})
     b64 = base64.b64encode(str(resp).encode()).decode()
-    return ('<html><body><form method="post" action="%s"><input type="hidden" name="SAMLResponse" value="%s">'
+    return ('<html><head><link rel="icon" href="data:,"></head><body><form method="post" action="%s"><input type="hidden" name="SAMLResponse" value="%s">'
             '<input type="hidden" name="RelayState" value="%s"><button>Continue</button></form></body></html>'
             % (html.escape(acs), b64, html.escape(relay or "")))
 
@@ -118,7 +120,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if u.path == "/logout":
             sp = q["sp"]
             _, req = idp.create_logout_request(sp_slo(sp), sp, name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS,
-                                               text="bob@example.test"), sign=False)
+                                               text=EMAIL), sign=False)
             info = idp.apply_binding(BINDING_HTTP_REDIRECT, str(req), sp_slo(sp), "", sign=True, sigalg=SIG_RSA_SHA256)
             return self.redirect(dict(info["headers"])["Location"])
         if u.path == "/initiate":
