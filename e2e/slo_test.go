@@ -5,7 +5,9 @@ package e2e
 import (
 	"crypto/rand"
 	"html"
+	"net"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -93,4 +95,77 @@ func TestSingleLogoutBetweenSignetsRoles(t *testing.T) {
 	if p := b.Get(w.s.SP + "/orgs/acme"); strings.Contains(p.Body, "You are signed in to") {
 		t.Error("the Workspace session survived the portal's single logout")
 	}
+}
+
+// TestSingleLogoutReachesTheSessionsOtherApps: bob's portal session signs
+// him in to two applications — acme's Workspace and another company's
+// Signet Workspace (a second Signet, its own site) — both connected to the
+// same Identity Center. Signing out of acme sends the Identity Center a
+// LogoutRequest; it ends the portal session, passes the logout on to the
+// other application (which checks it and ends bob's session there) and
+// answers acme last.
+func TestSingleLogoutReachesTheSessionsOtherApps(t *testing.T) {
+	w := newHostAppWorld(t)
+	w.s.cli("", "sp", "member", "add", "--org", "acme", "--email", "bob@example.test", "--role", "member")
+	// Another company's site: another host, so the browser keeps its
+	// cookies apart from acme's.
+	other := &signet{harness.StartOn(t, "sqlite:"+filepath.Join(t.TempDir(), "other.db"), loopbackAddr(t, "127.0.0.2"), loopbackAddr(t, "127.0.0.3"), nil)}
+	other.cli("river-stone-candle\n", "sp", "org", "add", "--name", "Globex", "--slug", "globex", "--plan", "growth",
+		"--admin-email", "admin@globex.example", "--admin-password-stdin")
+	other.cli("", "sp", "member", "add", "--org", "globex", "--email", "bob@example.test", "--role", "member")
+	dir := t.TempDir()
+	spMD := filepath.Join(dir, "globex-sp.xml")
+	writeFile(t, spMD, harness.NewBrowser(t).Get(other.SP+"/saml/globex/metadata").Body)
+	w.s.cli("", "idp", "app", "add", "--name", "Globex", "--sp-metadata", spMD)
+	w.s.cli("", "idp", "app", "map", "--app", "Globex", "--subject", "${user:email}", "--subject-format", "emailAddress",
+		"--attr", "email=${user:email}:basic")
+	w.s.cli("", "idp", "app", "assign", "--app", "Globex", "--user", "bob")
+	idpMD := filepath.Join(dir, "globex-idp.xml")
+	writeFile(t, idpMD, w.s.cli("", "idp", "app", "metadata", "--app", "Globex"))
+	other.cli("", "sp", "sso", "set", "--org", "globex", "--metadata", idpMD)
+
+	b := harness.NewBrowser(t)
+	if p := b.FollowSAML(b.SignInToPortal(b.Get(w.s.SP+"/saml/acme/login"), "bob", bobPassword)); !strings.Contains(p.Body, "You are signed in to <strong>Acme</strong>") {
+		t.Fatalf("bob did not sign in to acme: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
+	}
+	if p := b.FollowSAML(b.Get(other.SP + "/saml/globex/login")); !strings.Contains(p.Body, "You are signed in to <strong>Globex</strong>") {
+		t.Fatalf("bob did not sign in to globex with his portal session: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
+	}
+
+	p := b.Post(w.s.SP+"/logout", nil)
+	m := regexp.MustCompile(`id="continue" href="([^"]+)"`).FindStringSubmatch(p.Body)
+	if m == nil {
+		t.Fatalf("sign-out of acme did not lead to the Identity Center: %d\n%.1500s", p.Status, p.Body)
+	}
+	// The Identity Center passes the logout on to Globex first.
+	p = b.Get(html.UnescapeString(m[1]))
+	m = regexp.MustCompile(`id="continue" href="([^"]+)"`).FindStringSubmatch(p.Body)
+	if m == nil || !strings.HasPrefix(html.UnescapeString(m[1]), other.SP+"/saml/globex/slo?SAMLRequest=") {
+		t.Fatalf("the Identity Center did not pass the logout on to Globex: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
+	}
+	// Globex answers the Identity Center, which answers acme.
+	p = b.Get(html.UnescapeString(m[1]))
+	if p.URL.Host != strings.TrimPrefix(w.s.SP, "http://") || !strings.Contains(p.Body, "signed out of Signet Workspace and of your identity provider") {
+		t.Fatalf("after the chain: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
+	}
+	for name, u := range map[string]string{"acme": w.s.SP + "/orgs/acme", "globex": other.SP + "/orgs/globex"} {
+		if p := b.Get(u); strings.Contains(p.Body, "You are signed in to") {
+			t.Errorf("the %s session survived single logout", name)
+		}
+	}
+	if p := b.Get(w.s.IdP + "/portal"); !strings.Contains(p.Body, "Sign in to the access portal") {
+		t.Error("the portal session survived single logout")
+	}
+}
+
+// loopbackAddr is a free port on another loopback address (Linux answers
+// on all of 127/8); the test is skipped where it cannot listen there.
+func loopbackAddr(t *testing.T, host string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", host+":0")
+	if err != nil {
+		t.Skipf("cannot listen on %s (loopback addresses beyond 127.0.0.1 need Linux): %v", host, err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
@@ -19,15 +21,15 @@ import (
 
 // Single logout at the Identity Center, started by an application: its
 // LogoutRequest (HTTP-Redirect, signed with the key of its SP metadata)
-// ends the browser's access-portal session, and the application gets a
-// LogoutResponse signed with its signing key at its own SLO endpoint.
-// Propagating the logout to the other applications of the portal session
-// is not done yet: they keep their sessions.
+// ends the browser's access-portal session; the portal session's other
+// applications are then visited as in a sign-out started at the portal
+// (below), and last the application gets a LogoutResponse signed with its
+// signing key at its own SLO endpoint.
 
-// LogoutAnswer is the signed LogoutResponse for a verified request from
-// app, as an HTTP-Redirect URL to the application's SLO endpoint ("" when
-// its metadata publishes none).
-func (s *Service) LogoutAnswer(ctx context.Context, app store.App, req *saml.LogoutRequest, relayState string) (string, error) {
+// LogoutAnswer is the signed LogoutResponse to app's LogoutRequest
+// requestID, as an HTTP-Redirect URL to the application's SLO endpoint
+// ("" when its metadata publishes none).
+func (s *Service) LogoutAnswer(ctx context.Context, app store.App, requestID, relayState string) (string, error) {
 	sp, err := s.spDescriptor(app)
 	if err != nil || sp == nil {
 		return "", err
@@ -41,7 +43,7 @@ func (s *Service) LogoutAnswer(ctx context.Context, app store.App, req *saml.Log
 		return "", err
 	}
 	xml, err := saml.NewLogoutResponse(saml.LogoutResponseParams{Issuer: s.EntityID(app.ID), Destination: dest,
-		InResponseTo: req.ID, Now: s.now(), Rand: s.rand()})
+		InResponseTo: requestID, Now: s.now(), Rand: s.rand()})
 	if err != nil {
 		return "", err
 	}
@@ -92,22 +94,35 @@ func (h *ssoHandler) slo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.logoutRefused(w, r, a, err)
 	}
+	return h.appSignedOut(w, r, a, req, m.RelayState)
+}
+
+// appSignedOut ends the portal session an application's verified
+// LogoutRequest came from, then signs the session's other applications
+// out and answers the initiator last.
+func (h *ssoHandler) appSignedOut(w http.ResponseWriter, r *http.Request, a store.App, req *saml.LogoutRequest, relayState string) error {
 	if u, ok := h.portalUser(r); ok {
 		h.Svc.Audit(r.Context(), u.Username, "signout.app", a.Name, "signed out of the access portal by "+a.Name+" (single logout)")
 	}
+	sess, signedIn := h.Portal.Load(r)
 	if err := h.Portal.End(w, r); err != nil {
 		h.Log.WarnContext(r.Context(), "single logout: the portal session could not be deleted; it expires on its own", "err", err)
 	}
-	answer, err := h.Svc.LogoutAnswer(r.Context(), a, req, m.RelayState)
-	if err != nil {
-		return err
+	var parts []store.SSOParticipant
+	if signedIn {
+		all, err := h.Svc.Store.TakeSSOParticipants(r.Context(), sess.ID)
+		if err != nil {
+			return err
+		}
+		parts = slices.DeleteFunc(all, func(p store.SSOParticipant) bool { return p.AppID == a.ID })
 	}
-	if answer == "" {
-		return web.Redirect(w, r, "/portal/login")
-	}
-	http.Redirect(w, r, answer, http.StatusFound)
-	return nil
+	initiator := store.SSOParticipant{AppID: a.ID, AnswerTo: req.ID, AnswerRelayState: relayState,
+		ExpiresAt: h.Svc.now().Add(chainTTL)}
+	return h.continueLogout(w, r, h.Svc.newChainToken(), append(parts, initiator))
 }
+
+// chainTTL is how long the initiator of a sign-out chain waits for it.
+const chainTTL = 15 * time.Minute
 
 // Single logout started at the portal: signing out visits, one after the
 // other, every application of the portal session that publishes an SLO
@@ -131,22 +146,35 @@ func chainID(token string) string {
 	return "slo_" + hex.EncodeToString(sum[:])
 }
 
+// LogoutStep is where a sign-out chain sends the browser next.
+type LogoutStep struct {
+	URL string // "": no application is left to visit
+	App string // the application's name
+	// Answer marks the LogoutResponse to the application that started
+	// the chain: the last step.
+	Answer bool
+}
+
 // NextLogout builds the LogoutRequest for the first of parts whose
-// application publishes an SLO endpoint, keeps the rest for the chain's
-// next step, and returns the Redirect URL and the application's name ("":
-// no application is left to visit).
-func (s *Service) NextLogout(ctx context.Context, token string, parts []store.SSOParticipant) (string, string, error) {
+// application publishes an SLO endpoint and keeps the rest for the
+// chain's next step. The chain's initiator, last, gets the LogoutResponse
+// to its request instead.
+func (s *Service) NextLogout(ctx context.Context, token string, parts []store.SSOParticipant) (LogoutStep, error) {
 	for i, p := range parts {
 		app, err := s.Store.GetApp(ctx, p.AppID)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return "", "", err
+			return LogoutStep{}, err
+		}
+		if p.AnswerTo != "" {
+			u, err := s.LogoutAnswer(ctx, app, p.AnswerTo, p.AnswerRelayState)
+			return LogoutStep{URL: u, App: app.Name, Answer: true}, err
 		}
 		sp, err := s.spDescriptor(app)
 		if err != nil {
-			return "", "", err
+			return LogoutStep{}, err
 		}
 		dest := spLogoutEndpoint(sp, false)
 		if dest == "" {
@@ -155,22 +183,22 @@ func (s *Service) NextLogout(ctx context.Context, token string, parts []store.SS
 		for _, rest := range parts[i+1:] {
 			rest.SessionID = chainID(token)
 			if err := s.Store.AddSSOParticipant(ctx, rest); err != nil {
-				return "", "", err
+				return LogoutStep{}, err
 			}
 		}
 		kp, err := s.activeKeyPair(ctx, app.ID)
 		if err != nil {
-			return "", "", err
+			return LogoutStep{}, err
 		}
 		_, xml, err := saml.NewLogoutRequest(saml.LogoutRequestParams{Issuer: s.EntityID(app.ID), Destination: dest,
 			NameID: p.NameID, NameIDFormat: p.NameIDFormat, SessionIndex: p.SessionIndex, Now: s.now(), Rand: s.rand()})
 		if err != nil {
-			return "", "", err
+			return LogoutStep{}, err
 		}
 		u, err := saml.RedirectURL(dest, "SAMLRequest", xml, token, &kp)
-		return u, app.Name, err
+		return LogoutStep{URL: u, App: app.Name}, err
 	}
-	return "", "", nil
+	return LogoutStep{}, nil
 }
 
 // spLogoutEndpoint is the SP's Redirect single logout endpoint: where
@@ -195,14 +223,18 @@ type signingOutPage struct {
 // continueLogout visits the next application of a portal sign-out, or
 // ends it on the sign-in page.
 func (h *portalHandler) continueLogout(w http.ResponseWriter, r *http.Request, token string, parts []store.SSOParticipant) error {
-	next, app, err := h.Svc.NextLogout(r.Context(), token, parts)
-	if err != nil {
+	step, err := h.Svc.NextLogout(r.Context(), token, parts)
+	switch {
+	case err != nil:
 		return err
-	}
-	if next == "" {
+	case step.URL == "":
 		return web.Redirect(w, r, "/portal/login?done=signed-out")
+	case step.Answer: // back to the application that asked
+		http.Redirect(w, r, step.URL, http.StatusFound)
+		return nil
 	}
-	h.view.signingOut(w, r, signingOutPage{page: page{Title: "Signing out", Section: "portal", Narrow: true, Refresh: next}, App: app, Next: next})
+	h.view.signingOut(w, r, signingOutPage{page: page{Title: "Signing out", Section: "portal", Narrow: true, Refresh: step.URL},
+		App: step.App, Next: step.URL})
 	return nil
 }
 

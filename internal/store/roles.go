@@ -46,6 +46,10 @@ type SSOParticipant struct {
 	NameIDFormat string
 	SessionIndex string
 	ExpiresAt    time.Time // the portal session's end
+	// AnswerTo is set on the application that started a sign-out chain:
+	// the ID of its LogoutRequest, answered (with AnswerRelayState) once
+	// the other applications were visited.
+	AnswerTo, AnswerRelayState string
 }
 
 // SSOParticipants holds the applications of each portal session.

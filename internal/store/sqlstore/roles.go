@@ -3,6 +3,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -71,10 +72,11 @@ func (s *domainStore) UpdateRoleMapping(ctx context.Context, orgID string, fn fu
 
 // AddSSOParticipant implements store.SSOParticipants.
 func (s *domainStore) AddSSOParticipant(ctx context.Context, p store.SSOParticipant) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_sso_participants (session_id, app_id, name_id, name_id_format, session_index, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id, app_id) DO UPDATE SET name_id = excluded.name_id,
-		name_id_format = excluded.name_id_format, session_index = excluded.session_index, expires_at = excluded.expires_at`,
-		p.SessionID, p.AppID, p.NameID, p.NameIDFormat, p.SessionIndex, ms(p.ExpiresAt))
+	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_sso_participants (session_id, app_id, name_id, name_id_format, session_index, expires_at,
+		answer_to, answer_relay_state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (session_id, app_id) DO UPDATE SET
+		name_id = excluded.name_id, name_id_format = excluded.name_id_format, session_index = excluded.session_index,
+		expires_at = excluded.expires_at, answer_to = excluded.answer_to, answer_relay_state = excluded.answer_relay_state`,
+		p.SessionID, p.AppID, p.NameID, p.NameIDFormat, p.SessionIndex, ms(p.ExpiresAt), p.AnswerTo, p.AnswerRelayState)
 	if err != nil {
 		return fmt.Errorf("record SSO participant: %w", mapErr(err))
 	}
@@ -84,18 +86,27 @@ func (s *domainStore) AddSSOParticipant(ctx context.Context, p store.SSOParticip
 // TakeSSOParticipants implements store.SSOParticipants.
 func (s *domainStore) TakeSSOParticipants(ctx context.Context, sessionID string) ([]store.SSOParticipant, error) {
 	rows, err := s.db.QueryContext(ctx, `DELETE FROM idp_sso_participants WHERE session_id = $1
-		RETURNING session_id, app_id, name_id, name_id_format, session_index, expires_at`, sessionID)
+		RETURNING session_id, app_id, name_id, name_id_format, session_index, expires_at, answer_to, answer_relay_state`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("take SSO participants: %w", mapErr(err))
 	}
 	out, err := collect(rows, func(r interface{ Scan(...any) error }) (store.SSOParticipant, error) {
 		var p store.SSOParticipant
 		var exp int64
-		err := r.Scan(&p.SessionID, &p.AppID, &p.NameID, &p.NameIDFormat, &p.SessionIndex, &exp)
+		err := r.Scan(&p.SessionID, &p.AppID, &p.NameID, &p.NameIDFormat, &p.SessionIndex, &exp, &p.AnswerTo, &p.AnswerRelayState)
 		p.ExpiresAt = fromMS(exp)
 		return p, err
 	})
-	slices.SortFunc(out, func(a, b store.SSOParticipant) int { return strings.Compare(a.AppID, b.AppID) })
+	// The chain's initiator, waiting for its answer, comes last.
+	initiator := func(p store.SSOParticipant) int {
+		if p.AnswerTo != "" {
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(out, func(a, b store.SSOParticipant) int {
+		return cmp.Or(cmp.Compare(initiator(a), initiator(b)), strings.Compare(a.AppID, b.AppID))
+	})
 	return out, err
 }
 
