@@ -66,7 +66,9 @@ func NewHandler(svc *Service, pages *web.Pages, log *slog.Logger, portalTTL time
 }
 
 // SAMLPostPatterns are the routes that receive cross-site POSTs by design.
-func SAMLPostPatterns() []string { return []string{"POST /saml/apps/{app}/sso"} }
+func SAMLPostPatterns() []string {
+	return []string{"POST /saml/apps/{app}/sso", "POST /saml/apps/{app}/slo"}
+}
 
 // Mount registers every route on mux: each part mounts its own.
 func (h *Handler) Mount(mux *http.ServeMux) {

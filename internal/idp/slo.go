@@ -5,7 +5,6 @@ package idp
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -27,27 +26,21 @@ import (
 // signing key at its own SLO endpoint.
 
 // LogoutAnswer is the signed LogoutResponse to app's LogoutRequest
-// requestID, as an HTTP-Redirect URL to the application's SLO endpoint
-// ("" when its metadata publishes none).
-func (s *Service) LogoutAnswer(ctx context.Context, app store.App, requestID, relayState string) (string, error) {
-	sp, err := s.spDescriptor(app)
-	if err != nil || sp == nil {
-		return "", err
-	}
-	dest := spLogoutEndpoint(sp, true)
-	if dest == "" {
-		return "", nil
+// requestID, on its way to the application's SLO endpoint (zero when its
+// metadata publishes none).
+func (s *Service) LogoutAnswer(ctx context.Context, app store.App, requestID, relayState string) (saml.Outgoing, error) {
+	ep, ok, err := s.spLogoutEndpoint(app)
+	if err != nil || !ok {
+		return saml.Outgoing{}, err
 	}
 	kp, err := s.activeKeyPair(ctx, app.ID)
 	if err != nil {
-		return "", err
+		return saml.Outgoing{}, err
 	}
-	xml, err := saml.NewLogoutResponse(saml.LogoutResponseParams{Issuer: s.EntityID(app.ID), Destination: dest,
-		InResponseTo: requestID, Now: s.now(), Rand: s.rand()})
-	if err != nil {
-		return "", err
-	}
-	return saml.RedirectURL(dest, "SAMLResponse", xml, relayState, &kp)
+	return saml.SendLogout(ep, true, relayState, &kp, func(dest string, key *saml.KeyPair) ([]byte, error) {
+		return saml.NewLogoutResponse(saml.LogoutResponseParams{Issuer: s.EntityID(app.ID), Destination: dest,
+			InResponseTo: requestID, Key: key, Now: s.now(), Rand: s.rand()})
+	})
 }
 
 // logoutRefused says why a logout message was refused: nothing was
@@ -68,8 +61,8 @@ func (h *ssoHandler) logoutRefused(w http.ResponseWriter, r *http.Request, a sto
 	return nil
 }
 
-// slo is GET /saml/apps/{app}/slo: an application's LogoutRequest, or its
-// LogoutResponse in a sign-out started at the portal.
+// slo is GET|POST /saml/apps/{app}/slo: an application's LogoutRequest,
+// or its LogoutResponse in a sign-out chain (HTTP-Redirect or HTTP-POST).
 func (h *ssoHandler) slo(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.Svc.Store.GetApp(r.Context(), r.PathValue("app"))
 	if err != nil {
@@ -82,19 +75,19 @@ func (h *ssoHandler) slo(w http.ResponseWriter, r *http.Request) error {
 	if len(certs) == 0 {
 		return h.logoutRefused(w, r, a, saml.NewError(saml.CodeCertificateUntrusted, errors.New("the application has no signing certificate")))
 	}
-	m, err := saml.DecodeRedirect(r.URL.RawQuery, h.Limits)
+	m, param, xml, relay, err := saml.ReceiveLogout(r, h.Limits)
 	if err != nil {
 		return h.logoutRefused(w, r, a, err)
 	}
-	if m.Param == "SAMLResponse" {
-		return h.logoutAnswered(w, r, a, m, certs)
+	pol := saml.LogoutPolicy{Issuer: a.Audience, Destination: h.Svc.SLOURL(a.ID), Certs: certs, Now: h.Svc.now(), Redirect: m, Limits: h.Limits}
+	if param == "SAMLResponse" {
+		return h.logoutAnswered(w, r, a, xml, relay, pol)
 	}
-	req, err := saml.VerifyLogoutRequest(m.XML, saml.LogoutPolicy{Issuer: a.Audience, Destination: h.Svc.SLOURL(a.ID),
-		Certs: certs, Now: h.Svc.now(), Redirect: m, Limits: h.Limits})
+	req, err := saml.VerifyLogoutRequest(xml, pol)
 	if err != nil {
 		return h.logoutRefused(w, r, a, err)
 	}
-	return h.appSignedOut(w, r, a, req, m.RelayState)
+	return h.appSignedOut(w, r, a, req, relay)
 }
 
 // appSignedOut ends the portal session an application's verified
@@ -148,8 +141,8 @@ func chainID(token string) string {
 
 // LogoutStep is where a sign-out chain sends the browser next.
 type LogoutStep struct {
-	URL string // "": no application is left to visit
-	App string // the application's name
+	saml.Outgoing        // zero: no application is left to visit
+	App           string // the application's name
 	// Answer marks the LogoutResponse to the application that started
 	// the chain: the last step.
 	Answer bool
@@ -169,15 +162,14 @@ func (s *Service) NextLogout(ctx context.Context, token string, parts []store.SS
 			return LogoutStep{}, err
 		}
 		if p.AnswerTo != "" {
-			u, err := s.LogoutAnswer(ctx, app, p.AnswerTo, p.AnswerRelayState)
-			return LogoutStep{URL: u, App: app.Name, Answer: true}, err
+			out, err := s.LogoutAnswer(ctx, app, p.AnswerTo, p.AnswerRelayState)
+			return LogoutStep{Outgoing: out, App: app.Name, Answer: true}, err
 		}
-		sp, err := s.spDescriptor(app)
+		ep, ok, err := s.spLogoutEndpoint(app)
 		if err != nil {
 			return LogoutStep{}, err
 		}
-		dest := spLogoutEndpoint(sp, false)
-		if dest == "" {
+		if !ok {
 			continue
 		}
 		for _, rest := range parts[i+1:] {
@@ -190,28 +182,25 @@ func (s *Service) NextLogout(ctx context.Context, token string, parts []store.SS
 		if err != nil {
 			return LogoutStep{}, err
 		}
-		_, xml, err := saml.NewLogoutRequest(saml.LogoutRequestParams{Issuer: s.EntityID(app.ID), Destination: dest,
-			NameID: p.NameID, NameIDFormat: p.NameIDFormat, SessionIndex: p.SessionIndex, Now: s.now(), Rand: s.rand()})
-		if err != nil {
-			return LogoutStep{}, err
-		}
-		u, err := saml.RedirectURL(dest, "SAMLRequest", xml, token, &kp)
-		return LogoutStep{URL: u, App: app.Name}, err
+		out, err := saml.SendLogout(ep, false, token, &kp, func(dest string, key *saml.KeyPair) ([]byte, error) {
+			_, xml, err := saml.NewLogoutRequest(saml.LogoutRequestParams{Issuer: s.EntityID(app.ID), Destination: dest, Key: key,
+				NameID: p.NameID, NameIDFormat: p.NameIDFormat, SessionIndex: p.SessionIndex, Now: s.now(), Rand: s.rand()})
+			return xml, err
+		})
+		return LogoutStep{Outgoing: out, App: app.Name}, err
 	}
 	return LogoutStep{}, nil
 }
 
-// spLogoutEndpoint is the SP's Redirect single logout endpoint: where
-// requests go, or (response) where responses go; "" without one.
-func spLogoutEndpoint(sp *saml.SPDescriptor, response bool) string {
-	if sp == nil {
-		return ""
+// spLogoutEndpoint is the application's single logout endpoint, from its
+// SP metadata; ok false without one.
+func (s *Service) spLogoutEndpoint(app store.App) (saml.SLOEndpoint, bool, error) {
+	sp, err := s.spDescriptor(app)
+	if err != nil || sp == nil {
+		return saml.SLOEndpoint{}, false, err
 	}
-	req, resp, _ := saml.RedirectSLO(sp.SLOServices)
-	if response {
-		return resp
-	}
-	return req
+	ep, ok := saml.LogoutEndpoint(sp.SLOServices)
+	return ep, ok, nil
 }
 
 // signingOutPage moves the browser on to an application's SLO endpoint.
@@ -227,34 +216,33 @@ func (h *portalHandler) continueLogout(w http.ResponseWriter, r *http.Request, t
 	switch {
 	case err != nil:
 		return err
-	case step.URL == "":
+	case step.IsZero():
 		return web.Redirect(w, r, "/portal/login?done=signed-out")
-	case step.Answer: // back to the application that asked
-		http.Redirect(w, r, step.URL, http.StatusFound)
-		return nil
+	case step.Answer || step.RedirectURL == "": // back to the application that asked, or a form that posts itself
+		return web.SendOn(w, r, step.RedirectURL, web.AutoPost{Action: step.PostURL, Field: step.Param, Value: step.Value,
+			RelayState: step.RelayState, Target: step.App, SignOut: true})
 	}
-	h.view.signingOut(w, r, signingOutPage{page: page{Title: "Signing out", Section: "portal", Narrow: true, Refresh: step.URL},
-		App: step.App, Next: step.URL})
+	h.view.signingOut(w, r, signingOutPage{page: page{Title: "Signing out", Section: "portal", Narrow: true, Refresh: step.RedirectURL},
+		App: step.App, Next: step.RedirectURL})
 	return nil
 }
 
-// logoutAnswered takes an application's LogoutResponse in a portal
-// sign-out and moves on to the next application.
-func (h *ssoHandler) logoutAnswered(w http.ResponseWriter, r *http.Request, a store.App, m *saml.RedirectMessage, certs []*x509.Certificate) error {
-	resp, err := saml.VerifyLogoutResponse(m.XML, saml.LogoutPolicy{Issuer: a.Audience, Destination: h.Svc.SLOURL(a.ID),
-		Certs: certs, Now: h.Svc.now(), Redirect: m, Limits: h.Limits})
+// logoutAnswered takes an application's LogoutResponse in a sign-out
+// chain and moves on to the next application.
+func (h *ssoHandler) logoutAnswered(w http.ResponseWriter, r *http.Request, a store.App, xml []byte, relay string, pol saml.LogoutPolicy) error {
+	resp, err := saml.VerifyLogoutResponse(xml, pol)
 	if err != nil {
 		return h.logoutRefused(w, r, a, err)
 	}
 	if resp.Status != saml.StatusSuccess {
 		h.Log.WarnContext(r.Context(), "single logout: an application could not end its session", "app", a.ID, "status", resp.Status)
 	}
-	if m.RelayState == "" {
+	if relay == "" {
 		return web.Redirect(w, r, "/portal/login?done=signed-out")
 	}
-	parts, err := h.Svc.Store.TakeSSOParticipants(r.Context(), chainID(m.RelayState))
+	parts, err := h.Svc.Store.TakeSSOParticipants(r.Context(), chainID(relay))
 	if err != nil {
 		return err
 	}
-	return h.continueLogout(w, r, m.RelayState, parts)
+	return h.continueLogout(w, r, relay, parts)
 }

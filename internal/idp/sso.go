@@ -21,6 +21,7 @@ const maxSAMLForm = 2 << 20
 func BodyCaps() web.BodyCaps {
 	return web.BodyCaps{
 		"POST /saml/apps/{app}/sso":           maxSAMLForm,
+		"POST /saml/apps/{app}/slo":           maxSAMLForm,
 		"POST /portal/login":                  maxSAMLForm,
 		"POST /admin/applications/{id}/setup": maxAppForm + 16<<10,
 		"POST /admin/applications/{id}/edit":  maxAppForm + 16<<10,
@@ -72,6 +73,7 @@ func (h *ssoHandler) mount(mux *http.ServeMux) {
 	mux.Handle("POST /saml/apps/{app}/sso", h.handle(h.sso))
 	mux.Handle("GET /saml/apps/{app}", h.handle(h.entity))
 	mux.Handle("GET /saml/apps/{app}/slo", h.handle(h.slo))
+	mux.Handle("POST /saml/apps/{app}/slo", h.handle(h.slo))
 }
 
 func (h *ssoHandler) metadata(w http.ResponseWriter, r *http.Request) error {

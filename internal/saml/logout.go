@@ -5,6 +5,7 @@ package saml
 import (
 	"crypto/x509"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -238,4 +239,62 @@ func verifyLogoutMessage(xml []byte, tag string, p LogoutPolicy) (*etree.Element
 		return nil, errorf(CodeExpired, "the %s's IssueInstant %s is not fresh", tag, formatTime(t))
 	}
 	return el, nil
+}
+
+// Outgoing is a logout message on its way to a peer through the browser:
+// a URL to redirect to (HTTP-Redirect), or a form to post (HTTP-POST).
+type Outgoing struct {
+	RedirectURL string
+	// PostURL, Param ("SAMLRequest" or "SAMLResponse"), Value (base64)
+	// and RelayState are the HTTP-POST form.
+	PostURL, Param, Value, RelayState string
+}
+
+// IsZero reports whether there is no message to send.
+func (o Outgoing) IsZero() bool { return o.RedirectURL == "" && o.PostURL == "" }
+
+// SendLogout encodes a logout message for the endpoint's binding: build
+// makes the XML for destination dest, signed inside with the key it is
+// given (HTTP-POST) or unsigned (nil: HTTP-Redirect signs the query
+// string with key instead). response picks the endpoint's response
+// location and the SAMLResponse parameter.
+func SendLogout(ep SLOEndpoint, response bool, relayState string, key *KeyPair, build func(dest string, key *KeyPair) ([]byte, error)) (Outgoing, error) {
+	dest, param := ep.Request, "SAMLRequest"
+	if response {
+		dest, param = ep.Response, "SAMLResponse"
+	}
+	if ep.Binding == BindingHTTPPost {
+		xml, err := build(dest, key)
+		if err != nil {
+			return Outgoing{}, err
+		}
+		return Outgoing{PostURL: dest, Param: param, Value: EncodeBase64(xml), RelayState: relayState}, nil
+	}
+	xml, err := build(dest, nil)
+	if err != nil {
+		return Outgoing{}, err
+	}
+	u, err := RedirectURL(dest, param, xml, relayState, key)
+	return Outgoing{RedirectURL: u}, err
+}
+
+// ReceiveLogout reads a logout message from a request: the HTTP-Redirect
+// binding's query (GET; m is set, its signature still to check), or an
+// HTTP-POST form's SAMLRequest or SAMLResponse. param names which it was;
+// relayState is the message's RelayState.
+func ReceiveLogout(r *http.Request, lim Limits) (m *RedirectMessage, param string, xml []byte, relayState string, err error) {
+	if r.Method == http.MethodGet {
+		m, err = DecodeRedirect(r.URL.RawQuery, lim)
+		if err != nil {
+			return nil, "", nil, "", err
+		}
+		return m, m.Param, m.XML, m.RelayState, nil
+	}
+	param = "SAMLRequest"
+	value := r.PostFormValue("SAMLRequest")
+	if value == "" {
+		param, value = "SAMLResponse", r.PostFormValue("SAMLResponse")
+	}
+	xml, err = DecodeBase64([]byte(value), lim.WithDefaults().MaxMessageBytes)
+	return nil, param, xml, r.PostFormValue("RelayState"), err
 }

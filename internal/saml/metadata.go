@@ -3,6 +3,7 @@
 package saml
 
 import (
+	"cmp"
 	"crypto/x509"
 	"encoding/base64"
 	"fmt"
@@ -25,20 +26,25 @@ type Endpoint struct {
 	ResponseLocation string `json:"response_location,omitempty"`
 }
 
-// RedirectSLO returns the first HTTP-Redirect single logout endpoint of
-// slo: where requests go and where responses go (ResponseLocation, or
-// Location), or ok false when there is none.
-func RedirectSLO(slo []Endpoint) (request, response string, ok bool) {
-	for _, e := range slo {
-		if e.Binding == BindingHTTPRedirect && e.Location != "" {
-			response = e.ResponseLocation
-			if response == "" {
-				response = e.Location
+// SLOEndpoint is a peer's single logout endpoint: its binding, where
+// requests go and where responses go.
+type SLOEndpoint struct {
+	Binding           string // BindingHTTPRedirect or BindingHTTPPost
+	Request, Response string
+}
+
+// LogoutEndpoint returns the peer's single logout endpoint: the first
+// HTTP-Redirect one, else the first HTTP-POST one; ok false when it has
+// neither.
+func LogoutEndpoint(slo []Endpoint) (SLOEndpoint, bool) {
+	for _, binding := range []string{BindingHTTPRedirect, BindingHTTPPost} {
+		for _, e := range slo {
+			if e.Binding == binding && e.Location != "" {
+				return SLOEndpoint{Binding: binding, Request: e.Location, Response: cmp.Or(e.ResponseLocation, e.Location)}, true
 			}
-			return e.Location, response, true
 		}
 	}
-	return "", "", false
+	return SLOEndpoint{}, false
 }
 
 // IdPDescriptor is what Signet uses of an IDPSSODescriptor.

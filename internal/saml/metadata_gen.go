@@ -17,7 +17,8 @@ type IdPMetadataParams struct {
 	SigningCertificates     []*x509.Certificate
 	NameIDFormats           []string
 	WantAuthnRequestsSigned bool
-	// SLOURL, if set, is published as the SingleLogoutService (HTTP-Redirect).
+	// SLOURL, if set, is published as the SingleLogoutService for the
+	// HTTP-Redirect and HTTP-POST bindings.
 	SLOURL string
 }
 
@@ -29,9 +30,11 @@ func IdPMetadata(p IdPMetadataParams) ([]byte, error) {
 		keyDescriptor(d, "signing", c)
 	}
 	if p.SLOURL != "" {
-		slo := d.CreateElement("md:SingleLogoutService")
-		slo.CreateAttr("Binding", BindingHTTPRedirect)
-		slo.CreateAttr("Location", p.SLOURL)
+		for _, b := range []string{BindingHTTPRedirect, BindingHTTPPost} {
+			slo := d.CreateElement("md:SingleLogoutService")
+			slo.CreateAttr("Binding", b)
+			slo.CreateAttr("Location", p.SLOURL)
+		}
 	}
 	for _, f := range p.NameIDFormats {
 		d.CreateElement("md:NameIDFormat").SetText(f)

@@ -209,14 +209,17 @@ func (h *signInPages) logout(w http.ResponseWriter, r *http.Request) error {
 	// Single logout: the IdP's session ends too, when it publishes an
 	// SLO endpoint. The page moves on by itself (a form may not redirect
 	// to another origin under the CSP's form-action 'self').
-	idp, ok, err := h.Svc.LogoutURL(r.Context(), sess)
+	out, idp, ok, err := h.Svc.LogoutMessage(r.Context(), sess)
 	if err != nil {
 		h.Log.WarnContext(r.Context(), "sign-out: no LogoutRequest for the IdP", "err", err)
 	}
 	if !ok {
 		return web.Redirect(w, r, "/login?signed_out=sso")
 	}
-	h.view.signingOut(w, r, signingOutPage{page: page{Title: "Signing out", Narrow: true, Refresh: idp}, Next: idp})
+	if out.RedirectURL == "" { // HTTP-POST: the form goes there by itself
+		return web.WriteAutoPost(w, logoutPost(out, idp))
+	}
+	h.view.signingOut(w, r, signingOutPage{page: page{Title: "Signing out", Narrow: true, Refresh: out.RedirectURL}, Next: out.RedirectURL})
 	return nil
 }
 

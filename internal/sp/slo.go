@@ -23,58 +23,58 @@ import (
 // SLOURL is the org's single logout endpoint.
 func (s *Service) SLOURL(o store.Org) string { return s.BaseURL + "/saml/" + o.Slug + "/slo" }
 
-// idpSLO is the IdP's Redirect single logout endpoint, from its metadata.
-func idpSLO(conn *Connection) (request, response string, ok bool) {
+// idpSLO is the IdP's single logout endpoint, from its metadata
+// (HTTP-Redirect preferred, else HTTP-POST).
+func idpSLO(conn *Connection) (saml.SLOEndpoint, bool) {
 	if conn.Metadata == nil || conn.Metadata.IdP == nil {
-		return "", "", false
+		return saml.SLOEndpoint{}, false
 	}
-	return saml.RedirectSLO(conn.Metadata.IdP.SLOServices)
+	return saml.LogoutEndpoint(conn.Metadata.IdP.SLOServices)
 }
 
-// LogoutURL is where the browser goes to end the IdP's session after the
-// SSO session sess was ended here: the SLO endpoint of the IdP that opened
-// it, with a signed LogoutRequest. ok is false when that IdP publishes no
-// Redirect SLO endpoint, the org has no SP key to sign with, or the IdP is
-// no longer one of the org's connections.
-func (s *Service) LogoutURL(ctx context.Context, sess store.Session) (string, bool, error) {
+// LogoutMessage is how the browser goes on to end the IdP's session after
+// the SSO session sess was ended here: a signed LogoutRequest to the SLO
+// endpoint of the IdP that opened it, and the IdP's name. ok is false
+// when that IdP publishes no SLO endpoint, the org has no SP key to sign
+// with, or the IdP is no longer one of the org's connections.
+func (s *Service) LogoutMessage(ctx context.Context, sess store.Session) (out saml.Outgoing, idp string, ok bool, err error) {
 	if sess.Method != "sso" || sess.NameID == "" {
-		return "", false, nil
+		return out, "", false, nil
 	}
 	o, err := s.Store.GetOrg(ctx, sess.OrgID)
 	if err != nil {
-		return "", false, err
+		return out, "", false, err
 	}
 	conn, err := s.connectionFor(ctx, o, func() string { return sess.Detail })
 	if saml.CodeOf(err) == signin.CodeNoConnection {
-		return "", false, nil
+		return out, "", false, nil
 	}
 	if err != nil {
-		return "", false, err
+		return out, "", false, err
 	}
-	dest, _, ok := idpSLO(conn)
+	ep, ok := idpSLO(conn)
 	if !ok || conn.IdPEntityID != sess.Detail {
-		return "", false, nil
+		return out, "", false, nil
 	}
 	kp, ok, err := s.OrgKey(ctx, o)
 	if err != nil || !ok {
-		return "", false, err
+		return out, "", false, err
 	}
-	_, xml, err := saml.NewLogoutRequest(saml.LogoutRequestParams{Issuer: s.EntityID(o), Destination: dest,
-		NameID: sess.NameID, NameIDFormat: sess.NameIDFormat, SessionIndex: sess.SessionIndex, Now: s.now(), Rand: s.rand()})
-	if err != nil {
-		return "", false, err
-	}
-	u, err := saml.RedirectURL(dest, "SAMLRequest", xml, "", &kp)
-	return u, err == nil, err
+	out, err = saml.SendLogout(ep, false, "", &kp, func(dest string, key *saml.KeyPair) ([]byte, error) {
+		_, xml, err := saml.NewLogoutRequest(saml.LogoutRequestParams{Issuer: s.EntityID(o), Destination: dest, Key: key,
+			NameID: sess.NameID, NameIDFormat: sess.NameIDFormat, SessionIndex: sess.SessionIndex, Now: s.now(), Rand: s.rand()})
+		return xml, err
+	})
+	return out, conn.Name, err == nil, err
 }
 
 // LogoutOutcome is what a message at the SLO endpoint did.
 type LogoutOutcome struct {
 	// Ended counts the sessions a LogoutRequest ended.
 	Ended int64
-	// Answer is where the browser takes the LogoutResponse (the IdP's
-	// SLO endpoint, signed query), "" when the IdP has none.
-	Answer string
+	// Answer takes the LogoutResponse to the IdP's SLO endpoint (zero
+	// when the IdP has none).
+	Answer saml.Outgoing
 	// Response is set for a LogoutResponse: the IdP's answer to ours.
 	Response *saml.LogoutResponse
 	// IdP is the entity ID of the IdP whose message it was.
@@ -82,9 +82,9 @@ type LogoutOutcome struct {
 }
 
 // ConsumeLogout handles a logout message from o's IdP: m for the
-// HTTP-Redirect binding, or xml from an HTTP-POST. Nothing is ended unless
-// the message verifies.
-func (s *Service) ConsumeLogout(ctx context.Context, o store.Org, m *saml.RedirectMessage, param string, xml []byte) (LogoutOutcome, error) {
+// HTTP-Redirect binding, or xml from an HTTP-POST, with its RelayState
+// (echoed in the answer). Nothing is ended unless the message verifies.
+func (s *Service) ConsumeLogout(ctx context.Context, o store.Org, m *saml.RedirectMessage, param string, xml []byte, relayState string) (LogoutOutcome, error) {
 	var out LogoutOutcome
 	if !SSOAvailable(o.Plan) {
 		return out, ErrNotOnPlan
@@ -111,7 +111,7 @@ func (s *Service) ConsumeLogout(ctx context.Context, o store.Org, m *saml.Redire
 		return out, err
 	}
 	s.Audit(ctx, o, req.NameID, "signout.idp", fmt.Sprintf("the IdP ended %d SSO session(s) of %s (single logout)", out.Ended, req.NameID))
-	if _, dest, ok := idpSLO(conn); ok {
+	if ep, ok := idpSLO(conn); ok {
 		kp, hasKey, err := s.OrgKey(ctx, o)
 		if err != nil {
 			return out, err
@@ -120,18 +120,11 @@ func (s *Service) ConsumeLogout(ctx context.Context, o store.Org, m *saml.Redire
 		if hasKey {
 			key = &kp
 		}
-		resp, err := saml.NewLogoutResponse(saml.LogoutResponseParams{Issuer: s.EntityID(o), Destination: dest, InResponseTo: req.ID,
-			Now: s.now(), Rand: s.rand()})
-		if err != nil {
-			return out, err
-		}
-		relay := ""
-		if m != nil {
-			relay = m.RelayState
-		}
-		if out.Answer, err = saml.RedirectURL(dest, "SAMLResponse", resp, relay, key); err != nil {
-			return out, err
-		}
+		out.Answer, err = saml.SendLogout(ep, true, relayState, key, func(dest string, key *saml.KeyPair) ([]byte, error) {
+			return saml.NewLogoutResponse(saml.LogoutResponseParams{Issuer: s.EntityID(o), Destination: dest, InResponseTo: req.ID,
+				Key: key, Now: s.now(), Rand: s.rand()})
+		})
+		return out, err
 	}
 	return out, nil
 }
@@ -143,25 +136,10 @@ func (h *samlEndpoints) slo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var m *saml.RedirectMessage
-	var param string
-	var xml []byte
-	if r.Method == http.MethodGet {
-		m, err = saml.DecodeRedirect(r.URL.RawQuery, h.Svc.Limits)
-		if err == nil {
-			param, xml = m.Param, m.XML
-		}
-	} else {
-		param = "SAMLRequest"
-		value := r.PostFormValue("SAMLRequest")
-		if value == "" {
-			param, value = "SAMLResponse", r.PostFormValue("SAMLResponse")
-		}
-		xml, err = saml.DecodeBase64([]byte(value), h.Svc.Limits.WithDefaults().MaxMessageBytes)
-	}
+	m, param, xml, relay, err := saml.ReceiveLogout(r, h.Svc.Limits)
 	var out LogoutOutcome
 	if err == nil {
-		out, err = h.Svc.ConsumeLogout(r.Context(), o, m, param, xml)
+		out, err = h.Svc.ConsumeLogout(r.Context(), o, m, param, xml, relay)
 	}
 	if err != nil {
 		e := saml.AsError(err)
@@ -183,9 +161,13 @@ func (h *samlEndpoints) slo(w http.ResponseWriter, r *http.Request) error {
 			h.Log.WarnContext(r.Context(), "single logout: the session could not be deleted; it expires on its own", "err", err)
 		}
 	}
-	if out.Answer != "" {
-		http.Redirect(w, r, out.Answer, http.StatusFound)
-		return nil
+	if !out.Answer.IsZero() {
+		return web.SendOn(w, r, out.Answer.RedirectURL, logoutPost(out.Answer, "your identity provider"))
 	}
 	return web.Redirect(w, r, "/login?signed_out=idp")
+}
+
+// logoutPost is the HTTP-POST form of an outgoing logout message.
+func logoutPost(out saml.Outgoing, target string) web.AutoPost {
+	return web.AutoPost{Action: out.PostURL, Field: out.Param, Value: out.Value, RelayState: out.RelayState, Target: target, SignOut: true}
 }

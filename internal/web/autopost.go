@@ -33,7 +33,7 @@ func contentHash(s string) string {
 
 var postFormTemplate = template.Must(template.New("post").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Signing you in…</title>
+<title>Signing you {{if .SignOut}}out{{else}}in{{end}}…</title>
 <style>` + postFormStyle + `</style>
 </head><body>
 <form id="saml-post" method="post" action="{{.Action}}">
@@ -41,8 +41,8 @@ var postFormTemplate = template.Must(template.New("post").Parse(`<!doctype html>
 {{- if .RelayState}}
 <input type="hidden" name="RelayState" value="{{.RelayState}}">
 {{- end}}
-<p>Signing you in to <strong>{{.Target}}</strong>…</p>
-<noscript><p>JavaScript is off in this browser: press Continue to finish signing in.</p></noscript>
+<p>Signing you {{if .SignOut}}out of{{else}}in to{{end}} <strong>{{.Target}}</strong>…</p>
+<noscript><p>JavaScript is off in this browser: press Continue to finish.</p></noscript>
 <button type="submit">Continue</button>
 </form>
 <script>` + postFormScript + `</script>
@@ -57,6 +57,17 @@ type AutoPost struct {
 	Value      string // base64 of the message
 	RelayState string
 	Target     string // a name for the page, e.g. the application's display name
+	SignOut    bool   // a logout message: the page says "signing you out"
+}
+
+// SendOn sends the browser on with a SAML message: to redirectURL
+// (HTTP-Redirect) when set, else by posting f (HTTP-POST).
+func SendOn(w http.ResponseWriter, r *http.Request, redirectURL string, f AutoPost) error {
+	if redirectURL != "" {
+		http.Redirect(w, r, redirectURL, http.StatusFound)
+		return nil
+	}
+	return WriteAutoPost(w, f)
 }
 
 // errBadAction refuses a form action that is not an absolute http(s) URL
