@@ -202,6 +202,10 @@ func TestManagementAPI(t *testing.T) {
 		t.Errorf("make primary: %v", p)
 	}
 	c.refuse(400, "PATCH", "/orgs/acme/connections/Contractors", map[string]any{"primary": false})
+	if list := c.want(200, "GET", "/orgs/acme/sign-in-attempts?connection=Contractors", nil); len(list["data"].([]any)) != 0 {
+		t.Errorf("attempts of a connection nobody signed in through: %v", list)
+	}
+	c.want(404, "GET", "/orgs/acme/sign-in-attempts?connection=nobody", nil)
 	c.want(404, "GET", "/orgs/beta/connections/"+added["id"].(string), nil)
 	c.want(204, "DELETE", "/orgs/acme/connections/"+added["id"].(string), nil)
 	if p := c.want(200, "GET", "/orgs/acme/connection", nil); p["primary"] != true || p["id"] != conn["id"] {

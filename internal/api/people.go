@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/oidc"
+	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 )
 
@@ -147,6 +148,9 @@ type attemptJSON struct {
 	Message string    `json:"message"`
 	Hint    string    `json:"hint"`
 	Test    bool      `json:"test"`
+	// Connection is the ID of the SSO connection the attempt went
+	// through ("" when none could be told).
+	Connection string `json:"connection_id"`
 }
 
 // maxAttempts is how far back the API lists attempts.
@@ -167,10 +171,19 @@ func (h *Handler) listAttempts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	conn := ""
+	if ref := r.URL.Query().Get("connection"); ref != "" {
+		c, err := sp.FindConnection(r.Context(), h.Store, o, ref)
+		if err != nil {
+			return err
+		}
+		conn = c.ID
+	}
 	list, err := h.Store.RecentSignInAttempts(r.Context(), o.ID, false, maxAttempts)
 	if err != nil {
 		return err
 	}
+	list = slices.DeleteFunc(list, func(a store.SignInAttempt) bool { return conn != "" && a.ConnectionID != conn })
 	out := page[attemptJSON]{Data: []attemptJSON{}}
 	for _, a := range list { // newest first; IDs are time-ordered
 		if before != "" && a.ID >= before {
@@ -180,7 +193,8 @@ func (h *Handler) listAttempts(w http.ResponseWriter, r *http.Request) error {
 			out.NextCursor = cursorOf(out.Data[n-1].ID)
 			break
 		}
-		row := attemptJSON{ID: a.ID, At: a.At, OK: a.OK, Email: a.Email, Flow: a.Flow, Message: a.Message, Hint: a.Hint, Test: a.Test}
+		row := attemptJSON{ID: a.ID, At: a.At, OK: a.OK, Email: a.Email, Flow: a.Flow, Message: a.Message, Hint: a.Hint, Test: a.Test,
+			Connection: a.ConnectionID}
 		if a.Code != "" {
 			row.Code = &a.Code
 		}

@@ -294,9 +294,6 @@ type ListOptions struct {
 	Query  string // case-insensitive substring; empty matches everything
 	Limit  int    // 0 means the default (50)
 	Offset int
-	// Connection limits sign-in attempts to those of one SSO connection
-	// (and those no connection could be told for).
-	Connection string
 }
 
 // DefaultListLimit is the page size when ListOptions.Limit is 0.

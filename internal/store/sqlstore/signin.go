@@ -32,14 +32,13 @@ func insertAttempt(ctx context.Context, q queryer, a store.SignInAttempt) error 
 // ListSignInAttempts implements store.Workspace.
 func (s *signinStore) ListSignInAttempts(ctx context.Context, orgID string, opt store.ListOptions) ([]store.SignInAttempt, int, error) {
 	limit, offset := limits(opt)
-	where := ` WHERE org_id = $1 AND (lower(email) LIKE $2 ESCAPE '\' OR lower(code) LIKE $2 ESCAPE '\')
-		AND ($3 = '' OR connection_id = $3 OR connection_id = '')`
+	where := ` WHERE org_id = $1 AND (lower(email) LIKE $2 ESCAPE '\' OR lower(code) LIKE $2 ESCAPE '\')`
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_signin_attempts`+where, orgID, like(opt.Query), opt.Connection).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sp_signin_attempts`+where, orgID, like(opt.Query)).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count sign-in attempts: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+attemptColumns+`
-		FROM sp_signin_attempts`+where+` ORDER BY id DESC LIMIT $4 OFFSET $5`, orgID, like(opt.Query), opt.Connection, limit, offset)
+		FROM sp_signin_attempts`+where+` ORDER BY id DESC LIMIT $3 OFFSET $4`, orgID, like(opt.Query), limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list sign-in attempts: %w", err)
 	}
