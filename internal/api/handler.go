@@ -58,6 +58,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	h.route(mux, "PUT /api/v1/orgs/{org}/connection", h.putConnection)
 	h.route(mux, "PATCH /api/v1/orgs/{org}/connection", h.patchConnection)
 	h.route(mux, "DELETE /api/v1/orgs/{org}/connection", h.deleteConnection)
+	h.route(mux, "POST /api/v1/orgs/{org}/scim-token", h.newSCIMToken)
 	h.route(mux, "GET /api/v1/orgs/{org}/connections", h.listConnections)
 	h.route(mux, "POST /api/v1/orgs/{org}/connections", h.addConnection)
 	h.route(mux, "GET /api/v1/orgs/{org}/connections/{connection}", h.getConnection)

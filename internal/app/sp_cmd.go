@@ -40,6 +40,7 @@ func spCommands() []idpCommand {
 		{"domain verify", "--org O --domain D [--wait DUR] [--dns-server HOST:PORT]", spDomainVerify},
 		{"domain list", "--org O", spDomainList},
 		{"domain remove", "--org O --domain D", spDomainRemove},
+		{"scim token", "--org O", spSCIMToken},
 	}
 }
 

@@ -14,6 +14,7 @@ const (
 	CodeEmailPlaceholder       saml.Code = "email_placeholder"
 	CodeEmailInvalid           saml.Code = "email_invalid"
 	CodeUserNotMember          saml.Code = "user_not_member"
+	CodeUserDeactivated        saml.Code = "user_deactivated"
 	CodeEmailOutsideDomains    saml.Code = "email_outside_domains"
 	CodeSSONotOnPlan           saml.Code = "sso_not_on_plan"
 	CodeNoConnection           saml.Code = "no_connection"
@@ -27,6 +28,7 @@ var publicText = map[saml.Code][2]string{
 	CodeEmailPlaceholder:       {"The SAML assertion contains placeholder text instead of the user's email address.", "The IdP sent an unresolved template: fix the attribute mapping's value at the IdP."},
 	CodeEmailInvalid:           {"The email address in the SAML assertion is not a valid email address.", "Check the attribute mapping for email at the IdP."},
 	CodeUserNotMember:          {"This person is not a member of the organization.", "Ask an org admin to invite them, or turn on just-in-time provisioning."},
+	CodeUserDeactivated:        {"This person's account in the organization is deactivated.", "Their identity provider deactivated or removed them through directory sync (SCIM). If they should have access, reactivate or re-assign them at the identity provider."},
 	CodeEmailOutsideDomains:    {"The email address is not at one of the organization's verified domains.", "Sign in with your work email, or ask an org admin to verify the domain of this email (Single Sign-On Settings › Verified domains)."},
 	CodeSSONotOnPlan:           {"Single sign-on is not included in this organization's plan.", "SSO is available on the Scholarship, Growth and Enterprise plans."},
 	CodeNoConnection:           {"Single sign-on is not set up for this organization.", "An org admin can set it up under Settings › Organization settings › Access & SSO Settings › Single Sign-On Settings."},

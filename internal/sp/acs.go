@@ -342,6 +342,10 @@ func markVerified(ctx context.Context, st store.Workspace, now time.Time, o stor
 // (a Test sign-in) it changes nothing and says what would happen.
 func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, email string, dryRun bool) (store.Member, string, error) {
 	m, err := s.Store.GetMemberByEmail(ctx, o.ID, email)
+	if err == nil && m.Deactivated {
+		e := signin.NewError(signin.CodeUserDeactivated, fmt.Errorf("%s is deactivated in %s by directory sync", email, o.Slug))
+		return m, "", e
+	}
 	if err == nil {
 		return m, JoinedAsMember, nil
 	}

@@ -107,6 +107,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	saml.mount(mux)
 	(&ssoPages{h.base, saml}).mount(mux)
 	(&setupPages{h.base}).mount(mux)
+	(&scimEndpoints{h.base}).mount(mux)
 }
 
 // page is what the layout needs.

@@ -180,14 +180,20 @@ func ruleName(r store.RoleRule) string {
 // rule that gave it (nil: no rule matched, the default role). ok is false
 // when the mapping has no rules: roles are not managed by the IdP.
 func roleFor(m store.RoleMapping, a *saml.Assertion) (role string, rule *store.RoleRule, ok bool) {
-	if len(m.Rules) == 0 {
-		return "", nil, false
-	}
 	var values []string
 	for _, at := range a.Attributes {
 		if strings.EqualFold(at.Name, m.Attribute) || (at.FriendlyName != "" && strings.EqualFold(at.FriendlyName, m.Attribute)) {
 			values = append(values, at.Values...)
 		}
+	}
+	return roleForGroups(m, values)
+}
+
+// roleForGroups is the role the mapping gives a person in these groups
+// (names or IDs), as roleFor.
+func roleForGroups(m store.RoleMapping, values []string) (role string, rule *store.RoleRule, ok bool) {
+	if len(m.Rules) == 0 {
+		return "", nil, false
 	}
 	for i, r := range m.Rules {
 		if slices.Contains(values, r.Value) {

@@ -68,11 +68,15 @@ func (h *samlEndpoints) certificate(w http.ResponseWriter, r *http.Request) erro
 // BodyCaps are the Workspace's larger body caps (web.CapBodies): the ACS
 // carries a SAML response, the SSO settings form a metadata file.
 func BodyCaps() web.BodyCaps {
-	return web.BodyCaps{
+	caps := web.BodyCaps{
 		"POST /saml/{org}/acs":          maxACSBody,
 		"POST /saml/{org}/slo":          maxACSBody,
 		"POST /orgs/{org}/settings/sso": maxSettingsForm + 16<<10,
 	}
+	for route, n := range scimBodyCaps() {
+		caps[route] = n
+	}
+	return caps
 }
 
 // maxACSBody caps the ACS POST (SECURITY-CASES 29): base64 of the 1 MiB

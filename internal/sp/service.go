@@ -494,8 +494,13 @@ func (s *Service) HasConnection(ctx context.Context, o store.Org) (bool, error) 
 }
 
 // SessionAllowed reports whether a Workspace session may still be used: a
-// password session of a member who must now use SSO may not.
+// deactivated member's may not (directory sync ends them, and this closes
+// the window of a sign-in that raced the deactivation), nor a password
+// session of a member who must now use SSO.
 func (s *Service) SessionAllowed(ctx context.Context, o store.Org, m store.Member, sess store.Session) (bool, error) {
+	if m.Deactivated {
+		return false, nil
+	}
 	if sess.Method != "password" || m.Role == "admin" || !SSOAvailable(o.Plan) {
 		return true, nil
 	}

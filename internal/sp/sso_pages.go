@@ -34,6 +34,7 @@ func (h *ssoPages) mount(mux *http.ServeMux) {
 	mux.Handle("GET /orgs/{org}/settings/sso/test", h.ssoAdmin(h.saml.testSignIn))
 	h.mountDomains(mux)
 	h.mountConnections(mux)
+	h.mountDirectorySync(mux)
 	h.mountRoleMapping(mux)
 }
 
@@ -87,6 +88,8 @@ type ssoPage struct {
 	Domains   []domainRow
 	// RoleMapping is the org's roles-from-groups mapping.
 	RoleMapping store.RoleMapping
+	// DirectorySync is the SCIM card.
+	DirectorySync directorySync
 }
 
 func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPage, error) {
@@ -133,6 +136,11 @@ func (h *ssoPages) ssoData(r *http.Request, o store.Org, m store.Member) (ssoPag
 	}
 	if p.RoleMapping, err = h.Svc.RoleMappings().Get(r.Context(), o); err != nil {
 		return p, err
+	}
+	if p.SSOAvailable {
+		if p.DirectorySync, err = h.directorySync(r, o); err != nil {
+			return p, err
+		}
 	}
 	attempts, err := h.recentAttempts(r, o)
 	if err != nil {

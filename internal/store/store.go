@@ -21,6 +21,7 @@ type Store interface {
 	Domains
 	RoleMappings
 	SSOParticipants
+	SCIM
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

@@ -112,6 +112,9 @@ type Member struct {
 	Role         string // viewer, member, manager or admin
 	PasswordHash string // empty: no password sign-in
 	CreatedAt    time.Time
+	// Deactivated is set by directory sync (SCIM active false, or the
+	// user deleted at the IdP): no sign-in, no session.
+	Deactivated bool
 }
 
 // SSOConnection is one of an org's SAML connections to an IdP. An org may

@@ -32,6 +32,7 @@ type Store struct {
 	oauthStore     // oauth.go: OpenID Connect clients, requests, tokens, keys
 	accessStore    // access.go: API keys and setup links
 	domainStore    // domains.go, roles.go: orgs' email domains and roles from IdP groups
+	scimStore      // scim.go: directory sync (SCIM tokens, users, groups)
 }
 
 // conn is the database and its flavour, which every part shares.
@@ -50,12 +51,13 @@ type (
 	oauthStore     struct{ *conn }
 	accessStore    struct{ *conn }
 	domainStore    struct{ *conn }
+	scimStore      struct{ *conn }
 )
 
 func newStore(c *conn) *Store {
 	return &Store{conn: c, directoryStore: directoryStore{c}, appsStore: appsStore{c}, workspaceStore: workspaceStore{c},
 		signinStore: signinStore{c}, stateStore: stateStore{c}, oauthStore: oauthStore{c}, accessStore: accessStore{c},
-		domainStore: domainStore{c}}
+		domainStore: domainStore{c}, scimStore: scimStore{c}}
 }
 
 var _ store.Store = (*Store)(nil)

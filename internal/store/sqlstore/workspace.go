@@ -133,12 +133,12 @@ func (s *workspaceStore) ListOrgs(ctx context.Context, opt store.ListOptions) ([
 	return orgs, total, err
 }
 
-const memberColumns = `id, org_id, email, role, password_hash, created_at`
+const memberColumns = `id, org_id, email, role, password_hash, created_at, deactivated`
 
 func scanMember(row interface{ Scan(...any) error }) (store.Member, error) {
 	var m store.Member
 	var created int64
-	err := row.Scan(&m.ID, &m.OrgID, &m.Email, &m.Role, &m.PasswordHash, &created)
+	err := row.Scan(&m.ID, &m.OrgID, &m.Email, &m.Role, &m.PasswordHash, &created, &m.Deactivated)
 	m.CreatedAt = fromMS(created)
 	return m, err
 }
@@ -148,8 +148,8 @@ func insertMember(ctx context.Context, q queryer, m store.Member) (store.Member,
 		m.ID = newID("mbr_")
 	}
 	m.CreatedAt = stamp(m.CreatedAt)
-	_, err := q.ExecContext(ctx, `INSERT INTO sp_members (`+memberColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		m.ID, m.OrgID, m.Email, m.Role, m.PasswordHash, ms(m.CreatedAt))
+	_, err := q.ExecContext(ctx, `INSERT INTO sp_members (`+memberColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		m.ID, m.OrgID, m.Email, m.Role, m.PasswordHash, ms(m.CreatedAt), m.Deactivated)
 	if err != nil {
 		return store.Member{}, fmt.Errorf("add member %q: %w", m.Email, mapErr(err))
 	}

@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Domains", testDomains},
 		{"RoleMappings", testRoleMappings},
 		{"EndSSOSessions", testEndSSOSessions},
+		{"SCIM", testSCIM},
 		{"SSOParticipants", testSSOParticipants},
 	}
 	for _, tt := range tests {
