@@ -206,6 +206,9 @@ func TestManagementAPI(t *testing.T) {
 		t.Errorf("attempts of a connection nobody signed in through: %v", list)
 	}
 	c.want(404, "GET", "/orgs/acme/sign-in-attempts?connection=nobody", nil)
+	if tok := c.want(201, "POST", "/orgs/acme/scim-token", nil); !strings.HasSuffix(tok["scim_url"].(string), "/scim/v2/acme") || tok["token"] == "" {
+		t.Errorf("SCIM token: %v", tok)
+	}
 	c.want(404, "GET", "/orgs/beta/connections/"+added["id"].(string), nil)
 	c.want(204, "DELETE", "/orgs/acme/connections/"+added["id"].(string), nil)
 	if p := c.want(200, "GET", "/orgs/acme/connection", nil); p["primary"] != true || p["id"] != conn["id"] {

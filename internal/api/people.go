@@ -18,6 +18,8 @@ type memberJSON struct {
 	Email     string    `json:"email"`
 	Role      string    `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
+	// Deactivated: directory sync deactivated the member (no sign-in).
+	Deactivated bool `json:"deactivated"`
 }
 
 func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request) error {
@@ -49,7 +51,7 @@ func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request) error {
 			out.NextCursor = cursorOf(out.Data[n-1].Email)
 			break
 		}
-		out.Data = append(out.Data, memberJSON{ID: m.ID, Email: m.Email, Role: m.Role, CreatedAt: m.CreatedAt})
+		out.Data = append(out.Data, memberJSON{ID: m.ID, Email: m.Email, Role: m.Role, CreatedAt: m.CreatedAt, Deactivated: m.Deactivated})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -73,7 +75,7 @@ func (h *Handler) addMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, memberJSON{ID: m.ID, Email: m.Email, Role: m.Role, CreatedAt: m.CreatedAt})
+	writeJSON(w, http.StatusCreated, memberJSON{ID: m.ID, Email: m.Email, Role: m.Role, CreatedAt: m.CreatedAt, Deactivated: m.Deactivated})
 	return nil
 }
 
