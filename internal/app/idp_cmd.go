@@ -36,6 +36,7 @@ func idpCommands() []idpCommand {
 		{"app assign", "--app A (--user U | --group G)", idpAppAssign},
 		{"app metadata", "--app A", idpAppMetadata},
 		{"app list", "", idpAppList},
+		{"app provisioning", "--app A (--scim-url URL --token-stdin | --off)", idpAppProvisioning},
 		{"issue", "--app A --user U [--relay-state RS]", idpIssue},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/password"
@@ -13,6 +14,7 @@ import (
 	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/sqlstore"
+	"github.com/signet-sso/signet/internal/web"
 )
 
 // dataDir is where Signet keeps files beside the database (the secret key
@@ -58,7 +60,8 @@ func openEnv(ctx context.Context, c *Config, io IO, log *slog.Logger) (*env, fun
 }
 
 func (e *env) idpService() *idp.Service {
-	return &idp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.IdPURL), Password: e.pw, Log: e.log}
+	return &idp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.IdPURL), Password: e.pw, Log: e.log,
+		SCIMClient: web.NewOutboundClient(e.cfg.AllowPrivateMetadataURLs, 15*time.Second)}
 }
 
 func (e *env) spService() *sp.Service {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,6 +52,7 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 			return err
 		}
 		ls, metrics = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h}), append(metrics, m)
+		go provisionLoop(ctx, e.log.With("role", "idp"), e.idpService(), 2*time.Second)
 	}
 	if e.cfg.runsSP() {
 		svc := e.spService()
@@ -122,6 +125,20 @@ func roleHandler(e *env, log *slog.Logger, m *web.Metrics, drain *web.Drain, mou
 		h = web.StrictTransport(h)
 	}
 	return web.Wrap(h, log, m)
+}
+
+// provisionLoop pushes the Identity Center's changes to the applications
+// with provisioning on, every tick, while this replica holds the worker's
+// lease (another replica takes it over within a minute if this one stops).
+func provisionLoop(ctx context.Context, log *slog.Logger, svc *idp.Service, every time.Duration) {
+	holder := "replica-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid())
+	everyTick(ctx, every, func(time.Time) {
+		run, cancel := context.WithTimeout(ctx, 50*time.Second)
+		defer cancel()
+		if err := svc.ProvisionAll(run, holder); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "provisioning", "err", err)
+		}
+	})
 }
 
 // everyTick calls fn at each tick of every until ctx is done.

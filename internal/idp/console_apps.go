@@ -43,6 +43,7 @@ func (h *appsConsole) mount(mux *http.ServeMux) {
 	mux.Handle("POST /admin/applications/{id}/certificates/{key}/activate", h.admin(h.certificateActivate))
 	mux.Handle("POST /admin/applications/{id}/certificates/{key}/delete", h.admin(h.certificateDelete))
 	mux.Handle("GET /admin/applications/{id}/preview", h.admin(h.preview))
+	h.mountProvisioning(mux)
 }
 
 type appsPage struct {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,9 @@ type Service struct {
 	Now      func() time.Time
 	Rand     io.Reader
 	Log      *slog.Logger
+	// SCIMClient makes provisioning's requests to applications (the
+	// SSRF-safe web.NewOutboundClient).
+	SCIMClient *http.Client
 
 	// Parsed forms of what is stored, keyed by a hash of the stored bytes,
 	// so a change is a new entry and nothing is served stale: unsealed

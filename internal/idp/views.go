@@ -86,3 +86,7 @@ func (v views) appCertificates(w rw, r *http.Request, status int, d certificates
 func (v views) appPreview(w rw, r *http.Request, d previewPage) {
 	v.pages.Render(w, r, http.StatusOK, "app_preview", d)
 }
+
+func (v views) appProvisioning(w rw, r *http.Request, status int, d provisioningPage) {
+	v.pages.Render(w, r, status, "app_provisioning", d)
+}

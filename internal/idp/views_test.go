@@ -37,6 +37,7 @@ func TestViewsRenderEveryPage(t *testing.T) {
 		"app_assignments":  func(w rw, r *http.Request) { v.appAssignments(w, r, assignmentsPage{}) },
 		"app_assign":       func(w rw, r *http.Request) { v.appAssign(w, r, assignmentsPage{}) },
 		"app_certificates": func(w rw, r *http.Request) { v.appCertificates(w, r, 200, certificatesPage{}) },
+		"app_provisioning": func(w rw, r *http.Request) { v.appProvisioning(w, r, 200, provisioningPage{}) },
 		"app_preview":      func(w rw, r *http.Request) { v.appPreview(w, r, previewPage{}) },
 	} {
 		rec := httptest.NewRecorder()

@@ -22,6 +22,7 @@ type Store interface {
 	RoleMappings
 	SSOParticipants
 	SCIM
+	Provisionings
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

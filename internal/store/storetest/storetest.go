@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"RoleMappings", testRoleMappings},
 		{"EndSSOSessions", testEndSSOSessions},
 		{"SCIM", testSCIM},
+		{"Provisioning", testProvisioning},
 		{"SSOParticipants", testSSOParticipants},
 	}
 	for _, tt := range tests {
