@@ -21,13 +21,8 @@ import (
 // change reaches his membership; reactivation lets him in again.
 func TestDirectorySyncDeactivatesAtOnce(t *testing.T) {
 	w := newHostAppWorld(t)
-	admin := harness.NewBrowser(t)
-	admin.Post(w.s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"saffron-tunnel-ember"}})
-	p := admin.Post(w.s.SP+"/orgs/acme/settings/sso/scim-token", nil)
-	if !strings.Contains(p.Body, "New SCIM token made") {
-		t.Fatalf("making the SCIM token: %d\n%.2000s", p.Status, p.Body)
-	}
-	idp := scimIdP{t: t, base: copyField(t, p.Body, "scim_url"), token: copyField(t, p.Body, "scim_token")}
+	admin, base, token := scimTokenFromPage(t, w)
+	idp := scimIdP{t: t, base: base, token: token}
 	if page := admin.Get(w.s.SP + "/orgs/acme/settings/sso"); strings.Contains(page.Body, idp.token) {
 		t.Error("the SCIM token is shown again")
 	}
@@ -44,7 +39,7 @@ func TestDirectorySyncDeactivatesAtOnce(t *testing.T) {
 	}
 
 	bob := harness.NewBrowser(t)
-	p = bob.FollowSAML(bob.SignInToPortal(bob.Get(w.s.SP+"/saml/acme/login"), "bob", bobPassword))
+	p := bob.FollowSAML(bob.SignInToPortal(bob.Get(w.s.SP+"/saml/acme/login"), "bob", bobPassword))
 	if !strings.Contains(p.Body, "You are signed in to <strong>Acme</strong> as <strong>bob@example.test</strong>") {
 		t.Fatalf("bob did not sign in: %d at %s\n%.1500s", p.Status, p.URL, p.Body)
 	}
@@ -72,6 +67,20 @@ func TestDirectorySyncDeactivatesAtOnce(t *testing.T) {
 	if audit := admin.Get(w.s.SP + "/orgs/acme/settings/audit"); !strings.Contains(audit.Body, "dsync.user.deactivated") {
 		t.Errorf("the deactivation is not in the audit log:\n%.2000s", audit.Body)
 	}
+}
+
+// scimTokenFromPage signs acme's admin in and makes a SCIM token on the
+// Single Sign-On Settings page; it returns the admin's browser and the
+// SCIM URL and token the page shows.
+func scimTokenFromPage(t *testing.T, w *hostAppWorld) (*harness.Browser, string, string) {
+	t.Helper()
+	admin := harness.NewBrowser(t)
+	admin.Post(w.s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"saffron-tunnel-ember"}})
+	p := admin.Post(w.s.SP+"/orgs/acme/settings/sso/scim-token", nil)
+	if !strings.Contains(p.Body, "New SCIM token made") {
+		t.Fatalf("making the SCIM token: %d\n%.2000s", p.Status, p.Body)
+	}
+	return admin, copyField(t, p.Body, "scim_url"), copyField(t, p.Body, "scim_token")
 }
 
 // scimIdP sends SCIM requests as an org's IdP does.

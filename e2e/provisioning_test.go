@@ -19,10 +19,7 @@ import (
 // removing him from the group (his only assignment) deactivates him.
 func TestIdentityCenterProvisionsTheWorkspace(t *testing.T) {
 	w := newHostAppWorld(t)
-	admin := harness.NewBrowser(t)
-	admin.Post(w.s.SP+"/login", url.Values{"email": {"admin@acme.example"}, "password": {"saffron-tunnel-ember"}})
-	p := admin.Post(w.s.SP+"/orgs/acme/settings/sso/scim-token", nil)
-	scimURL, token := copyField(t, p.Body, "scim_url"), copyField(t, p.Body, "scim_token")
+	admin, scimURL, token := scimTokenFromPage(t, w)
 	admin.Post(w.s.SP+"/orgs/acme/settings/sso/roles/rules", url.Values{"value": {"Analytics admins"}, "role": {"admin"}})
 
 	w.s.cli("plum-garden-rocket\n", "idp", "user", "add", "--username", "ida", "--email", "ida@example.test", "--admin", "--password-stdin")
@@ -32,7 +29,7 @@ func TestIdentityCenterProvisionsTheWorkspace(t *testing.T) {
 	w.s.cli("", "idp", "app", "assign", "--app", "Acme Analytics", "--group", "Analytics admins")
 	ic := harness.NewBrowser(t)
 	ic.Post(w.s.IdP+"/admin/login", url.Values{"username": {"ida"}, "password": {"plum-garden-rocket"}})
-	p = ic.Post(w.s.IdP+"/admin/applications/"+w.app+"/provisioning", url.Values{"scim_url": {scimURL}, "token": {token}})
+	p := ic.Post(w.s.IdP+"/admin/applications/"+w.app+"/provisioning", url.Values{"scim_url": {scimURL}, "token": {token}})
 	if !strings.Contains(p.Body, "Automatic provisioning is on") {
 		t.Fatalf("turning provisioning on: %d\n%.2000s", p.Status, p.Body)
 	}

@@ -221,21 +221,23 @@ func spSSOShow(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 }
 
 func spSSOPrimary(fs *flag.FlagSet) func(context.Context, IO, *env) error {
-	org := fs.String("org", "", "organization ID or slug (required)")
-	connRef := fs.String("connection", "", "the connection: its ID, name or IdP entity ID (required)")
-	return func(ctx context.Context, io IO, e *env) error {
-		o, connID, err := orgAndConnection(ctx, e, *org, *connRef)
-		if err != nil {
-			return err
-		}
+	return onConnection(fs, func(ctx context.Context, io IO, e *env, o store.Org, connID string) error {
 		if err := e.spService().MakePrimary(ctx, store.Member{Email: "cli"}, o, connID); err != nil {
 			return err
 		}
 		return writeSSO(ctx, io, e, o, connID)
-	}
+	})
 }
 
 func spSSORemove(fs *flag.FlagSet) func(context.Context, IO, *env) error {
+	return onConnection(fs, func(ctx context.Context, _ IO, e *env, o store.Org, connID string) error {
+		return e.spService().DeleteConnection(ctx, store.Member{Email: "cli"}, o, connID)
+	})
+}
+
+// onConnection is a command on one connection of an org: --org and
+// --connection (both required) resolved before fn runs.
+func onConnection(fs *flag.FlagSet, fn func(ctx context.Context, io IO, e *env, o store.Org, connID string) error) func(context.Context, IO, *env) error {
 	org := fs.String("org", "", "organization ID or slug (required)")
 	connRef := fs.String("connection", "", "the connection: its ID, name or IdP entity ID (required)")
 	return func(ctx context.Context, io IO, e *env) error {
@@ -243,7 +245,7 @@ func spSSORemove(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		if err != nil {
 			return err
 		}
-		return e.spService().DeleteConnection(ctx, store.Member{Email: "cli"}, o, connID)
+		return fn(ctx, io, e, o, connID)
 	}
 }
 

@@ -86,13 +86,13 @@ func (s *Service) PushNow(ctx context.Context, actor string, a store.App, userID
 // ProvisionAll runs provisioning for every app it is on for, if this
 // replica (holder) holds the worker's lease.
 func (s *Service) ProvisionAll(ctx context.Context, holder string) error {
+	list, err := s.Store.EnabledProvisionings(ctx)
+	if err != nil || len(list) == 0 {
+		return err // nothing to push: no lease taken, nothing written
+	}
 	now := s.now()
 	ok, err := s.Store.TryLease(ctx, ProvisioningLease, holder, now, now.Add(time.Minute))
 	if err != nil || !ok {
-		return err
-	}
-	list, err := s.Store.EnabledProvisionings(ctx)
-	if err != nil {
 		return err
 	}
 	for _, p := range list {

@@ -39,25 +39,21 @@ func (p PatchRequest) Check() error {
 	return nil
 }
 
-// op is the operation's kind: add, replace or remove.
-func (o Operation) op() (string, error) {
-	switch k := strings.ToLower(o.Op); k {
-	case "add", "replace", "remove":
-		return k, nil
+// parse returns the operation's kind (add, replace or remove) and its
+// parsed path (nil when it has none).
+func (o Operation) parse() (string, *filter.Path, error) {
+	kind := strings.ToLower(o.Op)
+	if kind != "add" && kind != "replace" && kind != "remove" {
+		return "", nil, InvalidSyntax(fmt.Sprintf("unknown PATCH op %q: use add, replace or remove", o.Op))
 	}
-	return "", InvalidSyntax(fmt.Sprintf("unknown PATCH op %q: use add, replace or remove", o.Op))
-}
-
-// path parses the operation's path ("" when it has none).
-func (o Operation) path() (*filter.Path, error) {
 	if o.Path == "" {
-		return nil, nil
+		return kind, nil, nil
 	}
 	p, err := filter.ParsePath([]byte(o.Path))
 	if err != nil {
-		return nil, InvalidPath(fmt.Sprintf("the path %q does not parse: %v", o.Path, err))
+		return "", nil, InvalidPath(fmt.Sprintf("the path %q does not parse: %v", o.Path, err))
 	}
-	return &p, nil
+	return kind, &p, nil
 }
 
 func decode(raw json.RawMessage, v any, what string) error {
@@ -76,11 +72,7 @@ func decode(raw json.RawMessage, v any, what string) error {
 // PatchUser applies the operations to u, in order.
 func PatchUser(u *User, ops []Operation) error {
 	for _, o := range ops {
-		kind, err := o.op()
-		if err != nil {
-			return err
-		}
-		p, err := o.path()
+		kind, p, err := o.parse()
 		if err != nil {
 			return err
 		}
@@ -281,11 +273,7 @@ func setPrimaryEmail(u *User, s string) {
 // PatchGroup applies the operations to g, in order.
 func PatchGroup(g *Group, ops []Operation) error {
 	for _, o := range ops {
-		kind, err := o.op()
-		if err != nil {
-			return err
-		}
-		p, err := o.path()
+		kind, p, err := o.parse()
 		if err != nil {
 			return err
 		}

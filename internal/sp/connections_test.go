@@ -158,8 +158,18 @@ func TestSeveralConnectionsDomainRouting(t *testing.T) {
 	if r := admin.Do("POST", "/orgs/acme/settings/sso/domains/contractor.example/connection", url.Values{"route": {contractors.ID}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("route the domain = %d\n%s", r.Status, excerpt(r.Body))
 	}
-	if r := admin.Do("POST", "/orgs/acme/settings/sso/domains/contractor.example/connection", url.Values{"route": {"conn_of_nobody"}}); r.Status != http.StatusNotFound {
-		t.Errorf("route to an unknown connection = %d", r.Status)
+	w.connect(w.beta)
+	betaConn, err := w.st.GetSSOConnection(t.Context(), w.beta.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{"conn_of_nobody", betaConn.ID} { // beta's ID: another org's connection
+		if r := admin.Do("POST", "/orgs/acme/settings/sso/domains/contractor.example/connection", url.Values{"route": {other}}); r.Status != http.StatusNotFound {
+			t.Errorf("route to %s (not acme's) = %d", other, r.Status)
+		}
+	}
+	if d, _ := w.st.GetDomain(t.Context(), w.acme.ID, "contractor.example"); d.ConnectionID != contractors.ID {
+		t.Errorf("a refused route changed the domain: %q", d.ConnectionID)
 	}
 	for email, want := range map[string]string{
 		"sam@contractor.example": "/saml/acme/login?connection=" + contractors.ID,

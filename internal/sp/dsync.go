@@ -228,11 +228,14 @@ func (d DirectorySync) ReplaceUser(ctx context.Context, o store.Org, id string, 
 
 // PatchUser changes a user with PATCH operations.
 func (d DirectorySync) PatchUser(ctx context.Context, o store.Org, id string, ops []scim.Operation) (scim.User, error) {
-	cur, err := d.GetUser(ctx, o, id)
-	if err != nil {
-		return cur, err
-	}
 	old, err := d.svc.Store.GetSCIMUser(ctx, o.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return scim.User{}, scim.NotFound("no user " + id + " in this organization")
+	}
+	if err != nil {
+		return scim.User{}, err
+	}
+	cur, err := d.userOut(ctx, o, old, map[string][]scim.Ref{}) // groups are not patched through a user
 	if err != nil {
 		return scim.User{}, err
 	}
