@@ -116,7 +116,9 @@ func (s *Signet) serve(idpAddr, spAddr string) error {
 		done <- app.Run(ctx, []string{"serve", "--idp-addr", idpAddr, "--sp-addr", spAddr}, app.IO{Stdin: strings.NewReader(""),
 			Stdout: io.Discard, Stderr: logs, Env: s.getenv})
 	}()
-	for range 200 {
+	// A fresh PostgreSQL schema runs every migration first, which takes
+	// several seconds on a loaded CI machine: wait up to a minute.
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
 		select {
 		case code := <-done:
 			cancel()
