@@ -64,3 +64,27 @@ type SCIM interface {
 	// SCIMUserGroups lists the display names of the user's groups.
 	SCIMUserGroups(ctx context.Context, orgID, userID string) ([]string, error)
 }
+
+// SCIMRequest is one authenticated request to an org's SCIM server, for
+// the org admin's request log.
+type SCIMRequest struct {
+	OrgID    string
+	At       time.Time
+	Method   string
+	Path     string // below /scim/v2/{org}, without the query
+	Status   int
+	SCIMType string // the SCIM error's scimType, if any
+	Detail   string // what happened, in plain words
+}
+
+// SCIMRequestLog keeps each org's recent SCIM requests.
+type SCIMRequestLog interface {
+	// AppendSCIMRequest records a request and keeps only the org's newest
+	// MaxSCIMRequests.
+	AppendSCIMRequest(ctx context.Context, r SCIMRequest) error
+	// ListSCIMRequests lists the org's requests, newest first.
+	ListSCIMRequests(ctx context.Context, orgID string, limit int) ([]SCIMRequest, error)
+}
+
+// MaxSCIMRequests is how many requests the log keeps per org.
+const MaxSCIMRequests = 200

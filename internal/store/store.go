@@ -23,6 +23,9 @@ type Store interface {
 	SSOParticipants
 	SCIM
 	Provisionings
+	Events
+	Webhooks
+	SCIMRequestLog
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

@@ -56,8 +56,10 @@ func (s *workspaceStore) PutSSOConnection(ctx context.Context, c store.SSOConnec
 			return fmt.Errorf("count SSO connections: %w", err)
 		}
 		c.ID, c.Primary, c.CreatedAt = newID("conn_"), n == 0, c.UpdatedAt
-		_, err := tx.ExecContext(ctx, `INSERT INTO sp_sso_connections (`+connColumns+`) VALUES (`+connValues+`)`, connArgs(c)...)
-		return mapErr(err)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sp_sso_connections (`+connColumns+`) VALUES (`+connValues+`)`, connArgs(c)...); err != nil {
+			return mapErr(err)
+		}
+		return insertEvent(ctx, tx, c.OrgID, store.EventConnectionActivated, connectionEvent(c), c.UpdatedAt)
 	})
 	if err != nil {
 		return c, fmt.Errorf("save SSO connection of org %q: %w", c.OrgID, err)
@@ -163,18 +165,30 @@ func (s *workspaceStore) DeleteSSOConnection(ctx context.Context, orgID, id stri
 		if _, err := tx.ExecContext(ctx, `UPDATE sp_domains SET connection_id = '' WHERE org_id = $1 AND connection_id = $2`, orgID, c.ID); err != nil {
 			return fmt.Errorf("unroute the connection's domains: %w", mapErr(err))
 		}
-		if !c.Primary {
-			return nil
+		if c.Primary {
+			if err := s.promoteNext(ctx, tx, c); err != nil {
+				return err
+			}
 		}
-		var next string
-		err = tx.QueryRowContext(ctx, `SELECT id FROM sp_sso_connections WHERE org_id = $1 ORDER BY created_at, id LIMIT 1`, orgID).Scan(&next)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("next primary SSO connection: %w", err)
-		}
-		c.ID = "" // gone already: only its RequireSSO moves
-		return movePrimary(ctx, tx, orgID, c, next)
+		return insertEvent(ctx, tx, orgID, store.EventConnectionDeleted, connectionEvent(c), stamp(time.Time{}))
 	})
+}
+
+// promoteNext makes the oldest remaining connection primary after the
+// primary one c was deleted; RequireSSO moves with it.
+func (s *workspaceStore) promoteNext(ctx context.Context, tx *sql.Tx, c store.SSOConnection) error {
+	var next string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM sp_sso_connections WHERE org_id = $1 ORDER BY created_at, id LIMIT 1`, c.OrgID).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("next primary SSO connection: %w", err)
+	}
+	c.ID = "" // gone already: only its RequireSSO moves
+	return movePrimary(ctx, tx, c.OrgID, c, next)
+}
+
+func connectionEvent(c store.SSOConnection) store.EventConnection {
+	return store.EventConnection{ID: c.ID, Name: c.Name, IdPEntityID: c.IdPEntityID}
 }

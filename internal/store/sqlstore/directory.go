@@ -128,6 +128,15 @@ func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (
 	return out, rows.Err()
 }
 
+// queryAll runs a query and scans every row it returns.
+func queryAll[T any](ctx context.Context, q queryer, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scan)
+}
+
 const groupColumns = `id, name, description, created_at`
 
 func scanGroup(row interface{ Scan(...any) error }) (store.Group, error) {

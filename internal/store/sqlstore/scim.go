@@ -58,15 +58,16 @@ func scanSCIMUser(r interface{ Scan(...any) error }) (store.SCIMUser, error) {
 func (s *scimStore) PutSCIMUser(ctx context.Context, u store.SCIMUser, role string) (store.SCIMUser, error) {
 	u.UpdatedAt = stamp(u.UpdatedAt)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var old *store.SCIMUser
 		if u.ID == "" {
 			u.ID, u.CreatedAt, u.Version = newID("scu_"), u.UpdatedAt, 1
 		} else {
-			old, err := scanSCIMUser(tx.QueryRowContext(ctx, `SELECT `+scimUserColumns+` FROM sp_scim_users
+			o, err := scanSCIMUser(tx.QueryRowContext(ctx, `SELECT `+scimUserColumns+` FROM sp_scim_users
 				WHERE org_id = $1 AND id = $2`+s.fl.forUpdate, u.OrgID, u.ID))
 			if err != nil {
 				return rowErr("SCIM user", u.ID, err)
 			}
-			u.MemberID, u.CreatedAt, u.Version = old.MemberID, old.CreatedAt, old.Version+1
+			u.MemberID, u.CreatedAt, u.Version, old = o.MemberID, o.CreatedAt, o.Version+1, &o
 		}
 		m, err := s.scimMember(ctx, tx, u, role)
 		if err != nil {
@@ -84,9 +85,32 @@ func (s *scimStore) PutSCIMUser(ctx context.Context, u store.SCIMUser, role stri
 		if err != nil {
 			return fmt.Errorf("save SCIM user: %w", mapErr(err))
 		}
-		return nil
+		return userEvent(ctx, tx, u, old)
 	})
 	return u, err
+}
+
+// userEvent appends the event a user's change makes; none when nothing
+// the payload shows changed.
+func userEvent(ctx context.Context, tx *sql.Tx, u store.SCIMUser, old *store.SCIMUser) error {
+	typ, data := store.EventUserUpdated, eventUser(u)
+	switch {
+	case old == nil:
+		typ = store.EventUserCreated
+	case old.Active && !u.Active:
+		typ = store.EventUserDeactivated
+	case eventUser(*old) == data:
+		return nil
+	}
+	if old != nil && old.Email != u.Email {
+		data.PreviousEmail = old.Email
+	}
+	return insertEvent(ctx, tx, u.OrgID, typ, data, u.UpdatedAt)
+}
+
+func eventUser(u store.SCIMUser) store.EventUser {
+	return store.EventUser{ID: u.ID, MemberID: u.MemberID, UserName: u.UserName, ExternalID: u.ExternalID, Email: u.Email,
+		GivenName: u.GivenName, FamilyName: u.FamilyName, DisplayName: u.DisplayName, Active: u.Active}
 }
 
 // scimMember finds or makes the member of a SCIM user and brings its
@@ -137,17 +161,36 @@ func (s *scimStore) ListSCIMUsers(ctx context.Context, orgID string) ([]store.SC
 
 // DeleteSCIMUser implements store.SCIM.
 func (s *scimStore) DeleteSCIMUser(ctx context.Context, orgID, id string) error {
+	now := stamp(time.Time{})
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var memberID string
-		err := tx.QueryRowContext(ctx, `DELETE FROM sp_scim_users WHERE org_id = $1 AND id = $2 RETURNING member_id`, orgID, id).Scan(&memberID)
+		u, err := scanSCIMUser(tx.QueryRowContext(ctx, `SELECT `+scimUserColumns+` FROM sp_scim_users
+			WHERE org_id = $1 AND id = $2`+s.fl.forUpdate, orgID, id))
 		if err != nil {
 			return rowErr("SCIM user", id, err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sp_members SET deactivated = TRUE WHERE org_id = $1 AND id = $2`, orgID, memberID); err != nil {
+		groups, err := queryAll(ctx, tx, scanSCIMGroup, `SELECT g.id, g.org_id, g.display_name, g.external_id, g.created_at,
+			g.updated_at, g.version FROM sp_scim_groups g JOIN sp_scim_group_members m ON m.group_id = g.id
+			WHERE m.user_id = $1 ORDER BY g.id`, id)
+		if err != nil {
+			return fmt.Errorf("the deleted SCIM user's groups: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sp_scim_users WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("delete SCIM user: %w", mapErr(err))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sp_members SET deactivated = TRUE WHERE org_id = $1 AND id = $2`, orgID, u.MemberID); err != nil {
 			return fmt.Errorf("deactivate the deleted SCIM user's member: %w", mapErr(err))
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE realm = 'workspace' AND user_id = $1`, memberID)
-		return err
+		if _, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE realm = 'workspace' AND user_id = $1`, u.MemberID); err != nil {
+			return fmt.Errorf("end the deleted SCIM user's sessions: %w", err)
+		}
+		user := eventUser(u)
+		user.Active = false
+		for _, g := range groups {
+			if err := insertEvent(ctx, tx, orgID, store.EventGroupUserRemoved, groupEvent(g, &user), now); err != nil {
+				return err
+			}
+		}
+		return insertEvent(ctx, tx, orgID, store.EventUserDeleted, user, now)
 	})
 }
 
@@ -166,15 +209,20 @@ func (s *scimStore) PutSCIMGroup(ctx context.Context, g store.SCIMGroup) (store.
 	g.UpdatedAt = stamp(g.UpdatedAt)
 	g.Members = slices.Compact(slices.Sorted(slices.Values(g.Members)))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var old *store.SCIMGroup
 		if g.ID == "" {
 			g.ID, g.CreatedAt, g.Version = newID("scg_"), g.UpdatedAt, 1
 		} else {
-			old, err := scanSCIMGroup(tx.QueryRowContext(ctx, `SELECT `+scimGroupColumns+` FROM sp_scim_groups
+			o, err := scanSCIMGroup(tx.QueryRowContext(ctx, `SELECT `+scimGroupColumns+` FROM sp_scim_groups
 				WHERE org_id = $1 AND id = $2`+s.fl.forUpdate, g.OrgID, g.ID))
 			if err != nil {
 				return rowErr("SCIM group", g.ID, err)
 			}
-			g.CreatedAt, g.Version = old.CreatedAt, old.Version+1
+			if o.Members, err = queryAll(ctx, tx, scanString, `SELECT user_id FROM sp_scim_group_members
+				WHERE group_id = $1 ORDER BY user_id`, g.ID); err != nil {
+				return fmt.Errorf("SCIM group members: %w", err)
+			}
+			g.CreatedAt, g.Version, old = o.CreatedAt, o.Version+1, &o
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sp_scim_groups (`+scimGroupColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, external_id = excluded.external_id,
@@ -196,9 +244,53 @@ func (s *scimStore) PutSCIMGroup(ctx context.Context, g store.SCIMGroup) (store.
 				return err
 			}
 		}
-		return nil
+		return groupEvents(ctx, tx, g, old)
 	})
 	return g, err
+}
+
+// groupEvents appends the events a group's change makes: created or
+// updated (when its name or external ID changed), and one per member
+// added or removed.
+func groupEvents(ctx context.Context, tx *sql.Tx, g store.SCIMGroup, old *store.SCIMGroup) error {
+	var before []string
+	switch {
+	case old == nil:
+		if err := insertEvent(ctx, tx, g.OrgID, store.EventGroupCreated, groupEvent(g, nil), g.UpdatedAt); err != nil {
+			return err
+		}
+	case old.DisplayName != g.DisplayName || old.ExternalID != g.ExternalID:
+		if err := insertEvent(ctx, tx, g.OrgID, store.EventGroupUpdated, groupEvent(g, nil), g.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	if old != nil {
+		before = old.Members
+	}
+	change := func(typ string, from, to []string) error {
+		for _, id := range from {
+			if _, found := slices.BinarySearch(to, id); found {
+				continue
+			}
+			u, err := scanSCIMUser(tx.QueryRowContext(ctx, `SELECT `+scimUserColumns+` FROM sp_scim_users WHERE id = $1`, id))
+			if err != nil {
+				return rowErr("SCIM user", id, err)
+			}
+			user := eventUser(u)
+			if err := insertEvent(ctx, tx, g.OrgID, typ, groupEvent(g, &user), g.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := change(store.EventGroupUserAdded, g.Members, before); err != nil {
+		return err
+	}
+	return change(store.EventGroupUserRemoved, before, g.Members)
+}
+
+func groupEvent(g store.SCIMGroup, u *store.EventUser) store.EventGroup {
+	return store.EventGroup{ID: g.ID, DisplayName: g.DisplayName, ExternalID: g.ExternalID, User: u}
 }
 
 // GetSCIMGroup implements store.SCIM.
@@ -212,14 +304,16 @@ func (s *scimStore) GetSCIMGroup(ctx context.Context, orgID, id string) (store.S
 }
 
 func (s *scimStore) groupMembers(ctx context.Context, groupID string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT user_id FROM sp_scim_group_members WHERE group_id = $1 ORDER BY user_id`, groupID)
+	ids, err := queryAll(ctx, s.db, scanString, `SELECT user_id FROM sp_scim_group_members WHERE group_id = $1 ORDER BY user_id`, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("SCIM group members: %w", err)
 	}
-	return collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, r.Scan(&id)
-	})
+	return ids, nil
+}
+
+func scanString(r interface{ Scan(...any) error }) (string, error) {
+	var v string
+	return v, r.Scan(&v)
 }
 
 // ListSCIMGroups implements store.SCIM.
@@ -240,22 +334,23 @@ func (s *scimStore) ListSCIMGroups(ctx context.Context, orgID string) ([]store.S
 
 // DeleteSCIMGroup implements store.SCIM.
 func (s *scimStore) DeleteSCIMGroup(ctx context.Context, orgID, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_scim_groups WHERE org_id = $1 AND id = $2`, orgID, id)
-	if err != nil {
-		return fmt.Errorf("delete SCIM group: %w", err)
-	}
-	return checkAffected(res, "SCIM group", id)
+	now := stamp(time.Time{})
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		g, err := scanSCIMGroup(tx.QueryRowContext(ctx, `DELETE FROM sp_scim_groups WHERE org_id = $1 AND id = $2
+			RETURNING `+scimGroupColumns, orgID, id))
+		if err != nil {
+			return rowErr("SCIM group", id, err)
+		}
+		return insertEvent(ctx, tx, orgID, store.EventGroupDeleted, groupEvent(g, nil), now)
+	})
 }
 
 // SCIMUserGroups implements store.SCIM.
 func (s *scimStore) SCIMUserGroups(ctx context.Context, orgID, userID string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT g.display_name FROM sp_scim_group_members m
+	names, err := queryAll(ctx, s.db, scanString, `SELECT g.display_name FROM sp_scim_group_members m
 		JOIN sp_scim_groups g ON g.id = m.group_id WHERE g.org_id = $1 AND m.user_id = $2 ORDER BY g.display_name`, orgID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("SCIM user's groups: %w", err)
 	}
-	return collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
-		var name string
-		return name, r.Scan(&name)
-	})
+	return names, nil
 }

@@ -15,18 +15,41 @@ import (
 
 // AppendSignInAttempt implements store.Workspace.
 func (s *signinStore) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
-	return insertAttempt(ctx, s.db, a)
+	if signInEventType(a) == "" {
+		return insertAttempt(ctx, nil, s.db, a)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return insertAttempt(ctx, tx, tx, a) })
 }
 
-func insertAttempt(ctx context.Context, q queryer, a store.SignInAttempt) error {
-	a.At = stamp(a.At)
+// insertAttempt records an attempt and, when it is an SSO sign-in from the
+// org's genuine IdP, its event (tx must then be the transaction q is).
+func insertAttempt(ctx context.Context, tx *sql.Tx, q queryer, a store.SignInAttempt) error {
+	a.At, a.ID = stamp(a.At), newAuditID(stamp(a.At))
 	_, err := q.ExecContext(ctx, `INSERT INTO sp_signin_attempts (`+attemptColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, newAuditID(a.At), a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, a.ID, a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
 		a.Flow, a.Message, a.Hint, a.Assertion, a.Test, a.Certificate, a.Unverified, a.ConnectionID)
 	if err != nil {
 		return fmt.Errorf("record sign-in attempt: %w", mapErr(err))
 	}
-	return nil
+	typ := signInEventType(a)
+	if typ == "" {
+		return nil
+	}
+	return insertEvent(ctx, tx, a.OrgID, typ, store.EventSignIn{AttemptID: a.ID, ConnectionID: a.ConnectionID,
+		Email: a.Email, Flow: a.Flow, Code: a.Code, Message: a.Message}, a.At)
+}
+
+// signInEventType is the event an attempt makes: SSO sign-ins only, and
+// not an admin's test or a message no trusted IdP signed (anyone can post
+// those; they stay in the attempts log only).
+func signInEventType(a store.SignInAttempt) string {
+	switch {
+	case a.Test, a.Unverified, a.Flow == "password":
+		return ""
+	case a.OK:
+		return store.EventSignInSucceeded
+	}
+	return store.EventSignInFailed
 }
 
 // ListSignInAttempts implements store.Workspace.

@@ -33,6 +33,7 @@ type Store struct {
 	accessStore    // access.go: API keys and setup links
 	domainStore    // domains.go, roles.go: orgs' email domains and roles from IdP groups
 	scimStore      // scim.go: directory sync (SCIM tokens, users, groups)
+	eventStore     // events.go, webhooks.go: the event log and its webhooks
 }
 
 // conn is the database and its flavour, which every part shares.
@@ -52,12 +53,13 @@ type (
 	accessStore    struct{ *conn }
 	domainStore    struct{ *conn }
 	scimStore      struct{ *conn }
+	eventStore     struct{ *conn }
 )
 
 func newStore(c *conn) *Store {
 	return &Store{conn: c, directoryStore: directoryStore{c}, appsStore: appsStore{c}, workspaceStore: workspaceStore{c},
 		signinStore: signinStore{c}, stateStore: stateStore{c}, oauthStore: oauthStore{c}, accessStore: accessStore{c},
-		domainStore: domainStore{c}, scimStore: scimStore{c}}
+		domainStore: domainStore{c}, scimStore: scimStore{c}, eventStore: eventStore{c}}
 }
 
 var _ store.Store = (*Store)(nil)

@@ -111,7 +111,7 @@ func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) err
 			}
 		}
 		if r.Attempt != nil {
-			if err := insertAttempt(ctx, tx, *r.Attempt); err != nil {
+			if err := insertAttempt(ctx, tx, tx, *r.Attempt); err != nil {
 				return err
 			}
 		}

@@ -61,6 +61,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SCIM", testSCIM},
 		{"Provisioning", testProvisioning},
 		{"SSOParticipants", testSSOParticipants},
+		{"Events", testEvents},
+		{"ConcurrentEvents", testConcurrentEvents},
+		{"Webhooks", testWebhooks},
+		{"SCIMRequests", testSCIMRequests},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

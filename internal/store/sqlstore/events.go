@@ -1,0 +1,99 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// insertEvent appends an event to the log inside tx. The sequence comes
+// from the one-row counter, which tx then holds until it commits: event
+// writers queue there, so sequence order is commit order and readers
+// never see N before N-1. Every transaction appends its events last, after
+// its other locks, so the counter cannot take part in a deadlock.
+func insertEvent(ctx context.Context, tx *sql.Tx, orgID, typ string, data any, at time.Time) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("encode %s event: %w", typ, err)
+	}
+	_, err = appendEvent(ctx, tx, store.Event{OrgID: orgID, Type: typ, Data: b, At: at})
+	return err
+}
+
+func appendEvent(ctx context.Context, tx *sql.Tx, e store.Event) (bool, error) {
+	if e.Key != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sp_events WHERE event_key = $1`, e.Key).Scan(&n); err != nil {
+			return false, fmt.Errorf("look up event key: %w", err)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `UPDATE sp_event_seq SET n = n + 1 WHERE one = 1 RETURNING n`).Scan(&seq); err != nil {
+		return false, fmt.Errorf("next event sequence: %w", err)
+	}
+	var key any
+	if e.Key != "" {
+		key = e.Key
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO sp_events (seq, id, org_id, type, at, data, event_key) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		seq, newID("evt_"), e.OrgID, e.Type, ms(stamp(e.At)), string(e.Data), key)
+	if err != nil {
+		return false, fmt.Errorf("append %s event: %w", e.Type, mapErr(err))
+	}
+	return true, nil
+}
+
+// AppendEvent implements store.Events.
+func (s *eventStore) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
+	var added bool
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		added, err = appendEvent(ctx, tx, e)
+		return err
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return false, nil // the same key, appended concurrently
+	}
+	return added, err
+}
+
+const eventColumns = `seq, id, org_id, type, at, data`
+
+func scanEvent(r interface{ Scan(...any) error }) (store.Event, error) {
+	var e store.Event
+	var at int64
+	var data string
+	err := r.Scan(&e.Seq, &e.ID, &e.OrgID, &e.Type, &at, &data)
+	e.At, e.Data = fromMS(at), []byte(data)
+	return e, err
+}
+
+// EventsAfter implements store.Events.
+func (s *eventStore) EventsAfter(ctx context.Context, orgID string, after int64, limit int) ([]store.Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM sp_events WHERE seq > $1 AND ($2 = '' OR org_id = $2)
+		ORDER BY seq LIMIT $3`, after, orgID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	return collect(rows, scanEvent)
+}
+
+// PruneEvents implements store.Events.
+func (s *eventStore) PruneEvents(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_events WHERE at < $1
+		AND NOT EXISTS (SELECT 1 FROM sp_webhook_deliveries d WHERE d.event_seq = sp_events.seq AND d.state = 'pending')`, ms(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("prune events: %w", err)
+	}
+	return res.RowsAffected()
+}
