@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-sso/signet/internal/events"
 	"github.com/signet-sso/signet/internal/sp"
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -21,8 +22,10 @@ var openAPI []byte
 type Handler struct {
 	Store store.Store
 	SP    *sp.Service
-	Log   *slog.Logger
-	Now   func() time.Time
+	// Webhooks registers webhooks and redelivers their events.
+	Webhooks *events.Webhooks
+	Log      *slog.Logger
+	Now      func() time.Time
 }
 
 func (h *Handler) now() time.Time {
@@ -77,6 +80,12 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	h.route(mux, "DELETE /api/v1/orgs/{org}/domains/{domain}", h.removeDomain)
 	h.route(mux, "GET /api/v1/orgs/{org}/role-mapping", h.getRoleMapping)
 	h.route(mux, "PUT /api/v1/orgs/{org}/role-mapping", h.putRoleMapping)
+	h.route(mux, "GET /api/v1/events", h.listEvents)
+	h.route(mux, "GET /api/v1/webhooks", h.listWebhooks)
+	h.route(mux, "POST /api/v1/webhooks", h.createWebhook)
+	h.route(mux, "DELETE /api/v1/webhooks/{webhook}", h.deleteWebhook)
+	h.route(mux, "GET /api/v1/webhooks/{webhook}/deliveries", h.listDeliveries)
+	h.route(mux, "POST /api/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver", h.redeliver)
 	h.route(mux, "GET /api/v1/clients", h.listClients)
 	h.route(mux, "POST /api/v1/clients", h.createClient)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -88,7 +97,11 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 // is looked up with GET /api/v1/orgs?external_id=…, so that a slug and
 // another org's external ID can never be confused.
 func (h *Handler) org(r *http.Request) (store.Org, error) {
-	key := r.PathValue("org")
+	return h.orgByRef(r, r.PathValue("org"))
+}
+
+// orgByRef finds an org by its ID or slug.
+func (h *Handler) orgByRef(r *http.Request, key string) (store.Org, error) {
 	o, err := h.Store.GetOrg(r.Context(), key)
 	if errors.Is(err, store.ErrNotFound) {
 		o, err = h.Store.GetOrgBySlug(r.Context(), strings.ToLower(key))

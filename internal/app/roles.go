@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/signet-sso/signet/internal/events"
 	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/secret"
@@ -67,6 +68,12 @@ func (e *env) idpService() *idp.Service {
 func (e *env) spService() *sp.Service {
 	return &sp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.SPURL), Password: e.pw, Log: e.log,
 		Fetch: sp.NewFetcher(e.cfg.AllowPrivateMetadataURLs), Resolver: sp.NewResolver(e.cfg.DNSServer)}
+}
+
+// webhooks is the webhook service; its client is the SSRF-safe one.
+func (e *env) webhooks() *events.Webhooks {
+	return &events.Webhooks{Store: e.store, Sealer: e.sealer, Log: e.log,
+		Client: web.NewOutboundClient(e.cfg.AllowPrivateMetadataURLs, 15*time.Second)}
 }
 
 func trimSlash(s string) string {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/signet-sso/signet/internal/api"
+	"github.com/signet-sso/signet/internal/events"
 	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/oidc"
 	"github.com/signet-sso/signet/internal/sp"
@@ -62,6 +63,7 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 		}
 		ls, metrics = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: h}), append(metrics, m)
 		go refreshLoop(ctx, e.log.With("role", "sp"), svc, time.Hour) // shares svc's parse and key caches
+		go webhookLoop(ctx, e.log.With("role", "sp"), e.webhooks(), 2*time.Second)
 	}
 	if a := e.cfg.MetricsAddr; a != "" && a != "off" {
 		// Metrics only on the management listener, never to the public.
@@ -102,7 +104,7 @@ func (e *env) spHandler(svc *sp.Service, drain *web.Drain) (http.Handler, *web.M
 		}
 		h.HostApps = op
 		// Host apps run their customers' orgs through the management API.
-		mgmt := &api.Handler{Store: e.store, SP: svc, Log: log}
+		mgmt := &api.Handler{Store: e.store, SP: svc, Webhooks: e.webhooks(), Log: log}
 		mount = func(mux *http.ServeMux) { h.Mount(mux); op.Mount(mux); mgmt.Mount(mux) }
 		exempt = append(exempt, oidc.CrossOriginExempt()...)
 	}
@@ -141,6 +143,19 @@ func provisionLoop(ctx context.Context, log *slog.Logger, svc *idp.Service, ever
 	})
 }
 
+// webhookLoop delivers the event log to the registered webhooks, every
+// tick, while this replica holds the worker's lease.
+func webhookLoop(ctx context.Context, log *slog.Logger, hooks *events.Webhooks, every time.Duration) {
+	holder := "replica-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid())
+	everyTick(ctx, every, func(time.Time) {
+		run, cancel := context.WithTimeout(ctx, 50*time.Second)
+		defer cancel()
+		if err := hooks.DeliverAll(run, holder); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "webhook deliveries", "err", err)
+		}
+	})
+}
+
 // everyTick calls fn at each tick of every until ctx is done.
 func everyTick(ctx context.Context, every time.Duration, fn func(now time.Time)) {
 	t := time.NewTicker(every)
@@ -167,6 +182,11 @@ func refreshLoop(ctx context.Context, log *slog.Logger, svc *sp.Service, every t
 		} else if n > 0 {
 			log.Info("refreshed IdP metadata", "connections", n)
 		}
+		if n, err := svc.AnnounceExpiringCertificates(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("checking IdP certificates for expiry failed", "err", err)
+		} else if n > 0 {
+			log.Info("announced expiring IdP certificates", "certificates", n)
+		}
 		n, err = svc.Domains().RecheckDue(ctx)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("domain re-check failed", "err", err)
@@ -190,6 +210,9 @@ func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time
 		}
 		if _, err := st.PruneDraftApps(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning abandoned application drafts failed", "err", err)
+		}
+		if _, err := st.PruneEvents(ctx, now.Add(-events.Retention)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning old events failed", "err", err)
 		}
 		if _, err := st.PruneSignInAttempts(ctx, now.Add(-sp.AttemptRetention), now.Add(-sp.UnverifiedRetention)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning old sign-in attempts failed", "err", err)

@@ -41,6 +41,11 @@ func spCommands() []idpCommand {
 		{"domain list", "--org O", spDomainList},
 		{"domain remove", "--org O --domain D", spDomainRemove},
 		{"scim token", "--org O", spSCIMToken},
+		{"webhook add", "--url URL [--org O] [--events TYPE,...]", spWebhookAdd},
+		{"webhook list", "", spWebhookList},
+		{"webhook remove", "--webhook ID", spWebhookRemove},
+		{"webhook deliveries", "--webhook ID", spWebhookDeliveries},
+		{"webhook redeliver", "--webhook ID --delivery ID", spWebhookRedeliver},
 	}
 }
 

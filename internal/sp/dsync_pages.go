@@ -15,15 +15,24 @@ type directorySync struct {
 	BaseURL   string
 	TokenMade time.Time // zero: no token yet
 	NewToken  string    // set on the page that made it
+	Requests  []store.SCIMRequest
 }
+
+// shownSCIMRequests is how many of the request log the page shows.
+const shownSCIMRequests = 50
 
 func (h *ssoPages) mountDirectorySync(mux *http.ServeMux) {
 	mux.Handle("POST /orgs/{org}/settings/sso/scim-token", h.ssoAdmin(h.scimToken))
 }
 
 func (h *ssoPages) directorySync(r *http.Request, o store.Org) (directorySync, error) {
-	at, err := h.Svc.DirectorySync().TokenCreated(r.Context(), o)
-	return directorySync{BaseURL: h.Svc.BaseURL + "/scim/v2/" + o.Slug, TokenMade: at}, err
+	d := directorySync{BaseURL: h.Svc.BaseURL + "/scim/v2/" + o.Slug}
+	var err error
+	if d.TokenMade, err = h.Svc.DirectorySync().TokenCreated(r.Context(), o); err != nil || d.TokenMade.IsZero() {
+		return d, err
+	}
+	d.Requests, err = h.Svc.Store.ListSCIMRequests(r.Context(), o.ID, shownSCIMRequests)
+	return d, err
 }
 
 // scimToken makes a new SCIM token and shows it once, on the page itself

@@ -239,3 +239,26 @@ func TestSCIMGroupsSetRoles(t *testing.T) {
 		t.Errorf("group deleted: role %s", m.Role)
 	}
 }
+
+// TestSCIMRequestLog: each authenticated request lands in its org's log
+// with its outcome; requests without the org's token land nowhere.
+func TestSCIMRequestLog(t *testing.T) {
+	w := newWorld(t)
+	acme, beta := scimFor(t, w, w.acme), scimFor(t, w, w.beta)
+	acme.want(201, "", "POST", "/Users", oktaUser)
+	acme.want(409, "uniqueness", "POST", "/Users", oktaUser)
+	(scimClient{t: t, w: w, org: "acme", token: beta.token}).want(401, "", "GET", "/Users", "")
+	(scimClient{t: t, w: w, org: "acme"}).want(401, "", "GET", "/Users", "")
+	beta.want(200, "", "GET", "/Users?filter="+url.QueryEscape(`userName eq "x@beta.example"`), "")
+
+	log, err := w.st.ListSCIMRequests(t.Context(), w.acme.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 2 || log[0].Status != 409 || log[0].SCIMType != "uniqueness" || log[0].Path != "/Users" || log[1].Status != 201 || log[1].Method != "POST" {
+		t.Fatalf("acme's SCIM log = %+v", log)
+	}
+	if log, _ := w.st.ListSCIMRequests(t.Context(), w.beta.ID, 10); len(log) != 1 || log[0].Status != 200 {
+		t.Errorf("beta's SCIM log = %+v", log)
+	}
+}

@@ -5,6 +5,7 @@ package sp
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -120,4 +121,60 @@ func (s *Service) recordRefresh(ctx context.Context, o store.Org, connID, entity
 		s.Audit(ctx, o, "metadata refresh", "sso.metadata.refresh", detail)
 	}
 	return fetchErr
+}
+
+// AnnounceExpiringCertificates appends a connection.certificate_expiring
+// event, once per connection and certificate, for every trusted IdP
+// certificate within saml.ExpiringWithin of its end (or past it), so
+// host apps can warn their customers in time. It returns how many it
+// appended.
+func (s *Service) AnnounceExpiringCertificates(ctx context.Context) (int, error) {
+	now, n, after := s.now(), 0, ""
+	for {
+		orgs, err := s.Store.ListOrgsAfter(ctx, after, 200)
+		if err != nil || len(orgs) == 0 {
+			return n, err
+		}
+		for _, o := range orgs {
+			conns, err := s.Store.ListSSOConnections(ctx, o.ID)
+			if err != nil {
+				return n, err
+			}
+			for _, c := range conns {
+				added, err := s.announceExpiring(ctx, c, now)
+				if err != nil {
+					return n, err
+				}
+				n += added
+			}
+		}
+		after = orgs[len(orgs)-1].Slug
+	}
+}
+
+func (s *Service) announceExpiring(ctx context.Context, c store.SSOConnection, now time.Time) (int, error) {
+	certs, err := saml.ParseCertificatesPEM(c.CertificatesPEM)
+	if err != nil {
+		return 0, nil // a connection that cannot be parsed is reported on its page
+	}
+	n := 0
+	for _, cert := range certs {
+		if saml.CertificateStatus(cert, now) == "valid" {
+			continue
+		}
+		fp := saml.Fingerprint(cert)
+		data, err := json.Marshal(store.EventConnection{ID: c.ID, Name: c.Name, IdPEntityID: c.IdPEntityID, Certificate: fp, NotAfter: cert.NotAfter.UTC()})
+		if err != nil {
+			return n, err
+		}
+		added, err := s.Store.AppendEvent(ctx, store.Event{OrgID: c.OrgID, Type: store.EventCertificateExpiring, At: now, Data: data,
+			Key: "certificate_expiring:" + c.ID + ":" + fp})
+		if err != nil {
+			return n, err
+		}
+		if added {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -4,6 +4,7 @@ package sp_test
 
 import (
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -176,5 +177,36 @@ func TestRefreshKeepsTheSSRFGuard(t *testing.T) {
 	after := acmeConn(t, w)
 	if !errors.Is(err, sp.ErrAddressNotAllowed) || !strings.HasPrefix(after.RefreshError, sp.ErrAddressNotAllowed.Error()) || after.MetadataXML != before.MetadataXML {
 		t.Errorf("refresh from a loopback URL = %v (recorded %q); want the SSRF guard's refusal and nothing changed", err, after.RefreshError)
+	}
+}
+
+// TestExpiringCertificateEvents: a trusted IdP certificate close to its
+// end is announced to host apps once, not on every check.
+func TestExpiringCertificateEvents(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	ctx := t.Context()
+	if n, err := w.svc.AnnounceExpiringCertificates(ctx); err != nil || n != 0 {
+		t.Fatalf("a fresh certificate: %d events, %v", n, err)
+	}
+	w.svc.Now = func() time.Time { return w.idp.Certificate.NotAfter.Add(-24 * time.Hour) }
+	for want := range []int{1, 0} {
+		n, err := w.svc.AnnounceExpiringCertificates(ctx)
+		if err != nil || n != 1-want {
+			t.Fatalf("check %d: %d events, %v", want+1, n, err)
+		}
+	}
+	evs, err := w.st.EventsAfter(ctx, w.acme.ID, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := evs[len(evs)-1]
+	var data store.EventConnection
+	if err := json.Unmarshal(last.Data, &data); err != nil || last.Type != store.EventCertificateExpiring ||
+		data.Certificate != saml.Fingerprint(w.idp.Certificate) || !data.NotAfter.Equal(w.idp.Certificate.NotAfter) {
+		t.Errorf("event = %s %s (%v)", last.Type, last.Data, err)
+	}
+	if evs, _ := w.st.EventsAfter(ctx, w.beta.ID, 0, 100); len(evs) != 0 {
+		t.Errorf("beta got acme's events: %v", evs)
 	}
 }

@@ -3,6 +3,7 @@
 package sp
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,16 +70,42 @@ func (h *scimEndpoints) scim(fn scimFunc) http.Handler {
 		if !ok && err == nil {
 			err = scim.NewError(http.StatusUnauthorized, "", "a SCIM bearer token is required")
 		}
-		if err == nil {
-			err = fn(w, r, o)
-		}
 		if err != nil {
-			h.scimError(w, r, o, err)
+			_ = h.scimError(w, r, o, err) // not logged: the request is nobody's
+			return
+		}
+		sw := &scimStatus{ResponseWriter: w}
+		entry := store.SCIMRequest{OrgID: o.ID, At: h.Svc.now(), Method: r.Method,
+			Path: truncate(strings.TrimPrefix(r.URL.Path, "/scim/v2/"+r.PathValue("org")), 200)}
+		if err := fn(sw, r, o); err != nil {
+			e := h.scimError(sw, r, o, err)
+			entry.SCIMType, entry.Detail = e.ScimType, clip(e.Detail)
+		}
+		entry.Status = cmp.Or(sw.status, http.StatusOK)
+		if entry.Status == http.StatusServiceUnavailable {
+			return // the database is away: nowhere to log it
+		}
+		if err := h.Svc.Store.AppendSCIMRequest(r.Context(), entry); err != nil {
+			h.Log.WarnContext(r.Context(), "log SCIM request", "org", o.Slug, "err", err)
 		}
 	})
 }
 
-func (h *scimEndpoints) scimError(w http.ResponseWriter, r *http.Request, o store.Org, err error) {
+// scimStatus remembers the status of a SCIM answer, for the request log.
+type scimStatus struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *scimStatus) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// scimError answers err as a SCIM error and returns what it answered.
+func (h *scimEndpoints) scimError(w http.ResponseWriter, r *http.Request, o store.Org, err error) *scim.Error {
 	var e *scim.Error
 	switch {
 	case errors.As(err, &e):
@@ -93,6 +120,7 @@ func (h *scimEndpoints) scimError(w http.ResponseWriter, r *http.Request, o stor
 		w.Header().Set("WWW-Authenticate", `Bearer realm="SCIM"`)
 	}
 	writeSCIM(w, e.HTTPStatus(), e)
+	return e
 }
 
 func writeSCIM(w http.ResponseWriter, status int, v any) {
