@@ -24,6 +24,9 @@ type Signet struct {
 	Env      map[string]string
 	IdP, SP  string // public base URLs
 	Database string
+
+	idpAddr, spAddr string
+	stop            func() // ends the running `signet serve` and waits for it
 }
 
 // FreeAddr returns a loopback address with a free port.
@@ -130,12 +133,14 @@ func (s *Signet) serve(idpAddr, spAddr string) error {
 		default:
 		}
 		if ready("http://"+spAddr) && ready("http://"+idpAddr) {
-			t.Cleanup(func() {
+			s.idpAddr, s.spAddr = idpAddr, spAddr
+			s.stop = sync.OnceFunc(func() {
 				cancel()
 				if code := <-done; code != 0 {
 					t.Errorf("signet serve exited %d:\n%s", code, logs.String())
 				}
 			})
+			t.Cleanup(s.stop)
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -143,6 +148,18 @@ func (s *Signet) serve(idpAddr, spAddr string) error {
 	cancel()
 	<-done
 	return fmt.Errorf("signet did not become ready:\n%s", logs.String())
+}
+
+// Stop shuts `signet serve` down (as SIGTERM does) and waits until it has
+// exited: its addresses refuse connections until Restart.
+func (s *Signet) Stop() { s.stop() }
+
+// Restart runs `signet serve` again on the same addresses and database.
+func (s *Signet) Restart() {
+	s.t.Helper()
+	if err := s.serve(s.idpAddr, s.spAddr); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 func ready(base string) bool {
