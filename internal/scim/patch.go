@@ -128,6 +128,9 @@ func patchUserPath(u *User, kind string, p *filter.Path, raw json.RawMessage) er
 	if uri := strings.ToLower(p.AttributePath.URI()); uri != "" && uri != strings.ToLower(SchemaUser) {
 		return nil // an extension (enterprise attributes): not kept
 	}
+	if !slices.Contains(userAttributes, attr) {
+		return InvalidPath(fmt.Sprintf("a User has no attribute %q", p.AttributePath.AttributeName))
+	}
 	remove := kind == "remove"
 	var s string
 	str := func(what string) error {
@@ -171,6 +174,13 @@ func patchUserPath(u *User, kind string, p *filter.Path, raw json.RawMessage) er
 	}
 	return nil // attributes Signet does not keep (title, phoneNumbers, …) are ignored
 }
+
+// userAttributes are the core User schema's attributes (RFC 7643 §4.1),
+// lower-cased: those Signet does not keep are accepted and ignored, any
+// other name is an invalid path.
+var userAttributes = []string{"id", "externalid", "meta", "schemas", "username", "name", "displayname", "nickname",
+	"profileurl", "title", "usertype", "preferredlanguage", "locale", "timezone", "active", "password", "emails",
+	"phonenumbers", "ims", "photos", "addresses", "groups", "entitlements", "roles", "x509certificates"}
 
 func patchName(u *User, sub string, remove bool, raw json.RawMessage) error {
 	if u.Name == nil {

@@ -145,6 +145,9 @@ func (d DirectorySync) location(o store.Org, kind, id string) string {
 
 // saveUser stores a user with its member and says what changed.
 func (d DirectorySync) saveUser(ctx context.Context, o store.Org, u store.SCIMUser, old *store.SCIMUser) (scim.User, error) {
+	if old != nil && sameUser(*old, u) {
+		return d.userOut(ctx, o, *old, nil) // nothing changed: no new version, no event
+	}
 	role, err := d.newMemberRole(ctx, o)
 	if err != nil {
 		return scim.User{}, err
@@ -158,6 +161,12 @@ func (d DirectorySync) saveUser(ctx context.Context, o store.Org, u store.SCIMUs
 	}
 	d.auditUser(ctx, o, saved, old)
 	return d.userOut(ctx, o, saved, nil)
+}
+
+// sameUser reports whether u says nothing that old did not.
+func sameUser(old, u store.SCIMUser) bool {
+	return old.UserName == u.UserName && old.ExternalID == u.ExternalID && old.Email == u.Email && old.GivenName == u.GivenName &&
+		old.FamilyName == u.FamilyName && old.DisplayName == u.DisplayName && old.Active == u.Active
 }
 
 func (d DirectorySync) auditUser(ctx context.Context, o store.Org, u store.SCIMUser, old *store.SCIMUser) {

@@ -134,9 +134,11 @@ func writeSCIM(w http.ResponseWriter, status int, v any) {
 
 // readSCIM decodes a request body, refusing unknown JSON shapes plainly.
 func readSCIM(r *http.Request, v any) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return scim.NewError(http.StatusRequestEntityTooLarge, "tooLarge", fmt.Sprintf("the body is larger than %d KiB", maxSCIMBody>>10))
+	// The edge caps the body already (scimBodyCaps); this cap holds
+	// wherever the handler is mounted.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxSCIMBody+1))
+	if err != nil || len(body) > maxSCIMBody {
+		return scim.NewError(http.StatusRequestEntityTooLarge, "", fmt.Sprintf("the body is larger than %d KiB", maxSCIMBody>>10))
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var e *scim.Error
