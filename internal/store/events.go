@@ -101,6 +101,8 @@ type Events interface {
 	// EventsAfter lists up to limit events after the cursor (a Seq; 0
 	// reads from the start), oldest first; orgID filters ("" every org).
 	EventsAfter(ctx context.Context, orgID string, after int64, limit int) ([]Event, error)
-	// PruneEvents deletes events older than cutoff.
+	// PruneEvents deletes events older than cutoff (but not those a
+	// pending webhook delivery still needs) and finished webhook
+	// deliveries made before cutoff.
 	PruneEvents(ctx context.Context, cutoff time.Time) (int64, error)
 }

@@ -232,6 +232,16 @@ func testWebhooks(t *testing.T, s store.Store) {
 		t.Errorf("a pending delivery lost its event to pruning: %+v", due)
 	}
 
+	// Finished deliveries are pruned with their time's events.
+	for _, d := range must(s.DueWebhookDeliveries(ctx, all.ID, now.Add(time.Minute), 10)) {
+		d.State = store.DeliveryDelivered
+		check(t, s.RecordWebhookAttempt(ctx, d))
+	}
+	must(s.PruneEvents(ctx, now.Add(24*time.Hour)))
+	if log := must(s.ListWebhookDeliveries(ctx, all.ID, 10)); len(log) != 0 {
+		t.Errorf("finished deliveries survived pruning: %+v", log)
+	}
+
 	check(t, s.DeleteWebhook(ctx, all.ID))
 	mustNotFound(t, "a deleted webhook", s.DeleteWebhook(ctx, all.ID))
 	if hooks := must(s.ListWebhooks(ctx)); len(hooks) != 1 || hooks[0].ID != acmeUsers.ID {
