@@ -37,6 +37,7 @@ func idpCommands() []idpCommand {
 		{"app metadata", "--app A", idpAppMetadata},
 		{"app list", "", idpAppList},
 		{"app provisioning", "--app A (--scim-url URL --token-stdin | --off)", idpAppProvisioning},
+		{"settings mfa", "[--prompt always|context|never] [--types webauthn,totp] [--without-device register|email|block|allow]", idpSettingsMFA},
 		{"issue", "--app A --user U [--relay-state RS]", idpIssue},
 	}
 }

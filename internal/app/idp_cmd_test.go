@@ -147,3 +147,24 @@ func TestIdPCLIDefaultsTyposAndRefusals(t *testing.T) {
 		t.Errorf("user list = %s", out)
 	}
 }
+
+// TestIdPSettingsMFA: the MFA policy through the CLI, with DESIGN's flags;
+// flags left out keep their value, and a bad value is a usage error that
+// changes nothing.
+func TestIdPSettingsMFA(t *testing.T) {
+	c := newCLI(t)
+	if out := c.run("idp", "settings", "mfa", "--prompt", "context", "--types", "totp", "--without-device", "block"); out != "prompt=context types=totp without-device=block" {
+		t.Errorf("set: %q", out)
+	}
+	if out := c.run("idp", "settings", "mfa", "--prompt", "always"); out != "prompt=always types=totp without-device=block" {
+		t.Errorf("one flag: %q", out)
+	}
+	for _, bad := range [][]string{{"--prompt", "sometimes"}, {"--types", "sms"}, {"--without-device", "shrug"}} {
+		if code, _, errOut := runCmd(t, c.env, append([]string{"idp", "settings", "mfa"}, bad...)...); code != 2 || errOut == "" {
+			t.Errorf("%v: exit %d %s", bad, code, errOut)
+		}
+	}
+	if out := c.run("idp", "settings", "mfa"); out != "prompt=always types=totp without-device=block" {
+		t.Errorf("after refusals: %q", out)
+	}
+}

@@ -211,6 +211,9 @@ func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time
 		if _, err := st.PruneDraftApps(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning abandoned application drafts failed", "err", err)
 		}
+		if _, err := st.PruneMFA(ctx, now, now.Add(-365*24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning MFA sign-ins and known browsers failed", "err", err)
+		}
 		if _, err := st.PruneEvents(ctx, now.Add(-events.Retention)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning old events failed", "err", err)
 		}

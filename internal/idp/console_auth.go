@@ -90,11 +90,7 @@ func (h *directoryConsole) adminLogin(w http.ResponseWriter, r *http.Request) er
 		h.view.login(w, r, http.StatusForbidden, p)
 		return nil
 	}
-	if _, err := h.Admin.Start(w, r, store.Session{UserID: u.ID, Method: "password"}); err != nil {
-		return err
-	}
-	h.Svc.Audit(r.Context(), u.Username, "signin", "admin", "signed in to the console")
-	return web.Redirect(w, r, p.Next)
+	return h.signIn(w, r, u, store.RealmAdmin, mfaState{Next: p.Next}, p)
 }
 
 func (h *directoryConsole) adminLogout(w http.ResponseWriter, r *http.Request) error {

@@ -65,6 +65,7 @@ type userFormPage struct {
 	Errors  FieldErrors
 	Groups  []store.Group
 	Apps    []store.App
+	Devices []store.MFADevice
 }
 
 func userInputFrom(r *http.Request) UserInput {
@@ -103,8 +104,12 @@ func (h *directoryConsole) userEditPage(r *http.Request, admin store.User, u sto
 	if err != nil {
 		return userFormPage{}, err
 	}
+	devices, err := h.Svc.Store.ListMFADevices(r.Context(), u.ID)
+	if err != nil {
+		return userFormPage{}, err
+	}
 	return userFormPage{page: adminPage(u.Username, "users", admin, r), Editing: true, UserID: u.ID, Form: in,
-		Errors: fe, Groups: groups, Apps: apps}, nil
+		Errors: fe, Groups: groups, Apps: apps, Devices: devices}, nil
 }
 
 func (h *directoryConsole) userEditForm(w http.ResponseWriter, r *http.Request, admin store.User) error {

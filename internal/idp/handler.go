@@ -43,6 +43,9 @@ type base struct {
 	// never locking out a browser that signed in to that username before.
 	Logins *web.SignInLimits
 	Limits saml.Limits
+	// continueSSO answers an application's sign-in request carried
+	// through the sign-in (the SSO handler's).
+	continueSSO func(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, sess store.Session) error
 }
 
 // NewHandler wires a Handler with the default cookie settings.
@@ -76,9 +79,11 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	(&appsConsole{h.base}).mount(mux)
 	portal := &portalHandler{base: h.base}
 	sso := &ssoHandler{portal}
-	portal.continueSSO = sso.continueSSO
+	h.continueSSO = sso.continueSSO
 	portal.mount(mux)
 	sso.mount(mux)
+	(&mfaHandler{h.base}).mount(mux)
+	(&settingsConsole{h.base}).mount(mux)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/portal", http.StatusFound)
 	})
@@ -110,6 +115,8 @@ var flashes = map[string]string{
 	"cert-activated": "Certificate set as active. Give the application the new metadata if it does not have it yet.",
 	"cert-deleted":   "Certificate deleted.",
 	"signed-out":     "You are signed out of the access portal and of the applications it signed you in to.",
+	"device-removed": "MFA device removed.",
+	"device-added":   "Authenticator app registered.",
 }
 
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

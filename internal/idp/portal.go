@@ -14,12 +14,7 @@ import (
 
 // portalHandler is the access portal: sign-in, the tiles, and launching
 // an application (IdP-initiated sign-in).
-type portalHandler struct {
-	*base
-	// continueSSO answers an application's sign-in request carried
-	// through the portal's sign-in form (the SSO handler's).
-	continueSSO func(w http.ResponseWriter, r *http.Request, req *ssoRequest, u store.User, sess store.Session) error
-}
+type portalHandler struct{ *base }
 
 func (h *portalHandler) mount(mux *http.ServeMux) {
 	mux.Handle("GET /portal/login", h.handle(h.portalLoginForm))
@@ -28,6 +23,7 @@ func (h *portalHandler) mount(mux *http.ServeMux) {
 	mux.Handle("POST /portal/logout/all", h.handle(h.portalLogoutEverywhere))
 	mux.Handle("GET /portal", h.portal(h.portalHome))
 	mux.Handle("GET /portal/apps/{id}", h.portal(h.portalLaunch))
+	h.mountDevices(mux)
 }
 
 type portalFunc func(w http.ResponseWriter, r *http.Request, u store.User) error
@@ -81,15 +77,7 @@ func (h *portalHandler) portalLogin(w http.ResponseWriter, r *http.Request) erro
 	if !ok {
 		return nil
 	}
-	sess, err := h.Portal.Start(w, r, store.Session{UserID: u.ID, Method: "password"})
-	if err != nil {
-		return err
-	}
-	h.Svc.Audit(r.Context(), u.Username, "signin", "portal", "signed in to the access portal")
-	if pending != nil {
-		return h.continueSSO(w, r, pending, u, sess)
-	}
-	return web.Redirect(w, r, p.Next)
+	return h.signIn(w, r, u, store.RealmPortal, mfaState{Next: p.Next, Hidden: p.Hidden}, p)
 }
 
 func (h *portalHandler) portalLogout(w http.ResponseWriter, r *http.Request) error {
@@ -105,7 +93,7 @@ func (h *portalHandler) portalLogout(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return h.continueLogout(w, r, h.Svc.newChainToken(), parts)
+	return h.continueLogout(w, r, h.Svc.newToken(), parts)
 }
 
 // portalLogoutEverywhere ends every portal session of the person.

@@ -359,7 +359,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) ([]byte, Resolved
 		Issuer: s.EntityID(app.ID), Destination: acs, Audience: app.Audience, InResponseTo: req.InResponseTo,
 		NameID: res.NameID, NameIDFormat: res.NameIDFormat, Attributes: res.Attributes,
 		AuthnInstant: start, SessionDuration: app.SessionDuration, Key: kp, Now: s.now(), Rand: s.rand(),
-		SessionIndex: sessionIndexOf(req.Portal),
+		SessionIndex: sessionIndexOf(req.Portal), AuthnContextClassRef: authnContext(req.Portal),
 	}
 	// An SP whose metadata has an encryption certificate gets the
 	// assertion encrypted to it, with a cipher it lists.

@@ -111,7 +111,7 @@ func (h *ssoHandler) appSignedOut(w http.ResponseWriter, r *http.Request, a stor
 	}
 	initiator := store.SSOParticipant{AppID: a.ID, AnswerTo: req.ID, AnswerRelayState: relayState,
 		ExpiresAt: h.Svc.now().Add(chainTTL)}
-	return h.continueLogout(w, r, h.Svc.newChainToken(), append(parts, initiator))
+	return h.continueLogout(w, r, h.Svc.newToken(), append(parts, initiator))
 }
 
 // chainTTL is how long the initiator of a sign-out chain waits for it.
@@ -124,8 +124,8 @@ const chainTTL = 15 * time.Minute
 // RelayState, and the next one is visited. The remaining applications wait
 // under the token's hash (they expire with the portal session).
 
-// newChainToken is a sign-out chain's token (256 random bits).
-func (s *Service) newChainToken() string {
+// newToken is a random token (256 bits): a sign-out chain's, an MFA sign-in's.
+func (s *Service) newToken() string {
 	b := make([]byte, 32)
 	if _, err := io.ReadFull(s.rand(), b); err != nil {
 		panic("signet: no randomness for a token: " + err.Error())

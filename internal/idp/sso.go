@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
@@ -49,15 +50,21 @@ func (p *ssoRequest) hidden() map[string]string {
 
 // pendingRequest recovers a request carried through the sign-in form.
 func pendingRequest(r *http.Request) *ssoRequest {
-	app := r.PostFormValue("saml_app")
-	if app == "" {
+	return pendingFrom(map[string]string{"saml_app": r.PostFormValue("saml_app"), "SAMLQuery": r.PostFormValue("SAMLQuery"),
+		"SAMLRequest": r.PostFormValue("SAMLRequest"), "RelayState": r.PostFormValue("RelayState")})
+}
+
+// pendingFrom recovers a request from the fields hidden() made (nil when
+// they hold none). It is checked again before it is answered.
+func pendingFrom(f map[string]string) *ssoRequest {
+	app := f["saml_app"]
+	switch {
+	case app == "":
 		return nil
-	}
-	if q := r.PostFormValue("SAMLQuery"); q != "" {
-		return &ssoRequest{appID: app, rawQuery: q}
-	}
-	if req := r.PostFormValue("SAMLRequest"); req != "" {
-		return &ssoRequest{appID: app, rawPost: req, relayState: r.PostFormValue("RelayState")}
+	case f["SAMLQuery"] != "":
+		return &ssoRequest{appID: app, rawQuery: f["SAMLQuery"]}
+	case f["SAMLRequest"] != "":
+		return &ssoRequest{appID: app, rawPost: f["SAMLRequest"], relayState: f["RelayState"]}
 	}
 	return nil
 }
@@ -226,6 +233,9 @@ func (h *ssoHandler) continueSSO(w http.ResponseWriter, r *http.Request, req *ss
 // in portal session sess.
 func (h *ssoHandler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequest, a store.App, acs string,
 	ar *saml.ReceivedAuthnRequest, u store.User, sess store.Session) error {
+	if ok, needMFA := ar.ContextOK(authnContext(sess)); !ok {
+		return h.unmetContext(w, r, req, a, acs, ar, u, needMFA)
+	}
 	if f := ar.NameIDPolicyFormat; f != "" && f != saml.NameIDUnspecified && f != saml.NameIDFormat(a.SubjectFormat) {
 		h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "requested NameID format "+f+" but the Subject's format is "+a.SubjectFormat)
 		xml, err := h.Svc.StatusResponse(r.Context(), a, acs, ar.ID, saml.StatusRequester, saml.StatusInvalidNameIDPolicy,
@@ -238,6 +248,30 @@ func (h *ssoHandler) answer(w http.ResponseWriter, r *http.Request, req *ssoRequ
 	xml, _, err := h.Svc.Issue(r.Context(), IssueRequest{App: a, User: u, ACSURL: acs, InResponseTo: ar.ID, Portal: sess})
 	if err != nil {
 		return h.issueFailed(w, r, u, a, err)
+	}
+	return h.postResponse(w, r, a, acs, xml, req.relayState)
+}
+
+// unmetContext answers a request whose RequestedAuthnContext the session
+// does not meet: a step-up to MFA when that would meet it and the person
+// has (or may register) a device, else NoAuthnContext (saml-core 3.3.2.2.1).
+func (h *ssoHandler) unmetContext(w http.ResponseWriter, r *http.Request, req *ssoRequest, a store.App, acs string,
+	ar *saml.ReceivedAuthnRequest, u store.User, needMFA bool) error {
+	if needMFA {
+		need, err := h.Svc.NeedMFA(r.Context(), u, browserHash(r), true)
+		if err != nil {
+			return err
+		}
+		if need == MFACode || need == MFARegister {
+			return h.askSecondFactor(w, r, u, store.RealmPortal, mfaState{Hidden: req.hidden()})
+		}
+	}
+	h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "the application asked for an authentication context Signet cannot meet: "+
+		strings.Join(ar.RequestedAuthnContext, ", ")+" ("+ar.Comparison+")")
+	xml, err := h.Svc.StatusResponse(r.Context(), a, acs, ar.ID, saml.StatusResponder, saml.StatusNoAuthnContext,
+		"the requested authentication context cannot be met")
+	if err != nil {
+		return err
 	}
 	return h.postResponse(w, r, a, acs, xml, req.relayState)
 }

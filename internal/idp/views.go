@@ -90,3 +90,15 @@ func (v views) appPreview(w rw, r *http.Request, d previewPage) {
 func (v views) appProvisioning(w rw, r *http.Request, status int, d provisioningPage) {
 	v.pages.Render(w, r, status, "app_provisioning", d)
 }
+
+func (v views) mfa(w rw, r *http.Request, status int, d mfaPage) {
+	v.pages.Render(w, r, status, "mfa", d)
+}
+
+func (v views) settingsAuthentication(w rw, r *http.Request, status int, d authenticationPage) {
+	v.pages.Render(w, r, status, "settings_authentication", d)
+}
+
+func (v views) mfaDevices(w rw, r *http.Request, status int, d mfaDevicesPage) {
+	v.pages.Render(w, r, status, "mfa_devices", d)
+}

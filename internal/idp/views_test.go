@@ -39,6 +39,10 @@ func TestViewsRenderEveryPage(t *testing.T) {
 		"app_certificates": func(w rw, r *http.Request) { v.appCertificates(w, r, 200, certificatesPage{}) },
 		"app_provisioning": func(w rw, r *http.Request) { v.appProvisioning(w, r, 200, provisioningPage{}) },
 		"app_preview":      func(w rw, r *http.Request) { v.appPreview(w, r, previewPage{}) },
+		"mfa":              func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{}) },
+		"mfa_enrol":        func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{Enrol: &enrolment{}}) },
+		"mfa_devices":      func(w rw, r *http.Request) { v.mfaDevices(w, r, 200, mfaDevicesPage{}) },
+		"settings_auth":    func(w rw, r *http.Request) { v.settingsAuthentication(w, r, 200, authenticationPage{}) },
 	} {
 		rec := httptest.NewRecorder()
 		render(rec, httptest.NewRequest("GET", "/", nil))

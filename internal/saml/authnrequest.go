@@ -23,6 +23,10 @@ type AuthnRequestParams struct {
 	NameIDFormat string
 	ForceAuthn   bool // the IdP must authenticate the person afresh
 	IsPassive    bool // the IdP must not show a page (it answers NoPassive instead)
+	// RequestedAuthnContext asks for these classes (with Comparison,
+	// "exact" when empty), e.g. AuthnContextMFA.
+	RequestedAuthnContext []string
+	Comparison            string
 	// SignWith, if set, signs the request with an enveloped XML signature,
 	// for the HTTP-POST binding. (The Redirect binding signs the query
 	// instead: RedirectURL's key.)
@@ -63,6 +67,15 @@ func NewAuthnRequest(p AuthnRequestParams) (*AuthnRequest, error) {
 		pol.CreateAttr("Format", p.NameIDFormat)
 	}
 	pol.CreateAttr("AllowCreate", "true")
+	if len(p.RequestedAuthnContext) > 0 {
+		rac := req.CreateElement("samlp:RequestedAuthnContext")
+		if p.Comparison != "" {
+			rac.CreateAttr("Comparison", p.Comparison)
+		}
+		for _, c := range p.RequestedAuthnContext {
+			rac.CreateElement("saml:AuthnContextClassRef").SetText(c)
+		}
+	}
 	if p.SignWith != nil {
 		sctx, err := signingContext(*p.SignWith)
 		if err != nil {
@@ -90,7 +103,11 @@ type ReceivedAuthnRequest struct {
 	NameIDPolicyFormat string
 	ForceAuthn         bool
 	IsPassive          bool
-	IssueInstant       time.Time
+	// RequestedAuthnContext lists the AuthnContextClassRefs the SP asked
+	// for, with the Comparison ("exact" when absent).
+	RequestedAuthnContext []string
+	Comparison            string
+	IssueInstant          time.Time
 	// Signed is set when an embedded (POST) or query-string (Redirect)
 	// signature was verified by CheckAuthnRequest.
 	Signed bool
@@ -143,6 +160,18 @@ func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
 	if pol := child(root, NSProtocol, "NameIDPolicy"); pol != nil {
 		r.NameIDPolicyFormat = pol.SelectAttrValue("Format", "")
 	}
+	if rac := child(root, NSProtocol, "RequestedAuthnContext"); rac != nil {
+		r.Comparison = rac.SelectAttrValue("Comparison", "exact")
+		if !slices.Contains([]string{"exact", "minimum", "maximum", "better"}, r.Comparison) {
+			return nil, errorf(CodeRequestInvalid, "RequestedAuthnContext has an unknown Comparison %q", r.Comparison)
+		}
+		for _, ref := range children(rac, NSAssertion, "AuthnContextClassRef") {
+			if len(r.RequestedAuthnContext) == 8 {
+				return nil, errorf(CodeRequestInvalid, "RequestedAuthnContext lists more than 8 classes")
+			}
+			r.RequestedAuthnContext = append(r.RequestedAuthnContext, strings.TrimSpace(ref.Text()))
+		}
+	}
 	sigs := children(root, NSDSig, "Signature")
 	if len(sigs) > 1 {
 		return nil, errorf(CodeSignatureInvalid, "the request has %d signatures", len(sigs))
@@ -151,6 +180,45 @@ func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
 		r.sig = sigs[0]
 	}
 	return r, nil
+}
+
+// ContextOK reports whether an authentication of the class got (one of
+// AuthnContextPassword and AuthnContextMFA) satisfies the request's
+// RequestedAuthnContext; needMFA reports whether asking for MFA would.
+// Classes Signet does not know are never satisfied.
+func (r *ReceivedAuthnRequest) ContextOK(got string) (ok, needMFA bool) {
+	if len(r.RequestedAuthnContext) == 0 {
+		return true, false
+	}
+	rank := map[string]int{AuthnContextPassword: 1, AuthnContextMFA: 2}
+	satisfies := func(have string) bool {
+		for _, want := range r.RequestedAuthnContext {
+			w, known := rank[want]
+			if !known {
+				continue
+			}
+			switch r.Comparison {
+			case "minimum":
+				if rank[have] >= w {
+					return true
+				}
+			case "better":
+				if rank[have] > w {
+					return true
+				}
+			case "maximum":
+				if rank[have] <= w {
+					return true
+				}
+			default:
+				if have == want {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return satisfies(got), !satisfies(got) && satisfies(AuthnContextMFA)
 }
 
 // AuthnRequestPolicy is what the IdP knows of the SP that sent a request.

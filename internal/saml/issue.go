@@ -45,7 +45,10 @@ type ResponseParams struct {
 	SessionIndex    string        // empty: a random one
 	AuthnInstant    time.Time     // when the user signed in to the IdP
 	SessionDuration time.Duration // SessionNotOnOrAfter = AuthnInstant + this (0: omitted)
-	Lifetime        time.Duration // assertion validity (0: DefaultAssertionLifetime)
+	// AuthnContextClassRef says how the person signed in (empty:
+	// AuthnContextPassword).
+	AuthnContextClassRef string
+	Lifetime             time.Duration // assertion validity (0: DefaultAssertionLifetime)
 
 	Key  KeyPair
 	Sign SignMode
@@ -173,7 +176,7 @@ func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *e
 	if p.SessionDuration > 0 {
 		authn.CreateAttr("SessionNotOnOrAfter", formatTime(authnInstant.Add(p.SessionDuration)))
 	}
-	authn.CreateElement("saml:AuthnContext").CreateElement("saml:AuthnContextClassRef").SetText(authnContextPPT)
+	authn.CreateElement("saml:AuthnContext").CreateElement("saml:AuthnContextClassRef").SetText(orDefault(p.AuthnContextClassRef, AuthnContextPassword))
 
 	addAttributes(a, p.Attributes)
 	return a

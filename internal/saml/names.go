@@ -64,11 +64,20 @@ const (
 	StatusResponder           = "urn:oasis:names:tc:SAML:2.0:status:Responder"
 	StatusInvalidNameIDPolicy = "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"
 	StatusNoPassive           = "urn:oasis:names:tc:SAML:2.0:status:NoPassive"
+	StatusNoAuthnContext      = "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext"
+)
+
+// Authentication context classes the Identity Center asserts.
+const (
+	// AuthnContextPassword: a password over TLS.
+	AuthnContextPassword = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+	// AuthnContextMFA is the REFEDS MFA profile: two factors of different
+	// kinds, the person's password and a registered device.
+	AuthnContextMFA = "https://refeds.org/profile/mfa"
 )
 
 const (
 	confirmationBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
-	authnContextPPT    = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 )
 
 // Signature and digest algorithms.

@@ -26,6 +26,7 @@ type Store interface {
 	Events
 	Webhooks
 	SCIMRequestLog
+	MFA
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

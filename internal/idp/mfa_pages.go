@@ -1,0 +1,334 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"image/png"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
+)
+
+// Cookies of the second factor.
+const (
+	// mfaCookie holds the token of a sign-in waiting for its second factor.
+	mfaCookie = "signet_idp_mfa"
+	// browserCookie tells a browser apart, for "only when the sign-in
+	// context changes": a random value, kept a year; only its hash is stored.
+	browserCookie = "signet_idp_browser"
+)
+
+// mfaTTL is how long a sign-in may wait for its second factor; maxCodeTries
+// is how many wrong codes it takes before the password is needed again.
+const (
+	mfaTTL       = 10 * time.Minute
+	maxCodeTries = 5
+)
+
+// mfaState is what a sign-in continues with once its second factor is in.
+type mfaState struct {
+	Next   string            `json:"next"`
+	Hidden map[string]string `json:"hidden,omitempty"` // an application's pending request
+}
+
+// signIn finishes a correct password by the MFA policy: it signs the
+// person in at once, sends them to the second-factor page, or refuses
+// them when the policy blocks people without a device.
+func (h *base) signIn(w http.ResponseWriter, r *http.Request, u store.User, realm string, st mfaState, p loginPage) error {
+	need, err := h.Svc.NeedMFA(r.Context(), u, browserHash(r), false)
+	if err != nil {
+		return err
+	}
+	switch need {
+	case MFANone:
+		return h.finishSignIn(w, r, u, realm, MethodPassword, st)
+	case MFABlocked:
+		h.Svc.Audit(r.Context(), u.Username, "signin.denied", realm, "MFA is required and the user has no MFA device")
+		p.Username, p.Error = u.Username, "Your Identity Center requires multi-factor authentication, and you have no MFA device registered. Ask your administrator to let you register one."
+		h.view.login(w, r, http.StatusForbidden, p)
+		return nil
+	}
+	return h.askSecondFactor(w, r, u, realm, st)
+}
+
+// askSecondFactor parks the sign-in and sends the browser to the
+// second-factor page of its realm.
+func (h *base) askSecondFactor(w http.ResponseWriter, r *http.Request, u store.User, realm string, st mfaState) error {
+	state, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	token, err := h.Svc.ParkSignIn(r.Context(), u, realm, string(state), mfaTTL)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: token, Path: "/", MaxAge: int(mfaTTL.Seconds()), HttpOnly: true,
+		Secure: h.Portal.Secure, SameSite: http.SameSiteLaxMode})
+	return web.Redirect(w, r, mfaPath(realm))
+}
+
+func mfaPath(realm string) string {
+	if realm == store.RealmAdmin {
+		return "/admin/mfa"
+	}
+	return "/portal/mfa"
+}
+
+// finishSignIn starts the realm's session (a new ID) and continues: to an
+// application's pending request, or to the next page.
+func (h *base) finishSignIn(w http.ResponseWriter, r *http.Request, u store.User, realm, method string, st mfaState) error {
+	sessions, where := h.Portal, "the access portal"
+	if realm == store.RealmAdmin {
+		sessions, where = h.Admin, "the console"
+	}
+	sess, err := sessions.Start(w, r, store.Session{UserID: u.ID, Method: method})
+	if err != nil {
+		return err
+	}
+	how := "with a password"
+	if method == MethodMFA {
+		how = "with a password and an MFA device"
+	}
+	h.Svc.Audit(r.Context(), u.Username, "signin", realm, "signed in to "+where+" "+how)
+	if pending := pendingFrom(st.Hidden); realm == store.RealmPortal && pending != nil {
+		return h.continueSSO(w, r, pending, u, sess)
+	}
+	return web.Redirect(w, r, st.Next)
+}
+
+// browserHash identifies the browser for the MFA policy ("" if unknown).
+func browserHash(r *http.Request) string {
+	c, err := r.Cookie(browserCookie)
+	if err != nil || len(c.Value) < 32 || len(c.Value) > 64 {
+		return ""
+	}
+	return web.HashToken(c.Value)
+}
+
+// rememberBrowser records that u completed MFA in this browser, giving
+// it an identifier first if it has none.
+func (h *base) rememberBrowser(w http.ResponseWriter, r *http.Request, u store.User) error {
+	hash := browserHash(r)
+	if hash == "" {
+		v := h.Svc.newToken()
+		http.SetCookie(w, &http.Cookie{Name: browserCookie, Value: v, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
+			Secure: h.Portal.Secure, SameSite: http.SameSiteLaxMode})
+		hash = web.HashToken(v)
+	}
+	return h.Svc.Store.RememberBrowser(r.Context(), u.ID, hash, h.Svc.now())
+}
+
+// mfaHandler serves the second-factor pages of the console and the portal,
+// and the portal's "MFA devices" page.
+type mfaHandler struct{ *base }
+
+func (h *mfaHandler) mount(mux *http.ServeMux) {
+	for _, realm := range []string{store.RealmPortal, store.RealmAdmin} {
+		mux.Handle("GET "+mfaPath(realm), h.handle(h.challengePage(realm)))
+		mux.Handle("POST "+mfaPath(realm), h.handle(h.challengeSubmit(realm)))
+	}
+}
+
+// mfaPage is the second-factor page: a code form, or (no device yet) the
+// registration of an authenticator app.
+type mfaPage struct {
+	page
+	Action   string
+	Enrol    *enrolment
+	Attempts int
+}
+
+// enrolment is an authenticator app being registered: its secret as a QR
+// code and as text, and sealed for the form.
+type enrolment struct {
+	QR      template.URL // a data: URL of a PNG Signet drew
+	Secret  string       // base32, for typing in
+	Sealed  string
+	Account string
+}
+
+// challenge loads the sign-in waiting in this browser for its second factor.
+func (h *base) challenge(r *http.Request, realm string) (store.MFAChallenge, store.User, bool, error) {
+	c, err := r.Cookie(mfaCookie)
+	if err != nil {
+		return store.MFAChallenge{}, store.User{}, false, nil
+	}
+	ch, err := h.Svc.Store.GetMFAChallenge(r.Context(), web.HashToken(c.Value), h.Svc.now())
+	if errors.Is(err, store.ErrNotFound) || (err == nil && ch.Realm != realm) {
+		return ch, store.User{}, false, nil
+	}
+	if err != nil {
+		return ch, store.User{}, false, err
+	}
+	u, err := h.Svc.Store.GetUser(r.Context(), ch.UserID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !u.Active) {
+		return ch, u, false, nil
+	}
+	return ch, u, err == nil, err
+}
+
+func (h *mfaHandler) startOver(w http.ResponseWriter, r *http.Request, realm string) error {
+	http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.Portal.Secure})
+	login := "/portal/login"
+	if realm == store.RealmAdmin {
+		login = "/admin/login"
+	}
+	return web.Redirect(w, r, login)
+}
+
+func (h *mfaHandler) challengePage(realm string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ch, u, ok, err := h.challenge(r, realm)
+		if err != nil || !ok {
+			if err == nil {
+				err = h.startOver(w, r, realm)
+			}
+			return err
+		}
+		p, err := h.challengeData(r.Context(), u, realm, ch)
+		if err != nil {
+			return err
+		}
+		h.view.mfa(w, r, http.StatusOK, p)
+		return nil
+	}
+}
+
+func (h *mfaHandler) challengeData(ctx context.Context, u store.User, realm string, ch store.MFAChallenge) (mfaPage, error) {
+	p := mfaPage{page: page{Title: "Multi-factor authentication", Section: sectionFor(realm), Narrow: true},
+		Action: mfaPath(realm), Attempts: ch.Attempts}
+	devices, err := h.Svc.Store.ListMFADevices(ctx, u.ID)
+	if err != nil || len(devices) > 0 {
+		return p, err
+	}
+	p.Enrol, err = h.newEnrolment(u)
+	return p, err
+}
+
+func sectionFor(realm string) string {
+	if realm == store.RealmAdmin {
+		return "admin"
+	}
+	return "portal"
+}
+
+// newEnrolment makes a new authenticator-app secret for u, sealed (with
+// u's ID) for the form that proves it with a first code.
+func (h *base) newEnrolment(u store.User) (*enrolment, error) {
+	key, err := h.Svc.NewTOTPKey(u)
+	if err != nil {
+		return nil, err
+	}
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return &enrolment{QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())), Secret: key.Secret(),
+		Account: u.Username, Sealed: base64.RawURLEncoding.EncodeToString(h.Svc.Sealer.Seal([]byte(u.ID + "\x00" + key.Secret())))}, nil
+}
+
+// enrolledSecret opens the form's sealed secret, if it was made for u.
+func (h *base) enrolledSecret(u store.User, sealed string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(sealed)
+	if err != nil {
+		return "", false
+	}
+	plain, err := h.Svc.Sealer.Open(b)
+	if err != nil {
+		return "", false
+	}
+	id, secret, ok := strings.Cut(string(plain), "\x00")
+	return secret, ok && id == u.ID
+}
+
+func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ch, u, ok, err := h.challenge(r, realm)
+		if err != nil || !ok {
+			if err == nil {
+				err = h.startOver(w, r, realm)
+			}
+			return err
+		}
+		if n, err := h.Svc.Store.HitRateLimit(r.Context(), "mfa:"+u.ID, 5*time.Minute, h.Svc.now()); err != nil {
+			return err
+		} else if n > 3*maxCodeTries {
+			web.RetryLater(w)
+			return &web.PublicError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+				Message: "Too many codes were tried for this account. Wait a few minutes, then sign in again."}
+		}
+		code := r.PostFormValue("code")
+		if sealed := r.PostFormValue("enrol"); sealed != "" {
+			secret, mine := h.enrolledSecret(u, sealed)
+			if !mine {
+				return h.startOver(w, r, realm)
+			}
+			_, err = h.Svc.AddTOTPDevice(r.Context(), u.Username, u, r.PostFormValue("name"), secret, code)
+		} else {
+			_, err = h.Svc.CheckCode(r.Context(), u, code)
+		}
+		var pe *PolicyError
+		switch {
+		case errors.Is(err, ErrWrongCode):
+			return h.wrongCode(w, r, u, realm, ch)
+		case errors.As(err, &pe):
+			p, derr := h.challengeData(r.Context(), u, realm, ch)
+			if derr != nil {
+				return derr
+			}
+			p.Error = pe.Message
+			h.view.mfa(w, r, http.StatusUnprocessableEntity, p)
+			return nil
+		case err != nil:
+			return err
+		}
+		if err := h.Svc.EndParkedSignIn(r.Context(), ch.TokenHash); err != nil {
+			return err
+		}
+		http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.Portal.Secure})
+		if err := h.rememberBrowser(w, r, u); err != nil {
+			return err
+		}
+		var st mfaState
+		if err := json.Unmarshal([]byte(ch.State), &st); err != nil {
+			return err
+		}
+		return h.finishSignIn(w, r, u, realm, MethodMFA, st)
+	}
+}
+
+// wrongCode counts a wrong code; after maxCodeTries the sign-in starts over.
+func (h *mfaHandler) wrongCode(w http.ResponseWriter, r *http.Request, u store.User, realm string, ch store.MFAChallenge) error {
+	n, err := h.Svc.Store.FailMFAChallenge(r.Context(), ch.TokenHash)
+	if err != nil {
+		return err
+	}
+	h.Svc.Audit(r.Context(), u.Username, "signin.mfa_failed", realm, "a wrong or reused MFA code")
+	if n >= maxCodeTries {
+		if err := h.Svc.EndParkedSignIn(r.Context(), ch.TokenHash); err != nil {
+			return err
+		}
+		return h.startOver(w, r, realm)
+	}
+	ch.Attempts = n
+	p, err := h.challengeData(r.Context(), u, realm, ch)
+	if err != nil {
+		return err
+	}
+	p.Error = "That code is not right, or it was used already. Enter the code your authenticator app shows now."
+	h.view.mfa(w, r, http.StatusUnauthorized, p)
+	return nil
+}

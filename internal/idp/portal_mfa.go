@@ -1,0 +1,78 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/signet-sso/signet/internal/store"
+	"github.com/signet-sso/signet/internal/web"
+)
+
+// mfaDevicesPage is the access portal's "MFA devices": the person's
+// devices, and the registration of another authenticator app.
+type mfaDevicesPage struct {
+	page
+	Devices []store.MFADevice
+	Enrol   *enrolment
+}
+
+func (h *portalHandler) mountDevices(mux *http.ServeMux) {
+	mux.Handle("GET /portal/mfa-devices", h.portal(h.devices))
+	mux.Handle("POST /portal/mfa-devices", h.portal(h.addDevice))
+	mux.Handle("POST /portal/mfa-devices/{id}/delete", h.portal(h.deleteDevice))
+}
+
+func (h *portalHandler) devicesPage(r *http.Request, u store.User) (mfaDevicesPage, error) {
+	devices, err := h.Svc.Store.ListMFADevices(r.Context(), u.ID)
+	if err != nil {
+		return mfaDevicesPage{}, err
+	}
+	p := mfaDevicesPage{page: portalPage("MFA devices", &u, r), Devices: devices}
+	p.Enrol, err = h.newEnrolment(u)
+	return p, err
+}
+
+func (h *portalHandler) devices(w http.ResponseWriter, r *http.Request, u store.User) error {
+	p, err := h.devicesPage(r, u)
+	if err != nil {
+		return err
+	}
+	h.view.mfaDevices(w, r, http.StatusOK, p)
+	return nil
+}
+
+// addDevice registers another authenticator app for the signed-in person.
+func (h *portalHandler) addDevice(w http.ResponseWriter, r *http.Request, u store.User) error {
+	secret, mine := h.enrolledSecret(u, r.PostFormValue("enrol"))
+	var err error
+	if !mine {
+		err = &PolicyError{"the registration expired: scan the new QR code"}
+	} else {
+		_, err = h.Svc.AddTOTPDevice(r.Context(), u.Username, u, r.PostFormValue("name"), secret, r.PostFormValue("code"))
+	}
+	var pe *PolicyError
+	switch {
+	case err == nil:
+		return web.Redirect(w, r, "/portal/mfa-devices?done=device-added")
+	case errors.Is(err, ErrWrongCode):
+		pe = &PolicyError{"that code is not right: scan the new QR code and enter the code it shows"}
+	case !errors.As(err, &pe):
+		return err
+	}
+	p, derr := h.devicesPage(r, u)
+	if derr != nil {
+		return derr
+	}
+	p.Error = "Not registered: " + pe.Message + "."
+	h.view.mfaDevices(w, r, http.StatusUnprocessableEntity, p)
+	return nil
+}
+
+func (h *portalHandler) deleteDevice(w http.ResponseWriter, r *http.Request, u store.User) error {
+	if err := h.Svc.RemoveMFADevice(r.Context(), u.Username, u, r.PathValue("id")); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/portal/mfa-devices?done=device-removed")
+}

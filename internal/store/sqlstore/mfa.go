@@ -1,0 +1,157 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
+)
+
+// IdPSetting implements store.MFA.
+func (s *directoryStore) IdPSetting(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM idp_settings WHERE name = $1`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// PutIdPSetting implements store.MFA.
+func (s *directoryStore) PutIdPSetting(ctx context.Context, name, value string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_settings (name, value, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, value, ms(stamp(at)))
+	if err != nil {
+		return fmt.Errorf("save setting %s: %w", name, mapErr(err))
+	}
+	return nil
+}
+
+const mfaDeviceColumns = `id, user_id, kind, name, secret_sealed, created_at, last_used_at, last_step`
+
+func scanMFADevice(r interface{ Scan(...any) error }) (store.MFADevice, error) {
+	var d store.MFADevice
+	var secret string
+	var created, used int64
+	err := r.Scan(&d.ID, &d.UserID, &d.Kind, &d.Name, &secret, &created, &used, &d.LastStep)
+	if err == nil {
+		d.Secret, err = base64.StdEncoding.DecodeString(secret)
+	}
+	d.CreatedAt, d.LastUsedAt = fromMS(created), fromMS(used)
+	return d, err
+}
+
+// AddMFADevice implements store.MFA.
+func (s *directoryStore) AddMFADevice(ctx context.Context, d store.MFADevice) (store.MFADevice, error) {
+	d.ID, d.CreatedAt = newID("mfa_"), stamp(d.CreatedAt)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_mfa_devices (`+mfaDeviceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		d.ID, d.UserID, d.Kind, d.Name, base64.StdEncoding.EncodeToString(d.Secret), ms(d.CreatedAt), ms(d.LastUsedAt), d.LastStep)
+	if err != nil {
+		return d, fmt.Errorf("add MFA device: %w", mapErr(err))
+	}
+	return d, nil
+}
+
+// ListMFADevices implements store.MFA.
+func (s *directoryStore) ListMFADevices(ctx context.Context, userID string) ([]store.MFADevice, error) {
+	devices, err := queryAll(ctx, s.db, scanMFADevice, `SELECT `+mfaDeviceColumns+` FROM idp_mfa_devices WHERE user_id = $1
+		ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list MFA devices: %w", err)
+	}
+	return devices, nil
+}
+
+// DeleteMFADevice implements store.MFA.
+func (s *directoryStore) DeleteMFADevice(ctx context.Context, userID, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_mfa_devices WHERE user_id = $1 AND id = $2`, userID, id)
+	if err != nil {
+		return fmt.Errorf("delete MFA device: %w", err)
+	}
+	return checkAffected(res, "MFA device", id)
+}
+
+// UseTOTPStep implements store.MFA.
+func (s *directoryStore) UseTOTPStep(ctx context.Context, deviceID string, step int64, at time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE idp_mfa_devices SET last_step = $2, last_used_at = $3 WHERE id = $1 AND last_step < $2`,
+		deviceID, step, ms(stamp(at)))
+	if err != nil {
+		return false, fmt.Errorf("record the TOTP step: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// CreateMFAChallenge implements store.MFA.
+func (s *directoryStore) CreateMFAChallenge(ctx context.Context, c store.MFAChallenge) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_mfa_challenges (token_hash, user_id, realm, state, attempts, expires_at)
+		VALUES ($1, $2, $3, $4, 0, $5)`, c.TokenHash, c.UserID, c.Realm, c.State, ms(c.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("save MFA challenge: %w", mapErr(err))
+	}
+	return nil
+}
+
+// GetMFAChallenge implements store.MFA.
+func (s *directoryStore) GetMFAChallenge(ctx context.Context, tokenHash string, now time.Time) (store.MFAChallenge, error) {
+	var c store.MFAChallenge
+	var expires int64
+	err := s.db.QueryRowContext(ctx, `SELECT token_hash, user_id, realm, state, attempts, expires_at
+		FROM idp_mfa_challenges WHERE token_hash = $1 AND expires_at > $2`, tokenHash, ms(now)).Scan(
+		&c.TokenHash, &c.UserID, &c.Realm, &c.State, &c.Attempts, &expires)
+	c.ExpiresAt = fromMS(expires)
+	return c, rowErr("MFA challenge", "(hidden)", err)
+}
+
+// FailMFAChallenge implements store.MFA.
+func (s *directoryStore) FailMFAChallenge(ctx context.Context, tokenHash string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `UPDATE idp_mfa_challenges SET attempts = attempts + 1 WHERE token_hash = $1 RETURNING attempts`,
+		tokenHash).Scan(&n)
+	return n, rowErr("MFA challenge", "(hidden)", err)
+}
+
+// DeleteMFAChallenge implements store.MFA.
+func (s *directoryStore) DeleteMFAChallenge(ctx context.Context, tokenHash string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM idp_mfa_challenges WHERE token_hash = $1`, tokenHash)
+	return err
+}
+
+// KnownBrowser implements store.MFA.
+func (s *directoryStore) KnownBrowser(ctx context.Context, userID, browserHash string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM idp_known_browsers WHERE user_id = $1 AND browser_hash = $2`,
+		userID, browserHash).Scan(&n)
+	return n > 0, err
+}
+
+// RememberBrowser implements store.MFA.
+func (s *directoryStore) RememberBrowser(ctx context.Context, userID, browserHash string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_known_browsers (user_id, browser_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $3)
+		ON CONFLICT (user_id, browser_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at`, userID, browserHash, ms(stamp(at)))
+	if err != nil {
+		return fmt.Errorf("remember the browser: %w", mapErr(err))
+	}
+	return nil
+}
+
+// PruneMFA implements store.MFA.
+func (s *directoryStore) PruneMFA(ctx context.Context, now, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_mfa_challenges WHERE expires_at <= $1`, ms(now))
+	if err != nil {
+		return 0, fmt.Errorf("prune MFA challenges: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	res, err = s.db.ExecContext(ctx, `DELETE FROM idp_known_browsers WHERE last_seen_at < $1`, ms(cutoff))
+	if err != nil {
+		return n, fmt.Errorf("prune known browsers: %w", err)
+	}
+	m, _ := res.RowsAffected()
+	return n + m, nil
+}
