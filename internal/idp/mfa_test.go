@@ -336,3 +336,46 @@ func TestMFADevicesAndRecovery(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeRateLimitAndForceAuthn: codes are limited per account across
+// sign-ins (starting over does not reset the count); under "every time",
+// ForceAuthn asks for the password and a code again.
+func TestCodeRateLimitAndForceAuthn(t *testing.T) {
+	w, c := mfaWorld(t, every)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
+	secret, b := enrol(t, w, c, "pat")
+
+	force := redirectRequest(t, w, app, func(p *saml.AuthnRequestParams) { p.ForceAuthn = true })
+	page := b.MustStatus(http.StatusOK, "GET", force, nil)
+	if r := b.MustStatus(http.StatusSeeOther, "POST", "/portal/login", signInForm(t, page.Body, "pat")); r.Header.Get("Location") != "/portal/mfa" {
+		t.Fatalf("ForceAuthn under every time: no code asked (%s)", r.Header.Get("Location"))
+	}
+	c.now = c.now.Add(30 * time.Second)
+	if xml := postedResponse(t, b.MustStatus(http.StatusOK, "POST", "/portal/mfa", url.Values{"code": {rfc6238(t, secret, c.now)}}).Body); !strings.Contains(string(xml), saml.AuthnContextMFA) {
+		t.Error("the forced sign-in's assertion does not say MFA")
+	}
+
+	limited := false
+	for range 5 { // five sign-ins of up to four wrong codes each
+		x := w.client()
+		x.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword}})
+		for range 4 {
+			if r := x.Do("POST", "/portal/mfa", url.Values{"code": {"000001"}}); r.Status == http.StatusTooManyRequests {
+				limited = true
+			}
+		}
+	}
+	if !limited {
+		t.Fatal("twenty wrong codes in a few minutes were never rate-limited")
+	}
+	x := w.client()
+	x.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword}})
+	c.now = c.now.Add(30 * time.Second)
+	if r := x.Do("POST", "/portal/mfa", url.Values{"code": {rfc6238(t, secret, c.now)}}); r.Status != http.StatusTooManyRequests {
+		t.Errorf("a right code within the limit's window: %d, want 429", r.Status)
+	}
+	c.now = c.now.Add(6 * time.Minute)
+	if r := x.Do("POST", "/portal/mfa", url.Values{"code": {rfc6238(t, secret, c.now)}}); r.Status == http.StatusTooManyRequests {
+		t.Errorf("still limited after the window")
+	}
+}
