@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-sso/signet/internal/mail"
+
 	"github.com/signet-sso/signet/internal/store/sqlstore"
 )
 
@@ -48,6 +50,13 @@ type Config struct {
 	// DNSServer is the DNS server (host:port) that domain verification
 	// asks; "" uses the system's resolver.
 	DNSServer string
+	// SMTPURL names the mail server (smtp://user:password@host:587, or
+	// smtps://…:465); SMTPFrom is the address mail comes from. Without
+	// them email waits in the outbox (the console's Email page says so).
+	SMTPURL, SMTPFrom string
+	// DemoMail keeps email in the outbox, shown on the console's Email
+	// page, instead of sending it (signet demo).
+	DemoMail bool
 
 	location sqlstore.Location
 }
@@ -86,6 +95,8 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", DefaultMetricsAddr, "address of the management listener (/metrics); off for none")
 	fs.DurationVar(&c.Drain, "drain", 5*time.Second, "after SIGTERM, how long /readyz answers 503 before the listeners close")
 	dnsServerFlag(fs, &c.DNSServer)
+	fs.StringVar(&c.SMTPURL, "smtp-url", "", "mail server for the Identity Center's email: smtp://user:password@host:587 (STARTTLS) or smtps://…:465")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "the address Signet's email comes from (with --smtp-url)")
 }
 
 // dnsServerFlag registers --dns-server.
@@ -160,6 +171,11 @@ func (c *Config) Validate() error {
 	case "", "text", "json":
 	default:
 		add("--log-format %q: use text or json", c.LogFormat)
+	}
+	if c.SMTPURL != "" {
+		if _, err := mail.NewSMTP(c.SMTPURL, c.SMTPFrom); err != nil {
+			add("%v", err)
+		}
 	}
 	if len(problems) > 0 {
 		return usageError{"invalid configuration:\n  - " + strings.Join(problems, "\n  - ")}

@@ -71,7 +71,7 @@ func runDemo(ctx context.Context, io IO, args []string) error {
 // refresh can be tried against its own Identity Center on 127.0.0.1.
 func demoConfig(c *Config, fs *flag.FlagSet, env Env, dir string) {
 	given := func(flag, variable string) bool { return flagSet(fs, flag) || env(variable) != "" }
-	c.Role, c.AllowPrivateMetadataURLs = "all", true
+	c.Role, c.AllowPrivateMetadataURLs, c.DemoMail = "all", true, true
 	c.Database = "sqlite:" + filepath.Join(dir, "signet.db")
 	if !given("drain", "SIGNET_DRAIN") {
 		c.Drain = 0

@@ -27,7 +27,7 @@ type idpCommand struct {
 
 func idpCommands() []idpCommand {
 	return []idpCommand{
-		{"user add", "--username U --email E [--given-name G] [--family-name F] [--display-name D] [--password-stdin] [--admin]", idpUserAdd},
+		{"user add", "--username U --email E [--given-name G] [--family-name F] [--display-name D] [--password-stdin] [--admin] [--send-invite]", idpUserAdd},
 		{"user list", "", idpUserList},
 		{"group add", "--name G [--description D]", idpGroupAdd},
 		{"group add-member", "--group G --user U", idpGroupAddMember},
@@ -103,7 +103,11 @@ func idpUserAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 	fs.StringVar(&in.DisplayName, "display-name", "", "display name")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
 	fs.BoolVar(&in.Admin, "admin", false, "may sign in to the Identity Center console")
+	invite := fs.Bool("send-invite", false, "email the user a link to set their password (sent by signet serve)")
 	return func(ctx context.Context, io IO, e *env) error {
+		if *invite && in.Email == "" {
+			return usagef("--send-invite needs --email: the invitation is emailed")
+		}
 		if *pwStdin {
 			pw, err := readPassword(io.Stdin)
 			if err != nil {
@@ -118,6 +122,12 @@ func idpUserAdd(fs *flag.FlagSet) func(context.Context, IO, *env) error {
 		fmt.Fprintln(io.Stdout, u.ID)
 		if u.Email == "" {
 			fmt.Fprintln(io.Stderr, "warning: the user has no primary email; apps that map ${user:email} will refuse them")
+		}
+		if *invite {
+			if err := e.idpService().SendInvitation(ctx, "cli", u); err != nil {
+				return err
+			}
+			fmt.Fprintln(io.Stderr, "Invitation queued for "+u.Email+": signet serve sends it (see the console's Email page).")
 		}
 		return nil
 	}

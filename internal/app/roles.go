@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/signet-sso/signet/internal/mail"
+
 	"github.com/signet-sso/signet/internal/events"
 	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/password"
@@ -61,13 +63,29 @@ func openEnv(ctx context.Context, c *Config, io IO, log *slog.Logger) (*env, fun
 }
 
 func (e *env) idpService() *idp.Service {
-	return &idp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.IdPURL), Password: e.pw, Log: e.log,
+	return &idp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.IdPURL), Password: e.pw, Log: e.log, Mail: e.outbox(),
 		SCIMClient: web.NewOutboundClient(e.cfg.AllowPrivateMetadataURLs, 15*time.Second)}
 }
 
 func (e *env) spService() *sp.Service {
 	return &sp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.SPURL), Password: e.pw, Log: e.log,
 		Fetch: sp.NewFetcher(e.cfg.AllowPrivateMetadataURLs), Resolver: sp.NewResolver(e.cfg.DNSServer)}
+}
+
+// outbox queues email and, in serve, delivers it: over SMTP with
+// --smtp-url, to the demo's Email page in the demo, or nowhere yet
+// (messages wait, and the Email page says why).
+func (e *env) outbox() *mail.Outbox {
+	o := &mail.Outbox{Store: e.store, Log: e.log}
+	switch {
+	case e.cfg.DemoMail:
+		o.Sender = mail.Demo{}
+	case e.cfg.SMTPURL != "":
+		if s, err := mail.NewSMTP(e.cfg.SMTPURL, e.cfg.SMTPFrom); err == nil { // checked by Validate
+			o.Sender = s
+		}
+	}
+	return o
 }
 
 // webhooks is the webhook service; its client is the SSRF-safe one.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-sso/signet/internal/mail"
+
 	"github.com/signet-sso/signet/internal/api"
 	"github.com/signet-sso/signet/internal/events"
 	"github.com/signet-sso/signet/internal/idp"
@@ -54,6 +56,7 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 		}
 		ls, metrics = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h}), append(metrics, m)
 		go provisionLoop(ctx, e.log.With("role", "idp"), e.idpService(), 2*time.Second)
+		go mailLoop(ctx, e.log.With("role", "idp"), e.outbox(), 2*time.Second)
 	}
 	if e.cfg.runsSP() {
 		svc := e.spService()
@@ -133,7 +136,7 @@ func roleHandler(e *env, log *slog.Logger, m *web.Metrics, drain *web.Drain, mou
 // with provisioning on, every tick, while this replica holds the worker's
 // lease (another replica takes it over within a minute if this one stops).
 func provisionLoop(ctx context.Context, log *slog.Logger, svc *idp.Service, every time.Duration) {
-	holder := "replica-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid())
+	holder := replicaID()
 	everyTick(ctx, every, func(time.Time) {
 		run, cancel := context.WithTimeout(ctx, 50*time.Second)
 		defer cancel()
@@ -146,7 +149,7 @@ func provisionLoop(ctx context.Context, log *slog.Logger, svc *idp.Service, ever
 // webhookLoop delivers the event log to the registered webhooks, every
 // tick, while this replica holds the worker's lease.
 func webhookLoop(ctx context.Context, log *slog.Logger, hooks *events.Webhooks, every time.Duration) {
-	holder := "replica-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid())
+	holder := replicaID()
 	everyTick(ctx, every, func(time.Time) {
 		run, cancel := context.WithTimeout(ctx, 50*time.Second)
 		defer cancel()
@@ -154,6 +157,25 @@ func webhookLoop(ctx context.Context, log *slog.Logger, hooks *events.Webhooks, 
 			log.WarnContext(ctx, "webhook deliveries", "err", err)
 		}
 	})
+}
+
+// mailLoop sends queued email, every tick, while this replica holds the
+// mail lease.
+func mailLoop(ctx context.Context, log *slog.Logger, o *mail.Outbox, every time.Duration) {
+	holder := replicaID()
+	everyTick(ctx, every, func(time.Time) {
+		run, cancel := context.WithTimeout(ctx, 50*time.Second)
+		defer cancel()
+		if err := o.DeliverDue(run, holder); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "email delivery", "err", err)
+		}
+	})
+}
+
+// replicaID names this process among the replicas that compete for the
+// workers' leases.
+func replicaID() string {
+	return "replica-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid())
 }
 
 // everyTick calls fn at each tick of every until ctx is done.
@@ -210,6 +232,9 @@ func pruneLoop(ctx context.Context, log *slog.Logger, st store.Store, every time
 		}
 		if _, err := st.PruneDraftApps(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning abandoned application drafts failed", "err", err)
+		}
+		if _, err := st.PruneMail(ctx, now, now.Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("pruning sent email and expired password links failed", "err", err)
 		}
 		if _, err := st.PruneMFA(ctx, now, now.Add(-365*24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Warn("pruning MFA sign-ins and known browsers failed", "err", err)

@@ -84,6 +84,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	sso.mount(mux)
 	(&mfaHandler{h.base}).mount(mux)
 	(&settingsConsole{h.base}).mount(mux)
+	(&emailConsole{h.base}).mount(mux)
+	(&passwordPages{base: h.base, perSource: &web.RateLimiter{Every: 20 * time.Second, Burst: 5}}).mount(mux)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/portal", http.StatusFound)
 	})
@@ -117,6 +119,10 @@ var flashes = map[string]string{
 	"signed-out":     "You are signed out of the access portal and of the applications it signed you in to.",
 	"device-removed": "MFA device removed.",
 	"device-added":   "Authenticator app registered.",
+	"password-set":   "Password saved. Sign in with it.",
+	"invite-sent":    "Invitation emailed.",
+	"reset-sent":     "Password reset email sent.",
+	"mail-resent":    "The message is queued again.",
 }
 
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

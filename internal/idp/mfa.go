@@ -260,6 +260,7 @@ func (s *Service) AddTOTPDevice(ctx context.Context, actor string, u store.User,
 		return d, err
 	}
 	s.Audit(ctx, actor, "mfa.device.add", u.Username, "registered the authenticator app "+name)
+	s.notify(ctx, u, "An MFA device was added to your account", "The authenticator app \""+name+"\" was registered for signing in to your Signet access portal account ("+u.Username+").")
 	return d, nil
 }
 
@@ -279,6 +280,7 @@ func (s *Service) RemoveMFADevice(ctx context.Context, actor string, u store.Use
 		return err
 	}
 	s.Audit(ctx, actor, "mfa.device.remove", u.Username, "removed the MFA device "+devices[i].Name)
+	s.notify(ctx, u, "An MFA device was removed from your account", "The MFA device \""+devices[i].Name+"\" was removed from your Signet access portal account ("+u.Username+") by "+actor+".")
 	return nil
 }
 
@@ -295,6 +297,18 @@ func (s *Service) ParkSignIn(ctx context.Context, u store.User, realm, state str
 // EndParkedSignIn forgets a parked sign-in: done, or too many wrong codes.
 func (s *Service) EndParkedSignIn(ctx context.Context, tokenHash string) error {
 	return s.Store.DeleteMFAChallenge(ctx, tokenHash)
+}
+
+// notify emails u about a change to their account's security. The change
+// is made either way: a message that cannot be queued is logged.
+func (s *Service) notify(ctx context.Context, u store.User, subject, what string) {
+	if s.Mail == nil || u.Email == "" {
+		return
+	}
+	text := "Hello " + cmpName(u) + ",\n\n" + what + "\n\nIf this was not you, tell your Identity Center administrator at once.\n"
+	if err := s.Mail.Queue(ctx, u.Email, subject, text, "mfa_device"); err != nil && s.Log != nil {
+		s.Log.WarnContext(ctx, "queue a security notice", "user", u.Username, "err", err)
+	}
 }
 
 // authnContext is the AuthnContextClassRef of a portal session.

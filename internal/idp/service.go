@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signet-sso/signet/internal/mail"
+
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/secret"
@@ -29,6 +31,8 @@ const CertificateValidity = 5 * 365 * 24 * time.Hour
 
 // Service is the Identity Center's domain logic.
 type Service struct {
+	// Mail queues the Identity Center's email; nil: none is sent.
+	Mail     *mail.Outbox
 	Store    store.Store
 	Sealer   *secret.Sealer
 	BaseURL  string // public base URL of the Identity Center, without a trailing slash

@@ -102,3 +102,15 @@ func (v views) settingsAuthentication(w rw, r *http.Request, status int, d authe
 func (v views) mfaDevices(w rw, r *http.Request, status int, d mfaDevicesPage) {
 	v.pages.Render(w, r, status, "mfa_devices", d)
 }
+
+func (v views) forgot(w rw, r *http.Request, status int, d forgotPage) {
+	v.pages.Render(w, r, status, "forgot", d)
+}
+
+func (v views) password(w rw, r *http.Request, status int, d passwordPage) {
+	v.pages.Render(w, r, status, "password", d)
+}
+
+func (v views) email(w rw, r *http.Request, d emailPage) {
+	v.pages.Render(w, r, http.StatusOK, "email", d)
+}

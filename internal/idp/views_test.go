@@ -43,6 +43,9 @@ func TestViewsRenderEveryPage(t *testing.T) {
 		"mfa_enrol":        func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{Enrol: &enrolment{}}) },
 		"mfa_devices":      func(w rw, r *http.Request) { v.mfaDevices(w, r, 200, mfaDevicesPage{}) },
 		"settings_auth":    func(w rw, r *http.Request) { v.settingsAuthentication(w, r, 200, authenticationPage{}) },
+		"forgot":           func(w rw, r *http.Request) { v.forgot(w, r, 200, forgotPage{}) },
+		"password":         func(w rw, r *http.Request) { v.password(w, r, 200, passwordPage{}) },
+		"email":            func(w rw, r *http.Request) { v.email(w, r, emailPage{}) },
 	} {
 		rec := httptest.NewRecorder()
 		render(rec, httptest.NewRequest("GET", "/", nil))

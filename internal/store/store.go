@@ -27,6 +27,7 @@ type Store interface {
 	Webhooks
 	SCIMRequestLog
 	MFA
+	Mailbox
 
 	// Ping reports whether the database is reachable.
 	Ping(ctx context.Context) error

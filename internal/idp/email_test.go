@@ -1,0 +1,138 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package idp_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/signet-sso/signet/internal/idp"
+	"github.com/signet-sso/signet/internal/mail"
+	"github.com/signet-sso/signet/internal/mail/mailtest"
+)
+
+// withMail gives the world's Identity Center a real SMTP server.
+func withMail(t *testing.T, w *world) (*mailtest.Server, func()) {
+	srv := mailtest.Start(t, false, "", "")
+	s, err := mail.NewSMTP("smtp://"+srv.Addr+"?tls=none", "Signet <no-reply@signet.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.svc.Mail = &mail.Outbox{Store: w.st, Sender: s}
+	return srv, func() {
+		t.Helper()
+		if err := w.svc.Mail.DeliverDue(w.ctx(), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+var linkPattern = regexp.MustCompile(`https?://\S+/portal/password/[A-Za-z0-9_-]+`)
+
+// lastLink is the password link of the newest message to addr.
+func lastLink(t *testing.T, srv *mailtest.Server, addr string) string {
+	t.Helper()
+	msgs := srv.Messages()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].To == addr {
+			if l := linkPattern.FindString(msgs[i].Body); l != "" {
+				return l
+			}
+		}
+	}
+	t.Fatalf("no password link was mailed to %s: %+v", addr, msgs)
+	return ""
+}
+
+// TestEmailInvitation: the console's "Send email invitation" reaches the
+// person over SMTP; its link sets their password once.
+func TestEmailInvitation(t *testing.T) {
+	w := newWorld(t)
+	srv, deliver := withMail(t, w)
+	u, err := w.svc.Directory().CreateUser(w.ctx(), "test", idp.UserInput{Username: "nia", Email: "nia@corp.example", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/users/"+u.ID+"/invite", nil)
+	deliver()
+	if msgs := srv.Messages(); len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "access portal") || !strings.Contains(msgs[0].Body, "Your username is nia") {
+		t.Fatalf("the invitation: %+v", msgs)
+	}
+	link, _ := url.Parse(lastLink(t, srv, "nia@corp.example"))
+	b := w.client()
+	if page := b.MustStatus(http.StatusOK, "GET", link.Path, nil); !strings.Contains(page.Body, "<strong>nia</strong>") {
+		t.Fatalf("the link's page:\n%s", excerpt(page.Body))
+	}
+	for _, bad := range []url.Values{
+		{"password": {"velvet-harbor-lantern"}, "confirm": {"velvet-harbor-lanterns"}},
+		{"password": {"password1"}, "confirm": {"password1"}},
+	} {
+		if r := b.Do("POST", link.Path, bad); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%v: %d", bad, r.Status)
+		}
+	}
+	if r := b.MustStatus(http.StatusSeeOther, "POST", link.Path, url.Values{"password": {"velvet-harbor-lantern"}, "confirm": {"velvet-harbor-lantern"}}); r.Header.Get("Location") != "/portal/login?done=password-set" {
+		t.Errorf("after saving: %s", r.Header.Get("Location"))
+	}
+	w.client().MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"nia"}, "password": {"velvet-harbor-lantern"}})
+	if r := w.client().Do("GET", link.Path, nil); r.Status != http.StatusGone {
+		t.Errorf("a used link: %d", r.Status)
+	}
+	if r := w.client().Do("POST", link.Path, url.Values{"password": {"another-long-passphrase"}, "confirm": {"another-long-passphrase"}}); r.Status != http.StatusGone {
+		t.Errorf("a used link, posted: %d", r.Status)
+	}
+}
+
+// TestForgotPassword: the reset link ends every other session; the page
+// answers the same for unknown users; an account gets at most three
+// reset emails an hour.
+func TestForgotPassword(t *testing.T) {
+	w := newWorld(t)
+	srv, deliver := withMail(t, w)
+	w.seedApp("Amplitude", "pat", "pat@corp.example")
+	signedIn := w.portalClient("pat")
+	b := w.client()
+	unknown := b.MustStatus(http.StatusOK, "POST", "/portal/forgot", url.Values{"username": {"nobody"}})
+	known := b.MustStatus(http.StatusOK, "POST", "/portal/forgot", url.Values{"username": {"pat"}})
+	if !strings.Contains(unknown.Body, "If that account exists") || !strings.Contains(known.Body, "If that account exists") {
+		t.Error("the answers for an unknown and a known user differ")
+	}
+	deliver()
+	if msgs := srv.Messages(); len(msgs) != 1 || msgs[0].To != "pat@corp.example" {
+		t.Fatalf("mails: %+v", msgs)
+	}
+	link, _ := url.Parse(lastLink(t, srv, "pat@corp.example"))
+	b.MustStatus(http.StatusSeeOther, "POST", link.Path, url.Values{"password": {"copper-lantern-meadow"}, "confirm": {"copper-lantern-meadow"}})
+	if r := signedIn.Do("GET", "/portal", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("the other browser's session survived the reset: %d", r.Status)
+	}
+	if r := w.client().Do("POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword}}); r.Status != http.StatusUnauthorized {
+		t.Errorf("the old password still works: %d", r.Status)
+	}
+	w.client().MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {"copper-lantern-meadow"}})
+
+	for range 3 { // the fourth of the hour for pat (and the fifth from this address, within its limit)
+		w.client().MustStatus(http.StatusOK, "POST", "/portal/forgot", url.Values{"username": {"pat"}})
+	}
+	deliver()
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("%d reset emails within the hour, want 3", n)
+	}
+}
+
+// TestDeviceChangesAreEmailed: registering or removing an MFA device
+// tells the person by email.
+func TestDeviceChangesAreEmailed(t *testing.T) {
+	w, c := mfaWorld(t, every)
+	srv, deliver := withMail(t, w)
+	w.seedApp("Amplitude", "pat", "pat@corp.example")
+	enrol(t, w, c, "pat")
+	deliver()
+	msgs := srv.Messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "MFA device was added") || !strings.Contains(msgs[0].Body, "Pixel") {
+		t.Fatalf("mails: %+v", msgs)
+	}
+}
