@@ -97,9 +97,6 @@ func (s *Service) SetMFAPolicy(ctx context.Context, actor string, p MFAPolicy) e
 			return &PolicyError{fmt.Sprintf("MFA device types are webauthn and totp, not %q", t)}
 		}
 	}
-	if !slices.Contains(p.Types, store.MFATOTP) {
-		return &PolicyError{"this version registers authenticator apps (totp) only: allow totp, or people cannot register a device"}
-	}
 	switch p.WithoutDevice {
 	case WithoutDeviceRegister, WithoutDeviceBlock, WithoutDeviceAllow:
 	case WithoutDeviceEmail:

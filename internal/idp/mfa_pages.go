@@ -143,8 +143,17 @@ func (h *mfaHandler) mount(mux *http.ServeMux) {
 type mfaPage struct {
 	page
 	Action   string
-	Enrol    *enrolment
+	Enrol    *enrolment // an authenticator app to register (no device yet)
+	Passkey  *ceremony  // a security key to register (no device yet) or to use
+	HasTOTP  bool       // the person has an authenticator app: the code form
 	Attempts int
+}
+
+// ceremony is a WebAuthn ceremony for the page's button: the browser's
+// options (JSON) and, for a registration, the ceremony sealed for the form.
+type ceremony struct {
+	Options string
+	Sealed  string
 }
 
 // enrolment is an authenticator app being registered: its secret as a QR
@@ -206,12 +215,50 @@ func (h *mfaHandler) challengePage(realm string) web.HandlerFunc {
 func (h *mfaHandler) challengeData(ctx context.Context, u store.User, realm string, ch store.MFAChallenge) (mfaPage, error) {
 	p := mfaPage{page: page{Title: "Multi-factor authentication", Section: sectionFor(realm), Narrow: true},
 		Action: mfaPath(realm), Attempts: ch.Attempts}
-	devices, err := h.Svc.Store.ListMFADevices(ctx, u.ID)
-	if err != nil || len(devices) > 0 {
+	policy, err := h.Svc.MFAPolicy(ctx)
+	if err != nil {
 		return p, err
 	}
-	p.Enrol, err = h.newEnrolment(u)
+	devices, err := h.Svc.usableDevices(ctx, u, policy)
+	if err != nil {
+		return p, err
+	}
+	if len(devices) == 0 { // register one: whichever kinds the policy allows
+		if policy.Allows(store.MFATOTP) {
+			if p.Enrol, err = h.newEnrolment(u); err != nil {
+				return p, err
+			}
+		}
+		if policy.Allows(store.MFAWebAuthn) {
+			p.Passkey, err = h.passkeyRegistration(ctx, u)
+		}
+		return p, err
+	}
+	keys := false
+	for _, d := range devices {
+		p.HasTOTP = p.HasTOTP || d.Kind == store.MFATOTP
+		keys = keys || d.Kind == store.MFAWebAuthn
+	}
+	if keys {
+		p.Passkey = &ceremony{}
+		p.Passkey.Options, err = h.Svc.BeginPasskeySignIn(ctx, u, ch.TokenHash)
+		if errors.Is(err, ErrWebAuthnUnavailable) {
+			p.Passkey, err = nil, nil
+		}
+	}
 	return p, err
+}
+
+// passkeyRegistration is the ceremony of a security key's registration,
+// or nil where browsers cannot do WebAuthn (an Identity Center at an IP).
+func (h *base) passkeyRegistration(ctx context.Context, u store.User) (*ceremony, error) {
+	c := &ceremony{}
+	var err error
+	c.Options, c.Sealed, err = h.Svc.BeginPasskeyRegistration(ctx, u)
+	if errors.Is(err, ErrWebAuthnUnavailable) {
+		return nil, nil
+	}
+	return c, err
 }
 
 func sectionFor(realm string) string {
@@ -271,19 +318,24 @@ func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 				Message: "Too many codes were tried for this account. Wait a few minutes, then sign in again."}
 		}
 		code := r.PostFormValue("code")
-		if sealed := r.PostFormValue("enrol"); sealed != "" {
-			secret, mine := h.enrolledSecret(u, sealed)
+		switch resp := r.PostFormValue("webauthn_response"); {
+		case resp != "" && r.PostFormValue("passkey_register") != "":
+			_, err = h.Svc.FinishPasskeyRegistration(r.Context(), u.Username, u, r.PostFormValue("name"), r.PostFormValue("passkey_register"), resp)
+		case resp != "":
+			_, err = h.Svc.FinishPasskeySignIn(r.Context(), u, ch.TokenHash, resp)
+		case r.PostFormValue("enrol") != "":
+			secret, mine := h.enrolledSecret(u, r.PostFormValue("enrol"))
 			if !mine {
 				return h.startOver(w, r, realm)
 			}
 			_, err = h.Svc.AddTOTPDevice(r.Context(), u.Username, u, r.PostFormValue("name"), secret, code)
-		} else {
+		default:
 			_, err = h.Svc.CheckCode(r.Context(), u, code)
 		}
 		var pe *PolicyError
 		switch {
-		case errors.Is(err, ErrWrongCode):
-			return h.wrongCode(w, r, u, realm, ch)
+		case errors.Is(err, ErrWrongCode), errors.Is(err, ErrPasskeyRefused):
+			return h.wrongCode(w, r, u, realm, ch, err)
 		case errors.As(err, &pe):
 			p, derr := h.challengeData(r.Context(), u, realm, ch)
 			if derr != nil {
@@ -311,12 +363,12 @@ func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 }
 
 // wrongCode counts a wrong code; after maxCodeTries the sign-in starts over.
-func (h *mfaHandler) wrongCode(w http.ResponseWriter, r *http.Request, u store.User, realm string, ch store.MFAChallenge) error {
+func (h *mfaHandler) wrongCode(w http.ResponseWriter, r *http.Request, u store.User, realm string, ch store.MFAChallenge, cause error) error {
 	n, err := h.Svc.Store.FailMFAChallenge(r.Context(), ch.TokenHash)
 	if err != nil {
 		return err
 	}
-	h.Svc.Audit(r.Context(), u.Username, "signin.mfa_failed", realm, "a wrong or reused MFA code")
+	h.Svc.Audit(r.Context(), u.Username, "signin.mfa_failed", realm, "a wrong or reused MFA code, or a refused security key")
 	if n >= maxCodeTries {
 		if err := h.Svc.EndParkedSignIn(r.Context(), ch.TokenHash); err != nil {
 			return err
@@ -329,6 +381,9 @@ func (h *mfaHandler) wrongCode(w http.ResponseWriter, r *http.Request, u store.U
 		return err
 	}
 	p.Error = "That code is not right, or it was used already. Enter the code your authenticator app shows now."
+	if errors.Is(cause, ErrPasskeyRefused) {
+		p.Error = "The security key or passkey was not accepted. Try again, or use another of your devices."
+	}
 	h.view.mfa(w, r, http.StatusUnauthorized, p)
 	return nil
 }

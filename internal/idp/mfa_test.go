@@ -310,8 +310,8 @@ func TestMFADevicesAndRecovery(t *testing.T) {
 		t.Errorf("eve removing pat's device: %d", r.Status)
 	}
 
-	if r := w.admin.Do("POST", "/admin/settings/authentication", url.Values{"prompt": {"always"}, "types": {"webauthn"}, "without_device": {"register"}}); r.Status != http.StatusUnprocessableEntity {
-		t.Errorf("a policy people could not meet was saved: %d", r.Status)
+	if r := w.admin.Do("POST", "/admin/settings/authentication", url.Values{"prompt": {"always"}, "types": {"sms"}, "without_device": {"register"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("an unknown device type was saved: %d", r.Status)
 	}
 	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/settings/authentication", url.Values{"prompt": {"always"}, "types": {"totp", "webauthn"}, "without_device": {"register"}})
 	if p, _ := w.svc.MFAPolicy(w.ctx()); p.Prompt != idp.PromptAlways || p.WithoutDevice != idp.WithoutDeviceRegister {
@@ -355,6 +355,8 @@ func TestCodeRateLimitAndForceAuthn(t *testing.T) {
 		t.Error("the forced sign-in's assertion does not say MFA")
 	}
 
+	// The limit counts in fixed five-minute windows: start one.
+	c.now = c.now.Truncate(5 * time.Minute).Add(6 * time.Minute)
 	limited := false
 	for range 5 { // five sign-ins of up to four wrong codes each
 		x := w.client()
@@ -377,5 +379,38 @@ func TestCodeRateLimitAndForceAuthn(t *testing.T) {
 	c.now = c.now.Add(6 * time.Minute)
 	if r := x.Do("POST", "/portal/mfa", url.Values{"code": {rfc6238(t, secret, c.now)}}); r.Status == http.StatusTooManyRequests {
 		t.Errorf("still limited after the window")
+	}
+}
+
+// TestPasskeyHostileInputs: a security key's answer that is not one, or
+// that answers a ceremony that was used already, is refused and counted
+// like a wrong code; a registration carrying another person's ceremony
+// registers nothing. (Chromium's virtual authenticator drives the real
+// ceremonies in e2e/passkey_test.go; here the Identity Center has an IP
+// address, where browsers offer no WebAuthn, so the page offers none.)
+func TestPasskeyHostileInputs(t *testing.T) {
+	w, c := mfaWorld(t, every)
+	w.seedApp("Amplitude", "pat", "pat@corp.example")
+	enrol(t, w, c, "pat")
+	b := w.client()
+	b.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword}})
+	if page := b.MustStatus(http.StatusOK, "GET", "/portal/mfa", nil); strings.Contains(page.Body, "data-webauthn") {
+		t.Error("a WebAuthn button at an IP address, where browsers refuse it")
+	}
+	for _, resp := range []string{`{}`, `not json`, `{"id":"x","rawId":"eA","type":"public-key","response":{"clientDataJSON":"e30","authenticatorData":"AA","signature":"AA"}}`} {
+		if r := b.Do("POST", "/portal/mfa", url.Values{"webauthn_response": {resp}}); r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "was not accepted") {
+			t.Errorf("response %.30s: %d", resp, r.Status)
+		}
+	}
+	if r := b.Do("POST", "/portal/mfa", url.Values{"webauthn_response": {`{}`}, "passkey_register": {"forged"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("a forged registration: %d", r.Status)
+	}
+	if devices, _ := w.st.ListMFADevices(w.ctx(), mustUser(t, w, "pat").ID); len(devices) != 1 {
+		t.Errorf("devices after hostile answers: %+v", devices)
+	}
+	// Three refused answers so far (the forged registration is not one): two more end the sign-in.
+	b.Do("POST", "/portal/mfa", url.Values{"webauthn_response": {`{}`}})
+	if r := b.Do("POST", "/portal/mfa", url.Values{"webauthn_response": {`{}`}}); r.Header.Get("Location") != "/portal/login" {
+		t.Errorf("the fifth refused answer did not end the sign-in: %d", r.Status)
 	}
 }

@@ -15,7 +15,8 @@ import (
 type mfaDevicesPage struct {
 	page
 	Devices []store.MFADevice
-	Enrol   *enrolment
+	Enrol   *enrolment // another authenticator app
+	Passkey *ceremony  // another security key or passkey
 }
 
 func (h *portalHandler) mountDevices(mux *http.ServeMux) {
@@ -30,7 +31,18 @@ func (h *portalHandler) devicesPage(r *http.Request, u store.User) (mfaDevicesPa
 		return mfaDevicesPage{}, err
 	}
 	p := mfaDevicesPage{page: portalPage("MFA devices", &u, r), Devices: devices}
-	p.Enrol, err = h.newEnrolment(u)
+	policy, err := h.Svc.MFAPolicy(r.Context())
+	if err != nil {
+		return p, err
+	}
+	if policy.Allows(store.MFATOTP) {
+		if p.Enrol, err = h.newEnrolment(u); err != nil {
+			return p, err
+		}
+	}
+	if policy.Allows(store.MFAWebAuthn) {
+		p.Passkey, err = h.passkeyRegistration(r.Context(), u)
+	}
 	return p, err
 }
 
@@ -43,11 +55,13 @@ func (h *portalHandler) devices(w http.ResponseWriter, r *http.Request, u store.
 	return nil
 }
 
-// addDevice registers another authenticator app for the signed-in person.
+// addDevice registers another authenticator app or security key for the
+// signed-in person.
 func (h *portalHandler) addDevice(w http.ResponseWriter, r *http.Request, u store.User) error {
-	secret, mine := h.enrolledSecret(u, r.PostFormValue("enrol"))
 	var err error
-	if !mine {
+	if resp := r.PostFormValue("webauthn_response"); resp != "" {
+		_, err = h.Svc.FinishPasskeyRegistration(r.Context(), u.Username, u, r.PostFormValue("name"), r.PostFormValue("passkey_register"), resp)
+	} else if secret, mine := h.enrolledSecret(u, r.PostFormValue("enrol")); !mine {
 		err = &PolicyError{"the registration expired: scan the new QR code"}
 	} else {
 		_, err = h.Svc.AddTOTPDevice(r.Context(), u.Username, u, r.PostFormValue("name"), secret, r.PostFormValue("code"))
@@ -56,6 +70,8 @@ func (h *portalHandler) addDevice(w http.ResponseWriter, r *http.Request, u stor
 	switch {
 	case err == nil:
 		return web.Redirect(w, r, "/portal/mfa-devices?done=device-added")
+	case errors.Is(err, ErrPasskeyRefused):
+		pe = &PolicyError{"the security key's answer did not verify: try again"}
 	case errors.Is(err, ErrWrongCode):
 		pe = &PolicyError{"that code is not right: scan the new QR code and enter the code it shows"}
 	case !errors.As(err, &pe):

@@ -40,12 +40,18 @@ func TestViewsRenderEveryPage(t *testing.T) {
 		"app_provisioning": func(w rw, r *http.Request) { v.appProvisioning(w, r, 200, provisioningPage{}) },
 		"app_preview":      func(w rw, r *http.Request) { v.appPreview(w, r, previewPage{}) },
 		"mfa":              func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{}) },
-		"mfa_enrol":        func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{Enrol: &enrolment{}}) },
-		"mfa_devices":      func(w rw, r *http.Request) { v.mfaDevices(w, r, 200, mfaDevicesPage{}) },
-		"settings_auth":    func(w rw, r *http.Request) { v.settingsAuthentication(w, r, 200, authenticationPage{}) },
-		"forgot":           func(w rw, r *http.Request) { v.forgot(w, r, 200, forgotPage{}) },
-		"password":         func(w rw, r *http.Request) { v.password(w, r, 200, passwordPage{}) },
-		"email":            func(w rw, r *http.Request) { v.email(w, r, emailPage{}) },
+		"mfa_enrol": func(w rw, r *http.Request) {
+			v.mfa(w, r, 200, mfaPage{Enrol: &enrolment{}, Passkey: &ceremony{Sealed: "x"}})
+		},
+		"mfa_keys": func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{Passkey: &ceremony{}, HasTOTP: true}) },
+		"mfa_devices_keys": func(w rw, r *http.Request) {
+			v.mfaDevices(w, r, 200, mfaDevicesPage{Passkey: &ceremony{}, Enrol: &enrolment{}})
+		},
+		"mfa_devices":   func(w rw, r *http.Request) { v.mfaDevices(w, r, 200, mfaDevicesPage{}) },
+		"settings_auth": func(w rw, r *http.Request) { v.settingsAuthentication(w, r, 200, authenticationPage{}) },
+		"forgot":        func(w rw, r *http.Request) { v.forgot(w, r, 200, forgotPage{}) },
+		"password":      func(w rw, r *http.Request) { v.password(w, r, 200, passwordPage{}) },
+		"email":         func(w rw, r *http.Request) { v.email(w, r, emailPage{}) },
 	} {
 		rec := httptest.NewRecorder()
 		render(rec, httptest.NewRequest("GET", "/", nil))

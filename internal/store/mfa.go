@@ -19,8 +19,12 @@ type MFADevice struct {
 	Kind       string // MFATOTP or MFAWebAuthn
 	Name       string // what the person called it
 	Secret     []byte // a TOTP secret, sealed; never plaintext
-	CreatedAt  time.Time
-	LastUsedAt time.Time
+	// CredentialID and Credential are a WebAuthn device's: its ID
+	// (base64url, unique among all devices) and the credential (JSON).
+	CredentialID string
+	Credential   []byte
+	CreatedAt    time.Time
+	LastUsedAt   time.Time
 	// LastStep is the TOTP time step of the last code accepted: a code
 	// of that step or an earlier one is refused (no replay).
 	LastStep int64
@@ -49,6 +53,9 @@ type MFA interface {
 
 	AddMFADevice(ctx context.Context, d MFADevice) (MFADevice, error)
 	ListMFADevices(ctx context.Context, userID string) ([]MFADevice, error)
+	// UpdateMFACredential stores a WebAuthn device's credential after a
+	// sign-in (its signature counter) and when it was used.
+	UpdateMFACredential(ctx context.Context, deviceID string, credential []byte, at time.Time) error
 	// DeleteMFADevice removes one of the user's devices.
 	DeleteMFADevice(ctx context.Context, userID, id string) error
 	// UseTOTPStep records that the device's code of step was used at at,
@@ -60,6 +67,10 @@ type MFA interface {
 	CreateMFAChallenge(ctx context.Context, c MFAChallenge) error
 	// GetMFAChallenge returns the challenge if it has not expired at now.
 	GetMFAChallenge(ctx context.Context, tokenHash string, now time.Time) (MFAChallenge, error)
+	// SetMFACeremony stores the WebAuthn ceremony a challenge waits for;
+	// TakeMFACeremony returns it and clears it (at most one caller gets it).
+	SetMFACeremony(ctx context.Context, tokenHash, ceremony string) error
+	TakeMFACeremony(ctx context.Context, tokenHash string) (string, error)
 	// FailMFAChallenge counts a wrong code and returns the attempts so far.
 	FailMFAChallenge(ctx context.Context, tokenHash string) (int, error)
 	DeleteMFAChallenge(ctx context.Context, tokenHash string) error

@@ -33,13 +33,14 @@ func (s *directoryStore) PutIdPSetting(ctx context.Context, name, value string, 
 	return nil
 }
 
-const mfaDeviceColumns = `id, user_id, kind, name, secret_sealed, created_at, last_used_at, last_step`
+const mfaDeviceColumns = `id, user_id, kind, name, secret_sealed, COALESCE(credential_id, ''), credential, created_at, last_used_at, last_step`
 
 func scanMFADevice(r interface{ Scan(...any) error }) (store.MFADevice, error) {
 	var d store.MFADevice
-	var secret string
+	var secret, credential string
 	var created, used int64
-	err := r.Scan(&d.ID, &d.UserID, &d.Kind, &d.Name, &secret, &created, &used, &d.LastStep)
+	err := r.Scan(&d.ID, &d.UserID, &d.Kind, &d.Name, &secret, &d.CredentialID, &credential, &created, &used, &d.LastStep)
+	d.Credential = []byte(credential)
 	if err == nil {
 		d.Secret, err = base64.StdEncoding.DecodeString(secret)
 	}
@@ -50,8 +51,14 @@ func scanMFADevice(r interface{ Scan(...any) error }) (store.MFADevice, error) {
 // AddMFADevice implements store.MFA.
 func (s *directoryStore) AddMFADevice(ctx context.Context, d store.MFADevice) (store.MFADevice, error) {
 	d.ID, d.CreatedAt = newID("mfa_"), stamp(d.CreatedAt)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_mfa_devices (`+mfaDeviceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		d.ID, d.UserID, d.Kind, d.Name, base64.StdEncoding.EncodeToString(d.Secret), ms(d.CreatedAt), ms(d.LastUsedAt), d.LastStep)
+	var credID any
+	if d.CredentialID != "" {
+		credID = d.CredentialID
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_mfa_devices (id, user_id, kind, name, secret_sealed, credential_id, credential,
+		created_at, last_used_at, last_step) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		d.ID, d.UserID, d.Kind, d.Name, base64.StdEncoding.EncodeToString(d.Secret), credID, string(d.Credential),
+		ms(d.CreatedAt), ms(d.LastUsedAt), d.LastStep)
 	if err != nil {
 		return d, fmt.Errorf("add MFA device: %w", mapErr(err))
 	}
@@ -66,6 +73,16 @@ func (s *directoryStore) ListMFADevices(ctx context.Context, userID string) ([]s
 		return nil, fmt.Errorf("list MFA devices: %w", err)
 	}
 	return devices, nil
+}
+
+// UpdateMFACredential implements store.MFA.
+func (s *directoryStore) UpdateMFACredential(ctx context.Context, deviceID string, credential []byte, at time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE idp_mfa_devices SET credential = $2, last_used_at = $3 WHERE id = $1`,
+		deviceID, string(credential), ms(stamp(at)))
+	if err != nil {
+		return fmt.Errorf("update the MFA credential: %w", err)
+	}
+	return checkAffected(res, "MFA device", deviceID)
 }
 
 // DeleteMFADevice implements store.MFA.
@@ -107,6 +124,29 @@ func (s *directoryStore) GetMFAChallenge(ctx context.Context, tokenHash string, 
 		&c.TokenHash, &c.UserID, &c.Realm, &c.State, &c.Attempts, &expires)
 	c.ExpiresAt = fromMS(expires)
 	return c, rowErr("MFA challenge", "(hidden)", err)
+}
+
+// SetMFACeremony implements store.MFA.
+func (s *directoryStore) SetMFACeremony(ctx context.Context, tokenHash, ceremony string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE idp_mfa_challenges SET ceremony = $2 WHERE token_hash = $1`, tokenHash, ceremony)
+	if err != nil {
+		return fmt.Errorf("save the WebAuthn ceremony: %w", err)
+	}
+	return checkAffected(res, "MFA challenge", "(hidden)")
+}
+
+// TakeMFACeremony implements store.MFA.
+func (s *directoryStore) TakeMFACeremony(ctx context.Context, tokenHash string) (string, error) {
+	var ceremony string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT ceremony FROM idp_mfa_challenges WHERE token_hash = $1`+s.fl.forUpdate, tokenHash).Scan(&ceremony)
+		if err != nil {
+			return rowErr("MFA challenge", "(hidden)", err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE idp_mfa_challenges SET ceremony = '' WHERE token_hash = $1`, tokenHash)
+		return err
+	})
+	return ceremony, err
 }
 
 // FailMFAChallenge implements store.MFA.

@@ -55,12 +55,30 @@ func testMFA(t *testing.T, s store.Store) {
 	}
 	check(t, s.DeleteMFADevice(ctx, ann.ID, d.ID))
 
+	// WebAuthn credentials are unique across users; the counter updates.
+	key := must(s.AddMFADevice(ctx, store.MFADevice{UserID: ann.ID, Kind: store.MFAWebAuthn, Name: "Key", CredentialID: "cred-1", Credential: []byte(`{"n":1}`), CreatedAt: now}))
+	_, err := s.AddMFADevice(ctx, store.MFADevice{UserID: ben.ID, Kind: store.MFAWebAuthn, Name: "Key", CredentialID: "cred-1", CreatedAt: now})
+	mustConflict(t, "a credential registered twice", err)
+	check(t, s.UpdateMFACredential(ctx, key.ID, []byte(`{"n":2}`), now.Add(time.Minute)))
+	for _, got := range must(s.ListMFADevices(ctx, ann.ID)) {
+		if got.ID == key.ID && (string(got.Credential) != `{"n":2}` || got.CredentialID != "cred-1" || !got.LastUsedAt.Equal(now.Add(time.Minute))) {
+			t.Errorf("updated credential = %+v", got)
+		}
+	}
+
 	c := store.MFAChallenge{TokenHash: "h1", UserID: ann.ID, Realm: store.RealmPortal, State: `{"next":"/portal"}`, ExpiresAt: now.Add(5 * time.Minute)}
 	check(t, s.CreateMFAChallenge(ctx, c))
 	if got := must(s.GetMFAChallenge(ctx, "h1", now)); got.UserID != ann.ID || got.State != c.State || got.Attempts != 0 {
 		t.Errorf("challenge = %+v", got)
 	}
-	_, err := s.GetMFAChallenge(ctx, "h1", now.Add(5*time.Minute))
+	check(t, s.SetMFACeremony(ctx, "h1", "ceremony-1"))
+	if got := must(s.TakeMFACeremony(ctx, "h1")); got != "ceremony-1" {
+		t.Errorf("ceremony = %q", got)
+	}
+	if got := must(s.TakeMFACeremony(ctx, "h1")); got != "" {
+		t.Errorf("a ceremony was taken twice: %q", got)
+	}
+	_, err = s.GetMFAChallenge(ctx, "h1", now.Add(5*time.Minute))
 	mustNotFound(t, "an expired challenge", err)
 	if n := must(s.FailMFAChallenge(ctx, "h1")); n != 1 {
 		t.Errorf("attempts = %d", n)
