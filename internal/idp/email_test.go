@@ -136,3 +136,47 @@ func TestDeviceChangesAreEmailed(t *testing.T) {
 		t.Fatalf("mails: %+v", msgs)
 	}
 }
+
+var codePattern = regexp.MustCompile(`\n\s+(\d{6})\r?\n`)
+
+// TestEmailOneTimePassword: under "send a one-time password by email", a
+// person without a device gets a code by email; a wrong code is refused,
+// a new code replaces the old, and the assertion does not claim MFA.
+func TestEmailOneTimePassword(t *testing.T) {
+	w, _ := mfaWorld(t, idp.MFAPolicy{Prompt: idp.PromptAlways, Types: []string{"totp", "webauthn"}, WithoutDevice: idp.WithoutDeviceEmail})
+	srv, deliver := withMail(t, w)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
+	b := w.client()
+	page := b.MustStatus(http.StatusOK, "GET", redirectRequest(t, w, app, nil), nil)
+	if r := b.MustStatus(http.StatusSeeOther, "POST", "/portal/login", signInForm(t, page.Body, "pat")); r.Header.Get("Location") != "/portal/mfa" {
+		t.Fatalf("no second step: %s", r.Header.Get("Location"))
+	}
+	if p := b.MustStatus(http.StatusOK, "GET", "/portal/mfa", nil); !strings.Contains(p.Body, "p•••@corp.example") {
+		t.Fatalf("the page does not say where the code went:\n%s", excerpt(p.Body))
+	}
+	deliver()
+	code := func() string {
+		msgs := srv.Messages()
+		m := codePattern.FindStringSubmatch(msgs[len(msgs)-1].Body)
+		if m == nil {
+			t.Fatalf("no code in %q", msgs[len(msgs)-1].Body)
+		}
+		return m[1]
+	}
+	first := code()
+	if r := b.Do("POST", "/portal/mfa", url.Values{"code": {"000000"}}); r.Status != http.StatusUnauthorized {
+		t.Errorf("a wrong code: %d", r.Status)
+	}
+	b.MustStatus(http.StatusOK, "POST", "/portal/mfa", url.Values{"resend": {"1"}})
+	deliver()
+	second := code()
+	if first != second {
+		if r := b.Do("POST", "/portal/mfa", url.Values{"code": {first}}); r.Status != http.StatusUnauthorized {
+			t.Errorf("the replaced code still works: %d", r.Status)
+		}
+	}
+	xml := postedResponse(t, b.MustStatus(http.StatusOK, "POST", "/portal/mfa", url.Values{"code": {second}}).Body)
+	if strings.Contains(string(xml), "refeds.org/profile/mfa") || !strings.Contains(string(xml), "PasswordProtectedTransport") {
+		t.Errorf("an emailed code was asserted as MFA:\n%s", xml)
+	}
+}

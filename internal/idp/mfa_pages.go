@@ -57,12 +57,13 @@ func (h *base) signIn(w http.ResponseWriter, r *http.Request, u store.User, real
 		h.view.login(w, r, http.StatusForbidden, p)
 		return nil
 	}
-	return h.askSecondFactor(w, r, u, realm, st)
+	return h.askSecondFactor(w, r, u, realm, st, need == MFAEmail)
 }
 
-// askSecondFactor parks the sign-in and sends the browser to the
-// second-factor page of its realm.
-func (h *base) askSecondFactor(w http.ResponseWriter, r *http.Request, u store.User, realm string, st mfaState) error {
+// askSecondFactor parks the sign-in, emails a one-time password when
+// that is the second factor, and sends the browser to the second-factor
+// page of its realm.
+func (h *base) askSecondFactor(w http.ResponseWriter, r *http.Request, u store.User, realm string, st mfaState, emailCode bool) error {
 	state, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -70,6 +71,11 @@ func (h *base) askSecondFactor(w http.ResponseWriter, r *http.Request, u store.U
 	token, err := h.Svc.ParkSignIn(r.Context(), u, realm, string(state), mfaTTL)
 	if err != nil {
 		return err
+	}
+	if emailCode {
+		if err := h.Svc.SendEmailCode(r.Context(), u, web.HashToken(token)); err != nil {
+			return err
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: token, Path: "/", MaxAge: int(mfaTTL.Seconds()), HttpOnly: true,
 		Secure: h.Portal.Secure, SameSite: http.SameSiteLaxMode})
@@ -142,11 +148,14 @@ func (h *mfaHandler) mount(mux *http.ServeMux) {
 // registration of an authenticator app.
 type mfaPage struct {
 	page
-	Action   string
-	Enrol    *enrolment // an authenticator app to register (no device yet)
-	Passkey  *ceremony  // a security key to register (no device yet) or to use
-	HasTOTP  bool       // the person has an authenticator app: the code form
-	Attempts int
+	Action  string
+	Enrol   *enrolment // an authenticator app to register (no device yet)
+	Passkey *ceremony  // a security key to register (no device yet) or to use
+	HasTOTP bool       // the person has an authenticator app: the code form
+	// EmailedTo is set when the second factor is a code sent by email
+	// (the policy for people without a device): the address, partly hidden.
+	EmailedTo string
+	Attempts  int
 }
 
 // ceremony is a WebAuthn ceremony for the page's button: the browser's
@@ -222,6 +231,10 @@ func (h *mfaHandler) challengeData(ctx context.Context, u store.User, realm stri
 	devices, err := h.Svc.usableDevices(ctx, u, policy)
 	if err != nil {
 		return p, err
+	}
+	if len(devices) == 0 && policy.WithoutDevice == WithoutDeviceEmail {
+		p.EmailedTo = maskEmail(u.Email)
+		return p, nil
 	}
 	if len(devices) == 0 { // register one: whichever kinds the policy allows
 		if policy.Allows(store.MFATOTP) {
@@ -318,7 +331,16 @@ func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 				Message: "Too many codes were tried for this account. Wait a few minutes, then sign in again."}
 		}
 		code := r.PostFormValue("code")
+		byEmail, err := h.emailOnly(r.Context(), u)
+		if err != nil {
+			return err
+		}
+		method := MethodMFA
 		switch resp := r.PostFormValue("webauthn_response"); {
+		case byEmail && r.PostFormValue("resend") != "":
+			return h.resendEmailCode(w, r, u, realm, ch)
+		case byEmail:
+			method, err = MethodEmailOTP, h.Svc.CheckEmailCode(r.Context(), ch.TokenHash, code)
 		case resp != "" && r.PostFormValue("passkey_register") != "":
 			_, err = h.Svc.FinishPasskeyRegistration(r.Context(), u.Username, u, r.PostFormValue("name"), r.PostFormValue("passkey_register"), resp)
 		case resp != "":
@@ -358,8 +380,51 @@ func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 		if err := json.Unmarshal([]byte(ch.State), &st); err != nil {
 			return err
 		}
-		return h.finishSignIn(w, r, u, realm, MethodMFA, st)
+		return h.finishSignIn(w, r, u, realm, method, st)
 	}
+}
+
+// resendEmailCode emails a new one-time password, at most five an hour.
+func (h *mfaHandler) resendEmailCode(w http.ResponseWriter, r *http.Request, u store.User, realm string, ch store.MFAChallenge) error {
+	n, err := h.Svc.Store.HitRateLimit(r.Context(), "otp-mail:"+u.ID, time.Hour, h.Svc.now())
+	if err != nil {
+		return err
+	}
+	p, err := h.challengeData(r.Context(), u, realm, ch)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if n > 5 {
+		status, p.Error = http.StatusTooManyRequests, "Too many codes were sent to you in the last hour. Use the newest one, or try again later."
+	} else {
+		if err := h.Svc.SendEmailCode(r.Context(), u, ch.TokenHash); err != nil {
+			return err
+		}
+		p.Flash = "A new code is on its way to " + p.EmailedTo + ". Earlier codes no longer work."
+	}
+	h.view.mfa(w, r, status, p)
+	return nil
+}
+
+// emailOnly reports whether u's second factor is an emailed code: the
+// policy says so for people without a device, and u has none.
+func (h *base) emailOnly(ctx context.Context, u store.User) (bool, error) {
+	policy, err := h.Svc.MFAPolicy(ctx)
+	if err != nil || policy.WithoutDevice != WithoutDeviceEmail {
+		return false, err
+	}
+	devices, err := h.Svc.usableDevices(ctx, u, policy)
+	return len(devices) == 0, err
+}
+
+// maskEmail shows enough of an address to recognise it: p•••@corp.example.
+func maskEmail(addr string) string {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" {
+		return "your email address"
+	}
+	return local[:1] + "•••@" + domain
 }
 
 // wrongCode counts a wrong code; after maxCodeTries the sign-in starts over.

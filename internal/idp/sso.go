@@ -263,7 +263,7 @@ func (h *ssoHandler) unmetContext(w http.ResponseWriter, r *http.Request, req *s
 			return err
 		}
 		if need == MFACode || need == MFARegister {
-			return h.askSecondFactor(w, r, u, store.RealmPortal, mfaState{Hidden: req.hidden()})
+			return h.askSecondFactor(w, r, u, store.RealmPortal, mfaState{Hidden: req.hidden()}, false)
 		}
 	}
 	h.Svc.Audit(r.Context(), u.Username, "sso.denied", a.Name, "the application asked for an authentication context Signet cannot meet: "+
