@@ -24,7 +24,8 @@ import (
 
 // TestPasskeyInChromium: under "prompt every time", a person with no MFA
 // device registers a passkey at sign-in with Chromium's virtual
-// authenticator, signs out, signs in with password and passkey, and
+// authenticator (and is shown recovery codes once), signs out, signs in
+// with password and passkey, and
 // clicks an application's tile: the assertion the application receives
 // says REFEDS MFA. The Identity Center is served at http://localhost:PORT
 // (WebAuthn refuses IP addresses; localhost is a secure context).
@@ -73,6 +74,9 @@ func TestPasskeyInChromium(t *testing.T) {
 	b.waitText("Register a security key or passkey")
 	b.shot("register-passkey")
 	b.do(typeInto("#passkey_name", "Laptop passkey"), click("#register-passkey"))
+	b.waitText("Save your recovery codes")
+	b.shot("recovery-codes")
+	b.do(clickText("I have saved them: continue"))
 	b.waitText("Your applications")
 	b.do(chromedpNavigate(idpURL + "/portal/mfa-devices"))
 	b.waitText("Laptop passkey")

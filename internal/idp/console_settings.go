@@ -18,6 +18,18 @@ func (h *settingsConsole) mount(mux *http.ServeMux) {
 	mux.Handle("GET /admin/settings/authentication", h.admin(h.authentication))
 	mux.Handle("POST /admin/settings/authentication", h.admin(h.authenticationSave))
 	mux.Handle("POST /admin/users/{id}/mfa/{device}/delete", h.admin(h.removeDevice))
+	mux.Handle("POST /admin/users/{id}/require-password-change", h.admin(h.requirePasswordChange))
+}
+
+func (h *settingsConsole) requirePasswordChange(w http.ResponseWriter, r *http.Request, admin store.User) error {
+	u, err := h.Svc.Store.GetUser(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := h.Svc.RequirePasswordChange(r.Context(), admin.Username, u); err != nil {
+		return err
+	}
+	return web.Redirect(w, r, "/admin/users/"+u.ID+"?done=password-change-required")
 }
 
 // authenticationPage is Settings › Authentication.

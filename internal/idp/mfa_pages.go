@@ -4,6 +4,7 @@ package idp
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"html/template"
 	"image/png"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,6 +40,14 @@ const (
 type mfaState struct {
 	Next   string            `json:"next"`
 	Hidden map[string]string `json:"hidden,omitempty"` // an application's pending request
+	// Method is how the person signed in, kept while they choose a new
+	// password the admin asked for; PasswordChanged once they have.
+	Method          string `json:"method,omitempty"`
+	PasswordChanged bool   `json:"password_changed,omitempty"`
+	// Purpose is purposeNewPassword for a sign-in waiting for that page.
+	Purpose string `json:"purpose,omitempty"`
+	// RecoveryCodes were just made (a first device): shown once.
+	RecoveryCodes []string `json:"-"`
 }
 
 // signIn finishes a correct password by the MFA policy: it signs the
@@ -92,6 +102,10 @@ func mfaPath(realm string) string {
 // finishSignIn starts the realm's session (a new ID) and continues: to an
 // application's pending request, or to the next page.
 func (h *base) finishSignIn(w http.ResponseWriter, r *http.Request, u store.User, realm, method string, st mfaState) error {
+	if u.MustChangePassword && !st.PasswordChanged {
+		st.Method = method
+		return h.askNewPassword(w, r, u, realm, st)
+	}
 	sessions, where := h.Portal, "the access portal"
 	if realm == store.RealmAdmin {
 		sessions, where = h.Admin, "the console"
@@ -100,15 +114,44 @@ func (h *base) finishSignIn(w http.ResponseWriter, r *http.Request, u store.User
 	if err != nil {
 		return err
 	}
-	how := "with a password"
-	if method == MethodMFA {
-		how = "with a password and an MFA device"
+	how := map[string]string{MethodMFA: "with a password and an MFA device", MethodEmailOTP: "with a password and a code sent by email",
+		MethodRecovery: "with a password and a recovery code"}[method]
+	h.Svc.Audit(r.Context(), u.Username, "signin", realm, "signed in to "+where+" "+cmp.Or(how, "with a password"))
+	if len(st.RecoveryCodes) > 0 { // shown once, before the sign-in goes on
+		h.view.recoveryCodes(w, r, recoveryCodesPage{page: page{Title: "Save your recovery codes", Section: sectionFor(realm), Narrow: true},
+			Codes: st.RecoveryCodes, Continue: continueTarget(realm, st)})
+		return nil
 	}
-	h.Svc.Audit(r.Context(), u.Username, "signin", realm, "signed in to "+where+" "+how)
 	if pending := pendingFrom(st.Hidden); realm == store.RealmPortal && pending != nil {
 		return h.continueSSO(w, r, pending, u, sess)
 	}
 	return web.Redirect(w, r, st.Next)
+}
+
+// recoveryCodesPage shows new recovery codes once, with the way on.
+type recoveryCodesPage struct {
+	page
+	Codes    []string
+	Continue continuation
+}
+
+// continuation is where a sign-in goes on after a page of its own: a
+// link, or (an application's POSTed request) a form that posts it again.
+type continuation struct {
+	URL    string
+	Fields map[string]string // POST these to URL; none: a link
+}
+
+func continueTarget(realm string, st mfaState) continuation {
+	pending := pendingFrom(st.Hidden)
+	switch {
+	case realm != store.RealmPortal || pending == nil:
+		return continuation{URL: st.Next}
+	case pending.rawQuery != "":
+		return continuation{URL: "/saml/apps/" + url.PathEscape(pending.appID) + "/sso?" + pending.rawQuery}
+	}
+	return continuation{URL: "/saml/apps/" + url.PathEscape(pending.appID) + "/sso",
+		Fields: map[string]string{"SAMLRequest": pending.rawPost, "RelayState": pending.relayState}}
 }
 
 // browserHash identifies the browser for the MFA policy ("" if unknown).
@@ -142,6 +185,7 @@ func (h *mfaHandler) mount(mux *http.ServeMux) {
 		mux.Handle("GET "+mfaPath(realm), h.handle(h.challengePage(realm)))
 		mux.Handle("POST "+mfaPath(realm), h.handle(h.challengeSubmit(realm)))
 	}
+	h.mountNewPassword(mux)
 }
 
 // mfaPage is the second-factor page: a code form, or (no device yet) the
@@ -205,7 +249,7 @@ func (h *mfaHandler) startOver(w http.ResponseWriter, r *http.Request, realm str
 
 func (h *mfaHandler) challengePage(realm string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ch, u, ok, err := h.challenge(r, realm)
+		ch, u, _, ok, err := h.parkedFor(r, realm, "")
 		if err != nil || !ok {
 			if err == nil {
 				err = h.startOver(w, r, realm)
@@ -316,7 +360,7 @@ func (h *base) enrolledSecret(u store.User, sealed string) (string, bool) {
 
 func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ch, u, ok, err := h.challenge(r, realm)
+		ch, u, _, ok, err := h.parkedFor(r, realm, "")
 		if err != nil || !ok {
 			if err == nil {
 				err = h.startOver(w, r, realm)
@@ -341,6 +385,9 @@ func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 			return h.resendEmailCode(w, r, u, realm, ch)
 		case byEmail:
 			method, err = MethodEmailOTP, h.Svc.CheckEmailCode(r.Context(), ch.TokenHash, code)
+		case r.PostFormValue("recovery") != "":
+			method = MethodRecovery
+			_, err = h.Svc.UseRecoveryCode(r.Context(), u, r.PostFormValue("recovery"))
 		case resp != "" && r.PostFormValue("passkey_register") != "":
 			_, err = h.Svc.FinishPasskeyRegistration(r.Context(), u.Username, u, r.PostFormValue("name"), r.PostFormValue("passkey_register"), resp)
 		case resp != "":
@@ -379,6 +426,11 @@ func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 		var st mfaState
 		if err := json.Unmarshal([]byte(ch.State), &st); err != nil {
 			return err
+		}
+		if registered := r.PostFormValue("enrol") != "" || r.PostFormValue("passkey_register") != ""; registered {
+			if st.RecoveryCodes, err = h.Svc.FirstRecoveryCodes(r.Context(), u.Username, u); err != nil {
+				return err
+			}
 		}
 		return h.finishSignIn(w, r, u, realm, method, st)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,16 @@ var every = idp.MFAPolicy{Prompt: idp.PromptAlways, Types: []string{"totp"}, Wit
 // device: the page shows a secret, and its first code registers the app.
 func enrol(t *testing.T, w *world, c *clock, user string) (secret string, browser *client) {
 	t.Helper()
+	secret, browser, _ = enrolWithCodes(t, w, c, user)
+	return secret, browser
+}
+
+var recoveryCodePattern = regexp.MustCompile(`<code class="mono">([a-z2-9]{5}-[a-z2-9]{5})</code>`)
+
+// enrolWithCodes is enrol, returning the recovery codes shown once after
+// the first device.
+func enrolWithCodes(t *testing.T, w *world, c *clock, user string) (secret string, browser *client, codes []string) {
+	t.Helper()
 	browser = w.client()
 	r := browser.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {user}, "password": {testPassword}})
 	if r.Header.Get("Location") != "/portal/mfa" {
@@ -68,12 +79,15 @@ func enrol(t *testing.T, w *world, c *clock, user string) (secret string, browse
 		t.Fatalf("no registration on the MFA page:\n%s", excerpt(page.Body))
 	}
 	secret = between(page.Body, `id="totp_secret">`, "<")
-	done := browser.MustStatus(http.StatusSeeOther, "POST", "/portal/mfa", url.Values{"enrol": {regexpValue(t, page.Body, "enrol")},
+	done := browser.MustStatus(http.StatusOK, "POST", "/portal/mfa", url.Values{"enrol": {regexpValue(t, page.Body, "enrol")},
 		"name": {"Pixel"}, "code": {rfc6238(t, secret, c.now)}})
-	if done.Header.Get("Location") != "/portal" {
-		t.Fatalf("registration went to %q", done.Header.Get("Location"))
+	for _, m := range recoveryCodePattern.FindAllStringSubmatch(done.Body, -1) {
+		codes = append(codes, m[1])
 	}
-	return secret, browser
+	if !strings.Contains(done.Body, "Save your recovery codes") || len(codes) != 10 || !strings.Contains(done.Body, `href="/portal"`) {
+		t.Fatalf("after registration, want the recovery codes and the way on:\n%s", excerpt(done.Body))
+	}
+	return secret, browser, codes
 }
 
 func between(s, from, to string) string {
@@ -297,8 +311,10 @@ func TestMFADevicesAndRecovery(t *testing.T) {
 	if r := b.Do("POST", "/portal/mfa-devices", url.Values{"enrol": {regexpValue(t, page.Body, "enrol")}, "code": {"000000"}, "name": {"Phone"}}); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("a wrong first code: %d", r.Status)
 	}
-	b.MustStatus(http.StatusSeeOther, "POST", "/portal/mfa-devices", url.Values{"enrol": {regexpValue(t, page.Body, "enrol")},
-		"code": {rfc6238(t, secret, c.now)}, "name": {"Phone"}})
+	if added := b.MustStatus(http.StatusOK, "POST", "/portal/mfa-devices", url.Values{"enrol": {regexpValue(t, page.Body, "enrol")},
+		"code": {rfc6238(t, secret, c.now)}, "name": {"Phone"}}); len(recoveryCodePattern.FindAllString(added.Body, -1)) != 10 {
+		t.Errorf("the first device did not come with recovery codes:\n%s", excerpt(added.Body))
+	}
 	devices, _ := w.st.ListMFADevices(w.ctx(), pat.ID)
 	if len(devices) != 1 || devices[0].Name != "Phone" {
 		t.Fatalf("devices = %+v", devices)
@@ -411,5 +427,72 @@ func TestPasskeyHostileInputs(t *testing.T) {
 	b.Do("POST", "/portal/mfa", url.Values{"webauthn_response": {`{}`}})
 	if r := b.Do("POST", "/portal/mfa", url.Values{"webauthn_response": {`{}`}}); r.Header.Get("Location") != "/portal/login" {
 		t.Errorf("the fifth refused answer did not end the sign-in: %d", r.Status)
+	}
+}
+
+// TestRecoveryCodes: a recovery code stands in for a lost device after the
+// password, once; it is not asserted as MFA.
+func TestRecoveryCodes(t *testing.T) {
+	w, c := mfaWorld(t, every)
+	app, _ := w.seedApp("Amplitude", "pat", "pat@corp.example")
+	_, _, codes := enrolWithCodes(t, w, c, "pat")
+	b := w.client()
+	page := b.MustStatus(http.StatusOK, "GET", redirectRequest(t, w, app, nil), nil)
+	b.MustStatus(http.StatusSeeOther, "POST", "/portal/login", signInForm(t, page.Body, "pat"))
+	if p := b.MustStatus(http.StatusOK, "GET", "/portal/mfa", nil); !strings.Contains(p.Body, "Use a recovery code") {
+		t.Fatal("no recovery code on the MFA page")
+	}
+	xml := postedResponse(t, b.MustStatus(http.StatusOK, "POST", "/portal/mfa", url.Values{"recovery": {" " + strings.ToUpper(codes[0]) + " "}}).Body)
+	if strings.Contains(string(xml), saml.AuthnContextMFA) {
+		t.Error("a recovery code was asserted as MFA")
+	}
+	again := w.client()
+	again.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword}})
+	if r := again.Do("POST", "/portal/mfa", url.Values{"recovery": {codes[0]}}); r.Status != http.StatusUnauthorized {
+		t.Errorf("a used recovery code: %d", r.Status)
+	}
+	if r := again.Do("POST", "/portal/mfa", url.Values{"recovery": {"aaaaa-bbbbb"}}); r.Status != http.StatusUnauthorized {
+		t.Errorf("a made-up recovery code: %d", r.Status)
+	}
+	again.MustStatus(http.StatusSeeOther, "POST", "/portal/mfa", url.Values{"recovery": {codes[1]}})
+	if n, _ := w.st.CountRecoveryCodes(w.ctx(), mustUser(t, w, "pat").ID); n != 8 {
+		t.Errorf("%d codes left, want 8", n)
+	}
+}
+
+// TestRequiredPasswordChange: after an admin requires it, the next
+// sign-in asks for a new password (not the old one) once every other check
+// has passed; the page cannot be used to skip the second factor.
+func TestRequiredPasswordChange(t *testing.T) {
+	w, c := mfaWorld(t, every)
+	w.seedApp("Amplitude", "pat", "pat@corp.example")
+	secret, _ := enrol(t, w, c, "pat")
+	pat := mustUser(t, w, "pat")
+	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/users/"+pat.ID+"/require-password-change", nil)
+
+	b := w.client()
+	b.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword}})
+	// Parked for the second factor: the new-password page refuses to help.
+	if r := b.Do("POST", "/portal/new-password", url.Values{"password": {"granite-orchard-violet"}, "confirm": {"granite-orchard-violet"}}); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/portal/login" {
+		t.Fatalf("the new-password page during MFA: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	b = w.client()
+	b.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword}})
+	c.now = c.now.Add(30 * time.Second)
+	if r := b.MustStatus(http.StatusSeeOther, "POST", "/portal/mfa", url.Values{"code": {rfc6238(t, secret, c.now)}}); r.Header.Get("Location") != "/portal/new-password" {
+		t.Fatalf("after MFA: %s", r.Header.Get("Location"))
+	}
+	if r := b.Do("GET", "/portal", nil); r.Status != http.StatusSeeOther {
+		t.Error("signed in before choosing the new password")
+	}
+	if r := b.Do("POST", "/portal/new-password", url.Values{"password": {testPassword}, "confirm": {testPassword}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("the old password as the new one: %d", r.Status)
+	}
+	if r := b.MustStatus(http.StatusSeeOther, "POST", "/portal/new-password", url.Values{"password": {"granite-orchard-violet"}, "confirm": {"granite-orchard-violet"}}); r.Header.Get("Location") != "/portal" {
+		t.Errorf("after the new password: %s", r.Header.Get("Location"))
+	}
+	b.MustStatus(http.StatusOK, "GET", "/portal", nil)
+	if u := mustUser(t, w, "pat"); u.MustChangePassword {
+		t.Error("the requirement stayed after the change")
 	}
 }

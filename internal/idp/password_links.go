@@ -127,3 +127,40 @@ func (s *Service) SetPasswordWithLink(ctx context.Context, token, pw string) (st
 	s.Audit(ctx, u.Username, "user.password_set", u.Username, "set a password with an emailed "+t.Purpose+" link; other sessions ended")
 	return u, nil
 }
+
+// RequirePasswordChange makes u choose a new password at their next
+// sign-in (after the password and any second factor), audited.
+func (s *Service) RequirePasswordChange(ctx context.Context, actor string, u store.User) error {
+	if _, err := s.Store.UpdateUser(ctx, u.ID, func(x *store.User) error { x.MustChangePassword = true; return nil }); err != nil {
+		return err
+	}
+	s.Audit(ctx, actor, "user.require_password_change", u.Username, "must choose a new password at the next sign-in")
+	return nil
+}
+
+// ChangeRequiredPassword sets the new password u was asked to choose: it
+// must pass the password rules and differ from the old one. Other
+// sessions end.
+func (s *Service) ChangeRequiredPassword(ctx context.Context, u store.User, pw string) (store.User, error) {
+	if err := password.Validate(pw, u.Username, u.Email, u.GivenName, u.FamilyName, u.DisplayName); err != nil {
+		return u, FieldErrors{"password": "Password: " + err.Error() + "."}
+	}
+	if u.PasswordHash != "" && password.Check(u.PasswordHash, pw) == nil {
+		return u, FieldErrors{"password": "Choose a password you have not used here before."}
+	}
+	hash, err := password.Hash(pw, s.Password)
+	if err != nil {
+		return u, err
+	}
+	u, err = s.Store.UpdateUser(ctx, u.ID, func(x *store.User) error { x.PasswordHash, x.MustChangePassword = hash, false; return nil })
+	if err != nil {
+		return u, err
+	}
+	for _, realm := range []string{store.RealmPortal, store.RealmAdmin} {
+		if err := s.Store.DeleteUserSessions(ctx, realm, u.ID); err != nil {
+			return u, err
+		}
+	}
+	s.Audit(ctx, u.Username, "user.password_set", u.Username, "chose a new password at sign-in, as an admin required; other sessions ended")
+	return u, nil
+}

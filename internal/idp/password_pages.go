@@ -35,9 +35,9 @@ type forgotPage struct {
 
 type passwordPage struct {
 	page
-	Token, Username string
-	Invite          bool
-	Errors          FieldErrors
+	Action, Username string
+	Required         bool // an admin asked for a new password at this sign-in
+	Errors           FieldErrors
 }
 
 func (h *passwordPages) forgotForm(w http.ResponseWriter, r *http.Request) error {
@@ -91,7 +91,7 @@ func (h *passwordPages) linkForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	h.view.password(w, r, http.StatusOK, passwordPage{page: page{Title: "Choose your password", Section: "portal", Narrow: true},
-		Token: token, Username: u.Username})
+		Action: "/portal/password/" + token, Username: u.Username})
 	return nil
 }
 
@@ -106,7 +106,7 @@ func (h *passwordPages) linkUsed(w http.ResponseWriter, r *http.Request) error {
 func (h *passwordPages) setPassword(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
 	pw := r.PostFormValue("password")
-	p := passwordPage{page: page{Title: "Choose your password", Section: "portal", Narrow: true}, Token: token}
+	p := passwordPage{page: page{Title: "Choose your password", Section: "portal", Narrow: true}, Action: "/portal/password/" + token}
 	if pw != r.PostFormValue("confirm") {
 		p.Errors = FieldErrors{"confirm": "The two passwords are not the same."}
 	} else {

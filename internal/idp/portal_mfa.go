@@ -17,12 +17,41 @@ type mfaDevicesPage struct {
 	Devices []store.MFADevice
 	Enrol   *enrolment // another authenticator app
 	Passkey *ceremony  // another security key or passkey
+	// CodesLeft is how many recovery codes the person has; NewCodes the
+	// ones just made, shown once.
+	CodesLeft int
+	NewCodes  []string
 }
 
 func (h *portalHandler) mountDevices(mux *http.ServeMux) {
 	mux.Handle("GET /portal/mfa-devices", h.portal(h.devices))
 	mux.Handle("POST /portal/mfa-devices", h.portal(h.addDevice))
 	mux.Handle("POST /portal/mfa-devices/{id}/delete", h.portal(h.deleteDevice))
+	mux.Handle("POST /portal/mfa-devices/recovery-codes", h.portal(h.newRecoveryCodes))
+}
+
+// newRecoveryCodes replaces the person's recovery codes and shows the new
+// ones once.
+func (h *portalHandler) newRecoveryCodes(w http.ResponseWriter, r *http.Request, u store.User) error {
+	codes, err := h.Svc.NewRecoveryCodes(r.Context(), u.Username, u)
+	if err != nil {
+		return err
+	}
+	return h.showDevices(w, r, u, codes)
+}
+
+func (h *portalHandler) showDevices(w http.ResponseWriter, r *http.Request, u store.User, codes []string) error {
+	p, err := h.devicesPage(r, u)
+	if err != nil {
+		return err
+	}
+	p.NewCodes, p.CodesLeft = codes, len(codes)
+	if codes != nil {
+		p.Flash = "New recovery codes made: save them now, they are shown only once. Earlier codes no longer work."
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.view.mfaDevices(w, r, http.StatusOK, p)
+	return nil
 }
 
 func (h *portalHandler) devicesPage(r *http.Request, u store.User) (mfaDevicesPage, error) {
@@ -31,6 +60,9 @@ func (h *portalHandler) devicesPage(r *http.Request, u store.User) (mfaDevicesPa
 		return mfaDevicesPage{}, err
 	}
 	p := mfaDevicesPage{page: portalPage("MFA devices", &u, r), Devices: devices}
+	if p.CodesLeft, err = h.Svc.Store.CountRecoveryCodes(r.Context(), u.ID); err != nil {
+		return p, err
+	}
 	policy, err := h.Svc.MFAPolicy(r.Context())
 	if err != nil {
 		return p, err
@@ -69,7 +101,14 @@ func (h *portalHandler) addDevice(w http.ResponseWriter, r *http.Request, u stor
 	var pe *PolicyError
 	switch {
 	case err == nil:
-		return web.Redirect(w, r, "/portal/mfa-devices?done=device-added")
+		codes, err := h.Svc.FirstRecoveryCodes(r.Context(), u.Username, u)
+		if err != nil || codes == nil {
+			if err == nil {
+				err = web.Redirect(w, r, "/portal/mfa-devices?done=device-added")
+			}
+			return err
+		}
+		return h.showDevices(w, r, u, codes)
 	case errors.Is(err, ErrPasskeyRefused):
 		pe = &PolicyError{"the security key's answer did not verify: try again"}
 	case errors.Is(err, ErrWrongCode):

@@ -114,3 +114,8 @@ func (v views) password(w rw, r *http.Request, status int, d passwordPage) {
 func (v views) email(w rw, r *http.Request, d emailPage) {
 	v.pages.Render(w, r, http.StatusOK, "email", d)
 }
+
+func (v views) recoveryCodes(w rw, r *http.Request, d recoveryCodesPage) {
+	w.Header().Set("Cache-Control", "no-store")
+	v.pages.Render(w, r, http.StatusOK, "recovery_codes", d)
+}

@@ -43,7 +43,12 @@ func TestViewsRenderEveryPage(t *testing.T) {
 		"mfa_enrol": func(w rw, r *http.Request) {
 			v.mfa(w, r, 200, mfaPage{Enrol: &enrolment{}, Passkey: &ceremony{Sealed: "x"}})
 		},
-		"mfa_keys": func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{Passkey: &ceremony{}, HasTOTP: true}) },
+		"mfa_keys":       func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{Passkey: &ceremony{}, HasTOTP: true}) },
+		"mfa_email":      func(w rw, r *http.Request) { v.mfa(w, r, 200, mfaPage{EmailedTo: "p•••@x"}) },
+		"recovery_codes": func(w rw, r *http.Request) { v.recoveryCodes(w, r, recoveryCodesPage{Codes: []string{"a"}}) },
+		"recovery_post": func(w rw, r *http.Request) {
+			v.recoveryCodes(w, r, recoveryCodesPage{Continue: continuation{Fields: map[string]string{"a": "b"}}})
+		},
 		"mfa_devices_keys": func(w rw, r *http.Request) {
 			v.mfaDevices(w, r, 200, mfaDevicesPage{Passkey: &ceremony{}, Enrol: &enrolment{}})
 		},

@@ -79,6 +79,12 @@ type MFA interface {
 	// with this (hashed) identifier; RememberBrowser records that they did.
 	KnownBrowser(ctx context.Context, userID, browserHash string) (bool, error)
 	RememberBrowser(ctx context.Context, userID, browserHash string, at time.Time) error
+	// SetRecoveryCodes replaces the user's recovery codes (their hashes).
+	SetRecoveryCodes(ctx context.Context, userID string, hashes []string) error
+	// UseRecoveryCode deletes the code if the user has it, and reports
+	// whether it did and how many are left. At most one caller gets a code.
+	UseRecoveryCode(ctx context.Context, userID, hash string) (used bool, left int, err error)
+	CountRecoveryCodes(ctx context.Context, userID string) (int, error)
 	// PruneMFA deletes expired challenges and browsers unseen since cutoff.
 	PruneMFA(ctx context.Context, now, cutoff time.Time) (int64, error)
 }

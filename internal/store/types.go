@@ -18,8 +18,11 @@ type User struct {
 	PasswordHash string // argon2id in PHC format; empty means no password sign-in
 	Active       bool
 	Admin        bool // may use the Identity Center console
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// MustChangePassword: an admin asked for a new password at the next
+	// sign-in.
+	MustChangePassword bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Group is a named set of directory users.

@@ -12,13 +12,14 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-const userColumns = `id, username, email, given_name, family_name, display_name, password_hash, active, admin, created_at, updated_at`
+const userColumns = `id, username, email, given_name, family_name, display_name, password_hash, active, admin, created_at, updated_at,
+	must_change_password`
 
 func scanUser(row interface{ Scan(...any) error }) (store.User, error) {
 	var u store.User
 	var created, updated int64
 	err := row.Scan(&u.ID, &u.Username, &u.Email, &u.GivenName, &u.FamilyName, &u.DisplayName,
-		&u.PasswordHash, &u.Active, &u.Admin, &created, &updated)
+		&u.PasswordHash, &u.Active, &u.Admin, &created, &updated, &u.MustChangePassword)
 	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
 	return u, err
 }
@@ -31,9 +32,9 @@ func (s *directoryStore) CreateUser(ctx context.Context, u store.User) (store.Us
 	u.CreatedAt = stamp(u.CreatedAt)
 	u.UpdatedAt = u.CreatedAt
 	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		u.ID, u.Username, u.Email, u.GivenName, u.FamilyName, u.DisplayName, u.PasswordHash,
-		u.Active, u.Admin, ms(u.CreatedAt), ms(u.UpdatedAt))
+		u.Active, u.Admin, ms(u.CreatedAt), ms(u.UpdatedAt), u.MustChangePassword)
 	if err != nil {
 		return store.User{}, fmt.Errorf("create user %q: %w", u.Username, mapErr(err))
 	}
@@ -67,9 +68,9 @@ func (s *directoryStore) UpdateUser(ctx context.Context, id string, fn func(*sto
 		u.ID = id
 		u.UpdatedAt = now()
 		_, err = tx.ExecContext(ctx, `UPDATE idp_users SET username = $2, email = $3, given_name = $4,
-			family_name = $5, display_name = $6, password_hash = $7, active = $8, admin = $9, updated_at = $10
-			WHERE id = $1`, id, u.Username, u.Email, u.GivenName, u.FamilyName, u.DisplayName,
-			u.PasswordHash, u.Active, u.Admin, ms(u.UpdatedAt))
+			family_name = $5, display_name = $6, password_hash = $7, active = $8, admin = $9, updated_at = $10,
+			must_change_password = $11 WHERE id = $1`, id, u.Username, u.Email, u.GivenName, u.FamilyName, u.DisplayName,
+			u.PasswordHash, u.Active, u.Admin, ms(u.UpdatedAt), u.MustChangePassword)
 		if err != nil {
 			return fmt.Errorf("update user %q: %w", id, mapErr(err))
 		}

@@ -195,3 +195,44 @@ func (s *directoryStore) PruneMFA(ctx context.Context, now, cutoff time.Time) (i
 	m, _ := res.RowsAffected()
 	return n + m, nil
 }
+
+// SetRecoveryCodes implements store.MFA.
+func (s *directoryStore) SetRecoveryCodes(ctx context.Context, userID string, hashes []string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idp_recovery_codes WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("replace recovery codes: %w", err)
+		}
+		for _, h := range hashes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idp_recovery_codes (user_id, code_hash) VALUES ($1, $2)`, userID, h); err != nil {
+				return fmt.Errorf("save recovery code: %w", mapErr(err))
+			}
+		}
+		return nil
+	})
+}
+
+// UseRecoveryCode implements store.MFA.
+func (s *directoryStore) UseRecoveryCode(ctx context.Context, userID, hash string) (bool, int, error) {
+	var used bool
+	var left int
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM idp_recovery_codes WHERE user_id = $1 AND code_hash = $2`, userID, hash)
+		if err != nil {
+			return fmt.Errorf("use recovery code: %w", err)
+		}
+		n, err := res.RowsAffected()
+		used = n == 1
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM idp_recovery_codes WHERE user_id = $1`, userID).Scan(&left)
+	})
+	return used, left, err
+}
+
+// CountRecoveryCodes implements store.MFA.
+func (s *directoryStore) CountRecoveryCodes(ctx context.Context, userID string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM idp_recovery_codes WHERE user_id = $1`, userID).Scan(&n)
+	return n, err
+}

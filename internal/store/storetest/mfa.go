@@ -102,6 +102,24 @@ func testMFA(t *testing.T, s store.Store) {
 	if n := must(s.PruneMFA(ctx, now, now.Add(2*time.Hour))); n != 2 {
 		t.Errorf("pruned %d, want the expired challenge and the stale browser", n)
 	}
+	// Recovery codes: replaced as a set, each used once.
+	check(t, s.SetRecoveryCodes(ctx, ann.ID, []string{"r1", "r2", "r3"}))
+	check(t, s.SetRecoveryCodes(ctx, ann.ID, []string{"r4", "r5"}))
+	if used, _, _ := s.UseRecoveryCode(ctx, ann.ID, "r1"); used {
+		t.Error("a replaced recovery code was accepted")
+	}
+	if used, left, err := s.UseRecoveryCode(ctx, ann.ID, "r4"); !used || left != 1 || err != nil {
+		t.Errorf("UseRecoveryCode = %v, %d, %v", used, left, err)
+	}
+	if used, _, _ := s.UseRecoveryCode(ctx, ann.ID, "r4"); used {
+		t.Error("a recovery code was used twice")
+	}
+	if used, _, _ := s.UseRecoveryCode(ctx, ben.ID, "r5"); used {
+		t.Error("another user's recovery code was accepted")
+	}
+	if n := must(s.CountRecoveryCodes(ctx, ann.ID)); n != 1 {
+		t.Errorf("%d codes left", n)
+	}
 	// A deleted user takes their devices with them.
 	must(s.AddMFADevice(ctx, store.MFADevice{UserID: ben.ID, Kind: store.MFATOTP, Name: "Phone", CreatedAt: now}))
 	check(t, s.DeleteUser(ctx, ben.ID))
