@@ -224,7 +224,10 @@ Walk-through (the seed's 15 steps; the SSO connection is yours to make)
        invitation too, or turn on just-in-time provisioning under Options on the SSO page.)
 
 Also try: Test sign-in on the Single Sign-On Settings page; "Metadata URL" instead of the file
-(this demo may fetch from 127.0.0.1); the Sign-in attempts log after step 15 without steps 9-11.
+(this demo may fetch from 127.0.0.1); the Sign-in attempts log after step 15 without steps 9-11;
+MFA under Settings > Authentication in the console (passkeys need a host name: start the demo
+with --idp-url http://localhost:9000). This demo sends no email: the console's Email page shows
+every message (invitations, password resets, codes) instead.
 
 Health: {{.IdPURL}}/readyz and {{.SPURL}}/readyz
 `))

@@ -69,7 +69,7 @@ func (e *env) idpService() *idp.Service {
 
 func (e *env) spService() *sp.Service {
 	return &sp.Service{Store: e.store, Sealer: e.sealer, BaseURL: trimSlash(e.cfg.SPURL), Password: e.pw, Log: e.log,
-		Fetch: sp.NewFetcher(e.cfg.AllowPrivateMetadataURLs), Resolver: sp.NewResolver(e.cfg.DNSServer)}
+		Fetch: sp.NewFetcher(e.cfg.AllowPrivateMetadataURLs), Resolver: sp.NewResolver(e.cfg.DNSServer), Mail: e.outbox()}
 }
 
 // outbox queues email and, in serve, delivers it: over SMTP with

@@ -56,7 +56,6 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 		}
 		ls, metrics = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h}), append(metrics, m)
 		go provisionLoop(ctx, e.log.With("role", "idp"), e.idpService(), 2*time.Second)
-		go mailLoop(ctx, e.log.With("role", "idp"), e.outbox(), 2*time.Second)
 	}
 	if e.cfg.runsSP() {
 		svc := e.spService()
@@ -73,6 +72,7 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 		ls = append(ls, web.Listener{Role: "metrics", Addr: a, Handler: web.MetricsHandler(metrics...)})
 	}
 	go pruneLoop(ctx, e.log, e.store, time.Minute)
+	go mailLoop(ctx, e.log, e.outbox(), 2*time.Second) // both roles' email
 	return web.ServeAll(ctx, e.log, ls, ready, drain, e.cfg.Drain)
 }
 

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-sso/signet/internal/mail"
+	"github.com/signet-sso/signet/internal/mail/mailtest"
 	"github.com/signet-sso/signet/internal/saml"
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -268,4 +270,37 @@ func TestSecurityCase99ErrorsNeverCarryAnotherOrg(t *testing.T) {
 func regexpFind(t *testing.T, body, pattern string) string {
 	t.Helper()
 	return regexp.MustCompile(pattern).FindString(body)
+}
+
+// TestInvitationsAreEmailed: with a mail server, an invitation goes to
+// the invited address and its link is not shown to the admin, so
+// accepting it proves the email.
+func TestInvitationsAreEmailed(t *testing.T) {
+	w := newWorld(t)
+	srv := mailtest.Start(t, false, "", "")
+	sender, err := mail.NewSMTP("smtp://"+srv.Addr+"?tls=none", "no-reply@signet.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.svc.Mail = &mail.Outbox{Store: w.st, Sender: sender}
+	admin := w.admin(w.acme)
+	page := admin.Do("POST", "/orgs/acme/invites", url.Values{"email": {"Kim@Corp.example"}, "role": {"member"}})
+	if page.Status != http.StatusOK || strings.Contains(page.Body, "/invite/") || !strings.Contains(page.Body, "Invitation emailed to kim@corp.example") {
+		t.Fatalf("the page after inviting: %d\n%s", page.Status, excerpt(page.Body))
+	}
+	if err := w.svc.Mail.DeliverDue(t.Context(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 1 || msgs[0].To != "kim@corp.example" || !strings.Contains(msgs[0].Subject, "Acme") {
+		t.Fatalf("mail: %+v", msgs)
+	}
+	link := regexpFind(t, msgs[0].Body, `/invite/[A-Za-z0-9_-]+`)
+	c := w.client()
+	if r := c.Do("POST", link, url.Values{"password": {"a-good-long-password"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("accepting the emailed invitation: %d\n%s", r.Status, excerpt(r.Body))
+	}
+	if m := memberOf(t, w, w.acme, "kim@corp.example"); m.Role != "member" {
+		t.Errorf("member = %+v", m)
+	}
 }

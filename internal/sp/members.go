@@ -135,8 +135,22 @@ func (a Accounts) NewInvite(ctx context.Context, actor store.Member, o store.Org
 		return "", err
 	}
 	a.svc.Audit(ctx, o, actor.Email, "member.invite", fmt.Sprintf("invited %s as %s", email, role))
+	if a.EmailsInvites() {
+		link := a.svc.BaseURL + "/invite/" + tok
+		text := fmt.Sprintf("Hello,\n\n%s invited you to join %s as %s.\n\nAccept the invitation here (the link works once, for 7 days):\n%s\n\n"+
+			"If %s signs in with single sign-on, the link takes you to \u201cSign in with SSO\u201d with your work account.\n",
+			cmp.Or(actor.Email, "An administrator"), o.Name, role, link, o.Name)
+		if err := a.svc.Mail.Queue(ctx, email, "You are invited to join "+o.Name, text, "workspace_invitation"); err != nil {
+			return "", err
+		}
+	}
 	return tok, nil
 }
+
+// EmailsInvites reports whether invitations are emailed to the invited
+// address (then the link is not shown to the admin: accepting proves the
+// email).
+func (a Accounts) EmailsInvites() bool { return a.svc.Mail != nil && a.svc.Mail.Sender != nil }
 
 // errInviteBySSO refuses a password for an invitation to an org with SSO:
 // its people join by signing in with SSO.

@@ -309,6 +309,9 @@ func (h *orgPages) invite(w http.ResponseWriter, r *http.Request, o store.Org, m
 		p.Error, status = "The invite was not created: "+inviteProblem(err), http.StatusUnprocessableEntity
 	} else {
 		p.Flash, p.InviteLink = "Invite created.", h.Svc.BaseURL+"/invite/"+tok
+		if h.Svc.Accounts().EmailsInvites() {
+			p.Flash, p.InviteLink = "Invitation emailed to "+normEmail(r.PostFormValue("email"))+". The link in it works once, for 7 days.", ""
+		}
 		if p.Invites, err = h.Svc.Store.ListInvites(r.Context(), o.ID, h.Svc.now()); err != nil {
 			return err
 		}

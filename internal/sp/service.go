@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-sso/signet/internal/mail"
+
 	"github.com/signet-sso/signet/internal/ident"
 	"github.com/signet-sso/signet/internal/password"
 	"github.com/signet-sso/signet/internal/saml"
@@ -74,6 +76,10 @@ type Service struct {
 	Sealer *secret.Sealer
 	// Resolver looks up domain verification records; nil: the system's.
 	Resolver TXTResolver
+	// Mail, when it can deliver (a mail server, or the demo's outbox),
+	// emails invitations to the invited address, so accepting one proves
+	// the email; without it the admin passes the link on.
+	Mail *mail.Outbox
 
 	parsed   parseCache
 	keys     orgKeys
