@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signet-sso/signet/internal/mail"
-
 	"github.com/signet-sso/signet/internal/api"
 	"github.com/signet-sso/signet/internal/events"
 	"github.com/signet-sso/signet/internal/idp"
@@ -55,7 +53,7 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 			return err
 		}
 		ls, metrics = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h}), append(metrics, m)
-		go provisionLoop(ctx, e.log.With("role", "idp"), e.idpService(), 2*time.Second)
+		go workerLoop(ctx, e.log.With("role", "idp"), "provisioning", 2*time.Second, e.idpService().ProvisionAll)
 	}
 	if e.cfg.runsSP() {
 		svc := e.spService()
@@ -65,14 +63,14 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 		}
 		ls, metrics = append(ls, web.Listener{Role: "sp", Addr: e.cfg.SPAddr, Handler: h}), append(metrics, m)
 		go refreshLoop(ctx, e.log.With("role", "sp"), svc, time.Hour) // shares svc's parse and key caches
-		go webhookLoop(ctx, e.log.With("role", "sp"), e.webhooks(), 2*time.Second)
+		go workerLoop(ctx, e.log.With("role", "sp"), "webhook deliveries", 2*time.Second, e.webhooks().DeliverAll)
 	}
 	if a := e.cfg.MetricsAddr; a != "" && a != "off" {
 		// Metrics only on the management listener, never to the public.
 		ls = append(ls, web.Listener{Role: "metrics", Addr: a, Handler: web.MetricsHandler(metrics...)})
 	}
 	go pruneLoop(ctx, e.log, e.store, time.Minute)
-	go mailLoop(ctx, e.log, e.outbox(), 2*time.Second) // both roles' email
+	go workerLoop(ctx, e.log, "email delivery", 2*time.Second, e.outbox().DeliverDue) // both roles' email
 	return web.ServeAll(ctx, e.log, ls, ready, drain, e.cfg.Drain)
 }
 
@@ -132,42 +130,18 @@ func roleHandler(e *env, log *slog.Logger, m *web.Metrics, drain *web.Drain, mou
 	return web.Wrap(h, log, m)
 }
 
-// provisionLoop pushes the Identity Center's changes to the applications
-// with provisioning on, every tick, while this replica holds the worker's
-// lease (another replica takes it over within a minute if this one stops).
-func provisionLoop(ctx context.Context, log *slog.Logger, svc *idp.Service, every time.Duration) {
+// workerLoop runs a background worker every tick; the worker takes a
+// lease as this replica (holder), so one replica at a time does the work
+// and another takes over within a minute if it stops. Workers: pushing
+// provisioning changes (idp.Service.ProvisionAll), delivering webhooks
+// (events.Webhooks.DeliverAll) and sending email (mail.Outbox.DeliverDue).
+func workerLoop(ctx context.Context, log *slog.Logger, what string, every time.Duration, work func(ctx context.Context, holder string) error) {
 	holder := replicaID()
 	everyTick(ctx, every, func(time.Time) {
 		run, cancel := context.WithTimeout(ctx, 50*time.Second)
 		defer cancel()
-		if err := svc.ProvisionAll(run, holder); err != nil && ctx.Err() == nil {
-			log.WarnContext(ctx, "provisioning", "err", err)
-		}
-	})
-}
-
-// webhookLoop delivers the event log to the registered webhooks, every
-// tick, while this replica holds the worker's lease.
-func webhookLoop(ctx context.Context, log *slog.Logger, hooks *events.Webhooks, every time.Duration) {
-	holder := replicaID()
-	everyTick(ctx, every, func(time.Time) {
-		run, cancel := context.WithTimeout(ctx, 50*time.Second)
-		defer cancel()
-		if err := hooks.DeliverAll(run, holder); err != nil && ctx.Err() == nil {
-			log.WarnContext(ctx, "webhook deliveries", "err", err)
-		}
-	})
-}
-
-// mailLoop sends queued email, every tick, while this replica holds the
-// mail lease.
-func mailLoop(ctx context.Context, log *slog.Logger, o *mail.Outbox, every time.Duration) {
-	holder := replicaID()
-	everyTick(ctx, every, func(time.Time) {
-		run, cancel := context.WithTimeout(ctx, 50*time.Second)
-		defer cancel()
-		if err := o.DeliverDue(run, holder); err != nil && ctx.Err() == nil {
-			log.WarnContext(ctx, "email delivery", "err", err)
+		if err := work(run, holder); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, what, "err", err)
 		}
 	})
 }

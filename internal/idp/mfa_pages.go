@@ -74,22 +74,32 @@ func (h *base) signIn(w http.ResponseWriter, r *http.Request, u store.User, real
 // that is the second factor, and sends the browser to the second-factor
 // page of its realm.
 func (h *base) askSecondFactor(w http.ResponseWriter, r *http.Request, u store.User, realm string, st mfaState, emailCode bool) error {
-	state, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	token, err := h.Svc.ParkSignIn(r.Context(), u, realm, string(state), mfaTTL)
+	tokenHash, err := h.park(w, r, u, realm, st)
 	if err != nil {
 		return err
 	}
 	if emailCode {
-		if err := h.Svc.SendEmailCode(r.Context(), u, web.HashToken(token)); err != nil {
+		if err := h.Svc.SendEmailCode(r.Context(), u, tokenHash); err != nil {
 			return err
 		}
 	}
+	return web.Redirect(w, r, mfaPath(realm))
+}
+
+// park keeps the sign-in server-side (ParkSignIn) and gives the browser
+// its token in a cookie; it returns the token's hash.
+func (h *base) park(w http.ResponseWriter, r *http.Request, u store.User, realm string, st mfaState) (string, error) {
+	state, err := json.Marshal(st)
+	if err != nil {
+		return "", err
+	}
+	token, err := h.Svc.ParkSignIn(r.Context(), u, realm, string(state), mfaTTL)
+	if err != nil {
+		return "", err
+	}
 	http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: token, Path: "/", MaxAge: int(mfaTTL.Seconds()), HttpOnly: true,
 		Secure: h.Portal.Secure, SameSite: http.SameSiteLaxMode})
-	return web.Redirect(w, r, mfaPath(realm))
+	return web.HashToken(token), nil
 }
 
 func mfaPath(realm string) string {
@@ -238,8 +248,13 @@ func (h *base) challenge(r *http.Request, realm string) (store.MFAChallenge, sto
 	return ch, u, err == nil, err
 }
 
-func (h *mfaHandler) startOver(w http.ResponseWriter, r *http.Request, realm string) error {
+// forgetParked removes the parked sign-in's cookie.
+func (h *base) forgetParked(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.Portal.Secure})
+}
+
+func (h *mfaHandler) startOver(w http.ResponseWriter, r *http.Request, realm string) error {
+	h.forgetParked(w)
 	login := "/portal/login"
 	if realm == store.RealmAdmin {
 		login = "/admin/login"
@@ -249,11 +264,8 @@ func (h *mfaHandler) startOver(w http.ResponseWriter, r *http.Request, realm str
 
 func (h *mfaHandler) challengePage(realm string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ch, u, _, ok, err := h.parkedFor(r, realm, "")
-		if err != nil || !ok {
-			if err == nil {
-				err = h.startOver(w, r, realm)
-			}
+		ch, u, _, ok, err := h.parkedOrStartOver(w, r, realm, "")
+		if !ok {
 			return err
 		}
 		p, err := h.challengeData(r.Context(), u, realm, ch)
@@ -360,11 +372,8 @@ func (h *base) enrolledSecret(u store.User, sealed string) (string, bool) {
 
 func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ch, u, _, ok, err := h.parkedFor(r, realm, "")
-		if err != nil || !ok {
-			if err == nil {
-				err = h.startOver(w, r, realm)
-			}
+		ch, u, _, ok, err := h.parkedOrStartOver(w, r, realm, "")
+		if !ok {
 			return err
 		}
 		if n, err := h.Svc.Store.HitRateLimit(r.Context(), "mfa:"+u.ID, 5*time.Minute, h.Svc.now()); err != nil {
@@ -419,7 +428,7 @@ func (h *mfaHandler) challengeSubmit(realm string) web.HandlerFunc {
 		if err := h.Svc.EndParkedSignIn(r.Context(), ch.TokenHash); err != nil {
 			return err
 		}
-		http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: h.Portal.Secure})
+		h.forgetParked(w)
 		if err := h.rememberBrowser(w, r, u); err != nil {
 			return err
 		}

@@ -27,16 +27,9 @@ func newPasswordPath(realm string) string {
 // person chooses the new password an admin required.
 func (h *base) askNewPassword(w http.ResponseWriter, r *http.Request, u store.User, realm string, st mfaState) error {
 	st.Purpose = purposeNewPassword
-	state, err := json.Marshal(st)
-	if err != nil {
+	if _, err := h.park(w, r, u, realm, st); err != nil {
 		return err
 	}
-	token, err := h.Svc.ParkSignIn(r.Context(), u, realm, string(state), mfaTTL)
-	if err != nil {
-		return err
-	}
-	http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: token, Path: "/", MaxAge: int(mfaTTL.Seconds()), HttpOnly: true,
-		Secure: h.Portal.Secure, SameSite: http.SameSiteLaxMode})
 	return web.Redirect(w, r, newPasswordPath(realm))
 }
 
@@ -60,13 +53,20 @@ func (h *mfaHandler) parkedFor(r *http.Request, realm, purpose string) (store.MF
 	return ch, u, st, st.Purpose == purpose, nil
 }
 
+// parkedOrStartOver is parkedFor; without such a sign-in it sends the
+// browser to sign in again (ok false, the answer written).
+func (h *mfaHandler) parkedOrStartOver(w http.ResponseWriter, r *http.Request, realm, purpose string) (store.MFAChallenge, store.User, mfaState, bool, error) {
+	ch, u, st, ok, err := h.parkedFor(r, realm, purpose)
+	if err == nil && !ok {
+		err = h.startOver(w, r, realm)
+	}
+	return ch, u, st, ok && err == nil, err
+}
+
 func (h *mfaHandler) newPasswordPage(realm string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		_, u, _, ok, err := h.parkedFor(r, realm, purposeNewPassword)
-		if err != nil || !ok {
-			if err == nil {
-				err = h.startOver(w, r, realm)
-			}
+		_, u, _, ok, err := h.parkedOrStartOver(w, r, realm, purposeNewPassword)
+		if !ok {
 			return err
 		}
 		h.view.password(w, r, http.StatusOK, passwordPage{page: page{Title: "Choose a new password", Section: sectionFor(realm), Narrow: true},
@@ -77,11 +77,8 @@ func (h *mfaHandler) newPasswordPage(realm string) web.HandlerFunc {
 
 func (h *mfaHandler) newPasswordSubmit(realm string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ch, u, st, ok, err := h.parkedFor(r, realm, purposeNewPassword)
-		if err != nil || !ok {
-			if err == nil {
-				err = h.startOver(w, r, realm)
-			}
+		ch, u, st, ok, err := h.parkedOrStartOver(w, r, realm, purposeNewPassword)
+		if !ok {
 			return err
 		}
 		p := passwordPage{page: page{Title: "Choose a new password", Section: sectionFor(realm), Narrow: true},

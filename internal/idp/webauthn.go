@@ -52,6 +52,16 @@ func (s *Service) relyingParty() (*webauthn.WebAuthn, error) {
 		RPOrigins: []string{u.Scheme + "://" + u.Host}})
 }
 
+// party is the relying party with u and u's registered keys.
+func (s *Service) party(ctx context.Context, u store.User) (*webauthn.WebAuthn, webauthnUser, error) {
+	rp, err := s.relyingParty()
+	if err != nil {
+		return nil, webauthnUser{}, err
+	}
+	wu, err := s.webauthnUser(ctx, u)
+	return rp, wu, err
+}
+
 func (s *Service) webauthnUser(ctx context.Context, u store.User) (webauthnUser, error) {
 	w := webauthnUser{u: u}
 	devices, err := s.Store.ListMFADevices(ctx, u.ID)
@@ -76,11 +86,7 @@ func (s *Service) webauthnUser(ctx context.Context, u store.User) (webauthnUser,
 // u, for the form that finishes it. Discoverable credentials (passkeys)
 // are preferred; u's existing ones are excluded.
 func (s *Service) BeginPasskeyRegistration(ctx context.Context, u store.User) (options, sealed string, err error) {
-	rp, err := s.relyingParty()
-	if err != nil {
-		return "", "", err
-	}
-	wu, err := s.webauthnUser(ctx, u)
+	rp, wu, err := s.party(ctx, u)
 	if err != nil {
 		return "", "", err
 	}
@@ -120,11 +126,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, actor string, u
 	if err != nil {
 		return store.MFADevice{}, ErrPasskeyRefused
 	}
-	rp, err := s.relyingParty()
-	if err != nil {
-		return store.MFADevice{}, err
-	}
-	wu, err := s.webauthnUser(ctx, u)
+	rp, wu, err := s.party(ctx, u)
 	if err != nil {
 		return store.MFADevice{}, err
 	}
@@ -166,11 +168,7 @@ func (s *Service) openCeremony(u store.User, sealed string, v any) bool {
 // BeginPasskeySignIn starts a second-factor ceremony for u's keys in the
 // parked sign-in tokenHash, and returns the browser's options (JSON).
 func (s *Service) BeginPasskeySignIn(ctx context.Context, u store.User, tokenHash string) (string, error) {
-	rp, err := s.relyingParty()
-	if err != nil {
-		return "", err
-	}
-	wu, err := s.webauthnUser(ctx, u)
+	rp, wu, err := s.party(ctx, u)
 	if err != nil || len(wu.creds) == 0 {
 		return "", err
 	}
@@ -205,11 +203,7 @@ func (s *Service) FinishPasskeySignIn(ctx context.Context, u store.User, tokenHa
 	if err != nil {
 		return store.MFADevice{}, ErrPasskeyRefused
 	}
-	rp, err := s.relyingParty()
-	if err != nil {
-		return store.MFADevice{}, err
-	}
-	wu, err := s.webauthnUser(ctx, u)
+	rp, wu, err := s.party(ctx, u)
 	if err != nil {
 		return store.MFADevice{}, err
 	}
