@@ -54,6 +54,14 @@ func serve(ctx context.Context, e *env, ready func(map[string]string)) error {
 		}
 		ls, metrics = append(ls, web.Listener{Role: "idp", Addr: e.cfg.IdPAddr, Handler: h}), append(metrics, m)
 		go workerLoop(ctx, e.log.With("role", "idp"), "provisioning", 2*time.Second, e.idpService().ProvisionAll)
+		go workerLoop(ctx, e.log.With("role", "idp"), "certificate expiry warnings", time.Hour, func(ctx context.Context, holder string) error {
+			now := time.Now()
+			if ok, err := e.store.TryLease(ctx, "certificate-expiry", holder, now, now.Add(time.Minute)); err != nil || !ok {
+				return err
+			}
+			_, err := e.idpService().WarnExpiringCertificates(ctx)
+			return err
+		})
 	}
 	if e.cfg.runsSP() {
 		svc := e.spService()

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signet-sso/signet/internal/idp"
 	"github.com/signet-sso/signet/internal/mail"
@@ -178,5 +179,57 @@ func TestEmailOneTimePassword(t *testing.T) {
 	xml := postedResponse(t, b.MustStatus(http.StatusOK, "POST", "/portal/mfa", url.Values{"code": {second}}).Body)
 	if strings.Contains(string(xml), "refeds.org/profile/mfa") || !strings.Contains(string(xml), "PasswordProtectedTransport") {
 		t.Errorf("an emailed code was asserted as MFA:\n%s", xml)
+	}
+}
+
+// TestCertificateExpiryWarning: an application's signing certificate near
+// its end is emailed to the admins, once.
+func TestCertificateExpiryWarning(t *testing.T) {
+	w := newWorld(t)
+	srv, deliver := withMail(t, w)
+	app := w.addApp("Amplitude", nil)
+	key, err := w.st.ActiveSigningKey(w.ctx(), app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.svc.WarnExpiringCertificates(w.ctx()); err != nil || n != 0 {
+		t.Fatalf("a fresh certificate: %d %v", n, err)
+	}
+	w.svc.Now = func() time.Time { return key.NotAfter.Add(-10 * 24 * time.Hour) }
+	for want := range []int{1, 0} {
+		if n, err := w.svc.WarnExpiringCertificates(w.ctx()); err != nil || n != 1-want {
+			t.Fatalf("check %d: %d %v", want+1, n, err)
+		}
+	}
+	deliver()
+	if msgs := srv.Messages(); len(msgs) != 1 || msgs[0].To != "root@corp.example" || !strings.Contains(msgs[0].Body, "Certificates") {
+		t.Fatalf("mail: %+v", msgs)
+	}
+}
+
+// TestEmailWaitsVisibly: with the mail server down, an invitation waits on
+// the console's Email page with the reason, and goes out when it is back.
+func TestEmailWaitsVisibly(t *testing.T) {
+	w := newWorld(t)
+	srv, deliver := withMail(t, w)
+	srv.Stop()
+	u, err := w.svc.Directory().CreateUser(w.ctx(), "test", idp.UserInput{Username: "nia", Email: "nia@corp.example", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.admin.MustStatus(http.StatusSeeOther, "POST", "/admin/users/"+u.ID+"/invite", nil)
+	deliver()
+	page := w.admin.MustStatus(http.StatusOK, "GET", "/admin/email", nil)
+	if !strings.Contains(page.Body, "Waiting") || !strings.Contains(page.Body, "nia@corp.example") || !strings.Contains(page.Body, "attempt 1") {
+		t.Fatalf("the Email page:\n%s", excerpt(page.Body))
+	}
+	srv.Restart()
+	w.svc.Mail.Now = func() time.Time { return time.Now().Add(mail.RetryBase) }
+	deliver()
+	if len(srv.Messages()) != 1 {
+		t.Fatalf("not delivered after the server came back: %d", len(srv.Messages()))
+	}
+	if page := w.admin.MustStatus(http.StatusOK, "GET", "/admin/email", nil); !strings.Contains(page.Body, "Sent") {
+		t.Errorf("the Email page after delivery:\n%s", excerpt(page.Body))
 	}
 }

@@ -45,6 +45,7 @@ type Server struct {
 
 	t    testing.TB
 	srv  *smtp.Server
+	l    net.Listener
 	tls  *tls.Config
 	mu   sync.Mutex
 	msgs []Message
@@ -74,7 +75,7 @@ func (s *Server) serve(l net.Listener) {
 	srv.MaxMessageBytes, srv.MaxRecipients = 1<<20, 10
 	srv.TLSConfig, srv.AllowInsecureAuth = s.tls, s.tls == nil
 	s.mu.Lock()
-	s.srv = srv
+	s.srv, s.l = srv, l
 	s.mu.Unlock()
 	go func() { _ = srv.Serve(l) }()
 }
@@ -82,8 +83,9 @@ func (s *Server) serve(l net.Listener) {
 // Stop closes the server: connections are refused until Restart.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.srv
+	srv, l := s.srv, s.l
 	s.mu.Unlock()
+	_ = l.Close() // at once, even if Serve has not started yet
 	_ = srv.Close()
 }
 
