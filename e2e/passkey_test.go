@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/base64"
 	"html"
 	"io"
@@ -15,9 +14,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/cdproto/webauthn"
-	"github.com/chromedp/chromedp"
 
 	"github.com/signet-sso/signet/e2e/harness"
 )
@@ -56,16 +52,7 @@ func TestPasskeyInChromium(t *testing.T) {
 
 	open := newBrowser(t, outputDir("passkey"))
 	b := open("pat")
-	b.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		if _, err := chromedp.Call(ctx, webauthn.Enable, webauthn.EnableParams{}); err != nil {
-			return err
-		}
-		_, err := chromedp.Call(ctx, webauthn.AddVirtualAuthenticator, webauthn.AddVirtualAuthenticatorParams{
-			Options: &webauthn.VirtualAuthenticatorOptions{Protocol: webauthn.AuthenticatorProtocolCtap2,
-				Ctap2version: webauthn.Ctap2versionCtap21, Transport: webauthn.AuthenticatorTransportInternal,
-				HasResidentKey: true, HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true}})
-		return err
-	}))
+	newPasskeys(t).attach(b)
 	signIn := func() {
 		b.do(chromedpNavigate(idpURL+"/portal/login"), typeInto("#username", "pat"), typeInto("#password", "velvet-harbor-lantern"),
 			clickText("Sign in"))
