@@ -122,6 +122,10 @@ func TestForgotPassword(t *testing.T) {
 	if n := len(srv.Messages()); n != 3 {
 		t.Errorf("%d reset emails within the hour, want 3", n)
 	}
+	// The sixth request from this address is refused before any lookup.
+	if r := w.client().Do("POST", "/portal/forgot", url.Values{"username": {"nobody"}}); r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("a sixth request from one address: %d", r.Status)
+	}
 }
 
 // TestDeviceChangesAreEmailed: registering or removing an MFA device
@@ -222,6 +226,15 @@ func TestEmailWaitsVisibly(t *testing.T) {
 	page := w.admin.MustStatus(http.StatusOK, "GET", "/admin/email", nil)
 	if !strings.Contains(page.Body, "Waiting") || !strings.Contains(page.Body, "nia@corp.example") || !strings.Contains(page.Body, "attempt 1") {
 		t.Fatalf("the Email page:\n%s", excerpt(page.Body))
+	}
+	// Outside the demo an admin sees that a message waits, never its
+	// link: that would let them take over the account.
+	if strings.Contains(page.Body, "/portal/password/") {
+		t.Error("the Email page shows a password link outside the demo")
+	}
+	// Only admins see the page.
+	if r := w.portalClient("root").Do("GET", "/admin/email", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("the Email page without a console session: %d", r.Status)
 	}
 	srv.Restart()
 	w.svc.Mail.Now = func() time.Time { return time.Now().Add(mail.RetryBase) }

@@ -21,24 +21,7 @@ func (s *Service) WarnExpiringCertificates(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now, n := s.now(), 0
-	var admins []string
-	for offset := 0; ; offset += 200 {
-		users, total, err := s.Store.ListUsers(ctx, store.ListOptions{Limit: 200, Offset: offset})
-		if err != nil {
-			return 0, err
-		}
-		for _, u := range users {
-			if u.Admin && u.Active && u.Email != "" {
-				admins = append(admins, u.Email)
-			}
-		}
-		if offset+len(users) >= total || len(users) == 0 {
-			break
-		}
-	}
-	if len(admins) == 0 {
-		return 0, nil
-	}
+	var admins []string // read when a warning is due, not every hour
 	for offset := 0; ; offset += 200 {
 		apps, total, err := s.Store.ListApps(ctx, store.ListOptions{Limit: 200, Offset: offset})
 		if err != nil {
@@ -53,6 +36,11 @@ func (s *Service) WarnExpiringCertificates(ctx context.Context) (int, error) {
 			if done, err := s.Store.IdPSetting(ctx, setting); err != nil || done != "" {
 				continue
 			}
+			if admins == nil {
+				if admins, err = s.adminEmails(ctx); err != nil || len(admins) == 0 {
+					return n, err // nobody to tell: tell them when there is
+				}
+			}
 			if err := s.warnAdmins(ctx, admins, a, k, now); err != nil {
 				return n, err
 			}
@@ -63,6 +51,25 @@ func (s *Service) WarnExpiringCertificates(ctx context.Context) (int, error) {
 		}
 		if offset+len(apps) >= total || len(apps) == 0 {
 			return n, nil
+		}
+	}
+}
+
+// adminEmails lists the addresses of the active console admins.
+func (s *Service) adminEmails(ctx context.Context) ([]string, error) {
+	var admins []string
+	for offset := 0; ; offset += 200 {
+		users, total, err := s.Store.ListUsers(ctx, store.ListOptions{Limit: 200, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if u.Admin && u.Active && u.Email != "" {
+				admins = append(admins, u.Email)
+			}
+		}
+		if offset+len(users) >= total || len(users) == 0 {
+			return admins, nil
 		}
 	}
 }

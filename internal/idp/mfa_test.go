@@ -290,6 +290,13 @@ func TestMFAHostileInputs(t *testing.T) {
 	if r := w.client().Do("GET", "/admin/mfa", nil); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/admin/login" {
 		t.Errorf("the console's MFA page without a sign-in: %d", r.Status)
 	}
+	// A portal sign-in parked for its second factor is not the console's.
+	parked := w.client()
+	parked.MustStatus(http.StatusSeeOther, "POST", "/portal/login", url.Values{"username": {"pat"}, "password": {testPassword}})
+	parked.MustStatus(http.StatusOK, "GET", "/portal/mfa", nil) // waiting, where it belongs
+	if r := parked.Do("GET", "/admin/mfa", nil); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/admin/login" {
+		t.Errorf("a portal sign-in at the console's MFA page: %d %s", r.Status, r.Header.Get("Location"))
+	}
 }
 
 // TestMFADevicesAndRecovery: a person adds an authenticator app on the

@@ -170,7 +170,7 @@ func (s *workspaceStore) DeleteSSOConnection(ctx context.Context, orgID, id stri
 				return err
 			}
 		}
-		return insertEvent(ctx, tx, orgID, store.EventConnectionDeleted, connectionEvent(c), stamp(time.Time{}))
+		return insertEvent(ctx, tx, orgID, store.EventConnectionDeleted, connectionEvent(c), now())
 	})
 }
 

@@ -161,7 +161,7 @@ func (s *scimStore) ListSCIMUsers(ctx context.Context, orgID string) ([]store.SC
 
 // DeleteSCIMUser implements store.SCIM.
 func (s *scimStore) DeleteSCIMUser(ctx context.Context, orgID, id string) error {
-	now := stamp(time.Time{})
+	at := now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		u, err := scanSCIMUser(tx.QueryRowContext(ctx, `SELECT `+scimUserColumns+` FROM sp_scim_users
 			WHERE org_id = $1 AND id = $2`+s.fl.forUpdate, orgID, id))
@@ -186,11 +186,11 @@ func (s *scimStore) DeleteSCIMUser(ctx context.Context, orgID, id string) error 
 		user := eventUser(u)
 		user.Active = false
 		for _, g := range groups {
-			if err := insertEvent(ctx, tx, orgID, store.EventGroupUserRemoved, groupEvent(g, &user), now); err != nil {
+			if err := insertEvent(ctx, tx, orgID, store.EventGroupUserRemoved, groupEvent(g, &user), at); err != nil {
 				return err
 			}
 		}
-		return insertEvent(ctx, tx, orgID, store.EventUserDeleted, user, now)
+		return insertEvent(ctx, tx, orgID, store.EventUserDeleted, user, at)
 	})
 }
 
@@ -334,14 +334,14 @@ func (s *scimStore) ListSCIMGroups(ctx context.Context, orgID string) ([]store.S
 
 // DeleteSCIMGroup implements store.SCIM.
 func (s *scimStore) DeleteSCIMGroup(ctx context.Context, orgID, id string) error {
-	now := stamp(time.Time{})
+	at := now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		g, err := scanSCIMGroup(tx.QueryRowContext(ctx, `DELETE FROM sp_scim_groups WHERE org_id = $1 AND id = $2
 			RETURNING `+scimGroupColumns, orgID, id))
 		if err != nil {
 			return rowErr("SCIM group", id, err)
 		}
-		return insertEvent(ctx, tx, orgID, store.EventGroupDeleted, groupEvent(g, nil), now)
+		return insertEvent(ctx, tx, orgID, store.EventGroupDeleted, groupEvent(g, nil), at)
 	})
 }
 
