@@ -1,0 +1,242 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package xmlsig_test
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/signet-sso/signet/internal/xmlsig"
+)
+
+// corpus is every XML document of the SAML fixtures (real IdP responses,
+// metadata and attack variants) and this package's fuzz seeds.
+func corpus(t *testing.T) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, dir := range []string{"../saml/testdata/fixtures", "testdata"} {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".xml") {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			out[path] = b
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(out) < 40 {
+		t.Fatalf("only %d documents: are the fixtures missing?", len(out))
+	}
+	return out
+}
+
+// signedElement is one element of a document with an enveloped signature.
+type signedElement struct {
+	el, sig *xmlsig.Node
+	path    []int // child-element indexes from the root, to find it in etree
+}
+
+func signedElements(root *xmlsig.Node) []signedElement {
+	var out []signedElement
+	var walk func(n *xmlsig.Node, path []int)
+	walk = func(n *xmlsig.Node, path []int) {
+		if sig := n.Child(xmlsig.NSDSig, "Signature"); sig != nil && n.AttrValue("ID") != "" {
+			out = append(out, signedElement{n, sig, append([]int(nil), path...)})
+		}
+		i := 0
+		for c := range n.ChildElements() {
+			walk(c, append(path, i))
+			i++
+		}
+	}
+	walk(root, nil)
+	return out
+}
+
+func etreeAt(root *etree.Element, path []int) *etree.Element {
+	el := root
+	for _, i := range path {
+		el = el.ChildElements()[i]
+	}
+	return el
+}
+
+// TestCanonicalFormMatchesOracles: for every signed element of every
+// document the engine accepts, its exclusive c14n (signature left out)
+// equals goxmldsig's and lxml's (libxml2), byte for byte; and the
+// engine's verdict with the KeyInfo certificate equals goxmldsig's.
+func TestCanonicalFormMatchesOracles(t *testing.T) {
+	type lxmlCase struct {
+		Name, Doc string
+		Path      []int
+		Prefixes  []string
+	}
+	var lxmlCases []lxmlCase
+	var ours [][]byte
+	checked := 0
+	for name, data := range corpus(t) {
+		doc, err := xmlsig.Parse(data, xmlsig.Limits{})
+		if err != nil {
+			continue
+		}
+		edoc := etree.NewDocument()
+		if err := edoc.ReadFromBytes(data); err != nil {
+			t.Errorf("%s: the engine accepts what etree refuses: %v", name, err)
+			continue
+		}
+		for _, se := range signedElements(doc.Root) {
+			prefixes := referencePrefixes(se.sig)
+			canon := xmlsig.Canonicalize(nil, se.el, se.sig, prefixes)
+
+			eel := detachedCopy(etreeAt(edoc.Root(), se.path))
+			unsigned := eel.Copy()
+			unsigned.RemoveChild(unsigned.SelectElement("Signature"))
+			theirs, err := dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(strings.Join(prefixes, " ")).Canonicalize(unsigned)
+			if err != nil {
+				t.Errorf("%s: goxmldsig: %v", name, err)
+				continue
+			}
+			if !bytes.Equal(canon, theirs) {
+				t.Errorf("%s %v: canonical form differs from goxmldsig's\nours:   %.300s\ntheirs: %.300s", name, se.path, canon, theirs)
+			}
+			checked++
+			lxmlCases = append(lxmlCases, lxmlCase{name, string(data), se.path, prefixes})
+			ours = append(ours, canon)
+			agreeOnVerdict(t, name, se, eel)
+		}
+	}
+	if checked < 30 {
+		t.Fatalf("only %d signed elements checked", checked)
+	}
+	compareWithLXML(t, lxmlCases, ours)
+}
+
+// detachedCopy copies el and declares on the copy the namespaces it
+// inherits, so goxmldsig can canonicalize and verify it on its own.
+func detachedCopy(el *etree.Element) *etree.Element {
+	work := el.Copy()
+	declared := map[string]bool{}
+	for _, a := range work.Attr {
+		if a.Space == "xmlns" || a.Space == "" && a.Key == "xmlns" {
+			declared[a.Key] = true
+		}
+	}
+	for p := el.Parent(); p != nil; p = p.Parent() {
+		for _, a := range p.Attr {
+			isNS := a.Space == "xmlns" || a.Space == "" && a.Key == "xmlns"
+			if isNS && !declared[a.Key] {
+				declared[a.Key] = true
+				work.CreateAttr(a.FullKey(), a.Value)
+			}
+		}
+	}
+	return work
+}
+
+func referencePrefixes(sig *xmlsig.Node) []string {
+	for n := range sig.Descendants() {
+		if n.Is(xmlsig.NSExcC14N, "InclusiveNamespaces") && n.Parent().Parent().Is(xmlsig.NSDSig, "Transforms") {
+			return strings.Fields(n.AttrValue("PrefixList"))
+		}
+	}
+	return nil
+}
+
+// agreeOnVerdict: verified with the certificate in KeyInfo (trusted here
+// only to compare verdicts), the engine accepts exactly when goxmldsig
+// does; an engine refusal of the profile may be stricter.
+func agreeOnVerdict(t *testing.T, name string, se signedElement, eel *etree.Element) {
+	t.Helper()
+	s, err := xmlsig.ParseSignature(se.el, se.sig)
+	if err != nil || len(s.Certificate) == 0 {
+		return // profile refusals are checked against the cases that expect them
+	}
+	cert, err := x509.ParseCertificate(s.Certificate)
+	if err != nil {
+		return
+	}
+	oursErr := s.Verify(cert.PublicKey)
+	ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{cert}})
+	ctx.Clock = dsig.NewFakeClockAt(cert.NotBefore.Add(1))
+	if sv := eel.FindElement("./Signature/SignatureValue"); sv != nil {
+		sv.SetText(strings.Join(strings.Fields(strings.ReplaceAll(sv.Text(), "\r", " ")), ""))
+	}
+	_, theirErr := ctx.Validate(eel)
+	if oursErr == nil && theirErr != nil {
+		t.Errorf("%s %v: the engine accepts a signature goxmldsig refuses: %v", name, se.path, theirErr)
+	}
+	if oursErr != nil && theirErr == nil && !strings.Contains(cert.PublicKeyAlgorithm.String(), "ECDSA") {
+		t.Errorf("%s %v: the engine refuses a signature goxmldsig accepts: %v", name, se.path, oursErr)
+	}
+}
+
+// compareWithLXML runs lxml's exclusive c14n (Debian python3-lxml) on each
+// case and compares.
+func compareWithLXML(t *testing.T, cases any, ours [][]byte) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import lxml.etree").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3-lxml is not installed, but CI is set: .ci/run must install it")
+		}
+		t.Skip("python3-lxml not installed")
+	}
+	in, err := json.Marshal(cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const script = `
+import json, sys
+from lxml import etree
+out = []
+for c in json.load(sys.stdin):
+    root = etree.fromstring(c["Doc"].encode(), etree.XMLParser(resolve_entities=False, remove_comments=False))
+    el = root
+    for i in c["Path"] or []:
+        el = [x for x in el if isinstance(x.tag, str)][i]
+    sig = el.find("{http://www.w3.org/2000/09/xmldsig#}Signature")
+    # the enveloped transform: the signature leaves, the text around it stays
+    parent = sig.getparent()
+    prev = sig.getprevious()
+    if sig.tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + sig.tail
+        else:
+            parent.text = (parent.text or "") + sig.tail
+    parent.remove(sig)
+    out.append(etree.tostring(el, method="c14n", exclusive=True, with_comments=False,
+        inclusive_ns_prefixes=c["Prefixes"] or None).decode())
+json.dump(out, sys.stdout)
+`
+	cmd := exec.Command(py, "-c", script)
+	cmd.Stdin = bytes.NewReader(in)
+	cmd.Stderr = os.Stderr
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("lxml: %v", err)
+	}
+	var theirs []string
+	if err := json.Unmarshal(raw, &theirs); err != nil {
+		t.Fatal(err)
+	}
+	if len(theirs) != len(ours) {
+		t.Fatalf("lxml returned %d results for %d cases", len(theirs), len(ours))
+	}
+	for i := range ours {
+		if string(ours[i]) != theirs[i] {
+			t.Errorf("case %d: canonical form differs from lxml's\nours: %.300s\nlxml: %.300s", i, ours[i], theirs[i])
+		}
+	}
+}
