@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/beevik/etree"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // Attribute is one SAML attribute with its values in document order.
@@ -69,15 +69,15 @@ func (a *Assertion) AttributeMap() map[string][]string {
 }
 
 // readAttributes collects every Attribute of every AttributeStatement.
-func readAttributes(a *etree.Element) ([]Attribute, bool) {
+func readAttributes(a *xmlsig.Node) ([]Attribute, bool) {
 	var out []Attribute
 	statements := children(a, NSAssertion, "AttributeStatement")
 	for _, st := range statements {
 		for _, at := range children(st, NSAssertion, "Attribute") {
 			attr := Attribute{
-				Name:         at.SelectAttrValue("Name", ""),
-				NameFormat:   at.SelectAttrValue("NameFormat", ""),
-				FriendlyName: at.SelectAttrValue("FriendlyName", ""),
+				Name:         at.AttrValue("Name"),
+				NameFormat:   at.AttrValue("NameFormat"),
+				FriendlyName: at.AttrValue("FriendlyName"),
 				Values:       []string{},
 			}
 			for _, v := range children(at, NSAssertion, "AttributeValue") {
@@ -89,22 +89,7 @@ func readAttributes(a *etree.Element) ([]Attribute, bool) {
 	return out, len(statements) > 0
 }
 
-// textOf is the character data of el and its descendants, concatenated.
-// On verified elements comments are gone already (exclusive c14n drops
-// them), so text split by a comment reads whole (SECURITY-CASES 19–20).
-func textOf(el *etree.Element) string {
-	var b strings.Builder
-	var walk func(*etree.Element)
-	walk = func(e *etree.Element) {
-		for _, t := range e.Child {
-			switch t := t.(type) {
-			case *etree.CharData:
-				b.WriteString(t.Data)
-			case *etree.Element:
-				walk(t)
-			}
-		}
-	}
-	walk(el)
-	return b.String()
-}
+// textOf is the character data of el and its descendants, concatenated,
+// without comments: text split by a comment reads whole (SECURITY-CASES
+// 19–20).
+func textOf(el *xmlsig.Node) string { return el.AllText() }

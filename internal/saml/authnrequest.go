@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/beevik/etree"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // AuthnRequestParams describe an SP-initiated request.
@@ -112,8 +112,8 @@ type ReceivedAuthnRequest struct {
 	// signature was verified by CheckAuthnRequest.
 	Signed bool
 
-	doc *etree.Element
-	sig *etree.Element
+	doc *xmlsig.Node
+	sig *xmlsig.Node
 }
 
 // ParseAuthnRequest reads an AuthnRequest's XML (after binding decoding).
@@ -122,18 +122,18 @@ func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
 	if perr != nil {
 		return nil, perr
 	}
-	root := doc.Root()
+	root := doc.Root
 	if !is(root, NSProtocol, "AuthnRequest") {
 		return nil, errorf(CodeRequestInvalid, "root element is <%s>, not an AuthnRequest", root.FullTag())
 	}
 	r := &ReceivedAuthnRequest{
-		ID:              root.SelectAttrValue("ID", ""),
-		Destination:     root.SelectAttrValue("Destination", ""),
-		ACSURL:          root.SelectAttrValue("AssertionConsumerServiceURL", ""),
+		ID:              root.AttrValue("ID"),
+		Destination:     root.AttrValue("Destination"),
+		ACSURL:          root.AttrValue("AssertionConsumerServiceURL"),
 		ACSIndex:        -1,
-		ProtocolBinding: root.SelectAttrValue("ProtocolBinding", ""),
-		ForceAuthn:      parseBool(root.SelectAttrValue("ForceAuthn", "")),
-		IsPassive:       parseBool(root.SelectAttrValue("IsPassive", "")),
+		ProtocolBinding: root.AttrValue("ProtocolBinding"),
+		ForceAuthn:      parseBool(root.AttrValue("ForceAuthn")),
+		IsPassive:       parseBool(root.AttrValue("IsPassive")),
 		doc:             root,
 	}
 	// An ID must be a safe name: it is echoed back as InResponseTo
@@ -141,27 +141,27 @@ func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
 	if !isSafeID(r.ID) {
 		return nil, errorf(CodeRequestInvalid, "the request ID is not a valid XML ID")
 	}
-	if root.SelectAttrValue("Version", "") != "2.0" {
+	if root.AttrValue("Version") != "2.0" {
 		return nil, errorf(CodeRequestInvalid, "the request's Version is not 2.0")
 	}
-	t, err := parseTime(root.SelectAttrValue("IssueInstant", ""))
+	t, err := parseTime(root.AttrValue("IssueInstant"))
 	if err != nil {
 		return nil, errorf(CodeRequestInvalid, "IssueInstant: %v", err)
 	}
 	r.IssueInstant = t
-	if v := root.SelectAttrValue("AssertionConsumerServiceIndex", ""); v != "" {
+	if v := root.AttrValue("AssertionConsumerServiceIndex"); v != "" {
 		if r.ACSIndex = atoiOr(v, -2); r.ACSIndex < 0 {
 			return nil, errorf(CodeRequestInvalid, "invalid AssertionConsumerServiceIndex")
 		}
 	}
 	if iss := child(root, NSAssertion, "Issuer"); iss != nil {
-		r.Issuer = strings.TrimSpace(iss.Text())
+		r.Issuer = strings.TrimSpace(iss.LeadingText())
 	}
 	if pol := child(root, NSProtocol, "NameIDPolicy"); pol != nil {
-		r.NameIDPolicyFormat = pol.SelectAttrValue("Format", "")
+		r.NameIDPolicyFormat = pol.AttrValue("Format")
 	}
 	if rac := child(root, NSProtocol, "RequestedAuthnContext"); rac != nil {
-		r.Comparison = rac.SelectAttrValue("Comparison", "exact")
+		r.Comparison = orDefault(rac.AttrValue("Comparison"), "exact")
 		if !slices.Contains([]string{"exact", "minimum", "maximum", "better"}, r.Comparison) {
 			return nil, errorf(CodeRequestInvalid, "RequestedAuthnContext has an unknown Comparison %q", r.Comparison)
 		}
@@ -169,7 +169,7 @@ func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
 			if len(r.RequestedAuthnContext) == 8 {
 				return nil, errorf(CodeRequestInvalid, "RequestedAuthnContext lists more than 8 classes")
 			}
-			r.RequestedAuthnContext = append(r.RequestedAuthnContext, strings.TrimSpace(ref.Text()))
+			r.RequestedAuthnContext = append(r.RequestedAuthnContext, strings.TrimSpace(ref.LeadingText()))
 		}
 	}
 	sigs := children(root, NSDSig, "Signature")

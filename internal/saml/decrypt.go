@@ -7,6 +7,7 @@ import (
 
 	"github.com/beevik/etree"
 	"github.com/crewjam/saml/xmlenc"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 var (
@@ -30,7 +31,7 @@ func init() { xmlenc.RegisterDecrypter(xmlenc.TripleDES) }
 // refused before any decryption (Bleichenbacher; SECURITY-CASES 51). Every
 // failure after that returns the same error, so a tampered ciphertext
 // teaches an attacker nothing (no padding oracle; SECURITY-CASES 52).
-func (v *Verifier) decryptAssertion(ea *etree.Element, out *Assertion, lim Limits) (*etree.Element, *Error) {
+func (v *Verifier) decryptAssertion(ea *xmlsig.Node, out *Assertion, lim Limits) (*xmlsig.Node, *Error) {
 	if len(v.DecryptionKeys) == 0 {
 		return nil, newError(CodeDecryptionFailed, errNoKey)
 	}
@@ -38,7 +39,7 @@ func (v *Verifier) decryptAssertion(ea *etree.Element, out *Assertion, lim Limit
 	if ed == nil {
 		return nil, errorf(CodeDecryptionFailed, "EncryptedAssertion without EncryptedData")
 	}
-	switch alg := child(ed, NSXMLEnc, "EncryptionMethod").SelectAttrValue("Algorithm", ""); {
+	switch alg := child(ed, NSXMLEnc, "EncryptionMethod").AttrValue("Algorithm"); {
 	case allowedDataCiphers[alg]:
 	case legacyDataCiphers[alg] && v.AllowLegacyCrypto:
 		out.LegacyCrypto = true
@@ -54,31 +55,43 @@ func (v *Verifier) decryptAssertion(ea *etree.Element, out *Assertion, lim Limit
 	if ek == nil {
 		return nil, errorf(CodeDecryptionFailed, "no EncryptedKey")
 	}
-	if alg := child(ek, NSXMLEnc, "EncryptionMethod").SelectAttrValue("Algorithm", ""); !allowedKeyTransport[alg] {
+	if alg := child(ek, NSXMLEnc, "EncryptionMethod").AttrValue("Algorithm"); !allowedKeyTransport[alg] {
 		return nil, errorf(CodeEncryptionAlgorithm, "key transport %q is not allowed (RSA-OAEP only)", truncate(alg, 100))
 	}
-	data := ed.Copy()
-	if ki := child(data, NSDSig, "KeyInfo"); ki != nil {
-		if inner := child(ki, NSXMLEnc, "EncryptedKey"); inner != nil {
-			ki.RemoveChild(inner)
-		}
+	// xmlenc reads etree elements: give it the canonical form of each
+	// (self-contained, already through the strict parser), the
+	// EncryptedData without an EncryptedKey inside it.
+	inner := child(child(ed, NSDSig, "KeyInfo"), NSXMLEnc, "EncryptedKey")
+	data, kerr := toEtree(ed, inner)
+	key, derr := toEtree(ek, nil)
+	if kerr != nil || derr != nil {
+		return nil, errorf(CodeDecryptionFailed, "decryption failed")
 	}
 	for _, k := range v.DecryptionKeys {
 		rk, ok := k.(*rsa.PrivateKey)
 		if !ok {
 			continue
 		}
-		plain, ok := decryptWith(rk, ek, data)
+		plain, ok := decryptWith(rk, key, data)
 		if !ok {
 			continue
 		}
 		doc, err := parseXML(plain, lim)
-		if err != nil || !is(doc.Root(), NSAssertion, "Assertion") {
+		if err != nil || !is(doc.Root, NSAssertion, "Assertion") {
 			break
 		}
-		return doc.Root(), nil
+		return doc.Root, nil
 	}
 	return nil, errorf(CodeDecryptionFailed, "decryption failed")
+}
+
+// toEtree copies el, without omit, into an etree element.
+func toEtree(el, omit *xmlsig.Node) (*etree.Element, error) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(xmlsig.Canonicalize(nil, el, omit, nil)); err != nil {
+		return nil, err
+	}
+	return doc.Root(), nil
 }
 
 func decryptWith(k *rsa.PrivateKey, ek, data *etree.Element) ([]byte, bool) {

@@ -24,7 +24,8 @@
 // safe to show and a hint on how to fix it; the cause, which may hold
 // attacker-controlled detail, is only for logs.
 //
-// Signatures and canonicalization are never hand-written here: goxmldsig
-// verifies and signs, xml-roundtrip-validator guards the parser, and
-// crewjam/saml's xmlenc decrypts.
+// XML is parsed, canonicalized, signed and verified by package xmlsig,
+// Signet's strict engine for this profile (DESIGN.md §7), with goxmldsig,
+// xml-roundtrip-validator, xmlsec1 and lxml as its oracles in the tests;
+// crewjam/saml's xmlenc encrypts and decrypts.
 package saml

@@ -6,36 +6,21 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/beevik/etree"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // is reports whether el is the element {ns}local. Namespaces are matched
 // exactly, by URI, never by prefix (SECURITY-CASES 22–23).
-func is(el *etree.Element, ns, local string) bool {
-	return el != nil && el.Tag == local && el.NamespaceURI() == ns
-}
+func is(el *xmlsig.Node, ns, local string) bool { return el.Is(ns, local) }
 
 // child returns the first child element {ns}local of el, or nil.
-func child(el *etree.Element, ns, local string) *etree.Element {
-	if el == nil {
-		return nil
-	}
-	for _, c := range el.ChildElements() {
-		if is(c, ns, local) {
-			return c
-		}
-	}
-	return nil
-}
+func child(el *xmlsig.Node, ns, local string) *xmlsig.Node { return el.Child(ns, local) }
 
 // children returns every child element {ns}local of el.
-func children(el *etree.Element, ns, local string) []*etree.Element {
-	if el == nil {
-		return nil
-	}
-	var out []*etree.Element
-	for _, c := range el.ChildElements() {
-		if is(c, ns, local) {
+func children(el *xmlsig.Node, ns, local string) []*xmlsig.Node {
+	var out []*xmlsig.Node
+	for c := range el.ChildElements() {
+		if c.Is(ns, local) {
 			out = append(out, c)
 		}
 	}
@@ -44,19 +29,12 @@ func children(el *etree.Element, ns, local string) []*etree.Element {
 
 // countDescendants counts elements {ns}local under el (el included),
 // skipping the subtrees for which skip returns true.
-func countDescendants(el *etree.Element, ns, local string, skip func(*etree.Element) bool) int {
+func countDescendants(el *xmlsig.Node, ns, local string, skip func(*xmlsig.Node) bool) int {
 	n := 0
-	stack := []*etree.Element{el}
-	for len(stack) > 0 {
-		e := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if skip != nil && skip(e) {
-			continue
-		}
-		if is(e, ns, local) {
+	for e := range el.SkipDescendants(skip) {
+		if e.Is(ns, local) {
 			n++
 		}
-		stack = append(stack, e.ChildElements()...)
 	}
 	return n
 }

@@ -3,7 +3,10 @@
 package saml
 
 import (
+	"crypto"
 	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
@@ -13,7 +16,7 @@ import (
 
 	"github.com/beevik/etree"
 	"github.com/crewjam/saml/xmlenc"
-	dsig "github.com/russellhaering/goxmldsig"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // SignMode says which elements of a Response are signed.
@@ -147,13 +150,13 @@ func IssueStatusResponse(p StatusResponseParams) ([]byte, error) {
 	return serialize(resp)
 }
 
-func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *etree.Element {
+func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *xmlsig.Node {
 	lifetime := p.Lifetime
 	if lifetime <= 0 {
 		lifetime = DefaultAssertionLifetime
 	}
 	until := formatTime(now.Add(lifetime))
-	a := etree.NewElement("saml:Assertion")
+	a := xmlsig.NewElement("saml:Assertion")
 	a.CreateAttr("xmlns:saml", NSAssertion)
 	a.CreateAttr("ID", id)
 	a.CreateAttr("Version", "2.0")
@@ -184,7 +187,7 @@ func buildAssertion(p ResponseParams, id, sessionIndex string, now time.Time) *e
 
 // addSubject adds the Subject: the NameID and a bearer confirmation for
 // the ACS, valid until until.
-func addSubject(a *etree.Element, p ResponseParams, until string) {
+func addSubject(a *xmlsig.Node, p ResponseParams, until string) {
 	subj := a.CreateElement("saml:Subject")
 	nameID := subj.CreateElement("saml:NameID")
 	nameID.CreateAttr("Format", orDefault(p.NameIDFormat, NameIDUnspecified))
@@ -203,7 +206,7 @@ func addSubject(a *etree.Element, p ResponseParams, until string) {
 }
 
 // addAttributes adds the AttributeStatement, if there are attributes.
-func addAttributes(a *etree.Element, attrs []Attribute) {
+func addAttributes(a *xmlsig.Node, attrs []Attribute) {
 	if len(attrs) == 0 {
 		return
 	}
@@ -227,10 +230,8 @@ func addAttributes(a *etree.Element, attrs []Attribute) {
 
 // encryptAssertion wraps a signed assertion in an EncryptedAssertion
 // (SAML core §2.3.4) for cert.
-func encryptAssertion(a *etree.Element, cert *x509.Certificate, method string) (*etree.Element, error) {
-	doc := etree.NewDocument()
-	doc.SetRoot(a)
-	plain, err := doc.WriteToBytes()
+func encryptAssertion(a *xmlsig.Node, cert *x509.Certificate, method string) (*xmlsig.Node, error) {
+	plain, err := xmlsig.Write(nil, a)
 	if err != nil {
 		return nil, err
 	}
@@ -258,10 +259,22 @@ func encryptAssertion(a *etree.Element, cert *x509.Certificate, method string) (
 	// Type=Element tells decrypters (xmlsec1, so pysaml2, Shibboleth) to put
 	// the plaintext element back in the document.
 	ed.CreateAttr("Type", "http://www.w3.org/2001/04/xmlenc#Element")
-	ea := etree.NewElement("saml:EncryptedAssertion")
+	// xmlenc builds etree elements: write them out and read them back
+	// into the response's tree, inside the EncryptedAssertion.
+	doc := etree.NewDocument()
+	ea := doc.CreateElement("saml:EncryptedAssertion")
 	ea.CreateAttr("xmlns:saml", NSAssertion)
+	ea.CreateAttr("xmlns:ds", NSDSig)
 	ea.AddChild(ed)
-	return ea, nil
+	raw, err := doc.WriteToBytes()
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := xmlsig.Parse(raw, xmlsig.Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("encrypt assertion: %w", err)
+	}
+	return parsed.Root, nil
 }
 
 // EncryptionMethodFor picks the content cipher for an SP: the first of its
@@ -276,8 +289,8 @@ func EncryptionMethodFor(offered []string) string {
 	return encAES256GCM
 }
 
-func newProtocolElement(tag, id string, now time.Time) *etree.Element {
-	el := etree.NewElement("samlp:" + tag)
+func newProtocolElement(tag, id string, now time.Time) *xmlsig.Node {
+	el := xmlsig.NewElement("samlp:" + tag)
 	el.CreateAttr("xmlns:samlp", NSProtocol)
 	el.CreateAttr("xmlns:saml", NSAssertion)
 	el.CreateAttr("ID", id)
@@ -286,11 +299,11 @@ func newProtocolElement(tag, id string, now time.Time) *etree.Element {
 	return el
 }
 
-func addIssuer(el *etree.Element, issuer string) {
+func addIssuer(el *xmlsig.Node, issuer string) {
 	el.CreateElement("saml:Issuer").SetText(issuer)
 }
 
-func addStatus(el *etree.Element, code, sub string) *etree.Element {
+func addStatus(el *xmlsig.Node, code, sub string) *xmlsig.Node {
 	st := el.CreateElement("samlp:Status")
 	sc := st.CreateElement("samlp:StatusCode")
 	sc.CreateAttr("Value", code)
@@ -302,63 +315,42 @@ func addStatus(el *etree.Element, code, sub string) *etree.Element {
 
 // xmlSigner signs elements with one key.
 type xmlSigner struct {
-	ctx *dsig.SigningContext
-	// ec is set for ECDSA keys, whose SignatureValue XML Signature writes
-	// as r‖s (RFC 4051 §3.3), not the ASN.1 DER goxmldsig produces.
-	ec *ecdsa.PublicKey
+	key  crypto.Signer
+	cert []byte
 }
 
 // signingContext signs with exclusive c14n and SHA-256: RSA-SHA256 for RSA
-// keys, ECDSA-SHA256 for P-256 keys.
+// keys, ECDSA-SHA256 (r‖s) for P-256 keys.
 func signingContext(k KeyPair) (*xmlSigner, error) {
-	ctx, err := dsig.NewSigningContext(k.Signer, [][]byte{k.Certificate.Raw})
-	if err != nil {
-		return nil, fmt.Errorf("signing context: %w", err)
+	if k.Signer == nil || k.Certificate == nil {
+		return nil, errors.New("signing context: no key")
 	}
-	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
-	s := &xmlSigner{ctx: ctx}
-	alg := AlgRSASHA256
-	if ek, ok := k.Signer.(*ecdsa.PrivateKey); ok {
-		alg, s.ec = AlgECDSASHA256, &ek.PublicKey
+	switch pub := k.Signer.Public().(type) {
+	case *rsa.PublicKey:
+	case *ecdsa.PublicKey:
+		if pub.Curve != elliptic.P256() {
+			return nil, errors.New("signing context: ECDSA keys must be P-256")
+		}
+	default:
+		return nil, fmt.Errorf("signing context: unsupported key type %T", pub)
 	}
-	if err := ctx.SetSignatureMethod(alg); err != nil {
-		return nil, fmt.Errorf("signing context: %w", err)
-	}
-	return s, nil
+	return &xmlSigner{key: k.Signer, cert: k.Certificate.Raw}, nil
 }
 
 // signInPlace signs el (enveloped) and puts the Signature right after its
 // Issuer, where the SAML schema wants it.
-func signInPlace(s *xmlSigner, el *etree.Element) error {
-	sig, err := s.ctx.ConstructSignature(el, true)
-	if err != nil {
-		return fmt.Errorf("sign <%s>: %w", el.Tag, err)
+func signInPlace(s *xmlSigner, el *xmlsig.Node) error {
+	if err := xmlsig.Sign(el, child(el, NSAssertion, "Issuer"), s.key, s.cert); err != nil {
+		return fmt.Errorf("sign <%s>: %w", el.Local, err)
 	}
-	if s.ec != nil {
-		// The SignatureValue is outside SignedInfo: rewriting its encoding
-		// changes nothing that was signed.
-		sv := child(sig, NSDSig, "SignatureValue")
-		raw, err := ecdsaDERToRaw(sv.Text(), s.ec)
-		if err != nil {
-			return fmt.Errorf("sign <%s>: %w", el.Tag, err)
-		}
-		sv.SetText(raw)
-	}
-	at := 0
-	if iss := child(el, NSAssertion, "Issuer"); iss != nil {
-		at = iss.Index() + 1
-	}
-	el.InsertChildAt(at, sig)
 	return nil
 }
 
-func serialize(el *etree.Element) ([]byte, error) {
-	doc := etree.NewDocument()
-	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
-	doc.SetRoot(el)
-	doc.WriteSettings.CanonicalText = true
-	doc.WriteSettings.CanonicalAttrVal = true
-	return doc.WriteToBytes()
+// serialize writes a message with its XML declaration.
+func serialize(el *xmlsig.Node) ([]byte, error) {
+	out := make([]byte, 0, 8<<10)
+	out = append(out, `<?xml version="1.0" encoding="UTF-8"?>`...)
+	return xmlsig.Write(out, el)
 }
 
 // newIDs returns n random IDs of the form "_" + 32 hex digits (NCNames).

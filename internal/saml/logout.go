@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/beevik/etree"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // Single logout (SAML core §3.7, profiles §4.4): a LogoutRequest names a
@@ -86,7 +86,7 @@ func NewLogoutResponse(p LogoutResponseParams) ([]byte, error) {
 	return signedIfKey(resp, p.Key)
 }
 
-func signedIfKey(el *etree.Element, key *KeyPair) ([]byte, error) {
+func signedIfKey(el *xmlsig.Node, key *KeyPair) ([]byte, error) {
 	if key != nil {
 		sctx, err := signingContext(*key)
 		if err != nil {
@@ -136,7 +136,7 @@ func VerifyLogoutRequest(xml []byte, p LogoutPolicy) (*LogoutRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t := el.SelectAttrValue("NotOnOrAfter", ""); t != "" {
+	if t := el.AttrValue("NotOnOrAfter"); t != "" {
 		until, err := parseTime(t)
 		if err != nil {
 			return nil, errorf(CodeRequestInvalid, "NotOnOrAfter: %v", err)
@@ -149,14 +149,14 @@ func VerifyLogoutRequest(xml []byte, p LogoutPolicy) (*LogoutRequest, error) {
 	if len(ids) != 1 || len(children(el, NSAssertion, "EncryptedID"))+len(children(el, NSAssertion, "BaseID")) != 0 {
 		return nil, errorf(CodeSubjectAmbiguous, "a LogoutRequest must name exactly one NameID")
 	}
-	out := &LogoutRequest{ID: el.SelectAttrValue("ID", ""), Issuer: strings.TrimSpace(child(el, NSAssertion, "Issuer").Text()),
-		NameID: strings.TrimSpace(ids[0].Text()), NameIDFormat: ids[0].SelectAttrValue("Format", "")}
-	out.IssueInstant, _ = parseTime(el.SelectAttrValue("IssueInstant", ""))
+	out := &LogoutRequest{ID: el.AttrValue("ID"), Issuer: strings.TrimSpace(child(el, NSAssertion, "Issuer").LeadingText()),
+		NameID: strings.TrimSpace(ids[0].LeadingText()), NameIDFormat: ids[0].AttrValue("Format")}
+	out.IssueInstant, _ = parseTime(el.AttrValue("IssueInstant"))
 	if out.NameID == "" {
 		return nil, errorf(CodeSubjectMissing, "the LogoutRequest's NameID is empty")
 	}
 	for _, si := range children(el, NSProtocol, "SessionIndex") {
-		out.SessionIndexes = append(out.SessionIndexes, strings.TrimSpace(si.Text()))
+		out.SessionIndexes = append(out.SessionIndexes, strings.TrimSpace(si.LeadingText()))
 	}
 	return out, nil
 }
@@ -168,11 +168,11 @@ func VerifyLogoutResponse(xml []byte, p LogoutPolicy) (*LogoutResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &LogoutResponse{ID: el.SelectAttrValue("ID", ""), Issuer: strings.TrimSpace(child(el, NSAssertion, "Issuer").Text()),
-		InResponseTo: el.SelectAttrValue("InResponseTo", "")}
+	out := &LogoutResponse{ID: el.AttrValue("ID"), Issuer: strings.TrimSpace(child(el, NSAssertion, "Issuer").LeadingText()),
+		InResponseTo: el.AttrValue("InResponseTo")}
 	if st := child(el, NSProtocol, "Status"); st != nil {
 		if sc := child(st, NSProtocol, "StatusCode"); sc != nil {
-			out.Status = sc.SelectAttrValue("Value", "")
+			out.Status = sc.AttrValue("Value")
 		}
 	}
 	if out.Status == "" {
@@ -184,16 +184,16 @@ func VerifyLogoutResponse(xml []byte, p LogoutPolicy) (*LogoutResponse, error) {
 // verifyLogoutMessage checks what both logout messages share and returns
 // the element to read: the signature-verified copy for HTTP-POST, the
 // parsed root for HTTP-Redirect (whose query signature covers it all).
-func verifyLogoutMessage(xml []byte, tag string, p LogoutPolicy) (*etree.Element, error) {
+func verifyLogoutMessage(xml []byte, tag string, p LogoutPolicy) (*xmlsig.Node, error) {
 	doc, perr := parseXML(xml, p.Limits.WithDefaults())
 	if perr != nil {
 		return nil, perr
 	}
-	root := doc.Root()
+	root := doc.Root
 	if !is(root, NSProtocol, tag) {
 		return nil, errorf(CodeRequestInvalid, "root element is <%s>, not a %s", root.FullTag(), tag)
 	}
-	if !isSafeID(root.SelectAttrValue("ID", "")) || root.SelectAttrValue("Version", "") != "2.0" {
+	if !isSafeID(root.AttrValue("ID")) || root.AttrValue("Version") != "2.0" {
 		return nil, errorf(CodeRequestInvalid, "the %s has no valid ID or is not SAML 2.0", tag)
 	}
 	if len(p.Certs) == 0 {
@@ -220,17 +220,17 @@ func verifyLogoutMessage(xml []byte, tag string, p LogoutPolicy) (*etree.Element
 		el = verified
 	}
 	iss := child(el, NSAssertion, "Issuer")
-	if iss == nil || strings.TrimSpace(iss.Text()) != p.Issuer {
+	if iss == nil || strings.TrimSpace(iss.LeadingText()) != p.Issuer {
 		got := ""
 		if iss != nil {
-			got = iss.Text()
+			got = iss.LeadingText()
 		}
 		return nil, errorf(CodeIssuerMismatch, "the %s's Issuer %q is not %q", tag, truncate(got, 200), p.Issuer)
 	}
-	if d := el.SelectAttrValue("Destination", ""); d != p.Destination {
+	if d := el.AttrValue("Destination"); d != p.Destination {
 		return nil, errorf(CodeDestinationMismatch, "the %s's Destination %q is not this endpoint %q", tag, truncate(d, 200), p.Destination)
 	}
-	t, err := parseTime(el.SelectAttrValue("IssueInstant", ""))
+	t, err := parseTime(el.AttrValue("IssueInstant"))
 	if err != nil {
 		return nil, errorf(CodeRequestInvalid, "IssueInstant: %v", err)
 	}

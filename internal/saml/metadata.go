@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/beevik/etree"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // Endpoint is a SAML service location.
@@ -113,13 +113,13 @@ func ParseMetadata(data []byte, opt MetadataOptions) (*EntityMetadata, error) {
 	if perr != nil {
 		return nil, perr
 	}
-	entities, err := collectEntities(doc.Root(), 0)
+	entities, err := collectEntities(doc.Root, 0)
 	if err != nil {
 		return nil, err
 	}
-	var matches []*etree.Element
+	var matches []*xmlsig.Node
 	for _, e := range entities {
-		if opt.EntityID != "" && e.SelectAttrValue("entityID", "") != opt.EntityID {
+		if opt.EntityID != "" && e.AttrValue("entityID") != opt.EntityID {
 			continue
 		}
 		if opt.Require == RoleIdP && child(e, NSMetadata, "IDPSSODescriptor") == nil ||
@@ -163,16 +163,16 @@ func metadataError(format string, args ...any) *Error {
 	return e
 }
 
-func collectEntities(el *etree.Element, depth int) ([]*etree.Element, error) {
+func collectEntities(el *xmlsig.Node, depth int) ([]*xmlsig.Node, error) {
 	if depth > 8 {
 		return nil, metadataError("EntitiesDescriptor nested too deeply")
 	}
 	switch {
 	case is(el, NSMetadata, "EntityDescriptor"):
-		return []*etree.Element{el}, nil
+		return []*xmlsig.Node{el}, nil
 	case is(el, NSMetadata, "EntitiesDescriptor"):
-		var out []*etree.Element
-		for _, c := range el.ChildElements() {
+		var out []*xmlsig.Node
+		for c := range el.ChildElements() {
 			if is(c, NSMetadata, "EntityDescriptor") || is(c, NSMetadata, "EntitiesDescriptor") {
 				sub, err := collectEntities(c, depth+1)
 				if err != nil {
@@ -183,15 +183,15 @@ func collectEntities(el *etree.Element, depth int) ([]*etree.Element, error) {
 		}
 		return out, nil
 	}
-	return nil, metadataError("the document is not SAML metadata (root element <%s>)", el.Tag)
+	return nil, metadataError("the document is not SAML metadata (root element <%s>)", el.FullTag())
 }
 
-func parseEntity(e *etree.Element, opt MetadataOptions) (*EntityMetadata, error) {
-	m := &EntityMetadata{EntityID: strings.TrimSpace(e.SelectAttrValue("entityID", ""))}
+func parseEntity(e *xmlsig.Node, opt MetadataOptions) (*EntityMetadata, error) {
+	m := &EntityMetadata{EntityID: strings.TrimSpace(e.AttrValue("entityID"))}
 	if m.EntityID == "" {
 		return nil, metadataError("the EntityDescriptor has no entityID")
 	}
-	if v := e.SelectAttrValue("validUntil", ""); v != "" {
+	if v := e.AttrValue("validUntil"); v != "" {
 		t, err := parseTime(v)
 		if err != nil {
 			return nil, metadataError("validUntil %q is not a valid time", v)
@@ -219,11 +219,11 @@ func parseEntity(e *etree.Element, opt MetadataOptions) (*EntityMetadata, error)
 	return m, nil
 }
 
-func parseIdPDescriptor(d *etree.Element, opt MetadataOptions) (*IdPDescriptor, error) {
-	if !strings.Contains(d.SelectAttrValue("protocolSupportEnumeration", ""), NSProtocol) {
+func parseIdPDescriptor(d *xmlsig.Node, opt MetadataOptions) (*IdPDescriptor, error) {
+	if !strings.Contains(d.AttrValue("protocolSupportEnumeration"), NSProtocol) {
 		return nil, metadataError("the IDPSSODescriptor does not support SAML 2.0")
 	}
-	idp := &IdPDescriptor{WantAuthnRequestsSigned: parseBool(d.SelectAttrValue("WantAuthnRequestsSigned", ""))}
+	idp := &IdPDescriptor{WantAuthnRequestsSigned: parseBool(d.AttrValue("WantAuthnRequestsSigned"))}
 	var err error
 	if idp.SSOServices, err = endpoints(d, "SingleSignOnService"); err != nil {
 		return nil, err
@@ -244,13 +244,13 @@ func parseIdPDescriptor(d *etree.Element, opt MetadataOptions) (*IdPDescriptor, 
 	return idp, nil
 }
 
-func parseSPDescriptor(d *etree.Element, opt MetadataOptions) (*SPDescriptor, error) {
-	if !strings.Contains(d.SelectAttrValue("protocolSupportEnumeration", ""), NSProtocol) {
+func parseSPDescriptor(d *xmlsig.Node, opt MetadataOptions) (*SPDescriptor, error) {
+	if !strings.Contains(d.AttrValue("protocolSupportEnumeration"), NSProtocol) {
 		return nil, metadataError("the SPSSODescriptor does not support SAML 2.0")
 	}
 	sp := &SPDescriptor{
-		AuthnRequestsSigned:  parseBool(d.SelectAttrValue("AuthnRequestsSigned", "")),
-		WantAssertionsSigned: parseBool(d.SelectAttrValue("WantAssertionsSigned", "")),
+		AuthnRequestsSigned:  parseBool(d.AttrValue("AuthnRequestsSigned")),
+		WantAssertionsSigned: parseBool(d.AttrValue("WantAssertionsSigned")),
 	}
 	var err error
 	if sp.AssertionConsumerServices, err = endpoints(d, "AssertionConsumerService"); err != nil {
@@ -269,9 +269,9 @@ func parseSPDescriptor(d *etree.Element, opt MetadataOptions) (*SPDescriptor, er
 		return nil, err
 	}
 	for _, kd := range children(d, NSMetadata, "KeyDescriptor") {
-		if kd.SelectAttrValue("use", "") != "signing" {
+		if kd.AttrValue("use") != "signing" {
 			for _, em := range children(kd, NSMetadata, "EncryptionMethod") {
-				sp.EncryptionMethods = append(sp.EncryptionMethods, em.SelectAttrValue("Algorithm", ""))
+				sp.EncryptionMethods = append(sp.EncryptionMethods, em.AttrValue("Algorithm"))
 			}
 		}
 	}
@@ -311,15 +311,15 @@ func (idp *IdPDescriptor) SSOService(binding string) (Endpoint, bool) {
 	return Endpoint{}, false
 }
 
-func endpoints(d *etree.Element, tag string) ([]Endpoint, error) {
+func endpoints(d *xmlsig.Node, tag string) ([]Endpoint, error) {
 	var out []Endpoint
 	for _, c := range children(d, NSMetadata, tag) {
 		ep := Endpoint{
-			Binding:   c.SelectAttrValue("Binding", ""),
-			Location:  strings.TrimSpace(c.SelectAttrValue("Location", "")),
-			IsDefault: parseBool(c.SelectAttrValue("isDefault", "")),
+			Binding:   c.AttrValue("Binding"),
+			Location:  strings.TrimSpace(c.AttrValue("Location")),
+			IsDefault: parseBool(c.AttrValue("isDefault")),
 		}
-		if v := c.SelectAttrValue("index", ""); v != "" {
+		if v := c.AttrValue("index"); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
 				return nil, metadataError("%s has an invalid index %q", tag, v)
@@ -329,7 +329,7 @@ func endpoints(d *etree.Element, tag string) ([]Endpoint, error) {
 		if err := CheckHTTPURL(ep.Location); err != nil {
 			return nil, metadataError("%s Location %q: %v", tag, truncate(ep.Location, 80), err)
 		}
-		if v := strings.TrimSpace(c.SelectAttrValue("ResponseLocation", "")); v != "" {
+		if v := strings.TrimSpace(c.AttrValue("ResponseLocation")); v != "" {
 			if err := CheckHTTPURL(v); err != nil {
 				return nil, metadataError("%s ResponseLocation %q: %v", tag, truncate(v, 80), err)
 			}
@@ -358,16 +358,16 @@ func CheckHTTPURL(raw string) error {
 
 // keyDescriptors returns the distinct certificates usable for use: a
 // KeyDescriptor without a use attribute serves both (SAML metadata §2.4.1.1).
-func keyDescriptors(d *etree.Element, use string, allowLegacy bool) ([]*x509.Certificate, error) {
+func keyDescriptors(d *xmlsig.Node, use string, allowLegacy bool) ([]*x509.Certificate, error) {
 	var out []*x509.Certificate
 	for _, kd := range children(d, NSMetadata, "KeyDescriptor") {
-		if u := kd.SelectAttrValue("use", ""); u != "" && u != use {
+		if u := kd.AttrValue("use"); u != "" && u != use {
 			continue
 		}
 		ki := child(kd, NSDSig, "KeyInfo")
 		for _, xd := range children(ki, NSDSig, "X509Data") {
 			for _, xc := range children(xd, NSDSig, "X509Certificate") {
-				cert, err := parseBase64Certificate(xc.Text())
+				cert, err := parseBase64Certificate(xc.LeadingText())
 				if err != nil {
 					return nil, metadataError("a %s certificate does not parse: %v", use, err)
 				}
@@ -401,10 +401,10 @@ func containsCert(list []*x509.Certificate, c *x509.Certificate) bool {
 	return false
 }
 
-func nameIDFormats(d *etree.Element) []string {
+func nameIDFormats(d *xmlsig.Node) []string {
 	var out []string
 	for _, f := range children(d, NSMetadata, "NameIDFormat") {
-		if v := strings.TrimSpace(f.Text()); v != "" {
+		if v := strings.TrimSpace(f.LeadingText()); v != "" {
 			out = append(out, v)
 		}
 	}

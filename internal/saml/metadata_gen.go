@@ -7,7 +7,7 @@ import (
 	"encoding/base64"
 	"strconv"
 
-	"github.com/beevik/etree"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // IdPMetadataParams describe an Identity Center application's IdP metadata.
@@ -107,8 +107,8 @@ func SPMetadata(p SPMetadataParams) ([]byte, error) {
 	return writeMetadata(ed)
 }
 
-func entityDescriptor(entityID, role string) (ed, d *etree.Element) {
-	ed = etree.NewElement("md:EntityDescriptor")
+func entityDescriptor(entityID, role string) (ed, d *xmlsig.Node) {
+	ed = xmlsig.NewElement("md:EntityDescriptor")
 	ed.CreateAttr("xmlns:md", NSMetadata)
 	ed.CreateAttr("xmlns:ds", NSDSig)
 	ed.CreateAttr("entityID", entityID)
@@ -117,7 +117,7 @@ func entityDescriptor(entityID, role string) (ed, d *etree.Element) {
 	return ed, d
 }
 
-func keyDescriptor(d *etree.Element, use string, c *x509.Certificate) *etree.Element {
+func keyDescriptor(d *xmlsig.Node, use string, c *x509.Certificate) *xmlsig.Node {
 	kd := d.CreateElement("md:KeyDescriptor")
 	kd.CreateAttr("use", use)
 	kd.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
@@ -125,30 +125,25 @@ func keyDescriptor(d *etree.Element, use string, c *x509.Certificate) *etree.Ele
 	return kd
 }
 
-func writeMetadata(root *etree.Element) ([]byte, error) {
-	doc := etree.NewDocument()
-	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
-	doc.SetRoot(root)
-	doc.Indent(2)
-	return doc.WriteToBytes()
+func writeMetadata(root *xmlsig.Node) ([]byte, error) {
+	out := []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	return xmlsig.WriteIndented(out, root, "  ")
 }
 
 // Readable re-indents a SAML message for people and shortens signature and
-// certificate blobs, for previews and logs.
+// certificate blobs, for previews and logs. It reads through the same
+// strict parser as everything else.
 func Readable(xml []byte) (string, error) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(xml); err != nil {
+	doc, err := xmlsig.Parse(xml, xmlsig.Limits{})
+	if err != nil {
 		return "", err
 	}
-	for _, el := range doc.FindElements("//SignatureValue") {
-		el.SetText("…")
+	for el := range doc.Root.Descendants() {
+		switch el.Local {
+		case "SignatureValue", "X509Certificate", "DigestValue":
+			el.SetText("…")
+		}
 	}
-	for _, el := range doc.FindElements("//X509Certificate") {
-		el.SetText("…")
-	}
-	for _, el := range doc.FindElements("//DigestValue") {
-		el.SetText("…")
-	}
-	doc.Indent(2)
-	return doc.WriteToString()
+	out, err := xmlsig.WriteIndented(nil, doc.Root, "  ")
+	return string(out), err
 }

@@ -30,13 +30,13 @@ func SummaryOf(a *Assertion, audience, destination string) Summary {
 // may be used to sign anyone in.
 func Peek(data []byte, lim Limits) (Summary, bool) {
 	doc, err := parseXML(data, lim.WithDefaults())
-	if err != nil || !is(doc.Root(), NSProtocol, "Response") {
+	if err != nil || !is(doc.Root, NSProtocol, "Response") {
 		return Summary{}, false
 	}
-	resp := doc.Root()
-	s := Summary{Destination: resp.SelectAttrValue("Destination", "")}
+	resp := doc.Root
+	s := Summary{Destination: resp.AttrValue("Destination")}
 	if iss := child(resp, NSAssertion, "Issuer"); iss != nil {
-		s.Issuer = strings.TrimSpace(iss.Text())
+		s.Issuer = strings.TrimSpace(iss.LeadingText())
 	}
 	if child(resp, NSAssertion, "EncryptedAssertion") != nil {
 		s.Encrypted = true
@@ -47,19 +47,19 @@ func Peek(data []byte, lim Limits) (Summary, bool) {
 		return s, true
 	}
 	if iss := child(a, NSAssertion, "Issuer"); iss != nil {
-		s.Issuer = strings.TrimSpace(iss.Text())
+		s.Issuer = strings.TrimSpace(iss.LeadingText())
 	}
 	if n := child(child(a, NSAssertion, "Subject"), NSAssertion, "NameID"); n != nil {
-		s.NameID, s.NameIDFormat = strings.TrimSpace(textOf(n)), n.SelectAttrValue("Format", "")
+		s.NameID, s.NameIDFormat = strings.TrimSpace(textOf(n)), n.AttrValue("Format")
 	}
 	for _, sc := range children(child(a, NSAssertion, "Subject"), NSAssertion, "SubjectConfirmation") {
 		if d := child(sc, NSAssertion, "SubjectConfirmationData"); d != nil {
-			s.Recipient = d.SelectAttrValue("Recipient", "")
+			s.Recipient = d.AttrValue("Recipient")
 		}
 	}
 	for _, ar := range children(child(a, NSAssertion, "Conditions"), NSAssertion, "AudienceRestriction") {
 		for _, au := range children(ar, NSAssertion, "Audience") {
-			s.Audience = append(s.Audience, strings.TrimSpace(au.Text()))
+			s.Audience = append(s.Audience, strings.TrimSpace(au.LeadingText()))
 		}
 	}
 	s.Attributes, _ = readAttributes(a)
@@ -73,14 +73,14 @@ func Peek(data []byte, lim Limits) (Summary, bool) {
 // not parse.
 func PeekIssuer(data []byte, lim Limits) string {
 	doc, err := parseXML(data, lim.WithDefaults())
-	if err != nil || doc.Root() == nil || doc.Root().NamespaceURI() != NSProtocol {
+	if err != nil || doc.Root == nil || doc.Root.NS != NSProtocol {
 		return ""
 	}
-	if iss := child(doc.Root(), NSAssertion, "Issuer"); iss != nil {
-		return strings.TrimSpace(iss.Text())
+	if iss := child(doc.Root, NSAssertion, "Issuer"); iss != nil {
+		return strings.TrimSpace(iss.LeadingText())
 	}
-	if iss := child(child(doc.Root(), NSAssertion, "Assertion"), NSAssertion, "Issuer"); iss != nil {
-		return strings.TrimSpace(iss.Text())
+	if iss := child(child(doc.Root, NSAssertion, "Assertion"), NSAssertion, "Issuer"); iss != nil {
+		return strings.TrimSpace(iss.LeadingText())
 	}
 	return ""
 }

@@ -293,7 +293,7 @@ func TestSecurityCasesSignatureWrapping(t *testing.T) {
 			build: func(t *testing.T, env *samltest.Env) []byte {
 				return edit(t, env, func(p *saml.ResponseParams) { p.Sign = saml.SignAssertion }, func(doc *etree.Document) {
 					ext := etree.NewElement("samlp:Extensions")
-					ext.AddChild(doc.Root().FindElement("./Assertion/Signature/SignedInfo/Reference").Copy())
+					ext.AddChild(strayReference(doc))
 					doc.Root().InsertChildAt(doc.Root().SelectElement("Status").Index(), ext)
 				})
 			}},
@@ -301,7 +301,7 @@ func TestSecurityCasesSignatureWrapping(t *testing.T) {
 			build: func(t *testing.T, env *samltest.Env) []byte {
 				return edit(t, env, func(p *saml.ResponseParams) { p.Sign = saml.SignAssertion }, func(doc *etree.Document) {
 					detail := doc.Root().SelectElement("Status").CreateElement("samlp:StatusDetail")
-					detail.AddChild(doc.Root().FindElement("./Assertion/Signature/SignedInfo/Reference").Copy())
+					detail.AddChild(strayReference(doc))
 					nameID(t, doc).SetText("admin@evil.example")
 				})
 			}},
@@ -341,4 +341,12 @@ func doc2(root *etree.Element) *etree.Document {
 	d := etree.NewDocument()
 	d.SetRoot(root.Copy())
 	return d
+}
+
+// strayReference copies the assertion's signature Reference, declaring the
+// ds prefix on the copy (it was declared on the Signature it leaves).
+func strayReference(doc *etree.Document) *etree.Element {
+	ref := doc.Root().FindElement("./Assertion/Signature/SignedInfo/Reference").Copy()
+	ref.CreateAttr("xmlns:ds", saml.NSDSig)
+	return ref
 }

@@ -3,13 +3,12 @@
 package saml
 
 import (
-	"crypto/ecdsa"
+	"bytes"
 	"crypto/x509"
-	"encoding/base64"
+	"errors"
 	"time"
 
-	"github.com/beevik/etree"
-	dsig "github.com/russellhaering/goxmldsig"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // trustPolicy is what signature verification needs from the Verifier.
@@ -31,117 +30,66 @@ var (
 	strongDigests = map[string]bool{DigestSHA256: true, DigestSHA384: true, DigestSHA512: true}
 )
 
-// checkSignatureProfile applies OpenSAML's signature profile (SAML core §5.4)
-// to sig, the ds:Signature child of el, before any cryptography:
+// verifySigned checks sig, the ds:Signature child of el, with the engine
+// (package xmlsig): first OpenSAML's signature profile (SAML core §5.4)
+// before any cryptography —
 //   - Signature holds exactly one SignedInfo, one SignatureValue, at most one
 //     KeyInfo, and nothing else: no ds:Object (SECURITY-CASES 8, 13, 48);
 //   - no comments or processing instructions inside it (16);
 //   - SignedInfo uses exclusive c14n (47) and an allowed signature method,
 //     SHA-1 only with legacy crypto (42, 43);
 //   - exactly one Reference (14) whose URI is "#" + el's ID (1, 5, 9, 45);
-//   - the Reference has the enveloped-signature transform and at most
-//     exclusive c14n besides (44, 46), and an allowed digest method.
-func checkSignatureProfile(el, sig *etree.Element, p trustPolicy) *Error {
-	var signedInfo *etree.Element
-	var nInfo, nValue, nKeyInfo int
-	for _, c := range sig.ChildElements() {
-		switch {
-		case is(c, NSDSig, "SignedInfo"):
-			nInfo++
-			signedInfo = c
-		case is(c, NSDSig, "SignatureValue"):
-			nValue++
-		case is(c, NSDSig, "KeyInfo"):
-			nKeyInfo++
-		default:
-			return errorf(CodeSignatureInvalid, "unexpected <%s> in ds:Signature", c.FullTag())
+//   - the Reference has the enveloped-signature and exclusive c14n
+//     transforms and nothing else (44, 46), and an allowed digest method
+//
+// — then the digest and the signature with the trusted certificates only
+// (never the KeyInfo's: DESIGN §4 rule 2). The engine canonicalizes the
+// nodes in place, so everything read from el afterwards is what was
+// signed (rule 4); el is returned for the callers' convenience.
+func verifySigned(el, sig *xmlsig.Node, p trustPolicy) (*xmlsig.Node, *Error) {
+	s, err := xmlsig.ParseSignature(el, sig)
+	if err != nil {
+		var pe *xmlsig.ProfileError
+		if errors.As(err, &pe) && pe.Algorithm {
+			return nil, errorf(CodeSignatureAlgorithm, "%v", pe)
 		}
+		return nil, errorf(CodeSignatureInvalid, "%v", err)
 	}
-	if nInfo != 1 || nValue != 1 || nKeyInfo > 1 {
-		return errorf(CodeSignatureInvalid, "ds:Signature has %d SignedInfo, %d SignatureValue, %d KeyInfo", nInfo, nValue, nKeyInfo)
+	if err := p.allowSignatureMethod(s.SignatureMethod); err != nil {
+		return nil, err
 	}
-	if hasCommentOrPI(sig) {
-		return errorf(CodeSignatureInvalid, "comment or processing instruction inside ds:Signature")
+	if err := p.allowDigest(s.DigestMethod); err != nil {
+		return nil, err
 	}
-	var c14n, method, refEl *etree.Element
-	nRef := 0
-	for _, c := range signedInfo.ChildElements() {
-		switch {
-		case is(c, NSDSig, "CanonicalizationMethod"):
-			c14n = c
-		case is(c, NSDSig, "SignatureMethod"):
-			method = c
-		case is(c, NSDSig, "Reference"):
-			nRef++
-			refEl = c
-		default:
-			return errorf(CodeSignatureInvalid, "unexpected <%s> in SignedInfo", c.FullTag())
+	var lastErr error
+	for _, cert := range orderCandidates(p.certs, s.Certificate) {
+		if err := checkKeyStrength(cert, p.allowLegacy); err != nil {
+			lastErr = err
+			continue
 		}
-	}
-	if c14n == nil || method == nil {
-		return errorf(CodeSignatureInvalid, "SignedInfo lacks CanonicalizationMethod or SignatureMethod")
-	}
-	if alg := c14n.SelectAttrValue("Algorithm", ""); alg != c14nExclusive {
-		return errorf(CodeSignatureAlgorithm, "canonicalization method %q is not exclusive c14n", truncate(alg, 100))
-	}
-	alg := method.SelectAttrValue("Algorithm", "")
-	if err := p.allowSignatureMethod(alg); err != nil {
-		return err
-	}
-	if nRef != 1 {
-		return errorf(CodeSignatureInvalid, "SignedInfo has %d References, want exactly 1", nRef)
-	}
-	id := el.SelectAttrValue("ID", "")
-	uri := refEl.SelectAttr("URI")
-	if id == "" || uri == nil || uri.Value != "#"+id {
-		return errorf(CodeSignatureInvalid, "the Reference does not point to the signed element's ID")
-	}
-	return checkReference(refEl, p)
-}
-
-func checkReference(ref *etree.Element, p trustPolicy) *Error {
-	var digest *etree.Element
-	var transforms []*etree.Element
-	for _, c := range ref.ChildElements() {
-		switch {
-		case is(c, NSDSig, "Transforms"):
-			if transforms != nil {
-				return errorf(CodeSignatureInvalid, "two Transforms elements")
-			}
-			transforms = children(c, NSDSig, "Transform")
-			if len(transforms) != len(c.ChildElements()) {
-				return errorf(CodeSignatureInvalid, "unexpected element in Transforms")
-			}
-		case is(c, NSDSig, "DigestMethod"):
-			digest = c
-		case is(c, NSDSig, "DigestValue"):
-		default:
-			return errorf(CodeSignatureInvalid, "unexpected <%s> in Reference", c.FullTag())
+		if err := s.Verify(cert.PublicKey); err != nil {
+			lastErr = err
+			continue
 		}
-	}
-	if len(transforms) == 0 || len(transforms) > 2 {
-		return errorf(CodeSignatureInvalid, "%d transforms; want enveloped-signature and optionally exclusive c14n", len(transforms))
-	}
-	enveloped := false
-	for _, t := range transforms {
-		switch alg := t.SelectAttrValue("Algorithm", ""); alg {
-		case transformEnveloped:
-			if enveloped {
-				return errorf(CodeSignatureInvalid, "enveloped-signature transform twice")
-			}
-			enveloped = true
-		case c14nExclusive:
-		default:
-			return errorf(CodeSignatureAlgorithm, "transform %q is not allowed", truncate(alg, 100))
+		if isWeakRSA(cert) {
+			*p.usedLegacy = true
 		}
+		if p.signedBy != nil {
+			*p.signedBy = Fingerprint(cert)
+		}
+		if !p.allowExpired && (p.certNow.Before(cert.NotBefore) || p.certNow.After(cert.NotAfter)) {
+			return nil, errorf(CodeCertificateExpired, "signed by certificate %q valid %s to %s, checked at %s",
+				cert.Subject, cert.NotBefore.Format(time.RFC3339), cert.NotAfter.Format(time.RFC3339), p.certNow.Format(time.RFC3339))
+		}
+		return el, nil
 	}
-	if !enveloped {
-		return errorf(CodeSignatureInvalid, "the Reference lacks the enveloped-signature transform")
+	if offered, err := x509.ParseCertificate(s.Certificate); err == nil && !containsCert(p.certs, offered) {
+		return nil, errorf(CodeCertificateUntrusted, "signed with a certificate (%q) that is not in the IdP metadata: %v", offered.Subject, lastErr)
 	}
-	if digest == nil {
-		return errorf(CodeSignatureInvalid, "the Reference has no DigestMethod")
+	if e, ok := lastErr.(*Error); ok && e.Code == CodeKeyTooWeak {
+		return nil, errorf(CodeSignatureAlgorithm, "the IdP's key is too weak without legacy crypto: %v", e.Err)
 	}
-	return p.allowDigest(digest.SelectAttrValue("Algorithm", ""))
+	return nil, errorf(CodeSignatureInvalid, "signature does not verify with the IdP's certificate: %v", lastErr)
 }
 
 func (p trustPolicy) allowSignatureMethod(alg string) *Error {
@@ -173,149 +121,21 @@ func (p trustPolicy) allowDigest(alg string) *Error {
 	return errorf(CodeSignatureAlgorithm, "digest method %q is not allowed", truncate(alg, 100))
 }
 
-func hasCommentOrPI(el *etree.Element) bool {
-	for _, t := range el.Child {
-		switch t := t.(type) {
-		case *etree.Comment, *etree.ProcInst:
-			return true
-		case *etree.Element:
-			if hasCommentOrPI(t) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// verifySigned checks the profile of sig (the ds:Signature child of el) and
-// verifies it with the trusted certificates only. It returns the element as
-// the signature covers it (goxmldsig re-parses the canonical bytes it
-// digested), so everything read afterwards was signed (DESIGN §4 rule 4).
-// workingCopy is a detached copy of el for goxmldsig, without the
-// signature's KeyInfo (rule 2: never trusted, so goxmldsig uses the one
-// certificate it is given), with the SignatureValue element and its value
-// without whitespace. The enveloped transform removes the whole Signature
-// before digesting, so neither change alters what is verified.
-func workingCopy(el *etree.Element) (work, sv *etree.Element, value string) {
-	work = detachedCopy(el)
-	wsig := child(work, NSDSig, "Signature")
-	if ki := child(wsig, NSDSig, "KeyInfo"); ki != nil {
-		wsig.RemoveChild(ki)
-	}
-	if sv = child(wsig, NSDSig, "SignatureValue"); sv != nil {
-		value = stripSpace(sv.Text())
-	}
-	return work, sv, value
-}
-
-func verifySigned(el, sig *etree.Element, p trustPolicy) (*etree.Element, *Error) {
-	if err := checkSignatureProfile(el, sig, p); err != nil {
-		return nil, err
-	}
-	offered := keyInfoCertificate(sig)
-	work, sv, value := workingCopy(el)
-	var lastErr error
-	for _, cert := range orderCandidates(p.certs, offered) {
-		if err := checkKeyStrength(cert, p.allowLegacy); err != nil {
-			lastErr = err
-			continue
-		}
-		if sv != nil {
-			// goxmldsig reads ECDSA signatures as DER; XML Signature
-			// writes r‖s for the key's curve (SECURITY-CASES 84).
-			if ec, ok := cert.PublicKey.(*ecdsa.PublicKey); ok {
-				sv.SetText(ecdsaRawToDER(value, ec))
-			} else {
-				sv.SetText(value)
-			}
-		}
-		ctx := dsig.NewDefaultValidationContext(&dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{cert}})
-		// goxmldsig checks validity against its clock; ours is checked below,
-		// after we know this certificate made the signature.
-		ctx.Clock = dsig.NewFakeClockAt(cert.NotBefore.Add(time.Second))
-		verified, err := ctx.Validate(work)
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		if isWeakRSA(cert) {
-			*p.usedLegacy = true
-		}
-		if p.signedBy != nil {
-			*p.signedBy = Fingerprint(cert)
-		}
-		if !p.allowExpired && (p.certNow.Before(cert.NotBefore) || p.certNow.After(cert.NotAfter)) {
-			return nil, errorf(CodeCertificateExpired, "signed by certificate %q valid %s to %s, checked at %s",
-				cert.Subject, cert.NotBefore.Format(time.RFC3339), cert.NotAfter.Format(time.RFC3339), p.certNow.Format(time.RFC3339))
-		}
-		return verified, nil
-	}
-	if offered != nil && !containsCert(p.certs, offered) {
-		return nil, errorf(CodeCertificateUntrusted, "signed with a certificate (%q) that is not in the IdP metadata: %v", offered.Subject, lastErr)
-	}
-	if e, ok := lastErr.(*Error); ok && e.Code == CodeKeyTooWeak {
-		return nil, errorf(CodeSignatureAlgorithm, "the IdP's key is too weak without legacy crypto: %v", e.Err)
-	}
-	return nil, errorf(CodeSignatureInvalid, "signature does not verify with the IdP's certificate: %v", lastErr)
-}
-
-// detachedCopy copies el and declares on the copy the namespaces it
-// inherits from its ancestors, so it can be verified on its own (an
-// assertion often uses the saml prefix declared on the Response).
-// Exclusive c14n renders only visibly used namespaces, wherever they were
-// declared, so this does not change the signed bytes.
-func detachedCopy(el *etree.Element) *etree.Element {
-	work := el.Copy()
-	declared := map[string]bool{}
-	for _, a := range work.Attr {
-		if a.Space == "xmlns" || a.Space == "" && a.Key == "xmlns" {
-			declared[a.Key] = true
-		}
-	}
-	for p := el.Parent(); p != nil; p = p.Parent() {
-		for _, a := range p.Attr {
-			isNS := a.Space == "xmlns" || a.Space == "" && a.Key == "xmlns"
-			if isNS && !declared[a.Key] {
-				declared[a.Key] = true
-				work.CreateAttr(a.FullKey(), a.Value)
-			}
-		}
-	}
-	return work
-}
-
-// keyInfoCertificate returns the certificate the message offers, used only
-// to pick which trusted certificate to try first and to explain failures.
-func keyInfoCertificate(sig *etree.Element) *x509.Certificate {
-	xc := child(child(child(sig, NSDSig, "KeyInfo"), NSDSig, "X509Data"), NSDSig, "X509Certificate")
-	if xc == nil {
-		return nil
-	}
-	der, err := base64.StdEncoding.DecodeString(stripSpace(xc.Text()))
-	if err != nil {
-		return nil
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil
-	}
-	return c
-}
-
-// orderCandidates puts the offered certificate first if we trust it.
-func orderCandidates(trusted []*x509.Certificate, offered *x509.Certificate) []*x509.Certificate {
-	if offered == nil || len(trusted) < 2 {
+// orderCandidates puts the certificate the message offers (its DER) first
+// if we trust it.
+func orderCandidates(trusted []*x509.Certificate, offered []byte) []*x509.Certificate {
+	if len(offered) == 0 || len(trusted) < 2 {
 		return trusted
 	}
-	out := make([]*x509.Certificate, 0, len(trusted))
-	for _, c := range trusted {
-		if c.Equal(offered) {
-			out = append([]*x509.Certificate{c}, out...)
-		} else {
+	for i, c := range trusted {
+		if i > 0 && bytes.Equal(c.Raw, offered) {
+			out := make([]*x509.Certificate, 0, len(trusted))
 			out = append(out, c)
+			out = append(out, trusted[:i]...)
+			return append(out, trusted[i+1:]...)
 		}
 	}
-	return out
+	return trusted
 }
 
 func isWeakRSA(c *x509.Certificate) bool { return checkKeyStrength(c, false) != nil }

@@ -8,10 +8,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/beevik/etree"
+	"github.com/signet-sso/signet/internal/xmlsig"
 )
 
 // DefaultClockSkew is how far the IdP's clock may be from ours.
@@ -117,7 +118,7 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) (*Assertion, error) 
 	if perr != nil {
 		return nil, perr
 	}
-	resp := doc.Root()
+	resp := doc.Root
 	if !is(resp, NSProtocol, "Response") {
 		return nil, errorf(CodeMalformed, "root element is <%s>, not a SAML 2.0 Response", resp.FullTag())
 	}
@@ -176,19 +177,17 @@ func (v *Verifier) checkConfig() error {
 }
 
 // checkStructure enforces the document-wide rules of step 2.
-func checkStructure(resp *etree.Element) *Error {
-	inAdvice := func(e *etree.Element) bool { return is(e, NSAssertion, "Advice") }
+func checkStructure(resp *xmlsig.Node) *Error {
+	inAdvice := func(e *xmlsig.Node) bool { return is(e, NSAssertion, "Advice") }
 	total := countDescendants(resp, NSAssertion, "Assertion", inAdvice) +
 		countDescendants(resp, NSAssertion, "EncryptedAssertion", inAdvice)
 	direct := len(children(resp, NSAssertion, "Assertion")) + len(children(resp, NSAssertion, "EncryptedAssertion"))
 	if total != 1 || direct != 1 {
 		return errorf(CodeAssertionCount, "%d assertions in the document (%d directly in the Response), want exactly 1", total, direct)
 	}
-	seen := map[string]bool{}
-	stack := []*etree.Element{resp}
-	for len(stack) > 0 {
-		e := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	var seen [8]string // IDs so far; a real Response has two or three
+	ids := seen[:0]
+	for e := range resp.Descendants() {
 		if e != resp && is(e, NSProtocol, "Response") {
 			return errorf(CodeMalformed, "a Response nested inside the Response")
 		}
@@ -201,19 +200,25 @@ func checkStructure(resp *etree.Element) *Error {
 				return errorf(CodeSignatureInvalid, "signed assertion nested below the Response")
 			}
 		}
-		if a := e.SelectAttr("ID"); a != nil {
+		if a := e.Attr("ID"); a != nil {
 			if !isSafeID(a.Value) {
 				return errorf(CodeMalformed, "ID %q is not an XML name", truncate(a.Value, 60))
 			}
-			if seen[a.Value] {
+			if slices.Contains(ids, a.Value) {
 				return errorf(CodeSignatureInvalid, "two elements share the ID %q", truncate(a.Value, 60))
 			}
-			seen[a.Value] = true
+			if len(ids) >= maxIDs {
+				return errorf(CodeTooLarge, "more than %d elements with an ID", maxIDs)
+			}
+			ids = append(ids, a.Value)
 		}
-		stack = append(stack, e.ChildElements()...)
 	}
 	return nil
 }
+
+// maxIDs bounds the elements with an ID in a Response (checking them for
+// duplicates is quadratic; a real Response has two or three).
+const maxIDs = 64
 
 // isSafeID accepts IDs of letters, digits, '-', '_' and '.', up to 256
 // bytes. xs:ID must be an NCName, but real IdPs (SecureWorks) send IDs that
@@ -233,22 +238,22 @@ func isSafeID(s string) bool {
 	return true
 }
 
-func checkStatus(resp *etree.Element) *Error {
+func checkStatus(resp *xmlsig.Node) *Error {
 	sc := child(child(resp, NSProtocol, "Status"), NSProtocol, "StatusCode")
 	if sc == nil {
 		return errorf(CodeMalformed, "the Response has no Status")
 	}
-	if code := sc.SelectAttrValue("Value", ""); code != StatusSuccess {
+	if code := sc.AttrValue("Value"); code != StatusSuccess {
 		detail := code
 		if sub := child(sc, NSProtocol, "StatusCode"); sub != nil {
-			detail += " / " + sub.SelectAttrValue("Value", "")
+			detail += " / " + sub.AttrValue("Value")
 		}
 		if msg := child(child(resp, NSProtocol, "Status"), NSProtocol, "StatusMessage"); msg != nil {
-			detail += ": " + truncate(msg.Text(), 200)
+			detail += ": " + truncate(msg.LeadingText(), 200)
 		}
 		e := errorf(CodeStatusNotSuccess, "IdP status %s", detail)
 		if sub := child(sc, NSProtocol, "StatusCode"); sub != nil {
-			if h, ok := statusHints[sub.SelectAttrValue("Value", "")]; ok {
+			if h, ok := statusHints[sub.AttrValue("Value")]; ok {
 				e.Hint = h
 			}
 		}
@@ -273,7 +278,7 @@ var statusHints = map[string]string{
 
 // openAssertion finds the one assertion in the (verified) Response,
 // decrypts it if needed, and verifies its own signature.
-func (v *Verifier) openAssertion(resp *etree.Element, out *Assertion, p trustPolicy, lim Limits) (*etree.Element, *Error) {
+func (v *Verifier) openAssertion(resp *xmlsig.Node, out *Assertion, p trustPolicy, lim Limits) (*xmlsig.Node, *Error) {
 	a := child(resp, NSAssertion, "Assertion")
 	if ea := child(resp, NSAssertion, "EncryptedAssertion"); ea != nil {
 		var err *Error
@@ -299,7 +304,7 @@ func (v *Verifier) openAssertion(resp *etree.Element, out *Assertion, p trustPol
 
 // checkAssertionSignature verifies the assertion's own signature, if any,
 // and requires one where the Response is unsigned.
-func (v *Verifier) checkAssertionSignature(a *etree.Element, out *Assertion, p trustPolicy) (*etree.Element, *Error) {
+func (v *Verifier) checkAssertionSignature(a *xmlsig.Node, out *Assertion, p trustPolicy) (*xmlsig.Node, *Error) {
 	sigs := children(a, NSDSig, "Signature")
 	switch {
 	case len(sigs) > 1:
@@ -320,8 +325,8 @@ func (v *Verifier) checkAssertionSignature(a *etree.Element, out *Assertion, p t
 }
 
 // checkResponse checks the Response-level fields.
-func (v *Verifier) checkResponse(resp *etree.Element, out *Assertion, now time.Time) *Error {
-	if resp.SelectAttrValue("Version", "") != "2.0" {
+func (v *Verifier) checkResponse(resp *xmlsig.Node, out *Assertion, now time.Time) *Error {
+	if resp.AttrValue("Version") != "2.0" {
 		return errorf(CodeMalformed, "Response Version is not 2.0")
 	}
 	if iss := child(resp, NSAssertion, "Issuer"); iss != nil {
@@ -331,21 +336,21 @@ func (v *Verifier) checkResponse(resp *etree.Element, out *Assertion, now time.T
 	}
 	// A Destination must be our ACS; on a signed Response it is required
 	// (SAML bindings §3.5.5.2; SECURITY-CASES 57).
-	dest := resp.SelectAttr("Destination")
+	dest := resp.Attr("Destination")
 	switch {
 	case dest != nil && dest.Value != v.ACSURL:
 		return errorf(CodeDestinationMismatch, "Destination %q is not the ACS URL %q", truncate(dest.Value, 200), v.ACSURL)
 	case dest == nil && out.ResponseSigned:
 		return errorf(CodeDestinationMismatch, "the signed Response has no Destination")
 	}
-	issued, err := parseTime(resp.SelectAttrValue("IssueInstant", ""))
+	issued, err := parseTime(resp.AttrValue("IssueInstant"))
 	if err != nil {
 		return errorf(CodeMalformed, "Response IssueInstant: %v", err)
 	}
 	if err := v.checkIssueInstant(issued, now, "Response"); err != nil {
 		return err
 	}
-	out.InResponseTo = resp.SelectAttrValue("InResponseTo", "")
+	out.InResponseTo = resp.AttrValue("InResponseTo")
 	return nil
 }
 
@@ -365,21 +370,21 @@ func (v *Verifier) checkIssueInstant(t, now time.Time, what string) *Error {
 
 // checkIssuer: the Issuer must be the configured IdP, with the entity format
 // or none (core §2.2.5; SECURITY-CASES 54).
-func (v *Verifier) checkIssuer(iss *etree.Element, what string) *Error {
-	if f := iss.SelectAttrValue("Format", ""); f != "" && f != nameIDEntity {
+func (v *Verifier) checkIssuer(iss *xmlsig.Node, what string) *Error {
+	if f := iss.AttrValue("Format"); f != "" && f != nameIDEntity {
 		return errorf(CodeIssuerMismatch, "%s Issuer has Format %q", what, truncate(f, 100))
 	}
-	if got := strings.TrimSpace(iss.Text()); got != v.IdPEntityID {
+	if got := strings.TrimSpace(iss.LeadingText()); got != v.IdPEntityID {
 		return errorf(CodeIssuerMismatch, "%s Issuer %q is not the IdP %q", what, truncate(got, 200), v.IdPEntityID)
 	}
 	return nil
 }
 
-func (v *Verifier) checkAssertion(a *etree.Element, out *Assertion, now time.Time) *Error {
-	if a.SelectAttrValue("Version", "") != "2.0" {
+func (v *Verifier) checkAssertion(a *xmlsig.Node, out *Assertion, now time.Time) *Error {
+	if a.AttrValue("Version") != "2.0" {
 		return errorf(CodeMalformed, "Assertion Version is not 2.0")
 	}
-	out.ID = a.SelectAttrValue("ID", "")
+	out.ID = a.AttrValue("ID")
 	if !isSafeID(out.ID) {
 		return errorf(CodeMalformed, "the assertion has no valid ID")
 	}
@@ -392,7 +397,7 @@ func (v *Verifier) checkAssertion(a *etree.Element, out *Assertion, now time.Tim
 	}
 	out.Issuer = v.IdPEntityID
 	var err error
-	if out.IssueInstant, err = parseTime(a.SelectAttrValue("IssueInstant", "")); err != nil {
+	if out.IssueInstant, err = parseTime(a.AttrValue("IssueInstant")); err != nil {
 		return errorf(CodeMalformed, "Assertion IssueInstant: %v", err)
 	}
 	if err := v.checkIssueInstant(out.IssueInstant, now, "Assertion"); err != nil {
@@ -414,7 +419,7 @@ func (v *Verifier) checkAssertion(a *etree.Element, out *Assertion, now time.Tim
 // checkSubject reads the NameID and requires a bearer SubjectConfirmation
 // whose data names our ACS as Recipient and has not expired (profiles
 // §4.1.4.2; SECURITY-CASES 22, 56, 59, 60, 67).
-func (v *Verifier) checkSubject(a *etree.Element, out *Assertion, now time.Time) *Error {
+func (v *Verifier) checkSubject(a *xmlsig.Node, out *Assertion, now time.Time) *Error {
 	// Parsers disagree on which of two Subjects or two identifiers wins:
 	// refuse them all (SECURITY-CASES 81).
 	subjects := children(a, NSAssertion, "Subject")
@@ -431,16 +436,16 @@ func (v *Verifier) checkSubject(a *etree.Element, out *Assertion, now time.Time)
 		return errorf(CodeSubjectMissing, "the assertion has no saml:Subject/saml:NameID")
 	}
 	out.NameID = strings.TrimSpace(textOf(nameID))
-	out.NameIDFormat = nameID.SelectAttrValue("Format", "")
+	out.NameIDFormat = nameID.AttrValue("Format")
 	if out.NameID == "" {
 		return errorf(CodeSubjectMissing, "the NameID is empty")
 	}
-	if q := nameID.SelectAttrValue("SPNameQualifier", ""); q != "" && q != v.SPEntityID {
+	if q := nameID.AttrValue("SPNameQualifier"); q != "" && q != v.SPEntityID {
 		return errorf(CodeAudienceMismatch, "NameID SPNameQualifier %q is not our entity ID", truncate(q, 200))
 	}
 	var firstErr *Error
 	for _, sc := range children(subj, NSAssertion, "SubjectConfirmation") {
-		if sc.SelectAttrValue("Method", "") != confirmationBearer {
+		if sc.AttrValue("Method") != confirmationBearer {
 			continue
 		}
 		until, err := v.checkBearer(child(sc, NSAssertion, "SubjectConfirmationData"), out, now)
@@ -458,14 +463,14 @@ func (v *Verifier) checkSubject(a *etree.Element, out *Assertion, now time.Time)
 	return errorf(CodeSubjectConfirmation, "no bearer SubjectConfirmation")
 }
 
-func (v *Verifier) checkBearer(d *etree.Element, out *Assertion, now time.Time) (time.Time, *Error) {
+func (v *Verifier) checkBearer(d *xmlsig.Node, out *Assertion, now time.Time) (time.Time, *Error) {
 	if d == nil {
 		return time.Time{}, errorf(CodeSubjectConfirmation, "bearer SubjectConfirmation without SubjectConfirmationData")
 	}
-	if r := d.SelectAttrValue("Recipient", ""); r != v.ACSURL {
+	if r := d.AttrValue("Recipient"); r != v.ACSURL {
 		return time.Time{}, errorf(CodeRecipientMismatch, "Recipient %q is not the ACS URL %q", truncate(r, 200), v.ACSURL)
 	}
-	raw := d.SelectAttrValue("NotOnOrAfter", "")
+	raw := d.AttrValue("NotOnOrAfter")
 	if raw == "" {
 		return time.Time{}, errorf(CodeSubjectConfirmation, "bearer SubjectConfirmationData has no NotOnOrAfter")
 	}
@@ -476,7 +481,7 @@ func (v *Verifier) checkBearer(d *etree.Element, out *Assertion, now time.Time) 
 	if !now.Before(until.Add(v.skew())) {
 		return time.Time{}, errorf(CodeExpired, "the bearer confirmation expired at %s (now %s)", formatTime(until), formatTime(now))
 	}
-	if raw := d.SelectAttrValue("NotBefore", ""); raw != "" {
+	if raw := d.AttrValue("NotBefore"); raw != "" {
 		nb, err := parseTime(raw)
 		if err != nil {
 			return time.Time{}, errorf(CodeMalformed, "SubjectConfirmationData NotBefore: %v", err)
@@ -485,7 +490,7 @@ func (v *Verifier) checkBearer(d *etree.Element, out *Assertion, now time.Time) 
 			return time.Time{}, errorf(CodeNotYetValid, "the bearer confirmation is valid from %s (now %s)", formatTime(nb), formatTime(now))
 		}
 	}
-	if irt := d.SelectAttrValue("InResponseTo", ""); irt != "" && out.InResponseTo != "" && irt != out.InResponseTo {
+	if irt := d.AttrValue("InResponseTo"); irt != "" && out.InResponseTo != "" && irt != out.InResponseTo {
 		return time.Time{}, errorf(CodeInResponseToUnknown, "SubjectConfirmationData InResponseTo differs from the Response's")
 	} else if irt != "" && out.InResponseTo == "" {
 		out.InResponseTo = irt
@@ -495,12 +500,12 @@ func (v *Verifier) checkBearer(d *etree.Element, out *Assertion, now time.Time) 
 
 // checkConditions: the time window and an AudienceRestriction naming us
 // (core §2.5.1; profiles §4.1.4.2; SECURITY-CASES 55, 58).
-func (v *Verifier) checkConditions(a *etree.Element, out *Assertion, now time.Time) *Error {
+func (v *Verifier) checkConditions(a *xmlsig.Node, out *Assertion, now time.Time) *Error {
 	cond := child(a, NSAssertion, "Conditions")
 	if cond == nil {
 		return errorf(CodeAudienceMismatch, "the assertion has no Conditions, so no AudienceRestriction")
 	}
-	if raw := cond.SelectAttrValue("NotBefore", ""); raw != "" {
+	if raw := cond.AttrValue("NotBefore"); raw != "" {
 		nb, err := parseTime(raw)
 		if err != nil {
 			return errorf(CodeMalformed, "Conditions NotBefore: %v", err)
@@ -510,7 +515,7 @@ func (v *Verifier) checkConditions(a *etree.Element, out *Assertion, now time.Ti
 		}
 		out.NotBefore = nb
 	}
-	if raw := cond.SelectAttrValue("NotOnOrAfter", ""); raw != "" {
+	if raw := cond.AttrValue("NotOnOrAfter"); raw != "" {
 		na, err := parseTime(raw)
 		if err != nil {
 			return errorf(CodeMalformed, "Conditions NotOnOrAfter: %v", err)
@@ -523,7 +528,7 @@ func (v *Verifier) checkConditions(a *etree.Element, out *Assertion, now time.Ti
 		}
 	}
 	restrictions := 0
-	for _, c := range cond.ChildElements() {
+	for c := range cond.ChildElements() {
 		switch {
 		case is(c, NSAssertion, "AudienceRestriction"):
 			restrictions++
@@ -541,39 +546,39 @@ func (v *Verifier) checkConditions(a *etree.Element, out *Assertion, now time.Ti
 	return nil
 }
 
-func audienceIncludes(r *etree.Element, want string) bool {
+func audienceIncludes(r *xmlsig.Node, want string) bool {
 	for _, a := range children(r, NSAssertion, "Audience") {
-		if strings.TrimSpace(a.Text()) == want {
+		if strings.TrimSpace(a.LeadingText()) == want {
 			return true
 		}
 	}
 	return false
 }
 
-func audiences(r *etree.Element) string {
+func audiences(r *xmlsig.Node) string {
 	var out []string
 	for _, a := range children(r, NSAssertion, "Audience") {
-		out = append(out, fmt.Sprintf("%q", truncate(strings.TrimSpace(a.Text()), 100)))
+		out = append(out, fmt.Sprintf("%q", truncate(strings.TrimSpace(a.LeadingText()), 100)))
 	}
 	return "[" + strings.Join(out, ", ") + "]"
 }
 
-func (v *Verifier) readAuthnStatement(a *etree.Element, out *Assertion, now time.Time) *Error {
+func (v *Verifier) readAuthnStatement(a *xmlsig.Node, out *Assertion, now time.Time) *Error {
 	// The Web SSO profile (4.1.4.2) requires an AuthnStatement: an
 	// assertion without one says nothing of a sign-in (SECURITY-CASES 82).
 	st := child(a, NSAssertion, "AuthnStatement")
 	if st == nil {
 		return errorf(CodeAuthnStatementMissing, "the assertion has no AuthnStatement")
 	}
-	out.SessionIndex = st.SelectAttrValue("SessionIndex", "")
-	if raw := st.SelectAttrValue("AuthnInstant", ""); raw != "" {
+	out.SessionIndex = st.AttrValue("SessionIndex")
+	if raw := st.AttrValue("AuthnInstant"); raw != "" {
 		t, err := parseTime(raw)
 		if err != nil {
 			return errorf(CodeMalformed, "AuthnInstant: %v", err)
 		}
 		out.AuthnInstant = t
 	}
-	if raw := st.SelectAttrValue("SessionNotOnOrAfter", ""); raw != "" {
+	if raw := st.AttrValue("SessionNotOnOrAfter"); raw != "" {
 		t, err := parseTime(raw)
 		if err != nil {
 			return errorf(CodeMalformed, "SessionNotOnOrAfter: %v", err)
