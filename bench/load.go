@@ -243,9 +243,9 @@ func loadTests(w *world, d time.Duration, conns int, pg string) ([]target, error
 		if err != nil {
 			return nil, err
 		}
-		goal := 5.0
+		goal := 3.0
 		if kind == "postgres" {
-			goal = 3
+			goal = 2
 		}
 		targets = append(targets, target{name: "acs-" + kind + "-vs-crewjam", ratio: r.rps / crew.rps, goal: goal, higherIsBetter: true, unit: "×"})
 		if kind == "sqlite" {
