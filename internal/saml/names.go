@@ -2,6 +2,8 @@
 
 package saml
 
+import "github.com/signet-sso/signet/internal/xmlsig"
+
 // XML namespaces.
 const (
 	NSAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -80,21 +82,21 @@ const (
 	confirmationBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 )
 
-// Signature and digest algorithms.
+// Signature and digest algorithms: the engine's (package xmlsig).
 const (
-	AlgRSASHA1            = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
-	AlgRSASHA256          = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-	AlgRSASHA384          = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"
-	AlgRSASHA512          = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
-	AlgECDSASHA256        = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
-	AlgECDSASHA384        = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384"
-	AlgECDSASHA512        = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512"
-	DigestSHA1            = "http://www.w3.org/2000/09/xmldsig#sha1"
-	DigestSHA256          = "http://www.w3.org/2001/04/xmlenc#sha256"
-	DigestSHA384          = "http://www.w3.org/2001/04/xmldsig-more#sha384"
-	DigestSHA512          = "http://www.w3.org/2001/04/xmlenc#sha512"
-	transformEnveloped    = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
-	c14nExclusive         = "http://www.w3.org/2001/10/xml-exc-c14n#"
+	AlgRSASHA1            = xmlsig.AlgRSASHA1
+	AlgRSASHA256          = xmlsig.AlgRSASHA256
+	AlgRSASHA384          = xmlsig.AlgRSASHA384
+	AlgRSASHA512          = xmlsig.AlgRSASHA512
+	AlgECDSASHA256        = xmlsig.AlgECDSASHA256
+	AlgECDSASHA384        = xmlsig.AlgECDSASHA384
+	AlgECDSASHA512        = xmlsig.AlgECDSASHA512
+	DigestSHA1            = xmlsig.DigestSHA1
+	DigestSHA256          = xmlsig.DigestSHA256
+	DigestSHA384          = xmlsig.DigestSHA384
+	DigestSHA512          = xmlsig.DigestSHA512
+	transformEnveloped    = xmlsig.AlgEnveloped
+	c14nExclusive         = xmlsig.AlgExcC14N
 	c14nExclusiveComments = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
 )
 

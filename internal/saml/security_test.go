@@ -8,6 +8,7 @@ package saml_test
 // response signed by a key the test owns, and asserts the exact code.
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -246,6 +247,16 @@ func TestSecurityCasesSignatureWrapping(t *testing.T) {
 			build: func(t *testing.T, env *samltest.Env) []byte {
 				return edit(t, env, func(p *saml.ResponseParams) { p.Sign = saml.SignAssertion }, func(doc *etree.Document) {
 					doc.Root().AddChild(evilAssertion(t, doc))
+				})
+			}},
+		{name: "12b thousands of IDs (the duplicate check is bounded)", want: saml.CodeTooLarge,
+			build: func(t *testing.T, env *samltest.Env) []byte {
+				return edit(t, env, func(p *saml.ResponseParams) { p.Sign = saml.SignAssertion }, func(doc *etree.Document) {
+					ext := etree.NewElement("samlp:Extensions")
+					for i := range 5000 {
+						ext.CreateElement("Thing").CreateAttr("ID", fmt.Sprintf("_t%d", i))
+					}
+					doc.Root().InsertChildAt(doc.Root().SelectElement("Status").Index(), ext)
 				})
 			}},
 		{name: "12 two elements share the signed ID", want: saml.CodeSignatureInvalid,

@@ -163,21 +163,13 @@ func (w *writer) newline(depth int) {
 func (w *writer) node(n *Node, depth int) {
 	switch n.Kind {
 	case TextNode:
-		c := canonicalizer{out: w.out}
-		c.text(n.Text)
-		w.out = c.out
+		w.out = appendEscaped(w.out, n.Text, false)
 	case CommentNode:
 		w.out = append(w.out, "<!--"...)
 		w.out = append(w.out, n.Text...)
 		w.out = append(w.out, "-->"...)
 	case ProcInstNode:
-		w.out = append(w.out, "<?"...)
-		w.out = append(w.out, n.Target...)
-		if n.Text != "" {
-			w.out = append(w.out, ' ')
-			w.out = append(w.out, n.Text...)
-		}
-		w.out = append(w.out, "?>"...)
+		w.out = appendProcInst(w.out, n)
 	case ElementNode:
 		w.out = append(w.out, '<')
 		w.out = append(w.out, n.FullTag()...)
@@ -188,7 +180,7 @@ func (w *writer) node(n *Node, depth int) {
 				w.out = append(w.out, d.Prefix...)
 			}
 			w.out = append(w.out, "=\""...)
-			w.out = appendAttrValue(w.out, d.URI)
+			w.out = appendEscaped(w.out, d.URI, true)
 			w.out = append(w.out, '"')
 		}
 		for _, a := range n.Attrs {
@@ -199,7 +191,7 @@ func (w *writer) node(n *Node, depth int) {
 			}
 			w.out = append(w.out, a.Local...)
 			w.out = append(w.out, "=\""...)
-			w.out = appendAttrValue(w.out, a.Value)
+			w.out = appendEscaped(w.out, a.Value, true)
 			w.out = append(w.out, '"')
 		}
 		if n.first == nil {

@@ -59,13 +59,7 @@ func (c *canonicalizer) element(apex *Node) {
 		case n.Kind == TextNode:
 			c.text(n.Text)
 		case n.Kind == ProcInstNode:
-			c.out = append(c.out, "<?"...)
-			c.out = append(c.out, n.Target...)
-			if n.Text != "" {
-				c.out = append(c.out, ' ')
-				c.out = append(c.out, n.Text...)
-			}
-			c.out = append(c.out, "?>"...)
+			c.out = appendProcInst(c.out, n)
 		case n.Kind == ElementNode:
 			c.start(n)
 			if n.first != nil {
@@ -186,51 +180,32 @@ func (c *canonicalizer) name(prefix, local string) {
 }
 
 // text escapes character data as c14n does: &, <, > and CR.
-func (c *canonicalizer) text(s string) {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			continue
-		}
-		c.out = append(c.out, s[start:i]...)
-		c.out = append(c.out, esc...)
-		start = i + 1
-	}
-	c.out = append(c.out, s[start:]...)
-}
+func (c *canonicalizer) text(s string) { c.out = appendEscaped(c.out, s, false) }
 
 // attrValue escapes an attribute value as c14n does: &, <, ", TAB, LF, CR.
-func (c *canonicalizer) attrValue(s string) {
-	c.out = appendAttrValue(c.out, s)
-}
+func (c *canonicalizer) attrValue(s string) { c.out = appendEscaped(c.out, s, true) }
 
-func appendAttrValue(out []byte, s string) []byte {
+// appendEscaped appends s escaped as c14n escapes text (attr false: &, <,
+// >, CR) or attribute values (attr true: &, <, ", TAB, LF, CR).
+func appendEscaped(out []byte, s string, attr bool) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
-		switch s[i] {
-		case '&':
+		switch c := s[i]; {
+		case c == '&':
 			esc = "&amp;"
-		case '<':
+		case c == '<':
 			esc = "&lt;"
-		case '"':
-			esc = "&quot;"
-		case '\t':
-			esc = "&#x9;"
-		case '\n':
-			esc = "&#xA;"
-		case '\r':
+		case c == '\r':
 			esc = "&#xD;"
+		case c == '>' && !attr:
+			esc = "&gt;"
+		case c == '"' && attr:
+			esc = "&quot;"
+		case c == '\t' && attr:
+			esc = "&#x9;"
+		case c == '\n' && attr:
+			esc = "&#xA;"
 		default:
 			continue
 		}
@@ -239,4 +214,15 @@ func appendAttrValue(out []byte, s string) []byte {
 		start = i + 1
 	}
 	return append(out, s[start:]...)
+}
+
+// appendProcInst appends the processing instruction n as c14n writes it.
+func appendProcInst(out []byte, n *Node) []byte {
+	out = append(out, "<?"...)
+	out = append(out, n.Target...)
+	if n.Text != "" {
+		out = append(out, ' ')
+		out = append(out, n.Text...)
+	}
+	return append(out, "?>"...)
 }

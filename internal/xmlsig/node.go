@@ -221,28 +221,7 @@ func (n *Node) LookupPrefix(prefix string) (string, bool) {
 // Descendants iterates over n and every element below it, depth first in
 // document order, without recursion.
 func (n *Node) Descendants() iter.Seq[*Node] {
-	return func(yield func(*Node) bool) {
-		if n == nil {
-			return
-		}
-		e := n
-		for {
-			if e.Kind == ElementNode && !yield(e) {
-				return
-			}
-			if e.first != nil && e.Kind == ElementNode {
-				e = e.first
-				continue
-			}
-			for e != n && e.next == nil {
-				e = e.parent
-			}
-			if e == n {
-				return
-			}
-			e = e.next
-		}
-	}
+	return n.SkipDescendants(func(*Node) bool { return false })
 }
 
 // SkipDescendants is like Descendants but does not enter the subtrees of
