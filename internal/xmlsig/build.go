@@ -86,8 +86,12 @@ func (n *Node) InsertAfter(ref, c *Node) {
 	}
 }
 
-// resolveNames gives every element and attribute of the tree at root its
-// namespace name from the declarations in scope.
+// ResolveNames gives every element and attribute of the tree at n its
+// namespace name from the declarations in scope. Nodes made with the
+// builder have only prefixes until then, so Is and Child do not find them;
+// Write and Sign resolve names themselves.
+func (n *Node) ResolveNames() error { return resolveNames(n) }
+
 func resolveNames(root *Node) error {
 	for el := range root.Descendants() {
 		var ok bool
@@ -222,7 +226,8 @@ func (w *writer) node(n *Node, depth int) {
 // signature: exclusive c14n, SHA-256, and RSA-SHA256 for RSA keys or
 // ECDSA-SHA256 (r‖s) for ECDSA keys. The ds:Signature, with KeyInfo
 // holding certDER, is inserted after the child after (nil: first), where
-// the SAML schema wants it (after the Issuer).
+// the SAML schema wants it (after the Issuer). To find that child with Is
+// or Child in a tree made with the builder, call ResolveNames first.
 func Sign(el, after *Node, key crypto.Signer, certDER []byte) error {
 	id := el.AttrValue("ID")
 	if id == "" {
