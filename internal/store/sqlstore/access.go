@@ -26,7 +26,7 @@ func (s *accessStore) CreateAPIKey(ctx context.Context, k store.APIKey) (store.A
 	if k.ID == "" {
 		k.ID = newID("key_")
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO api_keys (id, name, key_hash, created_at) VALUES ($1, $2, $3, $4)`,
+	_, err := s.exec(ctx, `INSERT INTO api_keys (id, name, key_hash, created_at) VALUES ($1, $2, $3, $4)`,
 		k.ID, k.Name, k.KeyHash, ms(k.CreatedAt))
 	if err != nil {
 		return store.APIKey{}, fmt.Errorf("create API key: %w", mapErr(err))
@@ -51,7 +51,7 @@ func (s *accessStore) ListAPIKeys(ctx context.Context) ([]store.APIKey, error) {
 
 // RevokeAPIKey implements store.Access.
 func (s *accessStore) RevokeAPIKey(ctx context.Context, id string, at time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at = 0`, id, ms(at))
+	res, err := s.exec(ctx, `UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at = 0`, id, ms(at))
 	if err != nil {
 		return fmt.Errorf("revoke API key: %w", mapErr(err))
 	}
@@ -64,7 +64,7 @@ func (s *accessStore) RevokeAPIKey(ctx context.Context, id string, at time.Time)
 // TouchAPIKey implements store.Access; the WHERE clause keeps it to one
 // write a minute per key however busy the key is.
 func (s *accessStore) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND last_used_at < $3`,
+	_, err := s.exec(ctx, `UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND last_used_at < $3`,
 		id, ms(at), ms(at.Add(-time.Minute)))
 	return mapErr(err)
 }
@@ -84,7 +84,7 @@ func (s *accessStore) CreateSetupLink(ctx context.Context, l store.SetupLink) (s
 	if l.ID == "" {
 		l.ID = newID("setup_")
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_setup_links (id, token_hash, org_id, created_by, created_at, expires_at)
+	_, err := s.exec(ctx, `INSERT INTO sp_setup_links (id, token_hash, org_id, created_by, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, l.ID, l.TokenHash, l.OrgID, l.CreatedBy, ms(l.CreatedAt), ms(l.ExpiresAt))
 	if err != nil {
 		return store.SetupLink{}, fmt.Errorf("create setup link: %w", mapErr(err))
@@ -117,7 +117,7 @@ func (s *accessStore) ListSetupLinks(ctx context.Context, orgID string) ([]store
 
 // RevokeSetupLink implements store.Access.
 func (s *accessStore) RevokeSetupLink(ctx context.Context, orgID, id string, at time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE sp_setup_links SET revoked_at = $3 WHERE id = $1 AND org_id = $2 AND revoked_at = 0`,
+	res, err := s.exec(ctx, `UPDATE sp_setup_links SET revoked_at = $3 WHERE id = $1 AND org_id = $2 AND revoked_at = 0`,
 		id, orgID, ms(at))
 	if err != nil {
 		return fmt.Errorf("revoke setup link: %w", mapErr(err))

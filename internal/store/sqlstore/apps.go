@@ -96,7 +96,7 @@ func (s *appsStore) UpdateApp(ctx context.Context, id string, fn func(*store.App
 // DeleteApp implements store.Applications. Mappings, assignments and keys
 // go with it (ON DELETE CASCADE).
 func (s *appsStore) DeleteApp(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_apps WHERE id = $1`, id)
+	res, err := s.exec(ctx, `DELETE FROM idp_apps WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("delete app %q: %w", id, mapErr(err))
 	}
@@ -122,7 +122,7 @@ func (s *appsStore) ListApps(ctx context.Context, opt store.ListOptions) ([]stor
 
 // PruneDraftApps implements store.Applications.
 func (s *appsStore) PruneDraftApps(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_apps WHERE status = 'draft' AND created_at < $1`, ms(cutoff))
+	res, err := s.exec(ctx, `DELETE FROM idp_apps WHERE status = 'draft' AND created_at < $1`, ms(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune draft apps: %w", err)
 	}
@@ -190,7 +190,7 @@ func (s *appsStore) Assign(ctx context.Context, a store.Assignment) error {
 
 // Unassign implements store.Applications.
 func (s *appsStore) Unassign(ctx context.Context, appID, kind, principalID string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_assignments WHERE app_id = $1 AND principal_kind = $2
+	res, err := s.exec(ctx, `DELETE FROM idp_assignments WHERE app_id = $1 AND principal_kind = $2
 		AND principal_id = $3`, appID, kind, principalID)
 	if err != nil {
 		return fmt.Errorf("unassign: %w", mapErr(err))

@@ -31,7 +31,7 @@ func (s *directoryStore) CreateUser(ctx context.Context, u store.User) (store.Us
 	}
 	u.CreatedAt = stamp(u.CreatedAt)
 	u.UpdatedAt = u.CreatedAt
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_users (`+userColumns+`)
+	_, err := s.exec(ctx, `INSERT INTO idp_users (`+userColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		u.ID, u.Username, u.Email, u.GivenName, u.FamilyName, u.DisplayName, u.PasswordHash,
 		u.Active, u.Admin, ms(u.CreatedAt), ms(u.UpdatedAt), u.MustChangePassword)
@@ -154,7 +154,7 @@ func (s *directoryStore) CreateGroup(ctx context.Context, g store.Group) (store.
 		g.ID = newID("grp_")
 	}
 	g.CreatedAt = stamp(g.CreatedAt)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_groups (`+groupColumns+`) VALUES ($1, $2, $3, $4)`,
+	_, err := s.exec(ctx, `INSERT INTO idp_groups (`+groupColumns+`) VALUES ($1, $2, $3, $4)`,
 		g.ID, g.Name, g.Description, ms(g.CreatedAt))
 	if err != nil {
 		return store.Group{}, fmt.Errorf("create group %q: %w", g.Name, mapErr(err))
@@ -219,7 +219,7 @@ func (s *directoryStore) ListGroups(ctx context.Context, opt store.ListOptions) 
 
 // AddGroupMember implements store.Directory.
 func (s *directoryStore) AddGroupMember(ctx context.Context, groupID, userID string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_group_members (group_id, user_id) VALUES ($1, $2)
+	_, err := s.exec(ctx, `INSERT INTO idp_group_members (group_id, user_id) VALUES ($1, $2)
 		ON CONFLICT DO NOTHING`, groupID, userID)
 	if err != nil {
 		return fmt.Errorf("add user %q to group %q: %w", userID, groupID, mapErr(err))
@@ -229,7 +229,7 @@ func (s *directoryStore) AddGroupMember(ctx context.Context, groupID, userID str
 
 // RemoveGroupMember implements store.Directory.
 func (s *directoryStore) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_group_members WHERE group_id = $1 AND user_id = $2`, groupID, userID)
+	res, err := s.exec(ctx, `DELETE FROM idp_group_members WHERE group_id = $1 AND user_id = $2`, groupID, userID)
 	if err != nil {
 		return fmt.Errorf("remove group member: %w", mapErr(err))
 	}

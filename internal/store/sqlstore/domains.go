@@ -24,7 +24,7 @@ func scanDomain(r interface{ Scan(...any) error }) (store.Domain, error) {
 
 // AddDomain implements store.Domains.
 func (s *domainStore) AddDomain(ctx context.Context, d store.Domain) (store.Domain, error) {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_domains (org_id, domain, token, created_at) VALUES ($1, $2, $3, $4)`,
+	_, err := s.exec(ctx, `INSERT INTO sp_domains (org_id, domain, token, created_at) VALUES ($1, $2, $3, $4)`,
 		d.OrgID, d.Domain, d.Token, ms(d.CreatedAt))
 	if err != nil {
 		return store.Domain{}, fmt.Errorf("add domain %q: %w", d.Domain, mapErr(err))
@@ -50,7 +50,7 @@ func (s *domainStore) ListDomains(ctx context.Context, orgID string) ([]store.Do
 
 // DeleteDomain implements store.Domains.
 func (s *domainStore) DeleteDomain(ctx context.Context, orgID, domain string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_domains WHERE org_id = $1 AND domain = $2`, orgID, domain)
+	res, err := s.exec(ctx, `DELETE FROM sp_domains WHERE org_id = $1 AND domain = $2`, orgID, domain)
 	if err != nil {
 		return fmt.Errorf("delete domain %q: %w", domain, mapErr(err))
 	}

@@ -91,10 +91,10 @@ func (s *eventStore) EventsAfter(ctx context.Context, orgID string, after int64,
 // PruneEvents implements store.Events. Finished webhook deliveries go
 // with the events of their time; pending ones keep their events.
 func (s *eventStore) PruneEvents(ctx context.Context, cutoff time.Time) (int64, error) {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sp_webhook_deliveries WHERE state <> 'pending' AND created_at < $1`, ms(cutoff)); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM sp_webhook_deliveries WHERE state <> 'pending' AND created_at < $1`, ms(cutoff)); err != nil {
 		return 0, fmt.Errorf("prune webhook deliveries: %w", err)
 	}
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_events WHERE at < $1
+	res, err := s.exec(ctx, `DELETE FROM sp_events WHERE at < $1
 		AND NOT EXISTS (SELECT 1 FROM sp_webhook_deliveries d WHERE d.event_seq = sp_events.seq AND d.state = 'pending')`, ms(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune events: %w", err)

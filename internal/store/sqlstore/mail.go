@@ -4,6 +4,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -26,7 +27,7 @@ func (s *directoryStore) QueueMail(ctx context.Context, m store.Mail) (store.Mai
 	if m.NextAttemptAt.IsZero() {
 		m.NextAttemptAt = m.CreatedAt
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO mail_outbox (`+mailColumns+`) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, '', $8, 0)`,
+	_, err := s.exec(ctx, `INSERT INTO mail_outbox (`+mailColumns+`) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, '', $8, 0)`,
 		m.ID, m.To, m.Subject, m.Text, m.Kind, m.State, ms(m.NextAttemptAt), ms(m.CreatedAt))
 	if err != nil {
 		return m, fmt.Errorf("queue mail: %w", mapErr(err))
@@ -46,7 +47,7 @@ func (s *directoryStore) DueMail(ctx context.Context, now time.Time, limit int) 
 
 // RecordMailAttempt implements store.Mailbox.
 func (s *directoryStore) RecordMailAttempt(ctx context.Context, m store.Mail) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE mail_outbox SET state = $2, attempts = $3, next_attempt_at = $4, error = $5, sent_at = $6
+	res, err := s.exec(ctx, `UPDATE mail_outbox SET state = $2, attempts = $3, next_attempt_at = $4, error = $5, sent_at = $6
 		WHERE id = $1`, m.ID, m.State, m.Attempts, ms(m.NextAttemptAt), m.Error, ms(m.SentAt))
 	if err != nil {
 		return fmt.Errorf("record mail attempt: %w", err)
@@ -65,7 +66,7 @@ func (s *directoryStore) ListMail(ctx context.Context, limit int) ([]store.Mail,
 
 // RequeueMail implements store.Mailbox.
 func (s *directoryStore) RequeueMail(ctx context.Context, id string, now time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE mail_outbox SET state = 'queued', next_attempt_at = $2 WHERE id = $1 AND state = 'failed'`, id, ms(now))
+	res, err := s.exec(ctx, `UPDATE mail_outbox SET state = 'queued', next_attempt_at = $2 WHERE id = $1 AND state = 'failed'`, id, ms(now))
 	if err != nil {
 		return fmt.Errorf("requeue mail: %w", err)
 	}
@@ -74,7 +75,7 @@ func (s *directoryStore) RequeueMail(ctx context.Context, id string, now time.Ti
 
 // CreatePasswordToken implements store.Mailbox.
 func (s *directoryStore) CreatePasswordToken(ctx context.Context, t store.PasswordToken) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_password_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
+	_, err := s.exec(ctx, `INSERT INTO idp_password_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
 		t.TokenHash, t.UserID, t.Purpose, ms(t.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("save password link: %w", mapErr(err))
@@ -86,8 +87,9 @@ func (s *directoryStore) CreatePasswordToken(ctx context.Context, t store.Passwo
 func (s *directoryStore) ConsumePasswordToken(ctx context.Context, tokenHash string, now time.Time) (store.PasswordToken, error) {
 	var t store.PasswordToken
 	var expires int64
-	err := s.db.QueryRowContext(ctx, `DELETE FROM idp_password_tokens WHERE token_hash = $1 AND expires_at > $2
-		RETURNING token_hash, user_id, purpose, expires_at`, tokenHash, ms(now)).Scan(&t.TokenHash, &t.UserID, &t.Purpose, &expires)
+	err := s.writeRow(ctx, func(r *sql.Row) error { return r.Scan(&t.TokenHash, &t.UserID, &t.Purpose, &expires) },
+		`DELETE FROM idp_password_tokens WHERE token_hash = $1 AND expires_at > $2
+		RETURNING token_hash, user_id, purpose, expires_at`, tokenHash, ms(now))
 	t.ExpiresAt = fromMS(expires)
 	return t, rowErr("password link", "(hidden)", err)
 }
@@ -104,12 +106,12 @@ func (s *directoryStore) PeekPasswordToken(ctx context.Context, tokenHash string
 
 // PruneMail implements store.Mailbox.
 func (s *directoryStore) PruneMail(ctx context.Context, now, cutoff time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM mail_outbox WHERE state = 'sent' AND sent_at < $1`, ms(cutoff))
+	res, err := s.exec(ctx, `DELETE FROM mail_outbox WHERE state = 'sent' AND sent_at < $1`, ms(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune mail: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	res, err = s.db.ExecContext(ctx, `DELETE FROM idp_password_tokens WHERE expires_at <= $1`, ms(now))
+	res, err = s.exec(ctx, `DELETE FROM idp_password_tokens WHERE expires_at <= $1`, ms(now))
 	if err != nil {
 		return n, fmt.Errorf("prune password links: %w", err)
 	}

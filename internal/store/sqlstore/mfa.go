@@ -25,7 +25,7 @@ func (s *directoryStore) IdPSetting(ctx context.Context, name string) (string, e
 
 // PutIdPSetting implements store.MFA.
 func (s *directoryStore) PutIdPSetting(ctx context.Context, name, value string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_settings (name, value, updated_at) VALUES ($1, $2, $3)
+	_, err := s.exec(ctx, `INSERT INTO idp_settings (name, value, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, value, ms(stamp(at)))
 	if err != nil {
 		return fmt.Errorf("save setting %s: %w", name, mapErr(err))
@@ -55,7 +55,7 @@ func (s *directoryStore) AddMFADevice(ctx context.Context, d store.MFADevice) (s
 	if d.CredentialID != "" {
 		credID = d.CredentialID
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_mfa_devices (id, user_id, kind, name, secret_sealed, credential_id, credential,
+	_, err := s.exec(ctx, `INSERT INTO idp_mfa_devices (id, user_id, kind, name, secret_sealed, credential_id, credential,
 		created_at, last_used_at, last_step) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		d.ID, d.UserID, d.Kind, d.Name, base64.StdEncoding.EncodeToString(d.Secret), credID, string(d.Credential),
 		ms(d.CreatedAt), ms(d.LastUsedAt), d.LastStep)
@@ -77,7 +77,7 @@ func (s *directoryStore) ListMFADevices(ctx context.Context, userID string) ([]s
 
 // UpdateMFACredential implements store.MFA.
 func (s *directoryStore) UpdateMFACredential(ctx context.Context, deviceID string, credential []byte, at time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE idp_mfa_devices SET credential = $2, last_used_at = $3 WHERE id = $1`,
+	res, err := s.exec(ctx, `UPDATE idp_mfa_devices SET credential = $2, last_used_at = $3 WHERE id = $1`,
 		deviceID, string(credential), ms(stamp(at)))
 	if err != nil {
 		return fmt.Errorf("update the MFA credential: %w", err)
@@ -87,7 +87,7 @@ func (s *directoryStore) UpdateMFACredential(ctx context.Context, deviceID strin
 
 // DeleteMFADevice implements store.MFA.
 func (s *directoryStore) DeleteMFADevice(ctx context.Context, userID, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_mfa_devices WHERE user_id = $1 AND id = $2`, userID, id)
+	res, err := s.exec(ctx, `DELETE FROM idp_mfa_devices WHERE user_id = $1 AND id = $2`, userID, id)
 	if err != nil {
 		return fmt.Errorf("delete MFA device: %w", err)
 	}
@@ -96,7 +96,7 @@ func (s *directoryStore) DeleteMFADevice(ctx context.Context, userID, id string)
 
 // UseTOTPStep implements store.MFA.
 func (s *directoryStore) UseTOTPStep(ctx context.Context, deviceID string, step int64, at time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE idp_mfa_devices SET last_step = $2, last_used_at = $3 WHERE id = $1 AND last_step < $2`,
+	res, err := s.exec(ctx, `UPDATE idp_mfa_devices SET last_step = $2, last_used_at = $3 WHERE id = $1 AND last_step < $2`,
 		deviceID, step, ms(stamp(at)))
 	if err != nil {
 		return false, fmt.Errorf("record the TOTP step: %w", err)
@@ -107,7 +107,7 @@ func (s *directoryStore) UseTOTPStep(ctx context.Context, deviceID string, step 
 
 // CreateMFAChallenge implements store.MFA.
 func (s *directoryStore) CreateMFAChallenge(ctx context.Context, c store.MFAChallenge) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_mfa_challenges (token_hash, user_id, realm, state, attempts, expires_at)
+	_, err := s.exec(ctx, `INSERT INTO idp_mfa_challenges (token_hash, user_id, realm, state, attempts, expires_at)
 		VALUES ($1, $2, $3, $4, 0, $5)`, c.TokenHash, c.UserID, c.Realm, c.State, ms(c.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("save MFA challenge: %w", mapErr(err))
@@ -128,7 +128,7 @@ func (s *directoryStore) GetMFAChallenge(ctx context.Context, tokenHash string, 
 
 // SetMFACeremony implements store.MFA.
 func (s *directoryStore) SetMFACeremony(ctx context.Context, tokenHash, ceremony string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE idp_mfa_challenges SET ceremony = $2 WHERE token_hash = $1`, tokenHash, ceremony)
+	res, err := s.exec(ctx, `UPDATE idp_mfa_challenges SET ceremony = $2 WHERE token_hash = $1`, tokenHash, ceremony)
 	if err != nil {
 		return fmt.Errorf("save the WebAuthn ceremony: %w", err)
 	}
@@ -152,14 +152,14 @@ func (s *directoryStore) TakeMFACeremony(ctx context.Context, tokenHash string) 
 // FailMFAChallenge implements store.MFA.
 func (s *directoryStore) FailMFAChallenge(ctx context.Context, tokenHash string) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `UPDATE idp_mfa_challenges SET attempts = attempts + 1 WHERE token_hash = $1 RETURNING attempts`,
-		tokenHash).Scan(&n)
+	err := s.writeRow(ctx, func(r *sql.Row) error { return r.Scan(&n) },
+		`UPDATE idp_mfa_challenges SET attempts = attempts + 1 WHERE token_hash = $1 RETURNING attempts`, tokenHash)
 	return n, rowErr("MFA challenge", "(hidden)", err)
 }
 
 // DeleteMFAChallenge implements store.MFA.
 func (s *directoryStore) DeleteMFAChallenge(ctx context.Context, tokenHash string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM idp_mfa_challenges WHERE token_hash = $1`, tokenHash)
+	_, err := s.exec(ctx, `DELETE FROM idp_mfa_challenges WHERE token_hash = $1`, tokenHash)
 	return err
 }
 
@@ -173,7 +173,7 @@ func (s *directoryStore) KnownBrowser(ctx context.Context, userID, browserHash s
 
 // RememberBrowser implements store.MFA.
 func (s *directoryStore) RememberBrowser(ctx context.Context, userID, browserHash string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_known_browsers (user_id, browser_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $3)
+	_, err := s.exec(ctx, `INSERT INTO idp_known_browsers (user_id, browser_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $3)
 		ON CONFLICT (user_id, browser_hash) DO UPDATE SET last_seen_at = excluded.last_seen_at`, userID, browserHash, ms(stamp(at)))
 	if err != nil {
 		return fmt.Errorf("remember the browser: %w", mapErr(err))
@@ -183,12 +183,12 @@ func (s *directoryStore) RememberBrowser(ctx context.Context, userID, browserHas
 
 // PruneMFA implements store.MFA.
 func (s *directoryStore) PruneMFA(ctx context.Context, now, cutoff time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_mfa_challenges WHERE expires_at <= $1`, ms(now))
+	res, err := s.exec(ctx, `DELETE FROM idp_mfa_challenges WHERE expires_at <= $1`, ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("prune MFA challenges: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	res, err = s.db.ExecContext(ctx, `DELETE FROM idp_known_browsers WHERE last_seen_at < $1`, ms(cutoff))
+	res, err = s.exec(ctx, `DELETE FROM idp_known_browsers WHERE last_seen_at < $1`, ms(cutoff))
 	if err != nil {
 		return n, fmt.Errorf("prune known browsers: %w", err)
 	}

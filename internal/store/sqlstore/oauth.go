@@ -33,7 +33,7 @@ func (s *oauthStore) CreateOAuthClient(ctx context.Context, c store.OAuthClient)
 		c.ID = newID("client_")
 	}
 	uris, _ := json.Marshal(c.RedirectURIs)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO oauth_clients (`+clientColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err := s.exec(ctx, `INSERT INTO oauth_clients (`+clientColumns+`) VALUES ($1, $2, $3, $4, $5, $6)`,
 		c.ID, c.Name, c.SecretHash, string(uris), c.Public, ms(c.CreatedAt))
 	if err != nil {
 		return store.OAuthClient{}, fmt.Errorf("create OAuth client: %w", mapErr(err))
@@ -93,7 +93,7 @@ func scanRequest(r interface{ Scan(...any) error }) (store.OAuthRequest, error) 
 
 // SaveOAuthRequest implements store.OAuth.
 func (s *oauthStore) SaveOAuthRequest(ctx context.Context, q store.OAuthRequest) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO oauth_requests (`+requestColumns+`)
+	_, err := s.exec(ctx, `INSERT INTO oauth_requests (`+requestColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		q.ID, q.ClientID, q.OrgID, q.RedirectURI, q.State, q.Nonce, strings.Join(q.Scopes, " "), q.CodeChallenge,
 		q.CodeChallengeMethod, q.ResponseMode, q.Subject, q.Profile, ms(q.AuthTime), q.Done, ms(q.CreatedAt), ms(q.ExpiresAt), q.Unsolicited, q.ConnectionID)
@@ -113,7 +113,7 @@ func (s *oauthStore) GetOAuthRequest(ctx context.Context, id string, now time.Ti
 // CompleteOAuthRequest implements store.OAuth: the WHERE clause both
 // checks and sets, so a request is completed once.
 func (s *oauthStore) CompleteOAuthRequest(ctx context.Context, id, orgID, subject, profile string, authTime, now time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE oauth_requests SET subject = $3, profile = $4, auth_time = $5, done = TRUE
+	res, err := s.exec(ctx, `UPDATE oauth_requests SET subject = $3, profile = $4, auth_time = $5, done = TRUE
 		WHERE id = $1 AND org_id = $2 AND NOT done AND expires_at > $6`, id, orgID, subject, profile, ms(authTime), ms(now))
 	if err != nil {
 		return fmt.Errorf("complete OAuth request: %w", mapErr(err))
@@ -126,7 +126,7 @@ func (s *oauthStore) CompleteOAuthRequest(ctx context.Context, id, orgID, subjec
 
 // SetOAuthCode implements store.OAuth.
 func (s *oauthStore) SetOAuthCode(ctx context.Context, id, codeHash string, expiresAt time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE oauth_requests SET code_hash = $2, expires_at = $3
+	res, err := s.exec(ctx, `UPDATE oauth_requests SET code_hash = $2, expires_at = $3
 		WHERE id = $1 AND done AND code_hash IS NULL`, id, codeHash, ms(expiresAt))
 	if err != nil {
 		return fmt.Errorf("set OAuth code: %w", mapErr(err))
@@ -139,20 +139,21 @@ func (s *oauthStore) SetOAuthCode(ctx context.Context, id, codeHash string, expi
 
 // ConsumeOAuthCode implements store.OAuth with one DELETE … RETURNING.
 func (s *oauthStore) ConsumeOAuthCode(ctx context.Context, codeHash string, now time.Time) (store.OAuthRequest, error) {
-	q, err := scanRequest(s.db.QueryRowContext(ctx, `DELETE FROM oauth_requests WHERE code_hash = $1 AND expires_at > $2
-		RETURNING `+requestColumns, codeHash, ms(now)))
+	var q store.OAuthRequest
+	err := s.writeRow(ctx, func(r *sql.Row) (err error) { q, err = scanRequest(r); return err },
+		`DELETE FROM oauth_requests WHERE code_hash = $1 AND expires_at > $2 RETURNING `+requestColumns, codeHash, ms(now))
 	return q, rowErr("OAuth code", "", err)
 }
 
 // DeleteOAuthRequest implements store.OAuth.
 func (s *oauthStore) DeleteOAuthRequest(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM oauth_requests WHERE id = $1`, id)
+	_, err := s.exec(ctx, `DELETE FROM oauth_requests WHERE id = $1`, id)
 	return mapErr(err)
 }
 
 // SaveOAuthToken implements store.OAuth.
 func (s *oauthStore) SaveOAuthToken(ctx context.Context, t store.OAuthToken) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO oauth_tokens (id, client_id, subject, scopes, profile, expires_at)
+	_, err := s.exec(ctx, `INSERT INTO oauth_tokens (id, client_id, subject, scopes, profile, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, t.ID, t.ClientID, t.Subject, strings.Join(t.Scopes, " "), t.Profile, ms(t.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("save access token: %w", mapErr(err))
@@ -173,7 +174,7 @@ func (s *oauthStore) GetOAuthToken(ctx context.Context, id string, now time.Time
 
 // DeleteOAuthToken implements store.OAuth.
 func (s *oauthStore) DeleteOAuthToken(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM oauth_tokens WHERE id = $1`, id)
+	_, err := s.exec(ctx, `DELETE FROM oauth_tokens WHERE id = $1`, id)
 	return mapErr(err)
 }
 
@@ -194,7 +195,7 @@ func (s *oauthStore) ListOIDCKeys(ctx context.Context) ([]store.OIDCKey, error) 
 
 // CreateOIDCKey implements store.OAuth.
 func (s *oauthStore) CreateOIDCKey(ctx context.Context, k store.OIDCKey) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO oidc_keys (id, algorithm, private_key, created_at) VALUES ($1, $2, $3, $4)`,
+	_, err := s.exec(ctx, `INSERT INTO oidc_keys (id, algorithm, private_key, created_at) VALUES ($1, $2, $3, $4)`,
 		k.ID, k.Algorithm, k.PrivateKey, ms(k.CreatedAt))
 	return mapErr(err)
 }
@@ -203,7 +204,7 @@ func (s *oauthStore) CreateOIDCKey(ctx context.Context, k store.OIDCKey) error {
 func (s *oauthStore) PruneOAuth(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
 	for _, q := range []string{`DELETE FROM oauth_requests WHERE expires_at <= $1`, `DELETE FROM oauth_tokens WHERE expires_at <= $1`} {
-		res, err := s.db.ExecContext(ctx, q, ms(now))
+		res, err := s.exec(ctx, q, ms(now))
 		if err != nil {
 			return total, fmt.Errorf("prune OAuth state: %w", err)
 		}

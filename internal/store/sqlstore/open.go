@@ -126,7 +126,7 @@ func Open(ctx context.Context, loc Location, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := newStore(&conn{db: db, fl: fl, log: opt.Logger})
+	s := newStore(newConn(db, fl, opt.Logger))
 	if err := s.prepareSchema(ctx, opt.Migrate); err != nil {
 		db.Close()
 		if loc.Driver == "sqlite" {

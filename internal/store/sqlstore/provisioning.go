@@ -27,7 +27,7 @@ func scanProvisioning(r interface{ Scan(...any) error }) (store.Provisioning, er
 
 // PutProvisioning implements store.Provisionings.
 func (s *scimStore) PutProvisioning(ctx context.Context, p store.Provisioning) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_provisioning (`+provisioningColumns+`) VALUES ($1, $2, $3, $4, $5, 0, '')
+	_, err := s.exec(ctx, `INSERT INTO idp_provisioning (`+provisioningColumns+`) VALUES ($1, $2, $3, $4, $5, 0, '')
 		ON CONFLICT (app_id) DO UPDATE SET scim_url = excluded.scim_url, token_sealed = excluded.token_sealed,
 		enabled = excluded.enabled, updated_at = excluded.updated_at, last_error = ''`,
 		p.AppID, p.SCIMURL, base64.StdEncoding.EncodeToString(p.Token), p.Enabled, ms(stamp(p.UpdatedAt)))
@@ -54,7 +54,7 @@ func (s *scimStore) EnabledProvisionings(ctx context.Context) ([]store.Provision
 
 // RecordProvisioningRun implements store.Provisionings.
 func (s *scimStore) RecordProvisioningRun(ctx context.Context, appID string, at time.Time, runErr string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE idp_provisioning SET last_run_at = $2, last_error = $3 WHERE app_id = $1`, appID, ms(at), runErr)
+	_, err := s.exec(ctx, `UPDATE idp_provisioning SET last_run_at = $2, last_error = $3 WHERE app_id = $1`, appID, ms(at), runErr)
 	return err
 }
 
@@ -78,7 +78,7 @@ func (s *scimStore) ListProvisioned(ctx context.Context, appID, kind string) ([]
 
 // PutProvisioned implements store.Provisionings.
 func (s *scimStore) PutProvisioned(ctx context.Context, p store.Provisioned) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_provisioned (`+provisionedColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	_, err := s.exec(ctx, `INSERT INTO idp_provisioned (`+provisionedColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (app_id, kind, local_id) DO UPDATE SET remote_id = excluded.remote_id, fingerprint = excluded.fingerprint,
 		active = excluded.active, error = excluded.error, attempts = excluded.attempts, retry_at = excluded.retry_at,
 		pushed_at = excluded.pushed_at`,
@@ -91,13 +91,13 @@ func (s *scimStore) PutProvisioned(ctx context.Context, p store.Provisioned) err
 
 // DeleteProvisioned implements store.Provisionings.
 func (s *scimStore) DeleteProvisioned(ctx context.Context, appID, kind, localID string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM idp_provisioned WHERE app_id = $1 AND kind = $2 AND local_id = $3`, appID, kind, localID)
+	_, err := s.exec(ctx, `DELETE FROM idp_provisioned WHERE app_id = $1 AND kind = $2 AND local_id = $3`, appID, kind, localID)
 	return err
 }
 
 // RepushProvisioned implements store.Provisionings.
 func (s *scimStore) RepushProvisioned(ctx context.Context, appID, kind, localID string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE idp_provisioned SET fingerprint = '', retry_at = 0 WHERE app_id = $1 AND kind = $2 AND local_id = $3`,
+	res, err := s.exec(ctx, `UPDATE idp_provisioned SET fingerprint = '', retry_at = 0 WHERE app_id = $1 AND kind = $2 AND local_id = $3`,
 		appID, kind, localID)
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func (s *scimStore) RepushProvisioned(ctx context.Context, appID, kind, localID 
 // TryLease implements store.Provisionings: one statement takes a free or
 // expired lease, or renews the holder's own.
 func (s *scimStore) TryLease(ctx context.Context, name, holder string, now, expiresAt time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
+	res, err := s.exec(ctx, `INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
 		WHERE leases.holder = excluded.holder OR leases.expires_at <= $4`, name, holder, ms(expiresAt), ms(now))
 	if err != nil {

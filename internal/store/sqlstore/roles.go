@@ -72,7 +72,7 @@ func (s *domainStore) UpdateRoleMapping(ctx context.Context, orgID string, fn fu
 
 // AddSSOParticipant implements store.SSOParticipants.
 func (s *domainStore) AddSSOParticipant(ctx context.Context, p store.SSOParticipant) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO idp_sso_participants (session_id, app_id, name_id, name_id_format, session_index, expires_at,
+	_, err := s.exec(ctx, `INSERT INTO idp_sso_participants (session_id, app_id, name_id, name_id_format, session_index, expires_at,
 		answer_to, answer_relay_state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (session_id, app_id) DO UPDATE SET
 		name_id = excluded.name_id, name_id_format = excluded.name_id_format, session_index = excluded.session_index,
 		expires_at = excluded.expires_at, answer_to = excluded.answer_to, answer_relay_state = excluded.answer_relay_state`,
@@ -85,6 +85,11 @@ func (s *domainStore) AddSSOParticipant(ctx context.Context, p store.SSOParticip
 
 // TakeSSOParticipants implements store.SSOParticipants.
 func (s *domainStore) TakeSSOParticipants(ctx context.Context, sessionID string) ([]store.SSOParticipant, error) {
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	rows, err := s.db.QueryContext(ctx, `DELETE FROM idp_sso_participants WHERE session_id = $1
 		RETURNING session_id, app_id, name_id, name_id_format, session_index, expires_at, answer_to, answer_relay_state`, sessionID)
 	if err != nil {
@@ -112,7 +117,7 @@ func (s *domainStore) TakeSSOParticipants(ctx context.Context, sessionID string)
 
 // PruneSSOParticipants implements store.SSOParticipants.
 func (s *domainStore) PruneSSOParticipants(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM idp_sso_participants WHERE expires_at <= $1`, ms(now))
+	res, err := s.exec(ctx, `DELETE FROM idp_sso_participants WHERE expires_at <= $1`, ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("prune SSO participants: %w", err)
 	}

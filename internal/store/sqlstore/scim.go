@@ -15,7 +15,7 @@ import (
 
 // SetSCIMToken implements store.SCIM.
 func (s *scimStore) SetSCIMToken(ctx context.Context, orgID, tokenHash string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_scim_tokens (org_id, token_hash, created_at) VALUES ($1, $2, $3)
+	_, err := s.exec(ctx, `INSERT INTO sp_scim_tokens (org_id, token_hash, created_at) VALUES ($1, $2, $3)
 		ON CONFLICT (org_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at, last_used_at = 0`,
 		orgID, tokenHash, ms(at))
 	if err != nil {
@@ -27,8 +27,8 @@ func (s *scimStore) SetSCIMToken(ctx context.Context, orgID, tokenHash string, a
 // SCIMTokenOrg implements store.SCIM.
 func (s *scimStore) SCIMTokenOrg(ctx context.Context, tokenHash string, at time.Time) (string, error) {
 	var orgID string
-	err := s.db.QueryRowContext(ctx, `UPDATE sp_scim_tokens SET last_used_at = $2 WHERE token_hash = $1 RETURNING org_id`,
-		tokenHash, ms(at)).Scan(&orgID)
+	err := s.writeRow(ctx, func(r *sql.Row) error { return r.Scan(&orgID) },
+		`UPDATE sp_scim_tokens SET last_used_at = $2 WHERE token_hash = $1 RETURNING org_id`, tokenHash, ms(at))
 	return orgID, rowErr("SCIM token", "", err)
 }
 

@@ -91,7 +91,7 @@ func (s *signinStore) RecentSignInAttempts(ctx context.Context, orgID string, un
 
 // PruneSignInAttempts implements store.Workspace.
 func (s *signinStore) PruneSignInAttempts(ctx context.Context, cutoff, unverifiedCutoff time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_signin_attempts WHERE at < $1 OR (unverified AND at < $2)`, ms(cutoff), ms(unverifiedCutoff))
+	res, err := s.exec(ctx, `DELETE FROM sp_signin_attempts WHERE at < $1 OR (unverified AND at < $2)`, ms(cutoff), ms(unverifiedCutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune sign-in attempts: %w", err)
 	}
@@ -110,7 +110,7 @@ func scanInvite(row interface{ Scan(...any) error }) (store.Invite, error) {
 
 // CreateInvite implements store.Workspace.
 func (s *signinStore) CreateInvite(ctx context.Context, inv store.Invite) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_invites (`+inviteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	_, err := s.exec(ctx, `INSERT INTO sp_invites (`+inviteColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		inv.ID, inv.OrgID, inv.Email, inv.Role, inv.CreatedBy, ms(stamp(inv.CreatedAt)), ms(inv.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("create invite: %w", mapErr(err))
@@ -180,7 +180,7 @@ func closeInvites(ctx context.Context, q queryer, orgID, email string) error {
 
 // DeleteInvite implements store.Workspace.
 func (s *signinStore) DeleteInvite(ctx context.Context, orgID, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sp_invites WHERE org_id = $1 AND id = $2`, orgID, id)
+	res, err := s.exec(ctx, `DELETE FROM sp_invites WHERE org_id = $1 AND id = $2`, orgID, id)
 	if err != nil {
 		return fmt.Errorf("revoke invite: %w", err)
 	}
@@ -216,7 +216,7 @@ func (s *signinStore) GetSPKey(ctx context.Context, orgID string) (store.SPKey, 
 
 // AddSPKeyIfAbsent implements store.Workspace.
 func (s *signinStore) AddSPKeyIfAbsent(ctx context.Context, k store.SPKey) (store.SPKey, error) {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sp_keys (org_id, certificate_pem, private_key, created_at)
+	_, err := s.exec(ctx, `INSERT INTO sp_keys (org_id, certificate_pem, private_key, created_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO NOTHING`, k.OrgID, k.CertificatePEM,
 		base64.StdEncoding.EncodeToString(k.PrivateKey), ms(stamp(k.CreatedAt)))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 
 // SaveAuthnRequest implements store.SAMLState.
 func (s *stateStore) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO saml_authn_requests (id, org_id, expires_at, purpose, connection_id)
+	_, err := s.exec(ctx, `INSERT INTO saml_authn_requests (id, org_id, expires_at, purpose, connection_id)
 		VALUES ($1, $2, $3, $4, $5)`, r.ID, r.OrgID, ms(r.ExpiresAt), r.Purpose, r.ConnectionID)
 	if err != nil {
 		return fmt.Errorf("save AuthnRequest ID: %w", mapErr(err))
@@ -27,8 +27,9 @@ func (s *stateStore) SaveAuthnRequest(ctx context.Context, r store.AuthnRequest)
 func (s *stateStore) ConsumeAuthnRequest(ctx context.Context, orgID, id string, now time.Time) (store.AuthnRequest, bool, error) {
 	r := store.AuthnRequest{ID: id, OrgID: orgID}
 	var expires int64
-	err := s.db.QueryRowContext(ctx, `DELETE FROM saml_authn_requests WHERE id = $1 AND org_id = $2 AND expires_at > $3
-		RETURNING expires_at, purpose, connection_id`, id, orgID, ms(now)).Scan(&expires, &r.Purpose, &r.ConnectionID)
+	err := s.writeRow(ctx, func(row *sql.Row) error { return row.Scan(&expires, &r.Purpose, &r.ConnectionID) },
+		`DELETE FROM saml_authn_requests WHERE id = $1 AND org_id = $2 AND expires_at > $3
+		RETURNING expires_at, purpose, connection_id`, id, orgID, ms(now))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.AuthnRequest{}, false, nil
 	}
@@ -41,7 +42,7 @@ func (s *stateStore) ConsumeAuthnRequest(ctx context.Context, orgID, id string, 
 
 // RecordAssertion implements store.SAMLState with an insert-if-absent.
 func (s *stateStore) RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, $2)
+	res, err := s.exec(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, $2)
 		ON CONFLICT (assertion_id) DO NOTHING`, assertionID, ms(expiresAt))
 	if err != nil {
 		return false, fmt.Errorf("record assertion ID: %w", err)
@@ -94,7 +95,7 @@ func insertSession(ctx context.Context, q queryer, ss store.Session) error {
 
 // TouchSession implements store.Sessions.
 func (s *stateStore) TouchSession(ctx context.Context, id string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2`, id, ms(at))
+	_, err := s.exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2`, id, ms(at))
 	if err != nil {
 		return fmt.Errorf("touch session: %w", err)
 	}
@@ -102,7 +103,10 @@ func (s *stateStore) TouchSession(ctx context.Context, id string, at time.Time) 
 }
 
 // RecordSignIn implements store.Sessions: the session, the attempt and
-// the audit entries of one sign-in, all or none.
+// the audit entries of one sign-in, all or none. The attempt comes last:
+// its event takes the next number of the event log, whose row stays locked
+// until the commit (PostgreSQL), so concurrent sign-ins wait for each
+// other only over that last step.
 func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if r.Session != nil {
@@ -110,15 +114,13 @@ func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) err
 				return err
 			}
 		}
-		if r.Attempt != nil {
-			if err := insertAttempt(ctx, tx, tx, *r.Attempt); err != nil {
-				return err
-			}
-		}
 		for _, e := range r.Audit {
 			if err := insertAudit(ctx, tx, e); err != nil {
 				return err
 			}
+		}
+		if r.Attempt != nil {
+			return insertAttempt(ctx, tx, tx, *r.Attempt)
 		}
 		return nil
 	})
@@ -137,13 +139,13 @@ func (s *stateStore) GetSession(ctx context.Context, id string, now time.Time) (
 
 // DeleteSession implements store.Sessions. Deleting a missing session is not an error.
 func (s *stateStore) DeleteSession(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id)
+	_, err := s.exec(ctx, `DELETE FROM sessions WHERE id = $1`, id)
 	return err
 }
 
 // DeleteUserSessions implements store.Sessions.
 func (s *stateStore) DeleteUserSessions(ctx context.Context, realm, userID string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE realm = $1 AND user_id = $2`, realm, userID)
+	_, err := s.exec(ctx, `DELETE FROM sessions WHERE realm = $1 AND user_id = $2`, realm, userID)
 	return err
 }
 
@@ -152,11 +154,11 @@ func (s *stateStore) DeleteUserSessions(ctx context.Context, realm, userID strin
 func (s *stateStore) HitRateLimit(ctx context.Context, key string, window time.Duration, now time.Time) (int, error) {
 	start := now.Truncate(window)
 	var n int
-	err := s.db.QueryRowContext(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+	err := s.writeRow(ctx, func(r *sql.Row) error { return r.Scan(&n) }, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
 		ON CONFLICT (key) DO UPDATE SET
 			count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END,
 			window_start = excluded.window_start
-		RETURNING count`, key, ms(start)).Scan(&n)
+		RETURNING count`, key, ms(start))
 	if err != nil {
 		return 0, fmt.Errorf("count attempt: %w", err)
 	}
@@ -165,7 +167,7 @@ func (s *stateStore) HitRateLimit(ctx context.Context, key string, window time.D
 
 // PruneRateLimits implements store.Sessions.
 func (s *stateStore) PruneRateLimits(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, ms(cutoff))
+	res, err := s.exec(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, ms(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune rate limits: %w", err)
 	}
@@ -174,7 +176,7 @@ func (s *stateStore) PruneRateLimits(ctx context.Context, cutoff time.Time) (int
 
 // EndPasswordSessions implements store.Sessions.
 func (s *stateStore) EndPasswordSessions(ctx context.Context, orgID string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE realm = $1 AND org_id = $2 AND method = 'password'
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE realm = $1 AND org_id = $2 AND method = 'password'
 		AND user_id NOT IN (SELECT id FROM sp_members WHERE org_id = $2 AND role = 'admin')`, store.RealmWorkspace, orgID)
 	if err != nil {
 		return 0, fmt.Errorf("end password sessions: %w", err)
@@ -219,7 +221,7 @@ func (s *stateStore) EndSSOSessions(ctx context.Context, orgID, idpEntityID, nam
 
 // PruneSessions implements store.Sessions.
 func (s *stateStore) PruneSessions(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, ms(now))
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("prune sessions: %w", err)
 	}

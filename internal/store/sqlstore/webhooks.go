@@ -139,7 +139,7 @@ func (s *eventStore) DueWebhookDeliveries(ctx context.Context, webhookID string,
 
 // RecordWebhookAttempt implements store.Webhooks.
 func (s *eventStore) RecordWebhookAttempt(ctx context.Context, d store.WebhookDelivery) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE sp_webhook_deliveries SET state = $3, attempts = $4, next_attempt_at = $5,
+	res, err := s.exec(ctx, `UPDATE sp_webhook_deliveries SET state = $3, attempts = $4, next_attempt_at = $5,
 		last_attempt_at = $6, status_code = $7, error = $8 WHERE webhook_id = $1 AND id = $2`,
 		d.WebhookID, d.ID, d.State, d.Attempts, ms(d.NextAttemptAt), ms(d.LastAttemptAt), d.StatusCode, d.Error)
 	if err != nil {
@@ -160,7 +160,7 @@ func (s *eventStore) ListWebhookDeliveries(ctx context.Context, webhookID string
 
 // RedeliverWebhook implements store.Webhooks.
 func (s *eventStore) RedeliverWebhook(ctx context.Context, webhookID, deliveryID string, now time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE sp_webhook_deliveries SET state = 'pending', next_attempt_at = $3
+	res, err := s.exec(ctx, `UPDATE sp_webhook_deliveries SET state = 'pending', next_attempt_at = $3
 		WHERE webhook_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM sp_events e WHERE e.seq = event_seq)`, webhookID, deliveryID, ms(now))
 	if err != nil {
 		return fmt.Errorf("redeliver: %w", err)
