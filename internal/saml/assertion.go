@@ -71,22 +71,21 @@ func (a *Assertion) AttributeMap() map[string][]string {
 // readAttributes collects every Attribute of every AttributeStatement.
 func readAttributes(a *xmlsig.Node) ([]Attribute, bool) {
 	var out []Attribute
-	statements := children(a, NSAssertion, "AttributeStatement")
-	for _, st := range statements {
-		for _, at := range children(st, NSAssertion, "Attribute") {
+	for st := range children(a, NSAssertion, "AttributeStatement") {
+		for at := range children(st, NSAssertion, "Attribute") {
 			attr := Attribute{
 				Name:         at.AttrValue("Name"),
 				NameFormat:   at.AttrValue("NameFormat"),
 				FriendlyName: at.AttrValue("FriendlyName"),
 				Values:       []string{},
 			}
-			for _, v := range children(at, NSAssertion, "AttributeValue") {
+			for v := range children(at, NSAssertion, "AttributeValue") {
 				attr.Values = append(attr.Values, strings.TrimSpace(textOf(v)))
 			}
 			out = append(out, attr)
 		}
 	}
-	return out, len(statements) > 0
+	return out, child(a, NSAssertion, "AttributeStatement") != nil
 }
 
 // textOf is the character data of el and its descendants, concatenated,

@@ -165,14 +165,14 @@ func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
 		if !slices.Contains([]string{"exact", "minimum", "maximum", "better"}, r.Comparison) {
 			return nil, errorf(CodeRequestInvalid, "RequestedAuthnContext has an unknown Comparison %q", r.Comparison)
 		}
-		for _, ref := range children(rac, NSAssertion, "AuthnContextClassRef") {
+		for ref := range children(rac, NSAssertion, "AuthnContextClassRef") {
 			if len(r.RequestedAuthnContext) == 8 {
 				return nil, errorf(CodeRequestInvalid, "RequestedAuthnContext lists more than 8 classes")
 			}
 			r.RequestedAuthnContext = append(r.RequestedAuthnContext, strings.TrimSpace(ref.LeadingText()))
 		}
 	}
-	sigs := children(root, NSDSig, "Signature")
+	sigs := slices.Collect(children(root, NSDSig, "Signature"))
 	if len(sigs) > 1 {
 		return nil, errorf(CodeSignatureInvalid, "the request has %d signatures", len(sigs))
 	}

@@ -4,6 +4,7 @@ package saml
 
 import (
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/signet-sso/signet/internal/xmlsig"
@@ -16,15 +17,27 @@ func is(el *xmlsig.Node, ns, local string) bool { return el.Is(ns, local) }
 // child returns the first child element {ns}local of el, or nil.
 func child(el *xmlsig.Node, ns, local string) *xmlsig.Node { return el.Child(ns, local) }
 
-// children returns every child element {ns}local of el.
-func children(el *xmlsig.Node, ns, local string) []*xmlsig.Node {
-	var out []*xmlsig.Node
-	for c := range el.ChildElements() {
-		if c.Is(ns, local) {
-			out = append(out, c)
+// children iterates over the child elements {ns}local of el (none when el
+// is nil), without building a list.
+func children(el *xmlsig.Node, ns, local string) iter.Seq[*xmlsig.Node] {
+	return func(yield func(*xmlsig.Node) bool) {
+		if el == nil {
+			return
+		}
+		for c := range el.ChildElements() {
+			if c.Is(ns, local) && !yield(c) {
+				return
+			}
 		}
 	}
-	return out
+}
+
+// count is the number of child elements {ns}local of el (0 when el is nil).
+func count(el *xmlsig.Node, ns, local string) int {
+	if el == nil {
+		return 0
+	}
+	return el.CountChildren(ns, local)
 }
 
 // countDescendants counts elements {ns}local under el (el included),

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -145,8 +146,8 @@ func VerifyLogoutRequest(xml []byte, p LogoutPolicy) (*LogoutRequest, error) {
 			return nil, errorf(CodeExpired, "the LogoutRequest expired at %s", formatTime(until))
 		}
 	}
-	ids := children(el, NSAssertion, "NameID")
-	if len(ids) != 1 || len(children(el, NSAssertion, "EncryptedID"))+len(children(el, NSAssertion, "BaseID")) != 0 {
+	ids := slices.Collect(children(el, NSAssertion, "NameID"))
+	if len(ids) != 1 || count(el, NSAssertion, "EncryptedID")+count(el, NSAssertion, "BaseID") != 0 {
 		return nil, errorf(CodeSubjectAmbiguous, "a LogoutRequest must name exactly one NameID")
 	}
 	out := &LogoutRequest{ID: el.AttrValue("ID"), Issuer: strings.TrimSpace(child(el, NSAssertion, "Issuer").LeadingText()),
@@ -155,7 +156,7 @@ func VerifyLogoutRequest(xml []byte, p LogoutPolicy) (*LogoutRequest, error) {
 	if out.NameID == "" {
 		return nil, errorf(CodeSubjectMissing, "the LogoutRequest's NameID is empty")
 	}
-	for _, si := range children(el, NSProtocol, "SessionIndex") {
+	for si := range children(el, NSProtocol, "SessionIndex") {
 		out.SessionIndexes = append(out.SessionIndexes, strings.TrimSpace(si.LeadingText()))
 	}
 	return out, nil
@@ -199,7 +200,7 @@ func verifyLogoutMessage(xml []byte, tag string, p LogoutPolicy) (*xmlsig.Node, 
 	if len(p.Certs) == 0 {
 		return nil, errorf(CodeCertificateUntrusted, "no signing certificate is known for %q, so its logout messages cannot be trusted", truncate(p.Issuer, 200))
 	}
-	sigs := children(root, NSDSig, "Signature")
+	sigs := slices.Collect(children(root, NSDSig, "Signature"))
 	el := root
 	switch {
 	case len(sigs) > 1:

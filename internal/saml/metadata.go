@@ -268,9 +268,9 @@ func parseSPDescriptor(d *xmlsig.Node, opt MetadataOptions) (*SPDescriptor, erro
 	if sp.EncryptionCertificates, err = keyDescriptors(d, "encryption", true); err != nil {
 		return nil, err
 	}
-	for _, kd := range children(d, NSMetadata, "KeyDescriptor") {
+	for kd := range children(d, NSMetadata, "KeyDescriptor") {
 		if kd.AttrValue("use") != "signing" {
-			for _, em := range children(kd, NSMetadata, "EncryptionMethod") {
+			for em := range children(kd, NSMetadata, "EncryptionMethod") {
 				sp.EncryptionMethods = append(sp.EncryptionMethods, em.AttrValue("Algorithm"))
 			}
 		}
@@ -313,7 +313,7 @@ func (idp *IdPDescriptor) SSOService(binding string) (Endpoint, bool) {
 
 func endpoints(d *xmlsig.Node, tag string) ([]Endpoint, error) {
 	var out []Endpoint
-	for _, c := range children(d, NSMetadata, tag) {
+	for c := range children(d, NSMetadata, tag) {
 		ep := Endpoint{
 			Binding:   c.AttrValue("Binding"),
 			Location:  strings.TrimSpace(c.AttrValue("Location")),
@@ -360,13 +360,13 @@ func CheckHTTPURL(raw string) error {
 // KeyDescriptor without a use attribute serves both (SAML metadata §2.4.1.1).
 func keyDescriptors(d *xmlsig.Node, use string, allowLegacy bool) ([]*x509.Certificate, error) {
 	var out []*x509.Certificate
-	for _, kd := range children(d, NSMetadata, "KeyDescriptor") {
+	for kd := range children(d, NSMetadata, "KeyDescriptor") {
 		if u := kd.AttrValue("use"); u != "" && u != use {
 			continue
 		}
 		ki := child(kd, NSDSig, "KeyInfo")
-		for _, xd := range children(ki, NSDSig, "X509Data") {
-			for _, xc := range children(xd, NSDSig, "X509Certificate") {
+		for xd := range children(ki, NSDSig, "X509Data") {
+			for xc := range children(xd, NSDSig, "X509Certificate") {
 				cert, err := parseBase64Certificate(xc.LeadingText())
 				if err != nil {
 					return nil, metadataError("a %s certificate does not parse: %v", use, err)
@@ -403,7 +403,7 @@ func containsCert(list []*x509.Certificate, c *x509.Certificate) bool {
 
 func nameIDFormats(d *xmlsig.Node) []string {
 	var out []string
-	for _, f := range children(d, NSMetadata, "NameIDFormat") {
+	for f := range children(d, NSMetadata, "NameIDFormat") {
 		if v := strings.TrimSpace(f.LeadingText()); v != "" {
 			out = append(out, v)
 		}

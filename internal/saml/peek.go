@@ -52,13 +52,13 @@ func Peek(data []byte, lim Limits) (Summary, bool) {
 	if n := child(child(a, NSAssertion, "Subject"), NSAssertion, "NameID"); n != nil {
 		s.NameID, s.NameIDFormat = strings.TrimSpace(textOf(n)), n.AttrValue("Format")
 	}
-	for _, sc := range children(child(a, NSAssertion, "Subject"), NSAssertion, "SubjectConfirmation") {
+	for sc := range children(child(a, NSAssertion, "Subject"), NSAssertion, "SubjectConfirmation") {
 		if d := child(sc, NSAssertion, "SubjectConfirmationData"); d != nil {
 			s.Recipient = d.AttrValue("Recipient")
 		}
 	}
-	for _, ar := range children(child(a, NSAssertion, "Conditions"), NSAssertion, "AudienceRestriction") {
-		for _, au := range children(ar, NSAssertion, "Audience") {
+	for ar := range children(child(a, NSAssertion, "Conditions"), NSAssertion, "AudienceRestriction") {
+		for au := range children(ar, NSAssertion, "Audience") {
 			s.Audience = append(s.Audience, strings.TrimSpace(au.LeadingText()))
 		}
 	}

@@ -181,7 +181,7 @@ func checkStructure(resp *xmlsig.Node) *Error {
 	inAdvice := func(e *xmlsig.Node) bool { return is(e, NSAssertion, "Advice") }
 	total := countDescendants(resp, NSAssertion, "Assertion", inAdvice) +
 		countDescendants(resp, NSAssertion, "EncryptedAssertion", inAdvice)
-	direct := len(children(resp, NSAssertion, "Assertion")) + len(children(resp, NSAssertion, "EncryptedAssertion"))
+	direct := count(resp, NSAssertion, "Assertion") + count(resp, NSAssertion, "EncryptedAssertion")
 	if total != 1 || direct != 1 {
 		return errorf(CodeAssertionCount, "%d assertions in the document (%d directly in the Response), want exactly 1", total, direct)
 	}
@@ -305,12 +305,11 @@ func (v *Verifier) openAssertion(resp *xmlsig.Node, out *Assertion, p trustPolic
 // checkAssertionSignature verifies the assertion's own signature, if any,
 // and requires one where the Response is unsigned.
 func (v *Verifier) checkAssertionSignature(a *xmlsig.Node, out *Assertion, p trustPolicy) (*xmlsig.Node, *Error) {
-	sigs := children(a, NSDSig, "Signature")
-	switch {
-	case len(sigs) > 1:
-		return nil, errorf(CodeSignatureInvalid, "the assertion has %d signatures", len(sigs))
-	case len(sigs) == 1:
-		verified, err := verifySigned(a, sigs[0], p)
+	switch n := count(a, NSDSig, "Signature"); {
+	case n > 1:
+		return nil, errorf(CodeSignatureInvalid, "the assertion has %d signatures", n)
+	case n == 1:
+		verified, err := verifySigned(a, child(a, NSDSig, "Signature"), p)
 		if err != nil {
 			return nil, err
 		}
@@ -422,13 +421,12 @@ func (v *Verifier) checkAssertion(a *xmlsig.Node, out *Assertion, now time.Time)
 func (v *Verifier) checkSubject(a *xmlsig.Node, out *Assertion, now time.Time) *Error {
 	// Parsers disagree on which of two Subjects or two identifiers wins:
 	// refuse them all (SECURITY-CASES 81).
-	subjects := children(a, NSAssertion, "Subject")
-	if len(subjects) > 1 {
-		return errorf(CodeSubjectAmbiguous, "the assertion has %d Subjects", len(subjects))
+	if n := count(a, NSAssertion, "Subject"); n > 1 {
+		return errorf(CodeSubjectAmbiguous, "the assertion has %d Subjects", n)
 	}
 	subj := child(a, NSAssertion, "Subject")
-	if n := len(children(subj, NSAssertion, "NameID")) + len(children(subj, NSAssertion, "EncryptedID")) +
-		len(children(subj, NSAssertion, "BaseID")); n > 1 {
+	if n := count(subj, NSAssertion, "NameID") + count(subj, NSAssertion, "EncryptedID") +
+		count(subj, NSAssertion, "BaseID"); n > 1 {
 		return errorf(CodeSubjectAmbiguous, "the Subject has %d identifiers (NameID, EncryptedID or BaseID)", n)
 	}
 	nameID := child(subj, NSAssertion, "NameID")
@@ -444,7 +442,7 @@ func (v *Verifier) checkSubject(a *xmlsig.Node, out *Assertion, now time.Time) *
 		return errorf(CodeAudienceMismatch, "NameID SPNameQualifier %q is not our entity ID", truncate(q, 200))
 	}
 	var firstErr *Error
-	for _, sc := range children(subj, NSAssertion, "SubjectConfirmation") {
+	for sc := range children(subj, NSAssertion, "SubjectConfirmation") {
 		if sc.AttrValue("Method") != confirmationBearer {
 			continue
 		}
@@ -547,7 +545,7 @@ func (v *Verifier) checkConditions(a *xmlsig.Node, out *Assertion, now time.Time
 }
 
 func audienceIncludes(r *xmlsig.Node, want string) bool {
-	for _, a := range children(r, NSAssertion, "Audience") {
+	for a := range children(r, NSAssertion, "Audience") {
 		if strings.TrimSpace(a.LeadingText()) == want {
 			return true
 		}
@@ -557,7 +555,7 @@ func audienceIncludes(r *xmlsig.Node, want string) bool {
 
 func audiences(r *xmlsig.Node) string {
 	var out []string
-	for _, a := range children(r, NSAssertion, "Audience") {
+	for a := range children(r, NSAssertion, "Audience") {
 		out = append(out, fmt.Sprintf("%q", truncate(strings.TrimSpace(a.LeadingText()), 100)))
 	}
 	return "[" + strings.Join(out, ", ") + "]"

@@ -176,7 +176,7 @@ func (w *writer) node(n *Node, depth int) {
 		w.out = appendProcInst(w.out, n)
 	case ElementNode:
 		w.out = append(w.out, '<')
-		w.out = append(w.out, n.FullTag()...)
+		w.out = n.appendTag(w.out)
 		for _, d := range n.Decls {
 			w.out = append(w.out, " xmlns"...)
 			if d.Prefix != "" {
@@ -217,7 +217,7 @@ func (w *writer) node(n *Node, depth int) {
 			}
 		}
 		w.out = append(w.out, "</"...)
-		w.out = append(w.out, n.FullTag()...)
+		w.out = n.appendTag(w.out)
 		w.out = append(w.out, '>')
 	}
 }

@@ -67,6 +67,23 @@ func (n *Node) FullTag() string {
 	return n.Prefix + ":" + n.Local
 }
 
+// hasTag reports whether name is n's name as written, without building it.
+func (n *Node) hasTag(name string) bool {
+	if n.Prefix == "" {
+		return name == n.Local
+	}
+	return len(name) == len(n.Prefix)+1+len(n.Local) && name[len(n.Prefix)] == ':' &&
+		name[:len(n.Prefix)] == n.Prefix && name[len(n.Prefix)+1:] == n.Local
+}
+
+// appendTag appends n's name as written.
+func (n *Node) appendTag(dst []byte) []byte {
+	if n.Prefix != "" {
+		dst = append(append(dst, n.Prefix...), ':')
+	}
+	return append(dst, n.Local...)
+}
+
 // Is reports whether n is the element {ns}local. Namespaces are matched by
 // name, never by prefix.
 func (n *Node) Is(ns, local string) bool {

@@ -504,7 +504,7 @@ func (p *parser) endTag(open *Node) error {
 	if err != nil {
 		return err
 	}
-	if name != open.FullTag() {
+	if !open.hasTag(name) {
 		return p.fail(Malformed, "</%s> closes <%s>", truncate(name, 60), truncate(open.FullTag(), 60))
 	}
 	p.skipSpace()
