@@ -3,6 +3,7 @@
 package saml
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/beevik/etree"
@@ -351,10 +353,18 @@ func signInPlace(s *xmlSigner, el *xmlsig.Node) error {
 
 // serialize writes a message with its XML declaration.
 func serialize(el *xmlsig.Node) ([]byte, error) {
-	out := make([]byte, 0, 8<<10)
-	out = append(out, `<?xml version="1.0" encoding="UTF-8"?>`...)
-	return xmlsig.Write(out, el)
+	buf := writePool.Get().(*[]byte)
+	defer writePool.Put(buf)
+	out, err := xmlsig.Write(append((*buf)[:0], `<?xml version="1.0" encoding="UTF-8"?>`...), el)
+	if err != nil {
+		return nil, err
+	}
+	*buf = out
+	return bytes.Clone(out), nil // one allocation of the right size
 }
+
+// writePool holds serialize's buffers, which grow to the largest message.
+var writePool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // newIDs returns n random IDs of the form "_" + 32 hex digits (NCNames).
 func newIDs(rand io.Reader, n int) ([]string, error) {
