@@ -19,7 +19,12 @@ import (
 // "local"). Namespace names are resolved when the tree is signed or
 // written, from the declarations made with CreateAttr("xmlns:p", uri).
 func NewElement(tag string) *Node {
-	n := &Node{Kind: ElementNode}
+	return newElement(new(slab), tag)
+}
+
+func newElement(s *slab, tag string) *Node {
+	n := s.node()
+	n.Kind = ElementNode
 	if p, l, ok := strings.Cut(tag, ":"); ok {
 		n.Prefix, n.Local = p, l
 	} else {
@@ -28,9 +33,32 @@ func NewElement(tag string) *Node {
 	return n
 }
 
+// slab hands out the nodes of one built tree from blocks, so building a
+// message costs a few allocations, not one per node.
+type slab struct{ free []Node }
+
+func (s *slab) node() *Node {
+	if len(s.free) == 0 {
+		s.free = make([]Node, 16)
+	}
+	n := &s.free[0]
+	s.free = s.free[1:]
+	n.slab = s
+	return n
+}
+
+// slabOf is where n's new children come from: its own slab, or (for a
+// parsed node) a new one.
+func (n *Node) slabOf() *slab {
+	if n.slab == nil {
+		n.slab = new(slab)
+	}
+	return n.slab
+}
+
 // CreateElement appends a new child element named tag and returns it.
 func (n *Node) CreateElement(tag string) *Node {
-	c := NewElement(tag)
+	c := newElement(n.slabOf(), tag)
 	appendChild(n, c)
 	return c
 }
@@ -62,7 +90,9 @@ func (n *Node) CreateAttr(key, value string) *Node {
 func (n *Node) SetText(s string) *Node {
 	n.first, n.last = nil, nil
 	if s != "" {
-		appendChild(n, &Node{Kind: TextNode, Text: s})
+		t := n.slabOf().node()
+		t.Kind, t.Text = TextNode, s
+		appendChild(n, t)
 	}
 	return n
 }

@@ -54,6 +54,7 @@ type Node struct {
 	Target string
 
 	parent, first, last, next *Node
+	slab                      *slab // where the builder takes n's new children from
 }
 
 // Parent is the parent element, nil for the root.
