@@ -18,7 +18,7 @@ import (
 // writers queue there, so sequence order is commit order and readers
 // never see N before N-1. Every transaction appends its events last, after
 // its other locks, so the counter cannot take part in a deadlock.
-func insertEvent(ctx context.Context, tx *sql.Tx, orgID, typ string, data any, at time.Time) error {
+func insertEvent(ctx context.Context, tx queryer, orgID, typ string, data any, at time.Time) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", typ, err)
@@ -27,7 +27,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, orgID, typ string, data any, a
 	return err
 }
 
-func appendEvent(ctx context.Context, tx *sql.Tx, e store.Event) (bool, error) {
+func appendEvent(ctx context.Context, tx queryer, e store.Event) (bool, error) {
 	if e.Key != "" {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sp_events WHERE event_key = $1`, e.Key).Scan(&n); err != nil {

@@ -16,14 +16,14 @@ import (
 // AppendSignInAttempt implements store.Workspace.
 func (s *signinStore) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
 	if signInEventType(a) == "" {
-		return insertAttempt(ctx, nil, s.db, a)
+		return insertAttempt(ctx, s.writes(), a)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error { return insertAttempt(ctx, tx, tx, a) })
+	return s.inTx(ctx, func(tx *sql.Tx) error { return insertAttempt(ctx, tx, a) })
 }
 
 // insertAttempt records an attempt and, when it is an SSO sign-in from the
-// org's genuine IdP, its event (tx must then be the transaction q is).
-func insertAttempt(ctx context.Context, tx *sql.Tx, q queryer, a store.SignInAttempt) error {
+// org's genuine IdP, its event (q must then be a transaction).
+func insertAttempt(ctx context.Context, q queryer, a store.SignInAttempt) error {
 	a.At, a.ID = stamp(a.At), newAuditID(stamp(a.At))
 	_, err := q.ExecContext(ctx, `INSERT INTO sp_signin_attempts (`+attemptColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, a.ID, a.OrgID, ms(a.At), a.OK, a.Code, a.Email,
@@ -35,7 +35,7 @@ func insertAttempt(ctx context.Context, tx *sql.Tx, q queryer, a store.SignInAtt
 	if typ == "" {
 		return nil
 	}
-	return insertEvent(ctx, tx, a.OrgID, typ, store.EventSignIn{AttemptID: a.ID, ConnectionID: a.ConnectionID,
+	return insertEvent(ctx, q, a.OrgID, typ, store.EventSignIn{AttemptID: a.ID, ConnectionID: a.ConnectionID,
 		Email: a.Email, Flow: a.Flow, Code: a.Code, Message: a.Message}, a.At)
 }
 

@@ -41,56 +41,15 @@ type conn struct {
 	db  *sql.DB
 	fl  flavor
 	log *slog.Logger
-	// writeSlot, on SQLite, is held by the one writer of this process at
-	// a time. SQLite allows a single writer; without the slot concurrent
-	// writers meet SQLITE_BUSY and back off in sleeps of milliseconds
-	// (the busy handler), which under load costs more than the writes.
-	// Readers never take it (WAL lets them read beside the writer).
-	// Every write goes through inTx, exec or writeRow. nil on PostgreSQL.
-	writeSlot chan struct{}
+	w   writer // writes.go: how this process writes
 }
 
 func newConn(db *sql.DB, fl flavor, log *slog.Logger) *conn {
 	c := &conn{db: db, fl: fl, log: log}
 	if fl.name == sqliteFlavor.name {
-		c.writeSlot = make(chan struct{}, 1)
+		c.w.slot = make(chan struct{}, 1)
 	}
 	return c
-}
-
-// lockWrites waits for the write slot (SQLite) or for ctx to end; the
-// returned func gives the slot back.
-func (c *conn) lockWrites(ctx context.Context) (func(), error) {
-	if c.writeSlot == nil {
-		return func() {}, nil
-	}
-	select {
-	case c.writeSlot <- struct{}{}:
-		return func() { <-c.writeSlot }, nil
-	case <-ctx.Done():
-		return nil, fmt.Errorf("wait to write: %w", ctx.Err())
-	}
-}
-
-// exec runs one writing statement on its own.
-func (c *conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	unlock, err := c.lockWrites(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	return c.db.ExecContext(ctx, query, args...)
-}
-
-// writeRow runs one writing statement with a RETURNING clause on its own
-// and gives its row to scan.
-func (c *conn) writeRow(ctx context.Context, scan func(*sql.Row) error, query string, args ...any) error {
-	unlock, err := c.lockWrites(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return scan(c.db.QueryRowContext(ctx, query, args...))
 }
 
 type (
@@ -138,34 +97,16 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close implements store.Store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.closeWriter()
+	return s.db.Close()
+}
 
 // queryer is what both *sql.DB and *sql.Tx offer.
 type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// inTx runs fn in a transaction and commits it if fn returns nil.
-func (s *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	unlock, err := s.lockWrites(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", mapErr(err))
-	}
-	return nil
 }
 
 // mapErr turns driver errors into the store's sentinel errors.

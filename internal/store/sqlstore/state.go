@@ -42,7 +42,7 @@ func (s *stateStore) ConsumeAuthnRequest(ctx context.Context, orgID, id string, 
 
 // RecordAssertion implements store.SAMLState with an insert-if-absent.
 func (s *stateStore) RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error) {
-	res, err := s.exec(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, $2)
+	res, err := s.execPrepared(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, $2)
 		ON CONFLICT (assertion_id) DO NOTHING`, assertionID, ms(expiresAt))
 	if err != nil {
 		return false, fmt.Errorf("record assertion ID: %w", err)
@@ -76,7 +76,7 @@ const sessionColumns = `id, realm, user_id, org_id, method, detail, created_at, 
 
 // CreateSession implements store.Sessions.
 func (s *stateStore) CreateSession(ctx context.Context, ss store.Session) error {
-	return insertSession(ctx, s.db, ss)
+	return insertSession(ctx, s.writes(), ss)
 }
 
 func insertSession(ctx context.Context, q queryer, ss store.Session) error {
@@ -108,7 +108,8 @@ func (s *stateStore) TouchSession(ctx context.Context, id string, at time.Time) 
 // until the commit (PostgreSQL), so concurrent sign-ins wait for each
 // other only over that last step.
 func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := s.prepared(sqlTx)
 		if r.Session != nil {
 			if err := insertSession(ctx, tx, *r.Session); err != nil {
 				return err
@@ -120,7 +121,7 @@ func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) err
 			}
 		}
 		if r.Attempt != nil {
-			return insertAttempt(ctx, tx, tx, *r.Attempt)
+			return insertAttempt(ctx, tx, *r.Attempt)
 		}
 		return nil
 	})
@@ -230,7 +231,7 @@ func (s *stateStore) PruneSessions(ctx context.Context, now time.Time) (int64, e
 
 // AppendAudit implements store.Audit.
 func (s *stateStore) AppendAudit(ctx context.Context, e store.AuditEvent) error {
-	return insertAudit(ctx, s.db, e)
+	return insertAudit(ctx, s.writes(), e)
 }
 
 func insertAudit(ctx context.Context, q queryer, e store.AuditEvent) error {

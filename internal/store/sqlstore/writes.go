@@ -1,0 +1,232 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// writer is how the store writes. On SQLite one writer of this process
+// at a time holds the slot, and writes on one connection kept for the
+// purpose: SQLite allows a single writer, and without the slot concurrent
+// writers meet SQLITE_BUSY and back off in sleeps of milliseconds (the
+// busy handler); on a connection of the pool, every write would also
+// begin with a cold page cache, since another connection wrote last.
+// Readers never take the slot (WAL lets them read beside the writer).
+// Every write goes through inTx, exec, execPrepared or writeRow (or holds
+// lockWrites); TestEveryWriteGoesThroughTheSlot keeps it so. PostgreSQL
+// has no slot and writes on the pool.
+type writer struct {
+	slot chan struct{} // nil on PostgreSQL
+	conn *sql.Conn     // SQLite: the writing connection, under the slot
+	// stmts are the hot paths' statements, prepared once (see prepared).
+	stmts sync.Map // query → *sql.Stmt
+}
+
+// writeTarget is what both *sql.DB and *sql.Conn offer.
+type writeTarget interface {
+	queryer
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// lockWrites waits for the write slot (SQLite) or for ctx to end; the
+// returned func gives the slot back.
+func (c *conn) lockWrites(ctx context.Context) (func(), error) {
+	if c.w.slot == nil {
+		return func() {}, nil
+	}
+	select {
+	case c.w.slot <- struct{}{}:
+		return func() { <-c.w.slot }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait to write: %w", ctx.Err())
+	}
+}
+
+// target is where a holder of the slot writes: the writing connection on
+// SQLite (opened on first use), the pool on PostgreSQL.
+func (c *conn) target(ctx context.Context) (writeTarget, error) {
+	if c.w.slot == nil {
+		return c.db, nil
+	}
+	if c.w.conn == nil {
+		wc, err := c.db.Conn(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("open the writing connection: %w", err)
+		}
+		c.w.conn = wc
+	}
+	return c.w.conn, nil
+}
+
+// dropBadWriter forgets the writing connection when err says the driver
+// found it broken, so the next write opens another. Holds the slot.
+func (c *conn) dropBadWriter(err error) {
+	if c.w.conn != nil && errors.Is(err, driver.ErrBadConn) {
+		c.w.conn.Close()
+		c.w.conn = nil
+	}
+}
+
+// closeWriter closes the writing connection and the kept statements.
+func (c *conn) closeWriter() {
+	c.w.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
+	if c.w.conn != nil {
+		c.w.conn.Close()
+	}
+}
+
+// inTx runs fn in a transaction and commits it if fn returns nil.
+func (c *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	unlock, err := c.lockWrites(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	t, err := c.target(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := t.BeginTx(ctx, nil)
+	if err != nil {
+		c.dropBadWriter(err)
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		c.dropBadWriter(err)
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		c.dropBadWriter(err)
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// exec runs one writing statement on its own.
+func (c *conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	unlock, err := c.lockWrites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	t, err := c.target(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := t.ExecContext(ctx, query, args...)
+	c.dropBadWriter(err)
+	return res, err
+}
+
+// execPrepared is exec with the statement prepared once and kept, for a
+// hot path (the replay cache). On PostgreSQL it is exec: the driver keeps
+// its statements, and a transaction would cost two more round trips.
+func (c *conn) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if c.w.slot == nil {
+		return c.exec(ctx, query, args...)
+	}
+	var res sql.Result
+	err := c.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = c.prepared(tx).ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
+}
+
+// writeRow runs one writing statement with a RETURNING clause on its own
+// and gives its row to scan.
+func (c *conn) writeRow(ctx context.Context, scan func(*sql.Row) error, query string, args ...any) error {
+	unlock, err := c.lockWrites(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	t, err := c.target(ctx)
+	if err != nil {
+		return err
+	}
+	err = scan(t.QueryRowContext(ctx, query, args...))
+	c.dropBadWriter(err)
+	return err
+}
+
+// writes is a queryer outside any transaction whose ExecContext is exec;
+// its queries are reads, on the pool.
+func (c *conn) writes() queryer { return slotDB{c} }
+
+type slotDB struct{ c *conn }
+
+func (d slotDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.c.exec(ctx, query, args...)
+}
+
+func (d slotDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.c.db.QueryContext(ctx, query, args...)
+}
+
+func (d slotDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.c.db.QueryRowContext(ctx, query, args...)
+}
+
+// prepared is tx with its statements prepared once per connection and
+// kept, for the hot paths (a sign-in's writes): SQLite (modernc) would
+// otherwise compile each statement again on every call. PostgreSQL's
+// driver keeps its own per-connection cache as well.
+func (c *conn) prepared(tx *sql.Tx) queryer { return preparedTx{tx, c} }
+
+type preparedTx struct {
+	tx *sql.Tx
+	c  *conn
+}
+
+// stmt is the transaction's handle on the kept statement for query.
+func (t preparedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, ok := t.c.w.stmts.Load(query)
+	if !ok {
+		prepared, err := t.c.db.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		if st, ok = t.c.w.stmts.LoadOrStore(query, prepared); ok {
+			prepared.Close()
+		} else {
+			st = prepared
+		}
+	}
+	return t.tx.StmtContext(ctx, st.(*sql.Stmt)), nil
+}
+
+func (t preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (t preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (t preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return t.tx.QueryRowContext(ctx, query, args...) // the same error, reported by Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
