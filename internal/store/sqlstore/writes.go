@@ -84,8 +84,9 @@ func (c *conn) closeWriter() {
 	}
 }
 
-// inTx runs fn in a transaction and commits it if fn returns nil.
-func (c *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// withWriter runs fn with the slot held and the write target; a broken
+// writing connection is dropped after it.
+func (c *conn) withWriter(ctx context.Context, fn func(t writeTarget) error) error {
 	unlock, err := c.lockWrites(ctx)
 	if err != nil {
 		return err
@@ -95,36 +96,35 @@ func (c *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	tx, err := t.BeginTx(ctx, nil)
-	if err != nil {
-		c.dropBadWriter(err)
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		c.dropBadWriter(err)
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		c.dropBadWriter(err)
-		return fmt.Errorf("commit: %w", mapErr(err))
-	}
-	return nil
+	err = fn(t)
+	c.dropBadWriter(err)
+	return err
+}
+
+// inTx runs fn in a transaction and commits it if fn returns nil.
+func (c *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return c.withWriter(ctx, func(t writeTarget) error {
+		tx, err := t.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("begin transaction: %w", err)
+		}
+		if err := fn(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit: %w", mapErr(err))
+		}
+		return nil
+	})
 }
 
 // exec runs one writing statement on its own.
-func (c *conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	unlock, err := c.lockWrites(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	t, err := c.target(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := t.ExecContext(ctx, query, args...)
-	c.dropBadWriter(err)
+func (c *conn) exec(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
+	err = c.withWriter(ctx, func(t writeTarget) error {
+		res, err = t.ExecContext(ctx, query, args...)
+		return err
+	})
 	return res, err
 }
 
@@ -147,18 +147,7 @@ func (c *conn) execPrepared(ctx context.Context, query string, args ...any) (sql
 // writeRow runs one writing statement with a RETURNING clause on its own
 // and gives its row to scan.
 func (c *conn) writeRow(ctx context.Context, scan func(*sql.Row) error, query string, args ...any) error {
-	unlock, err := c.lockWrites(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	t, err := c.target(ctx)
-	if err != nil {
-		return err
-	}
-	err = scan(t.QueryRowContext(ctx, query, args...))
-	c.dropBadWriter(err)
-	return err
+	return c.withWriter(ctx, func(t writeTarget) error { return scan(t.QueryRowContext(ctx, query, args...)) })
 }
 
 // writes is a queryer outside any transaction whose ExecContext is exec;
