@@ -213,13 +213,7 @@ func agreeOnVerdict(t *testing.T, name string, se signedElement, eel *etree.Elem
 // compareWithLXML runs lxml's exclusive c14n (Debian python3-lxml) on each
 // case and compares.
 func compareWithLXML(t *testing.T, cases any, ours [][]byte) {
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import lxml.etree").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("python3-lxml is not installed, but CI is set: .ci/run must install it")
-		}
-		t.Skip("python3-lxml not installed")
-	}
+	py := needLXML(t)
 	in, err := json.Marshal(cases)
 	if err != nil {
 		t.Fatal(err)
@@ -266,4 +260,79 @@ json.dump(out, sys.stdout)
 			t.Errorf("case %d: canonical form differs from lxml's\nours: %.300s\nlxml: %.300s", i, ours[i], theirs[i])
 		}
 	}
+}
+
+// TestAttributeWhitespaceMatchesLXML: literal tabs, newlines and carriage
+// returns in attribute values become spaces (XML 1.0 §2.11 and §3.3.3),
+// while the characters written as references stay and are canonicalised
+// as &#x9; &#xA; &#xD;, as libxml2 (lxml, and so xmlsec1) does. Go's
+// encoding/xml, under etree and goxmldsig, keeps the literal characters: a
+// signature made by libxmlsec1 over such a value would fail there.
+func TestAttributeWhitespaceMatchesLXML(t *testing.T) {
+	docs := []string{
+		"<a b=\"x\ty\nz\r\nw\rv\"/>",
+		`<a b="x&#9;y&#10;z&#13;&#10;w"/>`,
+		"<p:a xmlns:p=\"urn:p\" p:b=\" lead\ttrail \" c=\"&#13;\r\"><c d=\"\n\"/></p:a>",
+	}
+	var ours []string
+	for _, d := range docs {
+		doc, err := xmlsig.Parse([]byte(d), xmlsig.Limits{})
+		if err != nil {
+			t.Fatalf("%q: %v", d, err)
+		}
+		ours = append(ours, string(xmlsig.Canonicalize(nil, doc.Root, nil, nil)))
+	}
+	if want := `<a b="x y z w v"></a>`; ours[0] != want {
+		t.Errorf("literal whitespace: %s, want %s", ours[0], want)
+	}
+	if want := `<a b="x&#x9;y&#xA;z&#xD;&#xA;w"></a>`; ours[1] != want {
+		t.Errorf("whitespace references: %s, want %s", ours[1], want)
+	}
+	theirs := lxmlCanonical(t, docs)
+	for i := range docs {
+		if ours[i] != theirs[i] {
+			t.Errorf("%q:\nours: %s\nlxml: %s", docs[i], ours[i], theirs[i])
+		}
+	}
+}
+
+// lxmlCanonical is lxml's exclusive c14n of each document's root.
+func lxmlCanonical(t *testing.T, docs []string) []string {
+	t.Helper()
+	py := needLXML(t)
+	in, err := json.Marshal(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, "-c", `
+import json, sys
+from lxml import etree
+json.dump([etree.tostring(etree.fromstring(d.encode()), method="c14n", exclusive=True).decode()
+           for d in json.load(sys.stdin)], sys.stdout)
+`)
+	cmd.Stdin = bytes.NewReader(in)
+	cmd.Stderr = os.Stderr
+	raw, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("lxml: %v", err)
+	}
+	var out []string
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// needLXML is Debian's python3 with lxml; it skips the test without it,
+// and fails it under CI, where .ci/run installs it.
+func needLXML(t *testing.T) string {
+	t.Helper()
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import lxml.etree").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3-lxml is not installed, but CI is set: .ci/run must install it")
+		}
+		t.Skip("python3-lxml not installed")
+	}
+	return py
 }
