@@ -73,8 +73,11 @@ func (c *conn) dropBadWriter(err error) {
 	}
 }
 
-// closeWriter closes the writing connection and the kept statements.
+// closeWriter closes the writing connection and the kept statements,
+// after the write under way (if any).
 func (c *conn) closeWriter() {
+	unlock, _ := c.lockWrites(context.Background()) // cannot fail without a deadline
+	defer unlock()
 	c.w.stmts.Range(func(_, st any) bool {
 		st.(*sql.Stmt).Close()
 		return true
