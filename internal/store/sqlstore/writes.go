@@ -111,8 +111,11 @@ func (c *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		if err != nil {
 			return fmt.Errorf("begin transaction: %w", err)
 		}
+		// Rolled back on every way out but a commit, a panic in fn
+		// included: an open transaction left on the writing connection
+		// would refuse every later write.
+		defer tx.Rollback()
 		if err := fn(tx); err != nil {
-			tx.Rollback()
 			return err
 		}
 		if err := tx.Commit(); err != nil {

@@ -4,6 +4,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -98,5 +99,33 @@ func TestEveryWriteGoesThroughTheSlot(t *testing.T) {
 				t.Errorf("%s:%d writes without the write slot: use exec, writeRow or inTx", f, i+1)
 			}
 		}
+	}
+}
+
+// TestPanicInTransactionLeavesWritesWorking: a panic inside a transaction
+// rolls it back and gives the slot back, so the next write succeeds.
+func TestPanicInTransactionLeavesWritesWorking(t *testing.T) {
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	func() {
+		defer func() { _ = recover() }()
+		_ = s.inTx(t.Context(), func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(t.Context(), `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ('_p', 1)`); err != nil {
+				t.Fatal(err)
+			}
+			panic("a bug")
+		})
+	}()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if ok, err := s.RecordAssertion(ctx, "_after", time.Now().Add(time.Hour)); err != nil || !ok {
+		t.Fatalf("write after a panic: %v, %v", ok, err)
+	}
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM saml_replay_cache WHERE assertion_id = '_p'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the panicked transaction's row: %d, %v; want rolled back", n, err)
 	}
 }
