@@ -342,9 +342,6 @@ func signingContext(k KeyPair) (*xmlSigner, error) {
 // signInPlace signs el (enveloped) and puts the Signature right after its
 // Issuer, where the SAML schema wants it.
 func signInPlace(s *xmlSigner, el *xmlsig.Node) error {
-	if err := el.ResolveNames(); err != nil {
-		return fmt.Errorf("sign <%s>: %w", el.Local, err)
-	}
 	if err := xmlsig.Sign(el, child(el, NSAssertion, "Issuer"), s.key, s.cert); err != nil {
 		return fmt.Errorf("sign <%s>: %w", el.Local, err)
 	}

@@ -16,8 +16,11 @@ import (
 )
 
 // NewElement makes a detached element named tag ("prefix:local" or
-// "local"). Namespace names are resolved when the tree is signed or
-// written, from the declarations made with CreateAttr("xmlns:p", uri).
+// "local"). The builder gives an element and its attributes their
+// namespace names as soon as the declarations in scope allow (when the
+// element is created, or when its own prefix is declared on it), so Is and
+// Child find what was just built; Write and Sign resolve the whole tree
+// again from the final declarations.
 func NewElement(tag string) *Node {
 	return newElement(new(slab), tag)
 }
@@ -60,6 +63,7 @@ func (n *Node) slabOf() *slab {
 func (n *Node) CreateElement(tag string) *Node {
 	c := newElement(n.slabOf(), tag)
 	appendChild(n, c)
+	c.NS, _ = c.LookupPrefix(c.Prefix)
 	return c
 }
 
@@ -70,10 +74,17 @@ func (n *Node) CreateAttr(key, value string) *Node {
 	switch {
 	case key == "xmlns":
 		n.Decls = append(n.Decls, NSDecl{URI: value})
+		if n.Prefix == "" {
+			n.NS = value
+		}
 	case ok && p == "xmlns":
 		n.Decls = append(n.Decls, NSDecl{Prefix: l, URI: value})
+		if n.Prefix == l {
+			n.NS = value
+		}
 	case ok:
-		n.Attrs = append(n.Attrs, Attr{Prefix: p, Local: l, Value: value})
+		ns, _ := n.LookupPrefix(p)
+		n.Attrs = append(n.Attrs, Attr{Prefix: p, Local: l, NS: ns, Value: value})
 	default:
 		for i := range n.Attrs {
 			if n.Attrs[i].Prefix == "" && n.Attrs[i].Local == key {
@@ -98,7 +109,10 @@ func (n *Node) SetText(s string) *Node {
 }
 
 // AddChild appends c, a detached element, to n.
-func (n *Node) AddChild(c *Node) { appendChild(n, c) }
+func (n *Node) AddChild(c *Node) {
+	appendChild(n, c)
+	c.NS, _ = c.LookupPrefix(c.Prefix)
+}
 
 // InsertAfter puts c, a detached element, right after ref, one of n's
 // children; with ref nil, first.
@@ -116,12 +130,8 @@ func (n *Node) InsertAfter(ref, c *Node) {
 	}
 }
 
-// ResolveNames gives every element and attribute of the tree at n its
-// namespace name from the declarations in scope. Nodes made with the
-// builder have only prefixes until then, so Is and Child do not find them;
-// Write and Sign resolve names themselves.
-func (n *Node) ResolveNames() error { return resolveNames(n) }
-
+// resolveNames gives every element and attribute of the tree at root its
+// namespace name from the final declarations in scope.
 func resolveNames(root *Node) error {
 	for el := range root.Descendants() {
 		var ok bool
@@ -256,8 +266,7 @@ func (w *writer) node(n *Node, depth int) {
 // signature: exclusive c14n, SHA-256, and RSA-SHA256 for RSA keys or
 // ECDSA-SHA256 (r‖s) for ECDSA keys. The ds:Signature, with KeyInfo
 // holding certDER, is inserted after the child after (nil: first), where
-// the SAML schema wants it (after the Issuer). To find that child with Is
-// or Child in a tree made with the builder, call ResolveNames first.
+// the SAML schema wants it (after the Issuer).
 func Sign(el, after *Node, key crypto.Signer, certDER []byte) error {
 	id := el.AttrValue("ID")
 	if id == "" {
