@@ -137,6 +137,10 @@ func Open(ctx context.Context, loc Location, opt Options) (*Store, error) {
 	return s, nil
 }
 
+// sqliteBusyTimeout is how long a write waits for another: for SQLite's
+// lock (another process) and for the write slot (this one).
+const sqliteBusyTimeout = 10 * time.Second
+
 func openSQLite(path string) (*sql.DB, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -161,7 +165,7 @@ func openSQLite(path string) (*sql.DB, error) {
 	}
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", sqliteBusyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")

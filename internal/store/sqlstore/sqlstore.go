@@ -47,7 +47,7 @@ type conn struct {
 func newConn(db *sql.DB, fl flavor, log *slog.Logger) *conn {
 	c := &conn{db: db, fl: fl, log: log}
 	if fl.name == sqliteFlavor.name {
-		c.w.slot = make(chan struct{}, 1)
+		c.w.slot, c.w.maxWait = make(chan struct{}, 1), sqliteBusyTimeout
 	}
 	return c
 }

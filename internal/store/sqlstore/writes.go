@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
+
+	"github.com/signet-sso/signet/internal/store"
 )
 
 // writer is how the store writes. On SQLite one writer of this process
@@ -23,7 +26,11 @@ import (
 // has no slot and writes on the pool.
 type writer struct {
 	slot chan struct{} // nil on PostgreSQL
-	conn *sql.Conn     // SQLite: the writing connection, under the slot
+	// maxWait bounds the wait for the slot, as busy_timeout bounds the
+	// wait for SQLite's lock: past it the write fails as unavailable (503
+	// with Retry-After), so a queue of writers never grows without end.
+	maxWait time.Duration
+	conn    *sql.Conn // SQLite: the writing connection, under the slot
 	// stmts are the hot paths' statements, prepared once (see prepared).
 	stmts sync.Map // query → *sql.Stmt
 }
@@ -34,17 +41,27 @@ type writeTarget interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 }
 
-// lockWrites waits for the write slot (SQLite) or for ctx to end; the
-// returned func gives the slot back.
+// lockWrites waits for the write slot (SQLite), for ctx to end or for
+// maxWait; the returned func gives the slot back.
 func (c *conn) lockWrites(ctx context.Context) (func(), error) {
 	if c.w.slot == nil {
 		return func() {}, nil
 	}
+	release := func() { <-c.w.slot }
 	select {
 	case c.w.slot <- struct{}{}:
-		return func() { <-c.w.slot }, nil
+		return release, nil
+	default:
+	}
+	timer := time.NewTimer(c.w.maxWait)
+	defer timer.Stop()
+	select {
+	case c.w.slot <- struct{}{}:
+		return release, nil
 	case <-ctx.Done():
 		return nil, fmt.Errorf("wait to write: %w", ctx.Err())
+	case <-timer.C:
+		return nil, fmt.Errorf("%w: waited %s for the other writes", store.ErrUnavailable, c.w.maxWait)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/signet-sso/signet/internal/store"
 )
 
 // TestSQLiteWritesTakeTheWriteSlot: while one writer holds the slot, every
@@ -52,6 +54,12 @@ func TestSQLiteWritesTakeTheWriteSlot(t *testing.T) {
 	}
 	if _, err := s.GetOrgBySlug(t.Context(), "nobody"); err == nil || errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("a read while the slot is held: %v, want not found", err)
+	}
+	// Without a deadline of its own, a write gives up after maxWait as
+	// unavailable (503), as SQLite's busy timeout would.
+	s.w.maxWait = 30 * time.Millisecond
+	if _, err := s.RecordAssertion(context.Background(), "_a2", time.Now().Add(time.Hour)); !errors.Is(err, store.ErrUnavailable) || !store.IsUnavailable(err) {
+		t.Errorf("a write kept waiting past maxWait: %v, want store.ErrUnavailable", err)
 	}
 	unlock()
 	var n int
