@@ -172,13 +172,10 @@ func ParseAuthnRequest(xml []byte, lim Limits) (*ReceivedAuthnRequest, error) {
 			r.RequestedAuthnContext = append(r.RequestedAuthnContext, strings.TrimSpace(ref.LeadingText()))
 		}
 	}
-	sigs := slices.Collect(children(root, NSDSig, "Signature"))
-	if len(sigs) > 1 {
-		return nil, errorf(CodeSignatureInvalid, "the request has %d signatures", len(sigs))
+	if n := count(root, NSDSig, "Signature"); n > 1 {
+		return nil, errorf(CodeSignatureInvalid, "the request has %d signatures", n)
 	}
-	if len(sigs) == 1 {
-		r.sig = sigs[0]
-	}
+	r.sig = child(root, NSDSig, "Signature")
 	return r, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -146,12 +145,12 @@ func VerifyLogoutRequest(xml []byte, p LogoutPolicy) (*LogoutRequest, error) {
 			return nil, errorf(CodeExpired, "the LogoutRequest expired at %s", formatTime(until))
 		}
 	}
-	ids := slices.Collect(children(el, NSAssertion, "NameID"))
-	if len(ids) != 1 || count(el, NSAssertion, "EncryptedID")+count(el, NSAssertion, "BaseID") != 0 {
+	id := child(el, NSAssertion, "NameID")
+	if count(el, NSAssertion, "NameID") != 1 || count(el, NSAssertion, "EncryptedID")+count(el, NSAssertion, "BaseID") != 0 {
 		return nil, errorf(CodeSubjectAmbiguous, "a LogoutRequest must name exactly one NameID")
 	}
 	out := &LogoutRequest{ID: el.AttrValue("ID"), Issuer: strings.TrimSpace(child(el, NSAssertion, "Issuer").LeadingText()),
-		NameID: strings.TrimSpace(ids[0].LeadingText()), NameIDFormat: ids[0].AttrValue("Format")}
+		NameID: strings.TrimSpace(id.LeadingText()), NameIDFormat: id.AttrValue("Format")}
 	out.IssueInstant, _ = parseTime(el.AttrValue("IssueInstant"))
 	if out.NameID == "" {
 		return nil, errorf(CodeSubjectMissing, "the LogoutRequest's NameID is empty")
@@ -200,20 +199,20 @@ func verifyLogoutMessage(xml []byte, tag string, p LogoutPolicy) (*xmlsig.Node, 
 	if len(p.Certs) == 0 {
 		return nil, errorf(CodeCertificateUntrusted, "no signing certificate is known for %q, so its logout messages cannot be trusted", truncate(p.Issuer, 200))
 	}
-	sigs := slices.Collect(children(root, NSDSig, "Signature"))
+	sig, n := child(root, NSDSig, "Signature"), count(root, NSDSig, "Signature")
 	el := root
 	switch {
-	case len(sigs) > 1:
-		return nil, errorf(CodeSignatureInvalid, "the %s has %d signatures", tag, len(sigs))
+	case n > 1:
+		return nil, errorf(CodeSignatureInvalid, "the %s has %d signatures", tag, n)
 	case p.Redirect != nil:
 		if err := p.Redirect.VerifyRedirectSignature(p.Certs, p.AllowLegacy); err != nil {
 			return nil, err
 		}
-	case len(sigs) == 0:
+	case sig == nil:
 		return nil, errorf(CodeSignatureMissing, "the %s is not signed", tag)
 	default:
 		var legacy bool
-		verified, err := verifySigned(root, sigs[0], trustPolicy{certs: p.Certs, allowLegacy: p.AllowLegacy,
+		verified, err := verifySigned(root, sig, trustPolicy{certs: p.Certs, allowLegacy: p.AllowLegacy,
 			allowExpired: true, certNow: p.Now, usedLegacy: &legacy})
 		if err != nil {
 			return nil, err

@@ -44,6 +44,13 @@ func TestParseRefusesHostileInput(t *testing.T) {
 		{"second root", `<a/><b/>`, xmlsig.Limits{}, xmlsig.Malformed},
 		{"text after the root", `<a/>x`, xmlsig.Limits{}, xmlsig.Malformed},
 		{"mismatched end tag", `<a></b>`, xmlsig.Limits{}, xmlsig.Malformed},
+		// End tags are matched by the name as written, prefix included.
+		{"end tag with another prefix", `<p:a xmlns:p="u" xmlns:q="u"></q:a>`, xmlsig.Limits{}, xmlsig.Malformed},
+		{"end tag without the prefix", `<p:a xmlns:p="u"></a>`, xmlsig.Limits{}, xmlsig.Malformed},
+		{"end tag with a prefix added", `<a xmlns:p="u"></p:a>`, xmlsig.Limits{}, xmlsig.Malformed},
+		{"end tag joining prefix and name", `<p:a xmlns:p="u" xmlns:pa="u"></pa>`, xmlsig.Limits{}, xmlsig.Malformed},
+		{"end tag longer by one", `<p:a xmlns:p="u"></p:ab>`, xmlsig.Limits{}, xmlsig.Malformed},
+		{"end tag with the parts swapped", `<p:a xmlns:p="u" xmlns:a="u"></a:p>`, xmlsig.Limits{}, xmlsig.Malformed},
 		{"unclosed", `<a><b>`, xmlsig.Limits{}, xmlsig.Malformed},
 		{"'<' in attribute", `<a b="<"/>`, xmlsig.Limits{}, xmlsig.Malformed},
 		{"too deep", `<a><a><a><a><a/></a></a></a></a>`, small, xmlsig.TooLarge},
