@@ -213,11 +213,7 @@ func agreeOnVerdict(t *testing.T, name string, se signedElement, eel *etree.Elem
 // compareWithLXML runs lxml's exclusive c14n (Debian python3-lxml) on each
 // case and compares.
 func compareWithLXML(t *testing.T, cases any, ours [][]byte) {
-	py := needLXML(t)
-	in, err := json.Marshal(cases)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Helper()
 	const script = `
 import json, sys
 from lxml import etree
@@ -241,17 +237,7 @@ for c in json.load(sys.stdin):
         inclusive_ns_prefixes=c["Prefixes"] or None).decode())
 json.dump(out, sys.stdout)
 `
-	cmd := exec.Command(py, "-c", script)
-	cmd.Stdin = bytes.NewReader(in)
-	cmd.Stderr = os.Stderr
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("lxml: %v", err)
-	}
-	var theirs []string
-	if err := json.Unmarshal(raw, &theirs); err != nil {
-		t.Fatal(err)
-	}
+	theirs := runLXML(t, script, cases)
 	if len(theirs) != len(ours) {
 		t.Fatalf("lxml returned %d results for %d cases", len(theirs), len(ours))
 	}
@@ -299,18 +285,24 @@ func TestAttributeWhitespaceMatchesLXML(t *testing.T) {
 // lxmlCanonical is lxml's exclusive c14n of each document's root.
 func lxmlCanonical(t *testing.T, docs []string) []string {
 	t.Helper()
-	py := needLXML(t)
-	in, err := json.Marshal(docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(py, "-c", `
+	return runLXML(t, `
 import json, sys
 from lxml import etree
 json.dump([etree.tostring(etree.fromstring(d.encode()), method="c14n", exclusive=True).decode()
            for d in json.load(sys.stdin)], sys.stdout)
-`)
-	cmd.Stdin = bytes.NewReader(in)
+`, docs)
+}
+
+// runLXML runs script with Debian's python3 and lxml, in as JSON on its
+// standard input, and returns the list of strings it prints as JSON.
+func runLXML(t *testing.T, script string, in any) []string {
+	t.Helper()
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(needLXML(t), "-c", script)
+	cmd.Stdin = bytes.NewReader(b)
 	cmd.Stderr = os.Stderr
 	raw, err := cmd.Output()
 	if err != nil {
