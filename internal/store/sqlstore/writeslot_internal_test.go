@@ -137,3 +137,29 @@ func TestPanicInTransactionLeavesWritesWorking(t *testing.T) {
 		t.Errorf("the panicked transaction's row: %d, %v; want rolled back", n, err)
 	}
 }
+
+// TestSQLiteKeepsItsIdleConnections: concurrent reads reuse the pool's
+// connections instead of closing and reopening them (each new SQLite
+// connection parses the whole schema again).
+func TestSQLiteKeepsItsIdleConnections(t *testing.T) {
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var wg sync.WaitGroup
+	for range sqliteMaxConns {
+		wg.Go(func() {
+			for range 50 {
+				if _, err := s.GetOrgBySlug(t.Context(), "nobody"); !errors.Is(err, store.ErrNotFound) {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if st := s.db.Stats(); st.MaxIdleClosed != 0 {
+		t.Errorf("connections closed for want of idle room: %d of %d opened", st.MaxIdleClosed, st.OpenConnections)
+	}
+}
