@@ -84,7 +84,7 @@ func (s *workspaceStore) GetSSOConnection(ctx context.Context, orgID, id string)
 
 // ListSSOConnections implements store.Workspace.
 func (s *workspaceStore) ListSSOConnections(ctx context.Context, orgID string) ([]store.SSOConnection, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections WHERE org_id = $1
+	rows, err := s.reads().QueryContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections WHERE org_id = $1
 		ORDER BY is_primary DESC, lower(name), id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list SSO connections: %w", err)

@@ -18,7 +18,7 @@ import (
 
 // GetRoleMapping implements store.RoleMappings.
 func (s *domainStore) GetRoleMapping(ctx context.Context, orgID string) (store.RoleMapping, error) {
-	return getRoleMapping(ctx, s.db, orgID, "")
+	return getRoleMapping(ctx, s.reads(), orgID, "")
 }
 
 func getRoleMapping(ctx context.Context, q queryer, orgID, suffix string) (store.RoleMapping, error) {

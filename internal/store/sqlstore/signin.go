@@ -202,7 +202,7 @@ func (s *signinStore) GetSPKey(ctx context.Context, orgID string) (store.SPKey, 
 	k := store.SPKey{OrgID: orgID}
 	var priv string
 	var created int64
-	err := s.db.QueryRowContext(ctx, `SELECT certificate_pem, private_key, created_at FROM sp_keys WHERE org_id = $1`, orgID).
+	err := s.reads().QueryRowContext(ctx, `SELECT certificate_pem, private_key, created_at FROM sp_keys WHERE org_id = $1`, orgID).
 		Scan(&k.CertificatePEM, &priv, &created)
 	if err != nil {
 		return store.SPKey{}, rowErr("SP key of org", orgID, err)

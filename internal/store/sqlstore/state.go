@@ -131,7 +131,7 @@ func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) err
 func (s *stateStore) GetSession(ctx context.Context, id string, now time.Time) (store.Session, error) {
 	var ss store.Session
 	var created, expires, seen int64
-	err := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND expires_at > $2`,
+	err := s.reads().QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND expires_at > $2`,
 		id, ms(now)).Scan(&ss.ID, &ss.Realm, &ss.UserID, &ss.OrgID, &ss.Method, &ss.Detail, &created, &expires, &seen,
 		&ss.NameID, &ss.NameIDFormat, &ss.SessionIndex)
 	ss.CreatedAt, ss.ExpiresAt, ss.LastSeenAt = fromMS(created), fromMS(expires), fromMS(seen)

@@ -54,7 +54,7 @@ func (s *workspaceStore) GetOrg(ctx context.Context, id string) (store.Org, erro
 
 // GetOrgBySlug implements store.Workspace.
 func (s *workspaceStore) GetOrgBySlug(ctx context.Context, slug string) (store.Org, error) {
-	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE slug = $1`, slug))
+	o, err := scanOrg(s.reads().QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE slug = $1`, slug))
 	return o, rowErr("org", slug, err)
 }
 
@@ -170,13 +170,13 @@ func (s *workspaceStore) CreateMember(ctx context.Context, m store.Member) (stor
 
 // GetMember implements store.Workspace.
 func (s *workspaceStore) GetMember(ctx context.Context, id string) (store.Member, error) {
-	m, err := scanMember(s.db.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`, id))
+	m, err := scanMember(s.reads().QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`, id))
 	return m, rowErr("member", id, err)
 }
 
 // GetMemberByEmail implements store.Workspace.
 func (s *workspaceStore) GetMemberByEmail(ctx context.Context, orgID, email string) (store.Member, error) {
-	m, err := scanMember(s.db.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members
+	m, err := scanMember(s.reads().QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members
 		WHERE org_id = $1 AND lower(email) = lower($2)`, orgID, email))
 	return m, rowErr("member", email, err)
 }

@@ -204,19 +204,63 @@ type preparedTx struct {
 
 // stmt is the transaction's handle on the kept statement for query.
 func (t preparedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	st, ok := t.c.w.stmts.Load(query)
-	if !ok {
-		prepared, err := t.c.db.PrepareContext(ctx, query)
-		if err != nil {
-			return nil, err
-		}
-		if st, ok = t.c.w.stmts.LoadOrStore(query, prepared); ok {
-			prepared.Close()
-		} else {
-			st = prepared
-		}
+	st, err := t.c.kept(ctx, query)
+	if err != nil {
+		return nil, err
 	}
-	return t.tx.StmtContext(ctx, st.(*sql.Stmt)), nil
+	return t.tx.StmtContext(ctx, st), nil
+}
+
+// kept is the statement for query, prepared on first use and kept until
+// the store closes (database/sql prepares it again on each connection it
+// meets, once). Only for constant queries: the cache is never pruned.
+func (c *conn) kept(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := c.w.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	prepared, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st, loaded := c.w.stmts.LoadOrStore(query, prepared); loaded {
+		prepared.Close()
+		return st.(*sql.Stmt), nil
+	}
+	return prepared, nil
+}
+
+// reads is the pool for the hot paths' reads (a sign-in's org, connections,
+// member and keys; a session), with their statements kept on SQLite, where
+// compiling a statement costs more than running it. PostgreSQL's driver
+// keeps its statements itself. Its ExecContext must not be used: writes
+// go through the slot.
+func (c *conn) reads() queryer {
+	if c.w.slot == nil {
+		return c.db
+	}
+	return keptReads{c}
+}
+
+type keptReads struct{ c *conn }
+
+func (r keptReads) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return nil, fmt.Errorf("sqlstore: a write through reads(): %.40q", query)
+}
+
+func (r keptReads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := r.c.kept(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (r keptReads) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := r.c.kept(ctx, query)
+	if err != nil {
+		return r.c.db.QueryRowContext(ctx, query, args...) // the same error, reported by Scan
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 func (t preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
