@@ -33,6 +33,9 @@ type writer struct {
 	conn    *sql.Conn // SQLite: the writing connection, under the slot
 	// stmts are the hot paths' statements, prepared once (see prepared).
 	stmts sync.Map // query → *sql.Stmt
+	// queue is the transactions waiting to be committed together
+	// (SQLite; groupcommit.go).
+	queue txQueue
 }
 
 // writeTarget is what both *sql.DB and *sql.Conn offer.
@@ -121,8 +124,13 @@ func (c *conn) withWriter(ctx context.Context, fn func(t writeTarget) error) err
 	return err
 }
 
-// inTx runs fn in a transaction and commits it if fn returns nil.
+// inTx runs fn in a transaction and commits it if fn returns nil. On
+// SQLite, transactions queued at once are committed together (see
+// inTxBatched); each caller still gets its own outcome.
 func (c *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if c.w.slot != nil {
+		return c.inTxBatched(ctx, fn)
+	}
 	return c.withWriter(ctx, func(t writeTarget) error {
 		tx, err := t.BeginTx(ctx, nil)
 		if err != nil {

@@ -138,6 +138,169 @@ func TestPanicInTransactionLeavesWritesWorking(t *testing.T) {
 	}
 }
 
+// queueWhileHeld starts one inTx per fn while the write slot is held, waits
+// until all have queued, and releases the slot, so they are committed
+// together. It returns each call's error, or its panic as panicked.
+func queueWhileHeld(t *testing.T, s *Store, fns []func(*sql.Tx) error) (errs []error, panicked []any) {
+	t.Helper()
+	unlock, err := s.lockWrites(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, panicked = make([]error, len(fns)), make([]any, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() {
+			defer func() { panicked[i] = recover() }()
+			errs[i] = s.inTx(t.Context(), fn)
+		})
+	}
+	for {
+		s.w.queue.mu.Lock()
+		n := len(s.w.queue.jobs)
+		s.w.queue.mu.Unlock()
+		if n == len(fns) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	unlock()
+	wg.Wait()
+	return errs, panicked
+}
+
+func insertReplay(id string) func(*sql.Tx) error {
+	return func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, 1)`, id)
+		return err
+	}
+}
+
+func replayIDs(t *testing.T, s *Store) map[string]bool {
+	t.Helper()
+	rows, err := s.db.Query(`SELECT assertion_id FROM saml_replay_cache`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = true
+	}
+	return out
+}
+
+// TestQueuedTransactionsKeepTheirOwnOutcome: transactions committed together
+// each get their own outcome. One that fails or panics writes nothing and
+// its caller sees its error or panic; the others are committed; one that
+// gave up waiting is never run.
+func TestQueuedTransactionsKeepTheirOwnOutcome(t *testing.T) {
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	refused := errors.New("refused by its function")
+	fns := []func(*sql.Tx) error{
+		insertReplay("_ok1"),
+		func(tx *sql.Tx) error { // writes, then fails: its write is undone
+			if err := insertReplay("_failed")(tx); err != nil {
+				return err
+			}
+			return refused
+		},
+		insertReplay("_ok2"),
+		insertReplay("_ok1"), // a duplicate of the first: the statement fails
+		func(tx *sql.Tx) error {
+			if err := insertReplay("_panicked")(tx); err != nil {
+				return err
+			}
+			panic("a bug")
+		},
+		insertReplay("_ok3"),
+	}
+	errs, panicked := queueWhileHeld(t, s, fns)
+	want := []string{"ok", "refused", "ok", "duplicate", "panic", "ok"}
+	for i, w := range want {
+		var got string
+		switch {
+		case panicked[i] != nil:
+			got = "panic"
+		case errors.Is(errs[i], refused):
+			got = "refused"
+		case errs[i] != nil && strings.Contains(errs[i].Error(), "UNIQUE"):
+			got = "duplicate"
+		case errs[i] == nil:
+			got = "ok"
+		default:
+			got = errs[i].Error()
+		}
+		if got != w {
+			t.Errorf("transaction %d: %s, want %s", i, got, w)
+		}
+	}
+	if p, ok := panicked[4].(string); !ok || p != "a bug" {
+		t.Errorf("the panic raised in its caller: %#v, want the function's own", panicked[4])
+	}
+	ids := replayIDs(t, s)
+	for id, stored := range map[string]bool{"_ok1": true, "_ok2": true, "_ok3": true, "_failed": false, "_panicked": false} {
+		if ids[id] != stored {
+			t.Errorf("row %s stored = %v, want %v", id, ids[id], stored)
+		}
+	}
+
+	// One that gave up while queued is never run.
+	unlock, err := s.lockWrites(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	err = s.inTx(ctx, insertReplay("_gave_up"))
+	cancel()
+	unlock()
+	if err := s.inTx(t.Context(), insertReplay("_next")); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || replayIDs(t, s)["_gave_up"] {
+		t.Errorf("a transaction that gave up: %v, stored %v", err, replayIDs(t, s)["_gave_up"])
+	}
+}
+
+// TestQueuedTransactionsFailTogetherWhenTheCommitFails: success is reported
+// only after the shared commit; when it fails, every transaction in it
+// fails and nothing of theirs is stored.
+func TestQueuedTransactionsFailTogetherWhenTheCommitFails(t *testing.T) {
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// A foreign key checked only at commit, and broken: the commit fails.
+	breaksTheCommit := func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO idp_group_members (group_id, user_id) VALUES ('no-such-group', 'no-such-user')`)
+		return err
+	}
+	errs, panicked := queueWhileHeld(t, s, []func(*sql.Tx) error{insertReplay("_a"), breaksTheCommit, insertReplay("_b")})
+	for i, err := range errs {
+		if err == nil || panicked[i] != nil || !strings.Contains(err.Error(), "commit") {
+			t.Errorf("transaction %d: %v (panic %v), want the commit's error", i, err, panicked[i])
+		}
+	}
+	if ids := replayIDs(t, s); len(ids) != 0 {
+		t.Errorf("stored after a failed commit: %v", ids)
+	}
+	if err := s.inTx(t.Context(), insertReplay("_after")); err != nil || !replayIDs(t, s)["_after"] {
+		t.Errorf("a write after the failed commit: %v", err)
+	}
+}
+
 // TestSQLiteKeepsItsIdleConnections: concurrent reads reuse the pool's
 // connections instead of closing and reopening them (each new SQLite
 // connection parses the whole schema again).
