@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -58,8 +59,21 @@ func main() {
 	load := flag.Duration("load", 0, "also run the ACS load test for this long per server (e.g. 10s)")
 	conns := flag.Int("conns", 8, "load test: concurrent connections")
 	pg := flag.String("postgres", os.Getenv("SIGNET_TEST_POSTGRES_URL"), "load test: also on this PostgreSQL database")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (see docs/PERFORMANCE.md)")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*load, *conns, *pg); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

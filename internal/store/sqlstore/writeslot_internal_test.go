@@ -326,3 +326,25 @@ func TestSQLiteKeepsItsIdleConnections(t *testing.T) {
 		t.Errorf("connections closed for want of idle room: %d of %d opened", st.MaxIdleClosed, st.OpenConnections)
 	}
 }
+
+// TestSQLiteJournalsInMemory: every connection, the writing one included,
+// keeps its statement and savepoint journals in memory.
+func TestSQLiteJournalsInMemory(t *testing.T) {
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var pool, writing int
+	if err := s.db.QueryRow(`PRAGMA temp_store`).Scan(&pool); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.withWriter(t.Context(), func(w writeTarget) error {
+		return w.QueryRowContext(t.Context(), `PRAGMA temp_store`).Scan(&writing)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if pool != 2 || writing != 2 {
+		t.Errorf("temp_store = %d on the pool, %d on the writing connection; want 2 (MEMORY)", pool, writing)
+	}
+}
