@@ -202,7 +202,7 @@ func openStore(kind, pg string) (store.Store, func(), error) {
 }
 
 // loadTests drives the ACSs and returns the load targets.
-func loadTests(w *world, d time.Duration, conns int, pg string) ([]target, error) {
+func loadTests(w *world, d time.Duration, conns int, pg string, stores []string) ([]target, error) {
 	n := int(d.Seconds() * 1200) // more responses than the fastest server here can take in d
 	fmt.Printf("\nACS load: %d connections, %s per run, %d pre-generated responses per run (unique, assertion signed)\n", conns, d, n)
 	var results []loadResult
@@ -225,7 +225,10 @@ func loadTests(w *world, d time.Duration, conns int, pg string) ([]target, error
 		return nil, err
 	}
 	var targets []target
-	for _, kind := range []string{"sqlite", "postgres"} {
+	for _, kind := range stores {
+		if kind != "sqlite" && kind != "postgres" {
+			return nil, fmt.Errorf("unknown store %q (sqlite, postgres)", kind)
+		}
 		if kind == "postgres" && pg == "" {
 			fmt.Println("(no -postgres URL: the PostgreSQL run is skipped)")
 			continue

@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -59,6 +60,7 @@ func main() {
 	load := flag.Duration("load", 0, "also run the ACS load test for this long per server (e.g. 10s)")
 	conns := flag.Int("conns", 8, "load test: concurrent connections")
 	pg := flag.String("postgres", os.Getenv("SIGNET_TEST_POSTGRES_URL"), "load test: also on this PostgreSQL database")
+	stores := flag.String("stores", "sqlite,postgres", "load test: the stores to drive Signet's ACS on")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (see docs/PERFORMANCE.md)")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -72,14 +74,14 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*load, *conns, *pg); err != nil {
+	if err := run(*load, *conns, *pg, strings.Split(*stores, ",")); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(load time.Duration, conns int, pg string) error {
+func run(load time.Duration, conns int, pg string, stores []string) error {
 	w, err := newWorld()
 	if err != nil {
 		return err
@@ -184,7 +186,7 @@ func run(load time.Duration, conns int, pg string) error {
 	fmt.Printf("\nverify: signet is %.1f× the cost of one RSA-2048 verification (crewjam %.1f×, gosaml2 %.1f×)\n",
 		signet.ns/rsaVerify.ns, crew.ns/rsaVerify.ns, gos.ns/rsaVerify.ns)
 	if load > 0 {
-		lt, err := loadTests(w, load, conns, pg)
+		lt, err := loadTests(w, load, conns, pg, stores)
 		if err != nil {
 			return err
 		}
