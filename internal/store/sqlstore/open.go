@@ -134,6 +134,9 @@ func Open(ctx context.Context, loc Location, opt Options) (*Store, error) {
 		}
 		return nil, err
 	}
+	if fl.name == sqliteFlavor.name {
+		s.startCheckpoints(checkpointEvery)
+	}
 	return s, nil
 }
 
@@ -171,6 +174,7 @@ func openSQLite(path string) (*sql.DB, error) {
 	// Statement and savepoint journals in memory: in a file they cost two
 	// system calls per page a statement touches (see groupcommit.go).
 	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", sqliteAutoCheckpointPages)) // see checkpoint.go
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {

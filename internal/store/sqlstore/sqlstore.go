@@ -42,6 +42,8 @@ type conn struct {
 	fl  flavor
 	log *slog.Logger
 	w   writer // writes.go: how this process writes
+	// ckpt copies SQLite's log back in the background (checkpoint.go).
+	ckpt *checkpointer
 }
 
 func newConn(db *sql.DB, fl flavor, log *slog.Logger) *conn {
@@ -98,6 +100,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Close implements store.Store.
 func (s *Store) Close() error {
+	s.stopCheckpoints()
 	s.closeWriter()
 	return s.db.Close()
 }

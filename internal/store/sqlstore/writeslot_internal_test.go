@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -347,4 +348,52 @@ func TestSQLiteJournalsInMemory(t *testing.T) {
 	if pool != 2 || writing != 2 {
 		t.Errorf("temp_store = %d on the pool, %d on the writing connection; want 2 (MEMORY)", pool, writing)
 	}
+}
+
+// TestBackgroundCheckpointsCopyTheLog: the log is copied back into the
+// database file in the background, well before SQLite's automatic
+// checkpoint (the backstop) would, so no commit waits for it.
+func TestBackgroundCheckpointsCopyTheLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: path}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var auto int
+	if err := s.db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != sqliteAutoCheckpointPages {
+		t.Fatalf("wal_autocheckpoint = %d, %v; want the backstop %d", auto, err, sqliteAutoCheckpointPages)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	time.Sleep(2 * checkpointEvery) // the migrations' pages first
+	before := size()
+	for i := range 300 {
+		if _, err := s.RecordAssertion(t.Context(), fmt.Sprintf("_%d_%s", i, strings.Repeat("x", 200)), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * checkpointEvery)
+	for size() == before && time.Now().Before(deadline) {
+		time.Sleep(checkpointEvery / 5)
+	}
+	if after := size(); after == before {
+		t.Errorf("the database file stayed at %d bytes after 300 commits: no background checkpoint", after)
+	}
+}
+
+// TestCloseTwice: closing a store again is harmless (the background
+// checkpoints stop once).
+func TestCloseTwice(t *testing.T) {
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s.Close()
 }

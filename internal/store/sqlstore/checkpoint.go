@@ -1,0 +1,68 @@
+// Copyright 2026 The Signet Authors. SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Checkpoints (SQLite). In WAL mode SQLite copies the log back into the
+// database file (a checkpoint, with an fsync) inside the commit that
+// takes the log past wal_autocheckpoint pages; that commit holds the write
+// slot meanwhile, so every queued sign-in waited for the copy. A
+// background goroutine checkpoints PASSIVE instead, beside the writer
+// (a passive checkpoint never blocks writers or readers), and the
+// automatic checkpoint stays as a backstop at a higher mark
+// (sqliteAutoCheckpointPages) for when the background falls behind.
+
+const (
+	// checkpointEvery is how often the background copies the log back.
+	checkpointEvery = 250 * time.Millisecond
+	// sqliteAutoCheckpointPages is the backstop: about 40 MB of log.
+	sqliteAutoCheckpointPages = 10000
+)
+
+// checkpointer runs the background checkpoints until stop.
+type checkpointer struct {
+	stop     chan struct{}
+	stopOnce sync.Once // Close may be called more than once
+	done     sync.WaitGroup
+}
+
+// startCheckpoints starts the background checkpoints (SQLite only).
+func (c *conn) startCheckpoints(every time.Duration) {
+	c.ckpt = &checkpointer{stop: make(chan struct{})}
+	c.ckpt.done.Go(func() {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-c.ckpt.stop:
+				return
+			case <-tick.C:
+				c.checkpoint()
+			}
+		}
+	})
+}
+
+// checkpoint copies what it can of the log into the database file now.
+func (c *conn) checkpoint() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var busy, logPages, copied int
+	if err := c.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &copied); err != nil {
+		c.log.Warn("background checkpoint failed; SQLite's automatic checkpoint remains", "error", err)
+	}
+}
+
+// stopCheckpoints ends the background checkpoints, waiting for one under
+// way. Calling it again does nothing.
+func (c *conn) stopCheckpoints() {
+	if c.ckpt != nil {
+		c.ckpt.stopOnce.Do(func() { close(c.ckpt.stop) })
+		c.ckpt.done.Wait()
+	}
+}
