@@ -336,6 +336,9 @@ func TestSecurityCase93NoPasswordOracle(t *testing.T) {
 			i := (round + k) % len(emails)
 			var d time.Duration
 			answers[i], d = try(emails[i])
+			if answers[i].Status != http.StatusUnauthorized { // 429 would time the rate limit, not the check
+				t.Fatalf("%s = %d, want 401: not a timed password check", emails[i], answers[i].Status)
+			}
 			fastest[i] = min(fastest[i], d)
 		}
 	}
