@@ -203,7 +203,7 @@ func openStore(kind, pg string) (store.Store, func(), error) {
 
 // loadTests drives the ACSs and returns the load targets.
 func loadTests(w *world, d time.Duration, conns int, pg string, stores []string) ([]target, error) {
-	n := int(d.Seconds() * 1200) // more responses than the fastest server here can take in d
+	n := int(d.Seconds() * 2500) // more responses than the fastest server here can take in d (Signet on SQLite took 1,660/s)
 	fmt.Printf("\nACS load: %d connections, %s per run, %d pre-generated responses per run (unique, assertion signed)\n", conns, d, n)
 	var results []loadResult
 	run := func(name string, acs, aud string) (loadResult, error) {
