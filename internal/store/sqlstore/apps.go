@@ -35,7 +35,7 @@ func (s *appsStore) CreateApp(ctx context.Context, a store.App, key store.Signin
 	if a.Status == "" {
 		a.Status = store.AppActive
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO idp_apps (`+appColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			a.ID, a.Name, a.Description, a.ACSURL, a.Audience, a.StartURL, a.RelayState,
@@ -70,7 +70,7 @@ func (s *appsStore) GetAppByName(ctx context.Context, name string) (store.App, e
 // UpdateApp implements store.Applications.
 func (s *appsStore) UpdateApp(ctx context.Context, id string, fn func(*store.App) error) (store.App, error) {
 	var a store.App
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		a, err = scanApp(tx.QueryRowContext(ctx, `SELECT `+appColumns+` FROM idp_apps WHERE id = $1`+s.fl.forUpdate, id))
 		if err != nil {
@@ -131,7 +131,7 @@ func (s *appsStore) PruneDraftApps(ctx context.Context, cutoff time.Time) (int64
 
 // SetAttributeMappings implements store.Applications.
 func (s *appsStore) SetAttributeMappings(ctx context.Context, appID, subjectValue, subjectFormat string, attrs []store.AttributeMapping) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE idp_apps SET subject_value = $2, subject_format = $3, updated_at = $4
 			WHERE id = $1`, appID, subjectValue, subjectFormat, ms(now()))
 		if err != nil {
@@ -169,7 +169,7 @@ func (s *appsStore) ListAttributeMappings(ctx context.Context, appID string) ([]
 
 // Assign implements store.Applications. The principal must exist.
 func (s *appsStore) Assign(ctx context.Context, a store.Assignment) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		table := map[string]string{store.PrincipalUser: "idp_users", store.PrincipalGroup: "idp_groups"}[a.PrincipalKind]
 		if table == "" {
 			return fmt.Errorf("unknown principal kind %q", a.PrincipalKind)
@@ -289,7 +289,7 @@ func insertKey(ctx context.Context, tx *sql.Tx, k store.SigningKey) (store.Signi
 
 // AddSigningKey implements store.Applications.
 func (s *appsStore) AddSigningKey(ctx context.Context, key store.SigningKey) (store.SigningKey, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM idp_apps WHERE id = $1`+s.fl.forUpdate, key.AppID).Scan(&one)
 		if err != nil {
@@ -320,7 +320,7 @@ func (s *appsStore) ActiveSigningKey(ctx context.Context, appID string) (store.S
 
 // ActivateSigningKey implements store.Applications.
 func (s *appsStore) ActivateSigningKey(ctx context.Context, appID, keyID string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM idp_signing_keys WHERE app_id = $1 AND id = $2`+s.fl.forUpdate, appID, keyID).Scan(&one)
 		if err != nil {
@@ -333,7 +333,7 @@ func (s *appsStore) ActivateSigningKey(ctx context.Context, appID, keyID string)
 
 // DeleteSigningKey implements store.Applications.
 func (s *appsStore) DeleteSigningKey(ctx context.Context, appID, keyID string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var active bool
 		err := tx.QueryRowContext(ctx, `SELECT active FROM idp_signing_keys WHERE app_id = $1 AND id = $2`+s.fl.forUpdate, appID, keyID).Scan(&active)
 		if err != nil {

@@ -42,7 +42,7 @@ const connWhere = ` WHERE org_id = $1 AND (id = $2 OR ($2 = '' AND is_primary))`
 // PutSSOConnection implements store.Workspace.
 func (s *workspaceStore) PutSSOConnection(ctx context.Context, c store.SSOConnection) (store.SSOConnection, error) {
 	c.UpdatedAt = stamp(c.UpdatedAt)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if c.ID != "" {
 			old, err := scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere+s.fl.forUpdate, c.OrgID, c.ID))
 			if err != nil {
@@ -95,7 +95,7 @@ func (s *workspaceStore) ListSSOConnections(ctx context.Context, orgID string) (
 // UpdateSSOConnection implements store.Workspace.
 func (s *workspaceStore) UpdateSSOConnection(ctx context.Context, orgID, id string, fn func(*store.SSOConnection) error) (store.SSOConnection, error) {
 	var c store.SSOConnection
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		c, err = scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere+s.fl.forUpdate, orgID, id))
 		if err != nil {
@@ -113,7 +113,7 @@ func (s *workspaceStore) UpdateSSOConnection(ctx context.Context, orgID, id stri
 
 // SetPrimarySSOConnection implements store.Workspace.
 func (s *workspaceStore) SetPrimarySSOConnection(ctx context.Context, orgID, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere+s.fl.forUpdate, orgID, ""))
 		if err != nil {
 			return rowErr("primary SSO connection of org", orgID, err)
@@ -154,7 +154,7 @@ func (s *workspaceStore) SSOConnectionsToRefresh(ctx context.Context, cutoff tim
 
 // DeleteSSOConnection implements store.Workspace.
 func (s *workspaceStore) DeleteSSOConnection(ctx context.Context, orgID, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		c, err := scanConn(tx.QueryRowContext(ctx, `SELECT `+connColumns+` FROM sp_sso_connections`+connWhere+s.fl.forUpdate, orgID, id))
 		if err != nil {
 			return rowErr("SSO connection of org", orgID, err)

@@ -56,7 +56,7 @@ func (s *directoryStore) GetUserByUsername(ctx context.Context, username string)
 // UpdateUser implements store.Directory.
 func (s *directoryStore) UpdateUser(ctx context.Context, id string, fn func(*store.User) error) (store.User, error) {
 	var u store.User
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM idp_users WHERE id = $1`+s.fl.forUpdate, id))
 		if err != nil {
@@ -81,7 +81,7 @@ func (s *directoryStore) UpdateUser(ctx context.Context, id string, fn func(*sto
 
 // DeleteUser implements store.Directory. Direct assignments of the user go too.
 func (s *directoryStore) DeleteUser(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM idp_users WHERE id = $1`, id)
 		if err != nil {
 			return fmt.Errorf("delete user %q: %w", id, mapErr(err))
@@ -187,7 +187,7 @@ func rowErr(what, key string, err error) error {
 
 // DeleteGroup implements store.Directory. The group's assignments go too.
 func (s *directoryStore) DeleteGroup(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM idp_groups WHERE id = $1`, id)
 		if err != nil {
 			return fmt.Errorf("delete group %q: %w", id, mapErr(err))

@@ -63,7 +63,7 @@ func (s *domainStore) DeleteDomain(ctx context.Context, orgID, domain string) er
 // SetDomainConnection implements store.Domains.
 func (s *domainStore) SetDomainConnection(ctx context.Context, orgID, domain, connectionID string) (store.Domain, error) {
 	var d store.Domain
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if connectionID != "" {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sp_sso_connections WHERE org_id = $1 AND id = $2`,
@@ -89,7 +89,7 @@ func (s *domainStore) SetDomainConnection(ctx context.Context, orgID, domain, co
 // verification even when two checks race.
 func (s *domainStore) RecordDomainCheck(ctx context.Context, orgID, domain string, c store.DomainCheck) (store.Domain, error) {
 	var out store.Domain
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		d, err := scanDomain(tx.QueryRowContext(ctx, `SELECT `+domainColumns+` FROM sp_domains WHERE org_id = $1 AND domain = $2`, orgID, domain))
 		if err != nil {
 			return rowErr("domain", domain, err)

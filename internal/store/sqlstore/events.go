@@ -56,7 +56,7 @@ func appendEvent(ctx context.Context, tx queryer, e store.Event) (bool, error) {
 // AppendEvent implements store.Events.
 func (s *eventStore) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
 	var added bool
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		added, err = appendEvent(ctx, tx, e)
 		return err

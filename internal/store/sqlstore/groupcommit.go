@@ -36,7 +36,7 @@ const maxBatch = 64
 // queuedTx is one inTx call waiting to be committed.
 type queuedTx struct {
 	ctx   context.Context
-	fn    func(*sql.Tx) error
+	fn    func(context.Context, *sql.Tx) error
 	state atomic.Int32  // txQueued, then txTaken (by a writer) or txWithdrawn (by its caller)
 	done  chan txResult // buffered: the writer never waits for the caller
 }
@@ -86,7 +86,7 @@ func (q *txQueue) take() []*queuedTx {
 
 // inTxBatched is inTx on SQLite: fn joins the queue; whoever holds the
 // write slot next commits it, with whatever else queued meanwhile.
-func (c *conn) inTxBatched(ctx context.Context, fn func(*sql.Tx) error) error {
+func (c *conn) inTxBatched(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	j := &queuedTx{ctx: ctx, fn: fn, done: make(chan txResult, 1)}
 	c.w.queue.push(j)
 	timer := time.NewTimer(c.w.maxWait)
@@ -190,6 +190,12 @@ func (c *conn) runBatch(ctx context.Context, jobs []*queuedTx, results []txResul
 
 // runQueued runs j's function on tx, unless its caller's context already
 // ended, and catches a panic to raise it again in the caller.
+//
+// Once begun, the function runs to its end with its caller's context
+// values but not its cancellation: SQLite answers a cancelled statement by
+// interrupting it, and an interrupted INSERT, UPDATE or DELETE rolls back
+// the whole transaction, so one caller who went away mid-statement would
+// fail every other transaction in the batch.
 func runQueued(j *queuedTx, tx *sql.Tx) (r txResult) {
 	if err := j.ctx.Err(); err != nil {
 		return txResult{err: fmt.Errorf("wait to write: %w", err)}
@@ -199,5 +205,5 @@ func runQueued(j *queuedTx, tx *sql.Tx) (r txResult) {
 			r = txResult{panicked: true, panicVal: v}
 		}
 	}()
-	return txResult{err: j.fn(tx)}
+	return txResult{err: j.fn(context.WithoutCancel(j.ctx), tx)}
 }

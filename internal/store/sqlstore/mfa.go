@@ -138,7 +138,7 @@ func (s *directoryStore) SetMFACeremony(ctx context.Context, tokenHash, ceremony
 // TakeMFACeremony implements store.MFA.
 func (s *directoryStore) TakeMFACeremony(ctx context.Context, tokenHash string) (string, error) {
 	var ceremony string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT ceremony FROM idp_mfa_challenges WHERE token_hash = $1`+s.fl.forUpdate, tokenHash).Scan(&ceremony)
 		if err != nil {
 			return rowErr("MFA challenge", "(hidden)", err)
@@ -198,7 +198,7 @@ func (s *directoryStore) PruneMFA(ctx context.Context, now, cutoff time.Time) (i
 
 // SetRecoveryCodes implements store.MFA.
 func (s *directoryStore) SetRecoveryCodes(ctx context.Context, userID string, hashes []string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM idp_recovery_codes WHERE user_id = $1`, userID); err != nil {
 			return fmt.Errorf("replace recovery codes: %w", err)
 		}
@@ -215,7 +215,7 @@ func (s *directoryStore) SetRecoveryCodes(ctx context.Context, userID string, ha
 func (s *directoryStore) UseRecoveryCode(ctx context.Context, userID, hash string) (bool, int, error) {
 	var used bool
 	var left int
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM idp_recovery_codes WHERE user_id = $1 AND code_hash = $2`, userID, hash)
 		if err != nil {
 			return fmt.Errorf("use recovery code: %w", err)

@@ -59,7 +59,7 @@ func (s *oauthStore) ListOAuthClients(ctx context.Context) ([]store.OAuthClient,
 // UpdateOAuthClient implements store.OAuth.
 func (s *oauthStore) UpdateOAuthClient(ctx context.Context, id string, fn func(*store.OAuthClient) error) (store.OAuthClient, error) {
 	var c store.OAuthClient
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		c, err = scanClient(tx.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM oauth_clients WHERE id = $1`+s.fl.forUpdate, id))
 		if err != nil {

@@ -43,7 +43,7 @@ func getRoleMapping(ctx context.Context, q queryer, orgID, suffix string) (store
 // UpdateRoleMapping implements store.RoleMappings.
 func (s *domainStore) UpdateRoleMapping(ctx context.Context, orgID string, fn func(*store.RoleMapping) error) (store.RoleMapping, error) {
 	var m store.RoleMapping
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if m, err = getRoleMapping(ctx, tx, orgID, s.fl.forUpdate); err != nil {
 			return err

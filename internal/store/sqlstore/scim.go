@@ -57,7 +57,7 @@ func scanSCIMUser(r interface{ Scan(...any) error }) (store.SCIMUser, error) {
 // PutSCIMUser implements store.SCIM.
 func (s *scimStore) PutSCIMUser(ctx context.Context, u store.SCIMUser, role string) (store.SCIMUser, error) {
 	u.UpdatedAt = stamp(u.UpdatedAt)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var old *store.SCIMUser
 		if u.ID == "" {
 			u.ID, u.CreatedAt, u.Version = newID("scu_"), u.UpdatedAt, 1
@@ -162,7 +162,7 @@ func (s *scimStore) ListSCIMUsers(ctx context.Context, orgID string) ([]store.SC
 // DeleteSCIMUser implements store.SCIM.
 func (s *scimStore) DeleteSCIMUser(ctx context.Context, orgID, id string) error {
 	at := now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		u, err := scanSCIMUser(tx.QueryRowContext(ctx, `SELECT `+scimUserColumns+` FROM sp_scim_users
 			WHERE org_id = $1 AND id = $2`+s.fl.forUpdate, orgID, id))
 		if err != nil {
@@ -208,7 +208,7 @@ func scanSCIMGroup(r interface{ Scan(...any) error }) (store.SCIMGroup, error) {
 func (s *scimStore) PutSCIMGroup(ctx context.Context, g store.SCIMGroup) (store.SCIMGroup, error) {
 	g.UpdatedAt = stamp(g.UpdatedAt)
 	g.Members = slices.Compact(slices.Sorted(slices.Values(g.Members)))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var old *store.SCIMGroup
 		if g.ID == "" {
 			g.ID, g.CreatedAt, g.Version = newID("scg_"), g.UpdatedAt, 1
@@ -335,7 +335,7 @@ func (s *scimStore) ListSCIMGroups(ctx context.Context, orgID string) ([]store.S
 // DeleteSCIMGroup implements store.SCIM.
 func (s *scimStore) DeleteSCIMGroup(ctx context.Context, orgID, id string) error {
 	at := now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		g, err := scanSCIMGroup(tx.QueryRowContext(ctx, `DELETE FROM sp_scim_groups WHERE org_id = $1 AND id = $2
 			RETURNING `+scimGroupColumns, orgID, id))
 		if err != nil {

@@ -18,7 +18,7 @@ func (s *signinStore) AppendSignInAttempt(ctx context.Context, a store.SignInAtt
 	if signInEventType(a) == "" {
 		return insertAttempt(ctx, s.writes(), a)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error { return insertAttempt(ctx, tx, a) })
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return insertAttempt(ctx, tx, a) })
 }
 
 // insertAttempt records an attempt and, when it is an SSO sign-in from the
@@ -127,7 +127,7 @@ func (s *signinStore) GetInvite(ctx context.Context, id string, now time.Time) (
 // ConsumeInvite implements store.Workspace.
 func (s *signinStore) ConsumeInvite(ctx context.Context, id string, now time.Time) (store.Invite, error) {
 	var inv store.Invite
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		inv, err = scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM sp_invites WHERE id = $1 AND expires_at > $2`+s.fl.forUpdate, id, ms(now)))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -149,7 +149,7 @@ func (s *signinStore) ConsumeInvite(ctx context.Context, id string, now time.Tim
 func (s *signinStore) JoinByInvite(ctx context.Context, orgID, email string, now time.Time) (store.Member, store.Invite, error) {
 	var m store.Member
 	var inv store.Invite
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		inv, err = scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM sp_invites
 			WHERE org_id = $1 AND lower(email) = lower($2) AND expires_at > $3 ORDER BY created_at DESC LIMIT 1`+s.fl.forUpdate,

@@ -54,7 +54,7 @@ func (s *stateStore) RecordAssertion(ctx context.Context, assertionID string, ex
 // PruneSAMLState implements store.SAMLState.
 func (s *stateStore) PruneSAMLState(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM saml_authn_requests WHERE expires_at <= $1`,
 			`DELETE FROM saml_replay_cache WHERE expires_at <= $1`,
@@ -108,7 +108,7 @@ func (s *stateStore) TouchSession(ctx context.Context, id string, at time.Time) 
 // until the commit (PostgreSQL), so concurrent sign-ins wait for each
 // other only over that last step.
 func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
-	return s.inTx(ctx, func(sqlTx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, sqlTx *sql.Tx) error {
 		tx := s.prepared(sqlTx)
 		if r.Session != nil {
 			if err := insertSession(ctx, tx, *r.Session); err != nil {
@@ -188,7 +188,7 @@ func (s *stateStore) EndPasswordSessions(ctx context.Context, orgID string) (int
 // EndSSOSessions implements store.Sessions.
 func (s *stateStore) EndSSOSessions(ctx context.Context, orgID, idpEntityID, nameID string, sessionIndexes []string) (int64, error) {
 	var n int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		const q = `DELETE FROM sessions WHERE realm = $1 AND org_id = $2 AND method = 'sso' AND detail = $3 AND name_id = $4`
 		var results []sql.Result
 		if len(sessionIndexes) == 0 {

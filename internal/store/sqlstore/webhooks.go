@@ -34,7 +34,7 @@ func scanWebhook(r interface{ Scan(...any) error }) (store.Webhook, error) {
 // CreateWebhook implements store.Webhooks.
 func (s *eventStore) CreateWebhook(ctx context.Context, w store.Webhook) (store.Webhook, error) {
 	w.ID, w.CreatedAt = newID("wh_"), stamp(w.CreatedAt)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT n FROM sp_event_seq WHERE one = 1`).Scan(&w.Cursor); err != nil {
 			return fmt.Errorf("end of the event log: %w", err)
 		}
@@ -65,7 +65,7 @@ func (s *eventStore) ListWebhooks(ctx context.Context) ([]store.Webhook, error) 
 
 // DeleteWebhook implements store.Webhooks.
 func (s *eventStore) DeleteWebhook(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sp_webhook_deliveries WHERE webhook_id = $1`, id); err != nil {
 			return fmt.Errorf("delete webhook deliveries: %w", err)
 		}
@@ -80,7 +80,7 @@ func (s *eventStore) DeleteWebhook(ctx context.Context, id string) error {
 // QueueWebhookDeliveries implements store.Webhooks.
 func (s *eventStore) QueueWebhookDeliveries(ctx context.Context, id string, now time.Time, limit int) (int, error) {
 	queued := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		w, err := scanWebhook(tx.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM sp_webhooks WHERE id = $1`+s.fl.forUpdate, id))
 		if err != nil {
 			return rowErr("webhook", id, err)
@@ -171,7 +171,7 @@ func (s *eventStore) RedeliverWebhook(ctx context.Context, webhookID, deliveryID
 // AppendSCIMRequest implements store.SCIMRequestLog.
 func (s *eventStore) AppendSCIMRequest(ctx context.Context, r store.SCIMRequest) error {
 	r.At = stamp(r.At)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sp_scim_requests (id, org_id, at, method, path, status, scim_type, detail)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newAuditID(r.At), r.OrgID, ms(r.At), r.Method, r.Path, r.Status, r.SCIMType, r.Detail)
 		if err != nil {

@@ -27,7 +27,7 @@ func (s *workspaceStore) CreateOrg(ctx context.Context, o store.Org, admin *stor
 		o.ID = newID("org_")
 	}
 	o.CreatedAt = stamp(o.CreatedAt)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sp_orgs (id, slug, name, plan, created_at, external_id)
 			VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''))`, o.ID, o.Slug, o.Name, o.Plan, ms(o.CreatedAt), o.ExternalID)
 		if err != nil {
@@ -60,7 +60,7 @@ func (s *workspaceStore) GetOrgBySlug(ctx context.Context, slug string) (store.O
 
 // DeleteOrg implements store.Workspace.
 func (s *workspaceStore) DeleteOrg(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE org_id = $1`, id); err != nil {
 			return fmt.Errorf("end the org's sessions: %w", mapErr(err))
 		}
@@ -96,7 +96,7 @@ func (s *workspaceStore) GetOrgByExternalID(ctx context.Context, externalID stri
 // UpdateOrg implements store.Workspace.
 func (s *workspaceStore) UpdateOrg(ctx context.Context, id string, fn func(*store.Org) error) (store.Org, error) {
 	var o store.Org
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		o, err = scanOrg(tx.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM sp_orgs WHERE id = $1`+s.fl.forUpdate, id))
 		if err != nil {
@@ -158,7 +158,7 @@ func insertMember(ctx context.Context, q queryer, m store.Member) (store.Member,
 
 // CreateMember implements store.Workspace.
 func (s *workspaceStore) CreateMember(ctx context.Context, m store.Member) (store.Member, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if m, err = insertMember(ctx, tx, m); err != nil {
 			return err
@@ -184,7 +184,7 @@ func (s *workspaceStore) GetMemberByEmail(ctx context.Context, orgID, email stri
 // UpdateMember implements store.Workspace.
 func (s *workspaceStore) UpdateMember(ctx context.Context, id string, fn func(*store.Member) error) (store.Member, error) {
 	var m store.Member
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		m, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`+s.fl.forUpdate, id))
 		if err != nil {
@@ -212,7 +212,7 @@ func (s *workspaceStore) UpdateMember(ctx context.Context, id string, fn func(*s
 
 // DeleteMember implements store.Workspace. The member's sessions end too.
 func (s *workspaceStore) DeleteMember(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM sp_members WHERE id = $1`+s.fl.forUpdate, id))
 		if err != nil {
 			return rowErr("member", id, err)

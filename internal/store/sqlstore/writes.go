@@ -126,8 +126,10 @@ func (c *conn) withWriter(ctx context.Context, fn func(t writeTarget) error) err
 
 // inTx runs fn in a transaction and commits it if fn returns nil. On
 // SQLite, transactions queued at once are committed together (see
-// inTxBatched); each caller still gets its own outcome.
-func (c *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// inTxBatched); each caller still gets its own outcome. fn must use the
+// context it is given, not ctx: on SQLite it runs to its end once begun
+// (see runQueued).
+func (c *conn) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	if c.w.slot != nil {
 		return c.inTxBatched(ctx, fn)
 	}
@@ -140,7 +142,7 @@ func (c *conn) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		// included: an open transaction left on the writing connection
 		// would refuse every later write.
 		defer tx.Rollback()
-		if err := fn(tx); err != nil {
+		if err := fn(ctx, tx); err != nil {
 			return err
 		}
 		if err := tx.Commit(); err != nil {
@@ -167,7 +169,7 @@ func (c *conn) execPrepared(ctx context.Context, query string, args ...any) (sql
 		return c.exec(ctx, query, args...)
 	}
 	var res sql.Result
-	err := c.inTx(ctx, func(tx *sql.Tx) error {
+	err := c.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		res, err = c.prepared(tx).ExecContext(ctx, query, args...)
 		return err

@@ -62,6 +62,7 @@ func TestSQLiteWritesTakeTheWriteSlot(t *testing.T) {
 	if _, err := s.RecordAssertion(context.Background(), "_a2", time.Now().Add(time.Hour)); !errors.Is(err, store.ErrUnavailable) || !store.IsUnavailable(err) {
 		t.Errorf("a write kept waiting past maxWait: %v, want store.ErrUnavailable", err)
 	}
+	s.w.maxWait = sqliteBusyTimeout // the concurrent writes below may queue longer than 30 ms
 	unlock()
 	var n int
 	if err := s.db.QueryRow(`SELECT count(*) FROM saml_replay_cache`).Scan(&n); err != nil || n != 0 {
@@ -121,7 +122,7 @@ func TestPanicInTransactionLeavesWritesWorking(t *testing.T) {
 	defer s.Close()
 	func() {
 		defer func() { _ = recover() }()
-		_ = s.inTx(t.Context(), func(tx *sql.Tx) error {
+		_ = s.inTx(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(t.Context(), `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ('_p', 1)`); err != nil {
 				t.Fatal(err)
 			}
@@ -139,10 +140,11 @@ func TestPanicInTransactionLeavesWritesWorking(t *testing.T) {
 	}
 }
 
-// queueWhileHeld starts one inTx per fn while the write slot is held, waits
-// until all have queued, and releases the slot, so they are committed
-// together. It returns each call's error, or its panic as panicked.
-func queueWhileHeld(t *testing.T, s *Store, fns []func(*sql.Tx) error) (errs []error, panicked []any) {
+// queueWhileHeld starts one inTx per fn, in order, while the write slot is
+// held, and releases the slot once all have queued, so they are committed
+// together in that order. It returns each call's error, or its panic as
+// panicked.
+func queueWhileHeld(t *testing.T, s *Store, fns []func(context.Context, *sql.Tx) error) (errs []error, panicked []any) {
 	t.Helper()
 	unlock, err := s.lockWrites(t.Context())
 	if err != nil {
@@ -155,24 +157,16 @@ func queueWhileHeld(t *testing.T, s *Store, fns []func(*sql.Tx) error) (errs []e
 			defer func() { panicked[i] = recover() }()
 			errs[i] = s.inTx(t.Context(), fn)
 		})
-	}
-	for {
-		s.w.queue.mu.Lock()
-		n := len(s.w.queue.jobs)
-		s.w.queue.mu.Unlock()
-		if n == len(fns) {
-			break
-		}
-		time.Sleep(time.Millisecond)
+		waitQueued(t, s, i+1)
 	}
 	unlock()
 	wg.Wait()
 	return errs, panicked
 }
 
-func insertReplay(id string) func(*sql.Tx) error {
-	return func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, 1)`, id)
+func insertReplay(id string) func(context.Context, *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, 1)`, id)
 		return err
 	}
 }
@@ -206,18 +200,18 @@ func TestQueuedTransactionsKeepTheirOwnOutcome(t *testing.T) {
 	}
 	defer s.Close()
 	refused := errors.New("refused by its function")
-	fns := []func(*sql.Tx) error{
+	fns := []func(context.Context, *sql.Tx) error{
 		insertReplay("_ok1"),
-		func(tx *sql.Tx) error { // writes, then fails: its write is undone
-			if err := insertReplay("_failed")(tx); err != nil {
+		func(ctx context.Context, tx *sql.Tx) error { // writes, then fails: its write is undone
+			if err := insertReplay("_failed")(ctx, tx); err != nil {
 				return err
 			}
 			return refused
 		},
 		insertReplay("_ok2"),
 		insertReplay("_ok1"), // a duplicate of the first: the statement fails
-		func(tx *sql.Tx) error {
-			if err := insertReplay("_panicked")(tx); err != nil {
+		func(ctx context.Context, tx *sql.Tx) error {
+			if err := insertReplay("_panicked")(ctx, tx); err != nil {
 				return err
 			}
 			panic("a bug")
@@ -281,14 +275,14 @@ func TestQueuedTransactionsFailTogetherWhenTheCommitFails(t *testing.T) {
 	}
 	defer s.Close()
 	// A foreign key checked only at commit, and broken: the commit fails.
-	breaksTheCommit := func(tx *sql.Tx) error {
-		if _, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+	breaksTheCommit := func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO idp_group_members (group_id, user_id) VALUES ('no-such-group', 'no-such-user')`)
+		_, err := tx.ExecContext(ctx, `INSERT INTO idp_group_members (group_id, user_id) VALUES ('no-such-group', 'no-such-user')`)
 		return err
 	}
-	errs, panicked := queueWhileHeld(t, s, []func(*sql.Tx) error{insertReplay("_a"), breaksTheCommit, insertReplay("_b")})
+	errs, panicked := queueWhileHeld(t, s, []func(context.Context, *sql.Tx) error{insertReplay("_a"), breaksTheCommit, insertReplay("_b")})
 	for i, err := range errs {
 		if err == nil || panicked[i] != nil || !strings.Contains(err.Error(), "commit") {
 			t.Errorf("transaction %d: %v (panic %v), want the commit's error", i, err, panicked[i])
@@ -396,4 +390,56 @@ func TestCloseTwice(t *testing.T) {
 	}
 	s.Close()
 	s.Close()
+}
+
+// TestCallerGoneMidStatementFailsNoOther: a caller whose context ends while
+// its transaction runs in a batch does not fail the others. (SQLite would
+// interrupt the statement, and an interrupted INSERT rolls back the whole
+// shared transaction.)
+func TestCallerGoneMidStatementFailsNoOther(t *testing.T) {
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	unlock, err := s.lockWrites(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan error, 1)
+	go func() { first <- s.inTx(t.Context(), insertReplay("_first")) }()
+	waitQueued(t, s, 1)
+	leaving, leave := context.WithCancel(t.Context())
+	second := make(chan error, 1)
+	go func() {
+		second <- s.inTx(leaving, func(ctx context.Context, tx *sql.Tx) error {
+			time.AfterFunc(20*time.Millisecond, leave) // gone while the long INSERT runs
+			_, err := tx.ExecContext(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at)
+				WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT 'bulk' || i, 1 FROM n`)
+			return err
+		})
+	}()
+	waitQueued(t, s, 2)
+	unlock()
+	if err := <-first; err != nil {
+		t.Errorf("the other transaction in the batch: %v, want committed", err)
+	}
+	<-second
+	if !replayIDs(t, s)["_first"] {
+		t.Error("the other transaction's row is missing")
+	}
+}
+
+// waitQueued waits until n transactions are queued for the slot.
+func waitQueued(t *testing.T, s *Store, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		s.w.queue.mu.Lock()
+		queued := len(s.w.queue.jobs)
+		s.w.queue.mu.Unlock()
+		if queued >= n {
+			return
+		}
+	}
+	t.Fatalf("%d transactions never queued", n)
 }
