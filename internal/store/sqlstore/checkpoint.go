@@ -29,6 +29,7 @@ type checkpointer struct {
 	stop     chan struct{}
 	stopOnce sync.Once // Close may be called more than once
 	done     sync.WaitGroup
+	warned   time.Time // the last failure logged (a full disk fails every tick)
 }
 
 // startCheckpoints starts the background checkpoints (SQLite only).
@@ -53,8 +54,10 @@ func (c *conn) checkpoint() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var busy, logPages, copied int
-	if err := c.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &copied); err != nil {
-		c.log.Warn("background checkpoint failed; SQLite's automatic checkpoint remains", "error", err)
+	err := c.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &copied)
+	if err != nil && time.Since(c.ckpt.warned) >= time.Minute {
+		c.ckpt.warned = time.Now()
+		c.log.Warn("background checkpoint failed (logged at most once a minute); SQLite's automatic checkpoint remains", "error", err)
 	}
 }
 

@@ -7,11 +7,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -442,4 +444,55 @@ func waitQueued(t *testing.T, s *Store, n int) {
 		}
 	}
 	t.Fatalf("%d transactions never queued", n)
+}
+
+// TestKeptReadsRefuseWrites: the hot reads' queryer never writes around
+// the slot.
+func TestKeptReadsRefuseWrites(t *testing.T) {
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.reads().ExecContext(t.Context(), `DELETE FROM saml_replay_cache`); err == nil {
+		t.Error("a write through reads() was let through")
+	}
+	var n int
+	if err := s.reads().QueryRowContext(t.Context(), `SELECT count(*) FROM saml_replay_cache`).Scan(&n); err != nil {
+		t.Errorf("a read through reads(): %v", err)
+	}
+}
+
+// countingHandler counts the records logged at Warn or above.
+type countingHandler struct {
+	slog.Handler
+	warnings *atomic.Int32
+}
+
+func (h countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h countingHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelWarn {
+		h.warnings.Add(1)
+	}
+	return nil
+}
+
+// TestFailingCheckpointsWarnOnce: a checkpoint that fails on every tick (a
+// full disk, a closed database) is logged once a minute, not four times a
+// second.
+func TestFailingCheckpointsWarnOnce(t *testing.T) {
+	var warnings atomic.Int32
+	log := slog.New(countingHandler{slog.DiscardHandler, &warnings})
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.db.Close() // every checkpoint from now on fails
+	time.Sleep(5 * checkpointEvery)
+	s.stopCheckpoints()
+	if n := warnings.Load(); n != 1 {
+		t.Errorf("%d warnings for five failed checkpoints, want 1", n)
+	}
+	s.Close()
 }
