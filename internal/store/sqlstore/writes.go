@@ -162,8 +162,10 @@ func (c *conn) exec(ctx context.Context, query string, args ...any) (res sql.Res
 }
 
 // execPrepared is exec with the statement prepared once and kept, for a
-// hot path (the replay cache). On PostgreSQL it is exec: the driver keeps
-// its statements, and a transaction would cost two more round trips.
+// hot path (the replay cache). On SQLite it is a one-statement inTx, so it
+// is committed with whatever else is queued; on PostgreSQL it is exec:
+// the driver keeps its statements, and a transaction would cost two more
+// round trips.
 func (c *conn) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if c.w.slot == nil {
 		return c.exec(ctx, query, args...)
@@ -203,9 +205,15 @@ func (d slotDB) QueryRowContext(ctx context.Context, query string, args ...any) 
 
 // prepared is tx with its statements prepared once per connection and
 // kept, for the hot paths (a sign-in's writes): SQLite (modernc) would
-// otherwise compile each statement again on every call. PostgreSQL's
-// driver keeps its own per-connection cache as well.
-func (c *conn) prepared(tx *sql.Tx) queryer { return preparedTx{tx, c} }
+// otherwise compile each statement again on every call. On PostgreSQL it
+// is tx: the driver keeps its own per-connection cache, and a second one
+// would prepare each statement on a pool connection and again on tx's.
+func (c *conn) prepared(tx *sql.Tx) queryer {
+	if c.w.slot == nil {
+		return tx
+	}
+	return preparedTx{tx, c}
+}
 
 type preparedTx struct {
 	tx *sql.Tx
