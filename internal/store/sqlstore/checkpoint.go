@@ -26,46 +26,47 @@ const (
 
 // checkpointer runs the background checkpoints until stop.
 type checkpointer struct {
-	stop     chan struct{}
-	stopOnce sync.Once // Close may be called more than once
-	done     sync.WaitGroup
-	warned   time.Time // the last failure logged (a full disk fails every tick)
+	stop   context.CancelFunc // ends the loop and a checkpoint under way; may be called again
+	done   sync.WaitGroup
+	warned time.Time // the last failure logged (a full disk fails every tick)
 }
 
 // startCheckpoints starts the background checkpoints (SQLite only).
 func (c *conn) startCheckpoints(every time.Duration) {
-	c.ckpt = &checkpointer{stop: make(chan struct{})}
+	ctx, stop := context.WithCancel(context.Background())
+	c.ckpt = &checkpointer{stop: stop}
 	c.ckpt.done.Go(func() {
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {
-			case <-c.ckpt.stop:
+			case <-ctx.Done():
 				return
 			case <-tick.C:
-				c.checkpoint()
+				c.checkpoint(ctx)
 			}
 		}
 	})
 }
 
 // checkpoint copies what it can of the log into the database file now.
-func (c *conn) checkpoint() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+// A checkpoint cut short by stopCheckpoints is not a failure.
+func (c *conn) checkpoint(loop context.Context) {
+	ctx, cancel := context.WithTimeout(loop, 10*time.Second)
 	defer cancel()
 	var busy, logPages, copied int
 	err := c.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &copied)
-	if err != nil && time.Since(c.ckpt.warned) >= time.Minute {
+	if err != nil && loop.Err() == nil && time.Since(c.ckpt.warned) >= time.Minute {
 		c.ckpt.warned = time.Now()
 		c.log.Warn("background checkpoint failed (logged at most once a minute); SQLite's automatic checkpoint remains", "error", err)
 	}
 }
 
-// stopCheckpoints ends the background checkpoints, waiting for one under
-// way. Calling it again does nothing.
+// stopCheckpoints ends the background checkpoints and waits for the loop
+// to end. Calling it again does nothing.
 func (c *conn) stopCheckpoints() {
 	if c.ckpt != nil {
-		c.ckpt.stopOnce.Do(func() { close(c.ckpt.stop) })
+		c.ckpt.stop()
 		c.ckpt.done.Wait()
 	}
 }
