@@ -20,15 +20,25 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
+// openTestStore opens a migrated SQLite store in a temporary directory,
+// closed when the test ends, and returns it with its file's path.
+func openTestStore(t *testing.T, opt Options) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.db")
+	opt.Migrate = true
+	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: path}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
 // TestSQLiteWritesTakeTheWriteSlot: while one writer holds the slot, every
 // kind of write waits for it (and gives up with its context, writing
 // nothing), and reads go on.
 func TestSQLiteWritesTakeTheWriteSlot(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTestStore(t, Options{})
 	unlock, err := s.lockWrites(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -117,11 +127,7 @@ func TestEveryWriteGoesThroughTheSlot(t *testing.T) {
 // TestPanicInTransactionLeavesWritesWorking: a panic inside a transaction
 // rolls it back and gives the slot back, so the next write succeeds.
 func TestPanicInTransactionLeavesWritesWorking(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTestStore(t, Options{})
 	func() {
 		defer func() { _ = recover() }()
 		_ = s.inTx(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
@@ -196,11 +202,7 @@ func replayIDs(t *testing.T, s *Store) map[string]bool {
 // its caller sees its error or panic; the others are committed; one that
 // gave up waiting is never run.
 func TestQueuedTransactionsKeepTheirOwnOutcome(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTestStore(t, Options{})
 	refused := errors.New("refused by its function")
 	fns := []func(context.Context, *sql.Tx) error{
 		insertReplay("_ok1"),
@@ -271,11 +273,7 @@ func TestQueuedTransactionsKeepTheirOwnOutcome(t *testing.T) {
 // only after the shared commit; when it fails, every transaction in it
 // fails and nothing of theirs is stored.
 func TestQueuedTransactionsFailTogetherWhenTheCommitFails(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTestStore(t, Options{})
 	// A foreign key checked only at commit, and broken: the commit fails.
 	breaksTheCommit := func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
@@ -302,11 +300,7 @@ func TestQueuedTransactionsFailTogetherWhenTheCommitFails(t *testing.T) {
 // connections instead of closing and reopening them (each new SQLite
 // connection parses the whole schema again).
 func TestSQLiteKeepsItsIdleConnections(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTestStore(t, Options{})
 	var wg sync.WaitGroup
 	for range sqliteMaxConns {
 		wg.Go(func() {
@@ -327,11 +321,7 @@ func TestSQLiteKeepsItsIdleConnections(t *testing.T) {
 // TestSQLiteJournalsInMemory: every connection, the writing one included,
 // keeps its statement and savepoint journals in memory.
 func TestSQLiteJournalsInMemory(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTestStore(t, Options{})
 	var pool, writing int
 	if err := s.db.QueryRow(`PRAGMA temp_store`).Scan(&pool); err != nil {
 		t.Fatal(err)
@@ -350,12 +340,7 @@ func TestSQLiteJournalsInMemory(t *testing.T) {
 // database file in the background, well before SQLite's automatic
 // checkpoint (the backstop) would, so no commit waits for it.
 func TestBackgroundCheckpointsCopyTheLog(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.db")
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: path}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openTestStore(t, Options{})
 	var auto int
 	if err := s.db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != sqliteAutoCheckpointPages {
 		t.Fatalf("wal_autocheckpoint = %d, %v; want the backstop %d", auto, err, sqliteAutoCheckpointPages)
@@ -386,12 +371,9 @@ func TestBackgroundCheckpointsCopyTheLog(t *testing.T) {
 // TestCloseTwice: closing a store again is harmless (the background
 // checkpoints stop once).
 func TestCloseTwice(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := openTestStore(t, Options{})
 	s.Close()
-	s.Close()
+	s.Close() // and once more when the test ends
 }
 
 // TestCallerGoneMidStatementFailsNoOther: a caller whose context ends while
@@ -399,11 +381,7 @@ func TestCloseTwice(t *testing.T) {
 // interrupt the statement, and an interrupted INSERT rolls back the whole
 // shared transaction.)
 func TestCallerGoneMidStatementFailsNoOther(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTestStore(t, Options{})
 	unlock, err := s.lockWrites(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -449,11 +427,7 @@ func waitQueued(t *testing.T, s *Store, n int) {
 // TestKeptReadsRefuseWrites: the hot reads' queryer never writes around
 // the slot.
 func TestKeptReadsRefuseWrites(t *testing.T) {
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTestStore(t, Options{})
 	if _, err := s.reads().ExecContext(t.Context(), `DELETE FROM saml_replay_cache`); err == nil {
 		t.Error("a write through reads() was let through")
 	}
@@ -484,15 +458,11 @@ func (h countingHandler) Handle(ctx context.Context, r slog.Record) error {
 func TestFailingCheckpointsWarnOnce(t *testing.T) {
 	var warnings atomic.Int32
 	log := slog.New(countingHandler{slog.DiscardHandler, &warnings})
-	s, err := Open(t.Context(), Location{Driver: "sqlite", Path: filepath.Join(t.TempDir(), "s.db")}, Options{Migrate: true, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := openTestStore(t, Options{Logger: log})
 	s.db.Close() // every checkpoint from now on fails
 	time.Sleep(5 * checkpointEvery)
 	s.stopCheckpoints()
 	if n := warnings.Load(); n != 1 {
 		t.Errorf("%d warnings for five failed checkpoints, want 1", n)
 	}
-	s.Close()
 }
