@@ -161,12 +161,15 @@ func (s *session) text() string {
 	return txt
 }
 
-// waitText waits until the page shows want.
+// waitText waits until the page shows want and has finished loading.
 // It polls rather than using one long-lived call, because a click that
-// navigates replaces the page (and its JavaScript context) mid-wait.
+// navigates replaces the page (and its JavaScript context) mid-wait. A
+// page still loading can show want already while the browser is yet to
+// settle its document, and the next action then meets "No node with given
+// id found".
 func (s *session) waitText(want string) {
 	s.t.Helper()
-	expr := fmt.Sprintf(`!!(document.body && document.body.innerText.includes(%q))`, want)
+	expr := fmt.Sprintf(`!!(document.readyState === "complete" && document.body && document.body.innerText.includes(%q))`, want)
 	deadline := time.Now().Add(s.timeout)
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
