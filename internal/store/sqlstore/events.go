@@ -13,53 +13,49 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-// insertEvent appends an event to the log inside tx. The sequence comes
-// from the one-row counter, which tx then holds until it commits: event
-// writers queue there, so sequence order is commit order and readers
-// never see N before N-1. Every transaction appends its events last, after
-// its other locks, so the counter cannot take part in a deadlock.
+// insertEvent queues an event inside tx, the transaction of the change it
+// describes (eventqueue.go): it is numbered into the log when a reader
+// next reads the log.
 func insertEvent(ctx context.Context, tx queryer, orgID, typ string, data any, at time.Time) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", typ, err)
 	}
-	_, err = appendEvent(ctx, tx, store.Event{OrgID: orgID, Type: typ, Data: b, At: at})
-	return err
+	return queueEvent(ctx, tx, newID("evt_"), orgID, typ, ms(stamp(at)), b)
 }
 
-func appendEvent(ctx context.Context, tx queryer, e store.Event) (bool, error) {
-	if e.Key != "" {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sp_events WHERE event_key = $1`, e.Key).Scan(&n); err != nil {
-			return false, fmt.Errorf("look up event key: %w", err)
-		}
-		if n > 0 {
-			return false, nil
-		}
-	}
-	var seq int64
-	if err := tx.QueryRowContext(ctx, `UPDATE sp_event_seq SET n = n + 1 WHERE one = 1 RETURNING n`).Scan(&seq); err != nil {
-		return false, fmt.Errorf("next event sequence: %w", err)
-	}
-	var key any
-	if e.Key != "" {
-		key = e.Key
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO sp_events (seq, id, org_id, type, at, data, event_key) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		seq, newID("evt_"), e.OrgID, e.Type, ms(stamp(e.At)), string(e.Data), key)
-	if err != nil {
-		return false, fmt.Errorf("append %s event: %w", e.Type, mapErr(err))
-	}
-	return true, nil
-}
-
-// AppendEvent implements store.Events.
+// AppendEvent implements store.Events. Its events are rare (a keyed event
+// happens once: its key is looked up in the numbered log), so it numbers
+// the queue and then its event, under the counter's lock.
 func (s *eventStore) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
 	var added bool
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var err error
-		added, err = appendEvent(ctx, tx, e)
-		return err
+		n, err := sequenceEvents(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if e.Key != "" {
+			var dup int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sp_events WHERE event_key = $1`, e.Key).Scan(&dup); err != nil {
+				return fmt.Errorf("look up event key: %w", err)
+			}
+			if dup > 0 {
+				return nil
+			}
+		}
+		var key any
+		if e.Key != "" {
+			key = e.Key
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sp_events (seq, id, org_id, type, at, data, event_key) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			n+1, newID("evt_"), e.OrgID, e.Type, ms(stamp(e.At)), string(e.Data), key); err != nil {
+			return fmt.Errorf("append %s event: %w", e.Type, mapErr(err))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sp_event_seq SET n = $1 WHERE one = 1`, n+1); err != nil {
+			return fmt.Errorf("advance the event counter: %w", err)
+		}
+		added = true
+		return nil
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return false, nil // the same key, appended concurrently
@@ -80,6 +76,9 @@ func scanEvent(r interface{ Scan(...any) error }) (store.Event, error) {
 
 // EventsAfter implements store.Events.
 func (s *eventStore) EventsAfter(ctx context.Context, orgID string, after int64, limit int) ([]store.Event, error) {
+	if err := s.sequencePending(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM sp_events WHERE seq > $1 AND ($2 = '' OR org_id = $2)
 		ORDER BY seq LIMIT $3`, after, orgID, limit)
 	if err != nil {
@@ -91,6 +90,11 @@ func (s *eventStore) EventsAfter(ctx context.Context, orgID string, after int64,
 // PruneEvents implements store.Events. Finished webhook deliveries go
 // with the events of their time; pending ones keep their events.
 func (s *eventStore) PruneEvents(ctx context.Context, cutoff time.Time) (int64, error) {
+	// Queued events are numbered first, so the queue does not grow when
+	// nobody reads the log.
+	if err := s.sequencePending(ctx); err != nil {
+		return 0, err
+	}
 	if _, err := s.exec(ctx, `DELETE FROM sp_webhook_deliveries WHERE state <> 'pending' AND created_at < $1`, ms(cutoff)); err != nil {
 		return 0, fmt.Errorf("prune webhook deliveries: %w", err)
 	}

@@ -258,7 +258,7 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(eventQueueMigration(s.fl))}
 	dialect := goose.DialectSQLite3
 	if s.fl.name == "postgres" {
 		dialect = goose.DialectPostgres
@@ -272,13 +272,14 @@ func (s *Store) provider() (*goose.Provider, error) {
 	return goose.NewProvider(dialect, s.db, sub, opts...)
 }
 
-// latestVersion is the newest migration embedded in this binary.
+// latestVersion is the newest migration in this binary: the embedded
+// files and the Go migrations.
 func latestVersion() (int64, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
 	if err != nil {
 		return 0, err
 	}
-	var latest int64
+	latest := int64(eventQueueVersion)
 	for _, e := range entries {
 		v, err := goose.NumericComponent(e.Name())
 		if err != nil {
@@ -309,8 +310,11 @@ func (s *Store) prepareSchema(ctx context.Context, migrate bool) error {
 			return fmt.Errorf("apply migrations: %w", err)
 		}
 		for _, r := range results {
-			s.log.InfoContext(ctx, "applied migration", "version", r.Source.Version,
-				"file", filepath.Base(r.Source.Path), "duration", r.Duration)
+			name := filepath.Base(r.Source.Path)
+			if r.Source.Type == goose.TypeGo {
+				name = "(in Go)"
+			}
+			s.log.InfoContext(ctx, "applied migration", "version", r.Source.Version, "file", name, "duration", r.Duration)
 		}
 	}
 	return nil

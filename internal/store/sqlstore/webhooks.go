@@ -35,10 +35,13 @@ func scanWebhook(r interface{ Scan(...any) error }) (store.Webhook, error) {
 func (s *eventStore) CreateWebhook(ctx context.Context, w store.Webhook) (store.Webhook, error) {
 	w.ID, w.CreatedAt = newID("wh_"), stamp(w.CreatedAt)
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT n FROM sp_event_seq WHERE one = 1`).Scan(&w.Cursor); err != nil {
+		// The end of the log, queued events included: they happened before.
+		n, err := sequenceEvents(ctx, tx)
+		if err != nil {
 			return fmt.Errorf("end of the event log: %w", err)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sp_webhooks (`+webhookColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		w.Cursor = n
+		_, err = tx.ExecContext(ctx, `INSERT INTO sp_webhooks (`+webhookColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			w.ID, w.URL, base64.StdEncoding.EncodeToString(w.Secret), w.OrgID, strings.Join(w.Types, ","), ms(w.CreatedAt), w.Cursor)
 		return mapErr(err)
 	})
@@ -79,6 +82,9 @@ func (s *eventStore) DeleteWebhook(ctx context.Context, id string) error {
 
 // QueueWebhookDeliveries implements store.Webhooks.
 func (s *eventStore) QueueWebhookDeliveries(ctx context.Context, id string, now time.Time, limit int) (int, error) {
+	if err := s.sequencePending(ctx); err != nil {
+		return 0, err
+	}
 	queued := 0
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		w, err := scanWebhook(tx.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM sp_webhooks WHERE id = $1`+s.fl.forUpdate, id))
