@@ -57,7 +57,7 @@ func eventQueueMigration(fl flavor) *goose.Migration {
 }
 
 // queueEvent writes one event to the queue, inside the change's transaction.
-func queueEvent(ctx context.Context, tx queryer, id, orgID, typ string, at int64, data []byte) error {
+func queueEvent(ctx context.Context, tx execer, id, orgID, typ string, at int64, data []byte) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO sp_events_pending (id, org_id, type, at, data) VALUES ($1, $2, $3, $4, $5)`,
 		id, orgID, typ, at, string(data))
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // insertEvent queues an event inside tx, the transaction of the change it
 // describes (eventqueue.go): it is numbered into the log when a reader
 // next reads the log.
-func insertEvent(ctx context.Context, tx queryer, orgID, typ string, data any, at time.Time) error {
+func insertEvent(ctx context.Context, tx execer, orgID, typ string, data any, at time.Time) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", typ, err)

@@ -23,7 +23,7 @@ func (s *signinStore) AppendSignInAttempt(ctx context.Context, a store.SignInAtt
 
 // insertAttempt records an attempt and, when it is an SSO sign-in from the
 // org's genuine IdP, its event (q must then be a transaction).
-func insertAttempt(ctx context.Context, q queryer, a store.SignInAttempt) error {
+func insertAttempt(ctx context.Context, q execer, a store.SignInAttempt) error {
 	a.At, a.ID = stamp(a.At), newAuditID(stamp(a.At))
 	_, err := q.ExecContext(ctx, `INSERT INTO sp_signin_attempts (`+attemptColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, a.ID, a.OrgID, ms(a.At), a.OK, a.Code, a.Email,

@@ -79,7 +79,7 @@ func (s *stateStore) CreateSession(ctx context.Context, ss store.Session) error 
 	return insertSession(ctx, s.writes(), ss)
 }
 
-func insertSession(ctx context.Context, q queryer, ss store.Session) error {
+func insertSession(ctx context.Context, q execer, ss store.Session) error {
 	ss.CreatedAt = stamp(ss.CreatedAt)
 	if ss.LastSeenAt.IsZero() {
 		ss.LastSeenAt = ss.CreatedAt
@@ -102,14 +102,11 @@ func (s *stateStore) TouchSession(ctx context.Context, id string, at time.Time) 
 	return nil
 }
 
-// RecordSignIn implements store.Sessions: the session, the attempt and
-// the audit entries of one sign-in, all or none. The attempt comes last:
-// its event takes the next number of the event log, whose row stays locked
-// until the commit (PostgreSQL), so concurrent sign-ins wait for each
-// other only over that last step.
+// RecordSignIn implements store.Sessions: the session, the attempt (with
+// its event) and the audit entries of one sign-in, all or none, in one
+// round trip on PostgreSQL.
 func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
-	return s.inTx(ctx, func(ctx context.Context, sqlTx *sql.Tx) error {
-		tx := s.prepared(sqlTx)
+	return s.inOneTrip(ctx, func(ctx context.Context, tx execer) error {
 		if r.Session != nil {
 			if err := insertSession(ctx, tx, *r.Session); err != nil {
 				return err
@@ -234,7 +231,7 @@ func (s *stateStore) AppendAudit(ctx context.Context, e store.AuditEvent) error 
 	return insertAudit(ctx, s.writes(), e)
 }
 
-func insertAudit(ctx context.Context, q queryer, e store.AuditEvent) error {
+func insertAudit(ctx context.Context, q execer, e store.AuditEvent) error {
 	e.At = stamp(e.At)
 	_, err := q.ExecContext(ctx, `INSERT INTO audit_log (id, at, realm, org_id, actor, action, target, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newAuditID(e.At), ms(e.At), e.Realm, e.OrgID, e.Actor, e.Action, e.Target, e.Detail)
