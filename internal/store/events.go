@@ -32,10 +32,12 @@ var EventTypes = []string{EventSignInSucceeded, EventSignInFailed, EventUserCrea
 
 // Event is one entry of the Workspace's durable event log. The store
 // writes the events of a change in the transaction that makes it, so the
-// log holds exactly the changes that were stored, in commit order.
+// log holds exactly the changes that were stored, in the order they were
+// stored.
 type Event struct {
-	// Seq is the event's position in the log: strictly increasing in
-	// commit order, so "every event after Seq" is a cursor without gaps.
+	// Seq is the event's position in the log, strictly increasing; a
+	// position is given only once every event before it is visible, so
+	// "every event after Seq" is a cursor without gaps.
 	Seq   int64
 	ID    string // "evt_…": unique, for deduplication by receivers
 	OrgID string

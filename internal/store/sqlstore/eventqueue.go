@@ -26,7 +26,9 @@ import (
 //   - events keep the order they were written in: a pending event's
 //     position comes from the database (an identity column, SQLite's
 //     rowid) when it is written, so a change that began after another
-//     committed comes after it.
+//     committed comes after it. Every transaction queues its events last,
+//     after its other writes have taken their row locks, so two changes
+//     to one row are in the order they were stored.
 
 // eventQueueVersion is the migration that adds sp_events_pending: a Go
 // migration, because the ordering column is written differently by the two
