@@ -49,7 +49,7 @@ func eventQueueMigration(fl flavor) *goose.Migration {
 		return err
 	}
 	down := func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := sequenceEvents(ctx, tx); err != nil {
+		if _, err := sequenceEvents(ctx, tx, allEvents); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `DROP TABLE sp_events_pending`)
@@ -71,21 +71,25 @@ func queueEvent(ctx context.Context, tx execer, id, orgID, typ string, at int64,
 // sequenceChunk bounds the events one statement moves; sequenceRounds the
 // statements one call runs, so a reader's work is bounded however fast
 // events arrive (what is left waits for the next reader, after these).
+// allEvents (as rounds) numbers the whole queue: for a new webhook's
+// cursor and for migrating down, which must leave nothing behind.
 const (
 	sequenceChunk  = 256
 	sequenceRounds = 16
+	allEvents      = -1
 )
 
 // sequenceEvents numbers the committed queued events into sp_events in the
-// order they were queued, and returns the last number given (or the
+// order they were queued, at most rounds statements' worth (all of them if
+// rounds is allEvents), and returns the last number given (or the
 // counter's value if none). tx holds the counter's lock until it commits.
-func sequenceEvents(ctx context.Context, tx queryer) (int64, error) {
+func sequenceEvents(ctx context.Context, tx queryer, rounds int) (int64, error) {
 	var n int64
 	if err := tx.QueryRowContext(ctx, `UPDATE sp_event_seq SET n = n WHERE one = 1 RETURNING n`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("lock the event counter: %w", err)
 	}
 	start := n
-	for range sequenceRounds {
+	for round := 0; rounds == allEvents || round < rounds; round++ {
 		positions, err := queuedPositions(ctx, tx)
 		if err != nil || len(positions) == 0 {
 			return n, err
@@ -154,7 +158,7 @@ func (c *conn) sequencePending(ctx context.Context) error {
 		return nil
 	}
 	return c.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := sequenceEvents(ctx, tx)
+		_, err := sequenceEvents(ctx, tx, sequenceRounds)
 		return err
 	})
 }

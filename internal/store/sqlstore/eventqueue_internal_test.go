@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/signet-sso/signet/internal/store"
 	"github.com/signet-sso/signet/internal/store/storetest"
@@ -148,12 +149,13 @@ func TestLateCommitIsNumberedLater(t *testing.T) {
 }
 
 // TestMigratingDownKeepsQueuedEvents: going below the queue's version
-// numbers what is queued before the table goes.
+// numbers all that is queued before the table goes.
 func TestMigratingDownKeepsQueuedEvents(t *testing.T) {
 	for name, open := range eventStores(t) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
-			queueTestEvents(t, s, "org_a", 0, 3)
+			n := sequenceRounds*sequenceChunk + 3 // more than a reader numbers at once
+			queueTestEvents(t, s, "org_a", 0, n)
 			p, err := s.provider()
 			if err != nil {
 				t.Fatal(err)
@@ -170,12 +172,28 @@ func TestMigratingDownKeepsQueuedEvents(t *testing.T) {
 				var d string
 				return d, r.Scan(&d)
 			})
-			if err != nil || !slices.Equal(got, []string{"0", "1", "2"}) {
-				t.Fatalf("events after migrating down = %v (%v)", got, err)
+			if err != nil || len(got) != n || got[0] != "0" || got[n-1] != strconv.Itoa(n-1) {
+				t.Fatalf("%d events after migrating down (%v), want %d in order", len(got), err, n)
 			}
 			if _, err := p.Up(t.Context()); err != nil {
 				t.Fatal(fmt.Errorf("and up again: %w", err))
 			}
 		})
+	}
+}
+
+// TestNewWebhookStartsAfterTheWholeQueue: a webhook made while more events
+// are queued than a reader numbers at once starts after all of them: they
+// happened before it.
+func TestNewWebhookStartsAfterTheWholeQueue(t *testing.T) {
+	s, _ := openTestStore(t, Options{})
+	ctx := t.Context()
+	queueTestEvents(t, s, "org_a", 0, sequenceRounds*sequenceChunk+3)
+	w, err := s.CreateWebhook(ctx, store.Webhook{URL: "https://hooks.example/all", Secret: []byte("sealed")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.QueueWebhookDeliveries(ctx, w.ID, time.Now(), 100); err != nil || n != 0 {
+		t.Errorf("the new webhook got %d deliveries of older events (%v)", n, err)
 	}
 }

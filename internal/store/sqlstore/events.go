@@ -30,7 +30,7 @@ func insertEvent(ctx context.Context, tx execer, orgID, typ string, data any, at
 func (s *eventStore) AppendEvent(ctx context.Context, e store.Event) (bool, error) {
 	var added bool
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		n, err := sequenceEvents(ctx, tx)
+		n, err := sequenceEvents(ctx, tx, sequenceRounds)
 		if err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func (s *eventStore) CreateWebhook(ctx context.Context, w store.Webhook) (store.
 	w.ID, w.CreatedAt = newID("wh_"), stamp(w.CreatedAt)
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// The end of the log, queued events included: they happened before.
-		n, err := sequenceEvents(ctx, tx)
+		n, err := sequenceEvents(ctx, tx, allEvents)
 		if err != nil {
 			return fmt.Errorf("end of the event log: %w", err)
 		}
