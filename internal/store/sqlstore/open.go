@@ -24,6 +24,10 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
+// migrationFiles are the schema's migrations, but for version 24 (the
+// event queue), which is in Go because its SQL differs by database
+// (eventqueue.go).
+//
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
