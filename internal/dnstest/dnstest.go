@@ -25,11 +25,7 @@ type Server struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{records: map[string][]string{}, failing: map[string]bool{}}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("dnstest: %v", err)
-	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
+	pc, ln, err := listenUDPAndTCP()
 	if err != nil {
 		t.Fatalf("dnstest: %v", err)
 	}
@@ -43,6 +39,25 @@ func Start(t testing.TB) *Server {
 		_ = tcp.Shutdown()
 	})
 	return s
+}
+
+// listenUDPAndTCP listens on one port for both: the system picks a free
+// UDP port, which another test's TCP socket may hold, so a port whose TCP
+// side is taken is given back and another one tried.
+func listenUDPAndTCP() (net.PacketConn, net.Listener, error) {
+	var err error
+	for range 20 {
+		var pc net.PacketConn
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			return nil, nil, err
+		}
+		var ln net.Listener
+		if ln, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			return pc, ln, nil
+		}
+		_ = pc.Close() // its TCP side was taken: try another port
+	}
+	return nil, nil, err
 }
 
 // SetTXT makes name answer with these TXT values (replacing any).
