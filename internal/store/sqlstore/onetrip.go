@@ -48,12 +48,6 @@ func (c *conn) inOneTrip(ctx context.Context, fn func(ctx context.Context, q exe
 	})
 }
 
-// execer is the part of a queryer that writes without reading: what
-// inOneTrip's statements may use.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // batchQueue is the execer inOneTrip gives fn on PostgreSQL: statements
 // join the batch; nothing runs until it is sent.
 type batchQueue struct{ b *pgx.Batch }

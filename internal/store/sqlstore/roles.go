@@ -21,7 +21,7 @@ func (s *domainStore) GetRoleMapping(ctx context.Context, orgID string) (store.R
 	return getRoleMapping(ctx, s.reads(), orgID, "")
 }
 
-func getRoleMapping(ctx context.Context, q queryer, orgID, suffix string) (store.RoleMapping, error) {
+func getRoleMapping(ctx context.Context, q reader, orgID, suffix string) (store.RoleMapping, error) {
 	m := store.RoleMapping{OrgID: orgID}
 	var rules string
 	var updated int64

@@ -107,7 +107,18 @@ func (s *Store) Close() error {
 
 // queryer is what both *sql.DB and *sql.Tx offer.
 type queryer interface {
+	execer
+	reader
+}
+
+// execer is the part of a queryer that writes without reading a result:
+// all that a one-trip batch offers (onetrip.go).
+type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// reader is the part of a queryer that reads: all that reads() offers.
+type reader interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

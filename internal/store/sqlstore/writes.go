@@ -250,9 +250,9 @@ func (c *conn) kept(ctx context.Context, query string) (*sql.Stmt, error) {
 // reads is the pool for the hot paths' reads (a sign-in's org, connections,
 // member and keys; a session), with their statements kept on SQLite, where
 // compiling a statement costs more than running it. PostgreSQL's driver
-// keeps its statements itself. Its ExecContext must not be used: writes
-// go through the slot.
-func (c *conn) reads() queryer {
+// keeps its statements itself. It cannot write: writes go through the
+// slot.
+func (c *conn) reads() reader {
 	if c.w.slot == nil {
 		return c.db
 	}
@@ -260,10 +260,6 @@ func (c *conn) reads() queryer {
 }
 
 type keptReads struct{ c *conn }
-
-func (r keptReads) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return nil, fmt.Errorf("sqlstore: a write through reads(): %.40q", query)
-}
 
 func (r keptReads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := r.c.kept(ctx, query)
