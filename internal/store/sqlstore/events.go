@@ -34,6 +34,7 @@ func (s *eventStore) AppendEvent(ctx context.Context, e store.Event) (bool, erro
 		if err != nil {
 			return err
 		}
+		var key any // NULL without a key
 		if e.Key != "" {
 			var dup int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sp_events WHERE event_key = $1`, e.Key).Scan(&dup); err != nil {
@@ -42,9 +43,6 @@ func (s *eventStore) AppendEvent(ctx context.Context, e store.Event) (bool, erro
 			if dup > 0 {
 				return nil
 			}
-		}
-		var key any
-		if e.Key != "" {
 			key = e.Key
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sp_events (seq, id, org_id, type, at, data, event_key) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

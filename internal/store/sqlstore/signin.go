@@ -13,16 +13,14 @@ import (
 	"github.com/signet-sso/signet/internal/store"
 )
 
-// AppendSignInAttempt implements store.Workspace.
+// AppendSignInAttempt implements store.Workspace: the attempt with its
+// event, if any, in one transaction (one round trip on PostgreSQL).
 func (s *signinStore) AppendSignInAttempt(ctx context.Context, a store.SignInAttempt) error {
-	if signInEventType(a) == "" {
-		return insertAttempt(ctx, s.writes(), a)
-	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return insertAttempt(ctx, tx, a) })
+	return s.inOneTrip(ctx, func(ctx context.Context, q execer) error { return insertAttempt(ctx, q, a) })
 }
 
 // insertAttempt records an attempt and, when it is an SSO sign-in from the
-// org's genuine IdP, its event (q must then be a transaction).
+// org's genuine IdP, its event (q must then write both or neither).
 func insertAttempt(ctx context.Context, q execer, a store.SignInAttempt) error {
 	a.At, a.ID = stamp(a.At), newAuditID(stamp(a.At))
 	_, err := q.ExecContext(ctx, `INSERT INTO sp_signin_attempts (`+attemptColumns+`)
