@@ -68,8 +68,8 @@ func TestIdentityCenterProvisionsTheWorkspace(t *testing.T) {
 		if i < 0 {
 			return ""
 		}
-		row := m[i:]
-		return row[:strings.Index(row, "</tr>")]
+		row, _, _ := strings.Cut(m[i:], "</tr>")
+		return row
 	}
 	waitFor(t, "carol provisioned as an admin and bob as a member", func() bool {
 		m := members()
