@@ -28,8 +28,11 @@ type RequestIDs interface {
 	ConsumeRequestID(ctx context.Context, id string) (bool, error)
 }
 
-// ReplayCache records assertion IDs until they expire. Record must return
-// true for exactly one of any number of calls with the same ID.
+// ReplayCache remembers assertion IDs until they expire. RecordAssertion
+// reports whether the ID may be used: true for exactly one of any number of
+// calls with the same ID. A caller that records the ID in its own final
+// write, which then lets exactly one use through (as the Workspace's ACS
+// does), may answer whether the ID is unseen so far instead.
 type ReplayCache interface {
 	RecordAssertion(ctx context.Context, id string, expiresAt time.Time) (bool, error)
 }

@@ -45,7 +45,7 @@ func (r orgRequests) ConsumeRequestID(ctx context.Context, id string) (bool, err
 }
 
 // verifier builds the org's verifier from its connection only.
-func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, requests orgRequests) (*saml.Verifier, error) {
+func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, requests orgRequests, replay saml.ReplayCache) (*saml.Verifier, error) {
 	certs := conn.trusted
 	if certs == nil { // a Connection not made by LoadConnection
 		var err error
@@ -66,7 +66,7 @@ func (s *Service) verifier(ctx context.Context, o store.Org, conn *Connection, r
 	return &saml.Verifier{DecryptionKeys: keys,
 		IdPEntityID: conn.IdPEntityID, IdPCertificates: certs, SPEntityID: s.EntityID(o), ACSURL: s.ACSURL(o),
 		AllowIdPInitiated: conn.AllowIdPInitiated, AllowLegacyCrypto: conn.AllowLegacyCrypto,
-		Now: s.Now, RequestIDs: requests, Replay: s.Store, Limits: s.Limits,
+		Now: s.Now, RequestIDs: requests, Replay: replay, Limits: s.Limits,
 	}, nil
 }
 
@@ -114,6 +114,37 @@ type Result struct {
 	Attempt  store.SignInAttempt
 	Summary  *saml.Summary // what the response said, verified or not
 	Recorded bool
+	// assertion is the verified assertion's ID, not in the replay cache
+	// yet: the sign-in's record writes it (RecordSignIn).
+	assertion *store.AssertionUse
+}
+
+// replayCheck is the ACS's replay cache for one response. Verify asks it
+// whether the assertion was used before, which is a read; the ID is
+// written by the sign-in's own final write (RecordSignIn), or at once for
+// an outcome that opens no session (recordAssertion). That write, not the
+// read, is what lets exactly one of concurrent uses through: a sign-in's
+// record fails whole if its ID is there already. So a sign-in costs one
+// write, and a response used before is refused before it changes anything.
+type replayCheck struct {
+	st  store.SAMLState
+	use *store.AssertionUse // the ID to record, once Verify has asked
+}
+
+// RecordAssertion implements saml.ReplayCache: true if the ID is unused so
+// far, and then it is kept for the write.
+func (c *replayCheck) RecordAssertion(ctx context.Context, id string, expiresAt time.Time) (bool, error) {
+	seen, err := c.st.AssertionSeen(ctx, id)
+	if err != nil || seen {
+		return false, err
+	}
+	c.use = &store.AssertionUse{ID: id, ExpiresAt: expiresAt}
+	return true, nil
+}
+
+// replayed is the refusal of an assertion used before.
+func replayed(id string) *saml.Error {
+	return saml.NewError(saml.CodeReplayed, fmt.Errorf("assertion %q was seen before", id))
 }
 
 // noConnection is the refusal of an org without an SSO connection; a
@@ -140,23 +171,24 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	if res.SignIn != nil {
 		res.SignIn.Test = res.Test
 	}
+	opensSession := err == nil && !res.Test && res.OAuthRequest == "" && res.HostApp == nil
+	if res.assertion != nil && !opensSession {
+		err = s.recordAssertion(ctx, &res, err)
+	}
 	a := &res.Attempt
-	a.OrgID, a.At, a.OK, a.Test = o.ID, s.now(), err == nil, res.Test
-	a.Unverified = err != nil && (res.Summary == nil || !res.Summary.Verified)
+	a.OrgID, a.At, a.Test = o.ID, s.now(), res.Test
+	// A message no trusted IdP signed, or a replay: anyone holding one can
+	// post it, so it stays in the attempts log (no event, no audit entry).
+	a.Unverified = err != nil && (res.Summary == nil || !res.Summary.Verified || saml.CodeOf(err) == saml.CodeReplayed)
 	if res.Summary != nil {
 		capSummary(res.Summary)
 		b, _ := json.Marshal(res.Summary)
 		a.Assertion = string(b)
 	}
-	countSignIn(s.Metrics, a.Flow, err)
-	if err != nil {
-		e := saml.AsError(err)
-		a.Code, a.Message, a.Hint = string(e.Code), e.Message, e.Hint
-		if e.Err != nil {
-			a.Message += " (" + truncate(e.Err.Error(), 300) + ")"
-		}
+	if err == nil {
+		a.OK, a.Message = true, signedInMessage(res.SignIn)
 	} else {
-		a.Message = signedInMessage(res.SignIn)
+		refuse(a, err)
 	}
 	if res.OAuthRequest != "" {
 		a.Message = hostAppNote(ctx, s.Store, s.now(), res.OAuthRequest, err == nil) + a.Message
@@ -165,9 +197,10 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 		a.Message = "For host app " + res.HostApp.ClientID + " (IdP-initiated): " + a.Message
 	}
 	a.Email = clip(a.Email)
-	if err == nil && !res.Test && res.OAuthRequest == "" && res.HostApp == nil {
-		return res, nil // RecordSignIn writes it with the session
+	if opensSession {
+		return res, nil // RecordSignIn writes it with the session and counts it
 	}
+	countSignIn(s.Metrics, a.Flow, err)
 	record, dropped := true, 0
 	if a.Unverified {
 		record, dropped = s.attempts.admit(o.ID, source)
@@ -180,7 +213,7 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	if lerr := s.Store.AppendSignInAttempt(ctx, *a); lerr != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "record sign-in attempt", "org", o.Slug, "err", lerr)
 	}
-	if err != nil && res.Summary != nil && res.Summary.Verified && !res.Test {
+	if err != nil && !a.Unverified && !res.Test {
 		// A refusal of a genuine response from the org's IdP is the
 		// admin's business: audit it. Unverified noise stays in the log.
 		s.Audit(ctx, o, a.Email, "signin.failed", "SSO sign-in refused: "+a.Code+" (see Sign-in attempts)")
@@ -188,23 +221,79 @@ func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse
 	return res, err
 }
 
-// RecordSignIn writes a sign-in's session with its attempt (if not
-// recorded yet) and its audit entry (if any), in one transaction: the log
-// never says someone signed in whose session was not made, and no session
-// exists that the log does not show.
+// refuse makes the attempt a refusal with err.
+func refuse(a *store.SignInAttempt, err error) {
+	e := saml.AsError(err)
+	a.OK, a.Code, a.Message, a.Hint = false, string(e.Code), e.Message, e.Hint
+	if e.Err != nil {
+		a.Message += " (" + truncate(e.Err.Error(), 300) + ")"
+	}
+}
+
+// recordAssertion writes the verified assertion's ID to the replay cache
+// now, for an outcome that opens no session (a refusal, a Test sign-in, a
+// host app's sign-in), and returns the outcome: err, or the refusal of a
+// replay if another use recorded the ID first.
+func (s *Service) recordAssertion(ctx context.Context, res *Result, err error) error {
+	use := *res.assertion
+	res.assertion = nil
+	ok, rerr := s.Store.RecordAssertion(ctx, use.ID, use.ExpiresAt)
+	switch {
+	case rerr != nil:
+		res.SignIn = nil
+		return saml.NewError(saml.CodeInternal, fmt.Errorf("record assertion ID: %w", rerr))
+	case !ok:
+		res.SignIn = nil
+		return replayed(use.ID)
+	}
+	return err
+}
+
+// RecordSignIn writes a sign-in's session with its assertion's ID, its
+// attempt (if not recorded yet) and its audit entry (if any), in one
+// transaction: the log never says someone signed in whose session was not
+// made, and no session exists that the log does not show. If another use
+// of the assertion was recorded first, nobody is signed in: the attempt is
+// recorded as replayed and the refusal (a *saml.Error) returned.
 func (s *Service) RecordSignIn(ctx context.Context, o store.Org, res *Result, sess store.Session, auditAction, auditDetail string) error {
-	rec := store.SignInRecord{Session: &sess}
+	rec := store.SignInRecord{Session: &sess, Assertion: res.assertion}
 	if !res.Recorded {
 		rec.Attempt = &res.Attempt
 	}
 	if auditAction != "" {
 		rec.Audit = []store.AuditEvent{auditEvent(s.now(), o, res.Attempt.Email, auditAction, auditDetail)}
 	}
-	if err := s.Store.RecordSignIn(ctx, rec); err != nil {
+	err := s.Store.RecordSignIn(ctx, rec)
+	if errors.Is(err, store.ErrReplayed) && res.assertion != nil {
+		return s.refuseReplay(ctx, o, res)
+	}
+	if err != nil {
 		return err
 	}
-	res.Recorded = true
+	if rec.Attempt != nil {
+		countSignIn(s.Metrics, res.Attempt.Flow, nil)
+	}
+	res.Recorded, res.assertion = true, nil
 	return nil
+}
+
+// refuseReplay records the attempt of a sign-in that lost the race for its
+// assertion to another use, as a replay refused before verification ends
+// is recorded (anyone holding the response can post it: no event, no audit
+// entry), and returns the refusal.
+func (s *Service) refuseReplay(ctx context.Context, o store.Org, res *Result) error {
+	err := replayed(res.assertion.ID)
+	res.SignIn, res.assertion = nil, nil
+	refuse(&res.Attempt, err)
+	res.Attempt.Unverified = true
+	countSignIn(s.Metrics, res.Attempt.Flow, err)
+	if !res.Recorded {
+		res.Recorded = true
+		if lerr := s.Store.AppendSignInAttempt(ctx, res.Attempt); lerr != nil && s.Log != nil {
+			s.Log.ErrorContext(ctx, "record sign-in attempt", "org", o.Slug, "err", lerr)
+		}
+	}
+	return err
 }
 
 func countSignIn(m interface{ CountSignIn(flow, result string) }, flow string, err error) {
@@ -272,7 +361,8 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 		return res, err
 	}
 	res.Attempt.ConnectionID = conn.ID
-	v, err := s.verifier(ctx, o, conn, requests)
+	replay := &replayCheck{st: s.Store}
+	v, err := s.verifier(ctx, o, conn, requests, replay)
 	if err != nil {
 		return res, err
 	}
@@ -285,6 +375,7 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 		}
 		return res, signin.WithProviderHint(err, conn.Provider)
 	}
+	res.assertion = replay.use
 	res.Attempt.Flow = "idp-initiated"
 	if a.InResponseTo != "" {
 		res.Attempt.Flow = "sp-initiated"

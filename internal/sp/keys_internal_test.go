@@ -43,7 +43,7 @@ func TestUnusableOrgKeyDoesNotBlockSignIn(t *testing.T) {
 		t.Fatal("a key sealed under another secret was opened")
 	}
 	v, err := after.verifier(ctx, o, &Connection{SSOConnection: store.SSOConnection{IdPEntityID: "https://idp.example"},
-		trusted: []*x509.Certificate{kp.Certificate}}, orgRequests{}) // any certificate will do here
+		trusted: []*x509.Certificate{kp.Certificate}}, orgRequests{}, nil) // any certificate will do here
 	if err != nil || v == nil || len(v.DecryptionKeys) != 0 {
 		t.Errorf("verifier = %v, %v; want one without decryption keys", v, err)
 	}

@@ -190,10 +190,21 @@ func (h *samlEndpoints) startSSOSession(w http.ResponseWriter, r *http.Request, 
 		return h.Svc.RecordSignIn(ctx, o, res, sess, "signin", "signed in with SSO through "+sess.Detail)
 	}
 	if _, err := h.Sessions.StartWith(w, r, sess, write); err != nil {
-		return err
+		return h.recordFailed(w, r, o, err)
 	}
 	h.rememberOrg(w, o)
 	return web.Redirect(w, r, next)
+}
+
+// recordFailed answers a sign-in whose record was refused: one that lost
+// the race for its assertion to another use (a *saml.Error, shown as any
+// refusal is). Other errors go to the error page.
+func (h *samlEndpoints) recordFailed(w http.ResponseWriter, r *http.Request, o store.Org, err error) error {
+	var e *saml.Error
+	if errors.As(err, &e) {
+		return h.signInFailed(w, r, o, e)
+	}
+	return err
 }
 
 // switchPage asks a signed-in browser whether to become someone else.
@@ -217,7 +228,7 @@ func (h *samlEndpoints) confirmSwitch(w http.ResponseWriter, r *http.Request, o 
 		return h.Svc.RecordSignIn(ctx, o, res, p, "", "")
 	})
 	if err != nil {
-		return err
+		return h.recordFailed(w, r, o, err)
 	}
 	h.view.switchAccount(w, r, switchPage{page: page{Title: "Switch account?", Narrow: true},
 		Current: curMember.Email, Next: in.Email, CurrentOrg: curOrg.Name, NewOrg: o.Name, CurrentSlug: curOrg.Slug, Token: tok, Target: next})

@@ -10,6 +10,9 @@ var (
 	// ErrConflict means the write would break a uniqueness rule or a state
 	// rule (for example a third signing key for an application).
 	ErrConflict = errors.New("conflict")
+	// ErrReplayed means a sign-in's assertion ID is in the replay cache
+	// already: another sign-in used it first (RecordSignIn).
+	ErrReplayed = errors.New("the assertion was used before")
 	// ErrLastAdmin means the change would leave an org that has an admin
 	// without one (UpdateMember, DeleteMember).
 	ErrLastAdmin = errors.New("an organization needs at least one admin")

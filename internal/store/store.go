@@ -202,6 +202,11 @@ type SAMLState interface {
 	// absent and reports whether it was inserted. Exactly one of any number of
 	// concurrent calls with the same ID returns true.
 	RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error)
+	// AssertionSeen reports whether the assertion ID is in the replay
+	// cache. It is only the early half of a replay check: the sign-in's own
+	// write records the ID (SignInRecord.Assertion), and that write is what
+	// lets exactly one of concurrent uses through.
+	AssertionSeen(ctx context.Context, assertionID string) (bool, error)
 	// PruneSAMLState deletes expired request IDs and replay-cache entries.
 	PruneSAMLState(ctx context.Context, now time.Time) (int64, error)
 }
@@ -219,7 +224,10 @@ type Sessions interface {
 	DeleteUserSessions(ctx context.Context, realm, userID string) error
 	// RecordSignIn writes what one sign-in produced in one transaction:
 	// the session, the attempt and the audit entries (each optional), so
-	// the records agree with what the person saw.
+	// the records agree with what the person saw. With an Assertion it is
+	// also the replay check's write: of any number of concurrent records
+	// with one assertion ID, exactly one succeeds and the others return
+	// ErrReplayed, having written nothing.
 	RecordSignIn(ctx context.Context, r SignInRecord) error
 	// HitRateLimit counts one attempt under key in the fixed window of
 	// length window that holds now, and returns the window's count so far

@@ -281,6 +281,17 @@ type SignInRecord struct {
 	Session *Session
 	Attempt *SignInAttempt
 	Audit   []AuditEvent
+	// Assertion is the SAML assertion the sign-in used, if any: it goes
+	// into the replay cache with the rest. If it is there already,
+	// RecordSignIn writes nothing and returns ErrReplayed.
+	Assertion *AssertionUse
+}
+
+// AssertionUse is an assertion ID for the replay cache, kept until
+// ExpiresAt (when the assertion can no longer be accepted anyway).
+type AssertionUse struct {
+	ID        string
+	ExpiresAt time.Time
 }
 
 // AuditEvent is one entry of the audit log.

@@ -135,6 +135,10 @@ func mapErr(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			// SQLite names the column: "UNIQUE constraint failed: table.column".
+			if strings.Contains(se.Error(), "saml_replay_cache.assertion_id") {
+				return store.ErrReplayed
+			}
 			return fmt.Errorf("%w: %v", store.ErrConflict, err)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return fmt.Errorf("%w: a referenced row does not exist", store.ErrNotFound)
@@ -144,6 +148,9 @@ func mapErr(err error) error {
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case "23505":
+			if pe.ConstraintName == "saml_replay_cache_pkey" {
+				return store.ErrReplayed
+			}
 			return fmt.Errorf("%w: %s", store.ErrConflict, pe.ConstraintName)
 		case "23503":
 			return fmt.Errorf("%w: a referenced row does not exist", store.ErrNotFound)

@@ -51,6 +51,31 @@ func (s *stateStore) RecordAssertion(ctx context.Context, assertionID string, ex
 	return n == 1, err
 }
 
+// AssertionSeen implements store.SAMLState.
+func (s *stateStore) AssertionSeen(ctx context.Context, assertionID string) (bool, error) {
+	var one int
+	err := s.reads().QueryRowContext(ctx, `SELECT 1 FROM saml_replay_cache WHERE assertion_id = $1`, assertionID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up assertion ID: %w", err)
+	}
+	return true, nil
+}
+
+// insertAssertionUse records a sign-in's assertion ID. Unlike
+// RecordAssertion it fails if the ID is there already: as a sign-in's
+// first statement, it refuses the whole record (mapErr makes that
+// store.ErrReplayed).
+func insertAssertionUse(ctx context.Context, q execer, a store.AssertionUse) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO saml_replay_cache (assertion_id, expires_at) VALUES ($1, $2)`, a.ID, ms(a.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("record assertion ID: %w", mapErr(err))
+	}
+	return nil
+}
+
 // PruneSAMLState implements store.SAMLState.
 func (s *stateStore) PruneSAMLState(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
@@ -102,11 +127,16 @@ func (s *stateStore) TouchSession(ctx context.Context, id string, at time.Time) 
 	return nil
 }
 
-// RecordSignIn implements store.Sessions: the session, the attempt (with
-// its event) and the audit entries of one sign-in, all or none, in one
-// round trip on PostgreSQL.
+// RecordSignIn implements store.Sessions: the assertion ID, the session,
+// the attempt (with its event) and the audit entries of one sign-in, all or
+// none, in one round trip on PostgreSQL.
 func (s *stateStore) RecordSignIn(ctx context.Context, r store.SignInRecord) error {
 	return s.inOneTrip(ctx, func(ctx context.Context, tx execer) error {
+		if r.Assertion != nil {
+			if err := insertAssertionUse(ctx, tx, *r.Assertion); err != nil {
+				return err
+			}
+		}
 		if r.Session != nil {
 			if err := insertSession(ctx, tx, *r.Session); err != nil {
 				return err

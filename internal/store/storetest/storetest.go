@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -41,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SPKeys", testSPKeys},
 		{"LastAdmin", testLastAdmin},
 		{"ReplayCache", testReplayCache},
+		{"SignInRecordReplay", testSignInRecordReplay},
 		{"Sessions", testSessions},
 		{"SessionsOfAnOrg", testOrgSessions},
 		{"RateLimits", testRateLimits},
@@ -786,6 +788,77 @@ func testReplayCache(t *testing.T, s store.Store) {
 	}
 	if must(s.RecordAssertion(ctx, "_a1", now.Add(time.Minute))) {
 		t.Error("pruning removed an unexpired entry")
+	}
+}
+
+// testSignInRecordReplay: a sign-in's record is its replay check's write.
+// Of concurrent records with one assertion ID exactly one succeeds; the
+// others fail with ErrReplayed and write nothing.
+func testSignInRecordReplay(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	o := must(s.CreateOrg(ctx, store.Org{Slug: "replay", Name: "Replay", Plan: "growth"}, &store.Member{Email: "pat@replay.example", Role: "member"}))
+	pat := must(s.GetMemberByEmail(ctx, o.ID, "pat@replay.example"))
+	record := func(sessionID, assertionID string) error {
+		sess := store.Session{ID: sessionID, Realm: store.RealmWorkspace, UserID: pat.ID, OrgID: o.ID, Method: "sso", ExpiresAt: now.Add(time.Hour)}
+		return s.RecordSignIn(ctx, store.SignInRecord{Session: &sess,
+			Assertion: &store.AssertionUse{ID: assertionID, ExpiresAt: now.Add(5 * time.Minute)},
+			Attempt:   &store.SignInAttempt{OrgID: o.ID, At: now, OK: true, Email: pat.Email, Flow: "idp-initiated"},
+			Audit:     []store.AuditEvent{{At: now, Realm: store.RealmWorkspace, OrgID: o.ID, Actor: pat.Email, Action: "signin"}}})
+	}
+	if must(s.AssertionSeen(ctx, "_once")) {
+		t.Fatal("AssertionSeen: an unused ID was seen")
+	}
+	const tries = 8
+	errs := make([]error, tries)
+	var wg sync.WaitGroup
+	for i := range tries {
+		wg.Go(func() { errs[i] = record(fmt.Sprintf("replay-%d", i), "_once") })
+	}
+	wg.Wait()
+	won := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, store.ErrReplayed):
+			if _, err := s.GetSession(ctx, fmt.Sprintf("replay-%d", i), now); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("a record refused as replayed left its session (GetSession: %v)", err)
+			}
+		default:
+			t.Errorf("record %d: %v, want success or ErrReplayed", i, err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d of %d concurrent records with one assertion ID succeeded, want exactly 1", won, tries)
+	}
+	if _, n, _ := s.ListSignInAttempts(ctx, o.ID, store.ListOptions{}); n != 1 {
+		t.Errorf("%d attempts, want 1: a refused record writes nothing", n)
+	}
+	if _, n, _ := s.ListAudit(ctx, store.RealmWorkspace, o.ID, store.ListOptions{Query: "signin"}); n != 1 {
+		t.Errorf("%d audit entries, want 1", n)
+	}
+	if !must(s.AssertionSeen(ctx, "_once")) {
+		t.Error("AssertionSeen: the recorded ID was not seen")
+	}
+	if must(s.RecordAssertion(ctx, "_once", now.Add(time.Hour))) {
+		t.Error("RecordAssertion accepted an ID a sign-in had recorded")
+	}
+	// The other way round: an ID recorded by RecordAssertion refuses a record.
+	must(s.RecordAssertion(ctx, "_first", now.Add(time.Hour)))
+	if err := record("replay-late", "_first"); !errors.Is(err, store.ErrReplayed) {
+		t.Errorf("record of an ID already recorded: %v, want ErrReplayed", err)
+	}
+	// Another conflict is not a replay, and the record's assertion ID is
+	// not kept either (all or none).
+	won = slices.IndexFunc(errs, func(err error) bool { return err == nil })
+	err := record(fmt.Sprintf("replay-%d", won), "_fresh") // the winner's session ID again
+	if errors.Is(err, store.ErrReplayed) {
+		t.Errorf("a duplicate session ID was reported as a replay: %v", err)
+	}
+	mustConflict(t, "a duplicate session ID", err)
+	if must(s.AssertionSeen(ctx, "_fresh")) {
+		t.Error("a refused record kept its assertion ID")
 	}
 }
 
