@@ -36,6 +36,32 @@ func measure(name string, fn func(b *testing.B)) result {
 	return result{name: name, ns: float64(r.NsPerOp()), allocs: r.AllocsPerOp(), bytes: r.AllocedBytesPerOp()}
 }
 
+// bench is one micro-benchmark to measure.
+type bench struct {
+	name string
+	fn   func(b *testing.B)
+}
+
+// measureRounds measures every bench rounds times, round-robin, and keeps
+// each one's fastest round. On a shared machine noise only ever adds time,
+// and it comes in spells: a ratio of two operations measured once each, a
+// minute apart, moved by more than the differences it is meant to show (an
+// issue overhead of ~70 µs against a ~0.9 ms RSA signature read anywhere
+// from 7% to 19%). Interleaving puts every operation in every spell.
+func measureRounds(benches []bench, rounds int) []result {
+	best := make([]result, len(benches))
+	for r := range rounds {
+		for i, b := range benches {
+			fmt.Fprintf(os.Stderr, "\rmeasuring: round %d of %d, %d of %d benchmarks   ", r+1, rounds, i+1, len(benches))
+			if m := measure(b.name, b.fn); r == 0 || m.ns < best[i].ns {
+				best[i] = m
+			}
+		}
+	}
+	fmt.Fprintln(os.Stderr)
+	return best
+}
+
 // target is one line of the verdict.
 type target struct {
 	name           string
@@ -62,7 +88,12 @@ func main() {
 	pg := flag.String("postgres", os.Getenv("SIGNET_TEST_POSTGRES_URL"), "load test: also on this PostgreSQL database")
 	stores := flag.String("stores", "sqlite,postgres", "load test: the stores to drive Signet's ACS on")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (see docs/PERFORMANCE.md)")
+	rounds := flag.Int("rounds", 3, "micro-benchmarks: measure each this many times, interleaved, and keep the fastest")
 	flag.Parse()
+	if *rounds < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -rounds must be at least 1")
+		os.Exit(2)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err == nil {
@@ -74,14 +105,14 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*load, *conns, *pg, strings.Split(*stores, ",")); err != nil {
+	if err := run(*load, *conns, *pg, strings.Split(*stores, ","), *rounds); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(load time.Duration, conns int, pg string, stores []string) error {
+func run(load time.Duration, conns int, pg string, stores []string, rounds int) error {
 	w, err := newWorld()
 	if err != nil {
 		return err
@@ -111,51 +142,10 @@ func run(load time.Duration, conns int, pg string, stores []string) error {
 	if _, err := g2.RetrieveAssertionInfo(b64); err != nil {
 		return fmt.Errorf("gosaml2 refuses the benchmark response: %w", err)
 	}
-	verify := []result{
-		measure("verify/signet", func(b *testing.B) {
-			for b.Loop() {
-				v.Verify(context.Background(), resp)
-			}
-		}),
-		measure("verify/crewjam ParseXMLResponse", func(b *testing.B) {
-			for b.Loop() {
-				cj.ParseXMLResponse(resp, nil, *acs)
-			}
-		}),
-		measure("verify/gosaml2 RetrieveAssertionInfo", func(b *testing.B) {
-			for b.Loop() {
-				g2.RetrieveAssertionInfo(b64)
-			}
-		}),
-	}
 	// The cryptography a verifier cannot avoid: one RSA-2048 verification.
 	digest := sha256.Sum256(resp)
 	sig, _ := rsa.SignPKCS1v15(rand.Reader, w.idpKey.Signer.(*rsa.PrivateKey), crypto.SHA256, digest[:])
 	pub := w.idpKey.Certificate.PublicKey.(*rsa.PublicKey)
-	rsaVerify := measure("crypto/one RSA-2048 verify", func(b *testing.B) {
-		for b.Loop() {
-			rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig)
-		}
-	})
-	rsaSign := measure("crypto/one RSA-2048 sign", func(b *testing.B) {
-		for b.Loop() {
-			rsa.SignPKCS1v15(rand.Reader, w.idpKey.Signer.(*rsa.PrivateKey), crypto.SHA256, digest[:])
-		}
-	})
-	sign := []result{}
-	for _, c := range []struct {
-		name string
-		mode saml.SignMode
-		key  saml.KeyPair
-	}{{"issue/signet RSA assertion-only", saml.SignAssertion, w.idpKey}, {"issue/signet RSA both", saml.SignBoth, w.idpKey},
-		{"issue/signet ECDSA P-256 assertion-only", saml.SignAssertion, w.ecKey}, {"issue/signet ECDSA P-256 both", saml.SignBoth, w.ecKey}} {
-		p := w.params(c.mode, c.key)
-		sign = append(sign, measure(c.name, func(b *testing.B) {
-			for b.Loop() {
-				saml.IssueResponse(p)
-			}
-		}))
-	}
 	crewIssue, err := w.crewjamIdP()
 	if err != nil {
 		return err
@@ -163,13 +153,56 @@ func run(load time.Duration, conns int, pg string, stores []string) error {
 	if _, err := crewIssue(); err != nil {
 		return fmt.Errorf("crewjam's IdP cannot issue the benchmark response: %w", err)
 	}
-	sign = append(sign, measure("issue/crewjam IdP RSA both", func(b *testing.B) {
+	// In this order; the targets below refer to the results by position.
+	benches := []bench{
+		{"verify/signet", func(b *testing.B) {
+			for b.Loop() {
+				v.Verify(context.Background(), resp)
+			}
+		}},
+		{"verify/crewjam ParseXMLResponse", func(b *testing.B) {
+			for b.Loop() {
+				cj.ParseXMLResponse(resp, nil, *acs)
+			}
+		}},
+		{"verify/gosaml2 RetrieveAssertionInfo", func(b *testing.B) {
+			for b.Loop() {
+				g2.RetrieveAssertionInfo(b64)
+			}
+		}},
+		{"crypto/one RSA-2048 verify", func(b *testing.B) {
+			for b.Loop() {
+				rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig)
+			}
+		}},
+		{"crypto/one RSA-2048 sign", func(b *testing.B) {
+			for b.Loop() {
+				rsa.SignPKCS1v15(rand.Reader, w.idpKey.Signer.(*rsa.PrivateKey), crypto.SHA256, digest[:])
+			}
+		}},
+	}
+	for _, c := range []struct {
+		name string
+		mode saml.SignMode
+		key  saml.KeyPair
+	}{{"issue/signet RSA assertion-only", saml.SignAssertion, w.idpKey}, {"issue/signet RSA both", saml.SignBoth, w.idpKey},
+		{"issue/signet ECDSA P-256 assertion-only", saml.SignAssertion, w.ecKey}, {"issue/signet ECDSA P-256 both", saml.SignBoth, w.ecKey}} {
+		p := w.params(c.mode, c.key)
+		benches = append(benches, bench{c.name, func(b *testing.B) {
+			for b.Loop() {
+				saml.IssueResponse(p)
+			}
+		}})
+	}
+	benches = append(benches, bench{"issue/crewjam IdP RSA both", func(b *testing.B) {
 		for b.Loop() {
 			crewIssue()
 		}
-	}))
-	all := append(append(verify, rsaVerify, rsaSign), sign...)
+	}})
+	all := measureRounds(benches, rounds)
+	fmt.Printf("(fastest of %d interleaved rounds each)\n", rounds)
 	printTable(all)
+	verify, rsaVerify, rsaSign, sign := all[0:3], all[3], all[4], all[5:]
 
 	signet, crew, gos := verify[0], verify[1], verify[2]
 	targets = append(targets,
