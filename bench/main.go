@@ -89,6 +89,7 @@ func main() {
 	stores := flag.String("stores", "sqlite,postgres", "load test: the stores to drive Signet's ACS on")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (see docs/PERFORMANCE.md)")
 	rounds := flag.Int("rounds", 3, "micro-benchmarks: measure each this many times, interleaved, and keep the fastest")
+	micro := flag.Bool("micro", true, "run the micro-benchmarks (-micro=false with -load: only the load test)")
 	flag.Parse()
 	if *rounds < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -rounds must be at least 1")
@@ -105,6 +106,9 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if !*micro {
+		*rounds = 0
+	}
 	if err := run(*load, *conns, *pg, strings.Split(*stores, ","), *rounds); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -112,6 +116,8 @@ func main() {
 	}
 }
 
+// run measures the micro-benchmarks (rounds 0: none) and, with load > 0,
+// the ACS under load, and prints each target's verdict.
 func run(load time.Duration, conns int, pg string, stores []string, rounds int) error {
 	w, err := newWorld()
 	if err != nil {
@@ -123,24 +129,46 @@ func run(load time.Duration, conns int, pg string, stores []string, rounds int) 
 	}
 	fmt.Printf("Signet SAML benchmarks — %s, %d CPUs, %s, response %d bytes (both signed)\n\n", runtime.Version(), runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"), len(resp))
 	var targets []target
+	if rounds > 0 {
+		if targets, err = microBenchmarks(w, resp, rounds); err != nil {
+			return err
+		}
+	}
+	if load > 0 {
+		lt, err := loadTests(w, load, conns, pg, stores)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, lt...)
+	}
+	fmt.Println()
+	for _, t := range targets {
+		fmt.Println(t)
+	}
+	return nil
+}
 
+// microBenchmarks compares verifying and issuing resp with the libraries
+// and with the bare cryptography, each measured in rounds.
+func microBenchmarks(w *world, resp []byte, rounds int) ([]target, error) {
+	var targets []target
 	// Verify: the same bytes through three verifiers.
 	v := w.signet()
 	cj, err := w.crewjam()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	acs, _ := url.Parse(w.acs)
 	g2 := w.gosaml2()
 	b64 := base64.StdEncoding.EncodeToString(resp)
 	if _, err := v.Verify(context.Background(), resp); err != nil {
-		return fmt.Errorf("signet refuses the benchmark response: %w", err)
+		return nil, fmt.Errorf("signet refuses the benchmark response: %w", err)
 	}
 	if _, err := cj.ParseXMLResponse(resp, nil, *acs); err != nil {
-		return fmt.Errorf("crewjam refuses the benchmark response: %w", err)
+		return nil, fmt.Errorf("crewjam refuses the benchmark response: %w", err)
 	}
 	if _, err := g2.RetrieveAssertionInfo(b64); err != nil {
-		return fmt.Errorf("gosaml2 refuses the benchmark response: %w", err)
+		return nil, fmt.Errorf("gosaml2 refuses the benchmark response: %w", err)
 	}
 	// The cryptography a verifier cannot avoid: one RSA-2048 verification.
 	digest := sha256.Sum256(resp)
@@ -148,10 +176,10 @@ func run(load time.Duration, conns int, pg string, stores []string, rounds int) 
 	pub := w.idpKey.Certificate.PublicKey.(*rsa.PublicKey)
 	crewIssue, err := w.crewjamIdP()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := crewIssue(); err != nil {
-		return fmt.Errorf("crewjam's IdP cannot issue the benchmark response: %w", err)
+		return nil, fmt.Errorf("crewjam's IdP cannot issue the benchmark response: %w", err)
 	}
 	// In this order; the targets below refer to the results by position.
 	benches := []bench{
@@ -218,18 +246,7 @@ func run(load time.Duration, conns int, pg string, stores []string, rounds int) 
 	)
 	fmt.Printf("\nverify: signet is %.1f× the cost of one RSA-2048 verification (crewjam %.1f×, gosaml2 %.1f×)\n",
 		signet.ns/rsaVerify.ns, crew.ns/rsaVerify.ns, gos.ns/rsaVerify.ns)
-	if load > 0 {
-		lt, err := loadTests(w, load, conns, pg, stores)
-		if err != nil {
-			return err
-		}
-		targets = append(targets, lt...)
-	}
-	fmt.Println()
-	for _, t := range targets {
-		fmt.Println(t)
-	}
-	return nil
+	return targets, nil
 }
 
 func printTable(rs []result) {
