@@ -162,10 +162,12 @@ func noConnection(o store.Org) *saml.Error {
 // request is refused. A response to a Test sign-in signs nobody in and
 // changes no member. Every outcome goes to the org's sign-in attempts log.
 // source is the client's address, for the rate limit on recording
-// unverified attempts.
-func (s *Service) ConsumeResponse(ctx context.Context, o store.Org, samlResponse []byte, started []string, source string) (Result, error) {
+// unverified attempts. setup is the org with its connections and role
+// mapping, read in one go (Store.GetSignInSetup).
+func (s *Service) ConsumeResponse(ctx context.Context, setup store.SignInSetup, samlResponse []byte, started []string, source string) (Result, error) {
+	o := setup.Org
 	var consumed store.AuthnRequest
-	res, err := s.consume(ctx, o, samlResponse, orgRequests{started: started, consumed: &consumed})
+	res, err := s.consume(ctx, setup, samlResponse, orgRequests{started: started, consumed: &consumed})
 	res.Test = consumed.Purpose == store.PurposeTest
 	res.OAuthRequest = consumed.OAuthRequestID()
 	if res.SignIn != nil {
@@ -351,12 +353,17 @@ func signedInMessage(in *SignIn) string {
 	return msg
 }
 
-func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte, requests orgRequests) (Result, error) {
+func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResponse []byte, requests orgRequests) (Result, error) {
+	o := setup.Org
 	var res Result
 	if !SSOAvailable(o.Plan) {
 		return res, ErrNotOnPlan
 	}
-	conn, err := s.connectionFor(ctx, o, s.issuerOf(samlResponse))
+	conns, err := s.connectionsOf(o, setup.Connections)
+	if err != nil {
+		return res, err
+	}
+	conn, err := pickConnection(o, conns, s.issuerOf(samlResponse))
 	if err != nil {
 		return res, err
 	}
@@ -404,7 +411,7 @@ func (s *Service) consume(ctx context.Context, o store.Org, samlResponse []byte,
 		if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test); err != nil {
 			return res, err
 		}
-		if err := s.applyRoleMapping(ctx, o, in, test); err != nil {
+		if err := s.applyRoleMapping(ctx, o, setup.RoleMapping, in, test); err != nil {
 			return res, err
 		}
 	}

@@ -157,6 +157,11 @@ func (s *Service) connectionFor(ctx context.Context, o store.Org, issuer func() 
 	if err != nil {
 		return nil, err
 	}
+	return pickConnection(o, conns, issuer)
+}
+
+// pickConnection is connectionFor's choice among the org's connections.
+func pickConnection(o store.Org, conns []*Connection, issuer func() string) (*Connection, error) {
 	if len(conns) == 0 {
 		return nil, noConnection(o)
 	}

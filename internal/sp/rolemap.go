@@ -204,14 +204,10 @@ func roleForGroups(m store.RoleMapping, values []string) (role string, rule *sto
 }
 
 // applyRoleMapping sets the signed-in member's role from the org's
-// mapping (only reporting it for a Test sign-in) and notes on in which
+// mapping m (only reporting it for a Test sign-in) and notes on in which
 // rule applied. The org's last admin keeps the role: an org is never
 // left without one.
-func (s *Service) applyRoleMapping(ctx context.Context, o store.Org, in *SignIn, dryRun bool) error {
-	m, err := s.Store.GetRoleMapping(ctx, o.ID)
-	if err != nil {
-		return err
-	}
+func (s *Service) applyRoleMapping(ctx context.Context, o store.Org, m store.RoleMapping, in *SignIn, dryRun bool) error {
 	role, rule, ok := roleFor(m, in.Assertion)
 	if !ok {
 		return nil

@@ -85,10 +85,11 @@ const maxACSBody = 1<<20*4/3 + 16<<10
 
 // acs is the Assertion Consumer Service of one org.
 func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
-	o, err := h.Svc.Store.GetOrgBySlug(r.Context(), r.PathValue("org"))
+	setup, err := h.Svc.Store.GetSignInSetup(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return err
 	}
+	o := setup.Org
 	r.Body = http.MaxBytesReader(w, r.Body, maxACSBody)
 	if err := r.ParseForm(); err != nil {
 		var maxErr *http.MaxBytesError
@@ -101,7 +102,7 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 	if value == "" {
 		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, errors.New("no SAMLResponse in the POST")))
 	}
-	res, err := h.Svc.ConsumeResponse(r.Context(), o, []byte(value), h.startedRequests(r), web.ClientIP(r))
+	res, err := h.Svc.ConsumeResponse(r.Context(), setup, []byte(value), h.startedRequests(r), web.ClientIP(r))
 	if res.OAuthRequest != "" && h.HostApps != nil {
 		return h.answerHostApp(w, r, o, res, err)
 	}

@@ -197,6 +197,11 @@ func (s *Service) LoadConnections(ctx context.Context, o store.Org) ([]*Connecti
 	if err != nil {
 		return nil, err
 	}
+	return s.connectionsOf(o, list)
+}
+
+// connectionsOf parses the org's stored connections for use.
+func (s *Service) connectionsOf(o store.Org, list []store.SSOConnection) ([]*Connection, error) {
 	conns := make([]*Connection, 0, len(list))
 	for _, c := range list {
 		conn, err := s.connectionOf(o, c)

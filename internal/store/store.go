@@ -108,6 +108,10 @@ type Workspace interface {
 	CreateOrg(ctx context.Context, o Org, admin *Member) (Org, error)
 	GetOrg(ctx context.Context, id string) (Org, error)
 	GetOrgBySlug(ctx context.Context, slug string) (Org, error)
+	// GetSignInSetup reads, in one statement, what an SSO sign-in needs
+	// about the org with the slug: the org, its connections (primary
+	// first, as ListSSOConnections) and its role mapping.
+	GetSignInSetup(ctx context.Context, slug string) (SignInSetup, error)
 	// DeleteOrg deletes the org with its members, connection, keys,
 	// invitations, attempts and sessions; its audit entries stay.
 	DeleteOrg(ctx context.Context, id string) error

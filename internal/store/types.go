@@ -107,6 +107,14 @@ type Org struct {
 	CreatedAt  time.Time
 }
 
+// SignInSetup is what an SSO sign-in reads about its org before it
+// starts: one read, one snapshot.
+type SignInSetup struct {
+	Org         Org
+	Connections []SSOConnection // primary first, then by name
+	RoleMapping RoleMapping     // one with no rules if none was saved
+}
+
 // Member is a person in an org.
 type Member struct {
 	ID           string

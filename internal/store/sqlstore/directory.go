@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/signet-sso/signet/internal/store"
 )
@@ -254,13 +253,4 @@ func (s *directoryStore) ListUserGroups(ctx context.Context, userID string) ([]s
 		return nil, fmt.Errorf("list user groups: %w", err)
 	}
 	return collect(rows, scanGroup)
-}
-
-// prefixed qualifies each column of a comma-separated list with p.
-func prefixed(p, columns string) string {
-	cols := strings.Split(columns, ", ")
-	for i := range cols {
-		cols[i] = p + cols[i]
-	}
-	return strings.Join(cols, ", ")
 }

@@ -33,11 +33,16 @@ func getRoleMapping(ctx context.Context, q reader, orgID, suffix string) (store.
 	if err != nil {
 		return m, fmt.Errorf("get role mapping: %w", mapErr(err))
 	}
+	return m, decodeRoleMapping(&m, rules, updated)
+}
+
+// decodeRoleMapping fills in m's stored rules (JSON) and time.
+func decodeRoleMapping(m *store.RoleMapping, rules string, updated int64) error {
 	m.UpdatedAt = fromMS(updated)
 	if err := json.Unmarshal([]byte(rules), &m.Rules); err != nil {
-		return m, fmt.Errorf("role mapping of org %q: %w", orgID, err)
+		return fmt.Errorf("role mapping of org %q: %w", m.OrgID, err)
 	}
-	return m, nil
+	return nil
 }
 
 // UpdateRoleMapping implements store.RoleMappings.

@@ -107,6 +107,59 @@ func testRoleMappings(t *testing.T, s store.Store) {
 	}
 }
 
+// testSignInSetup checks the ACS's one read against the lookups it
+// replaces, and that it never mixes in another org's connections or
+// mapping.
+func testSignInSetup(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	_, err := s.GetSignInSetup(ctx, "nobody")
+	mustNotFound(t, "GetSignInSetup of an unknown slug", err)
+
+	acme := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth", ExternalID: "ext-acme"}, nil))
+	beta := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "plus"}, nil))
+	empty := must(s.GetSignInSetup(ctx, "acme"))
+	if !cmp.Equal(empty.Org, must(s.GetOrgBySlug(ctx, "acme"))) || len(empty.Connections) != 0 ||
+		!cmp.Equal(empty.RoleMapping, must(s.GetRoleMapping(ctx, acme.ID))) {
+		t.Errorf("setup of an org without connections = %+v", empty)
+	}
+
+	verified := time.Now().UTC().Truncate(time.Millisecond)
+	first := must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: acme.ID, Name: "Zeta IdP", Provider: "okta", MetadataXML: "<md1/>",
+		IdPEntityID: "https://idp-1", CertificatesPEM: "PEM1", AllowIdPInitiated: true, JITRole: "member", MetadataURL: "https://idp-1/md"}))
+	must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: acme.ID, Name: "Alpha IdP", Provider: "entra", MetadataXML: "<md2/>",
+		IdPEntityID: "https://idp-2", HostAppClientID: "client", HostAppRedirectURI: "https://app/cb"}))
+	must(s.UpdateSSOConnection(ctx, acme.ID, first.ID, func(c *store.SSOConnection) error {
+		c.VerifiedAt, c.RequireSSO, c.DomainsOnly, c.JITDomainsOnly, c.AllowLegacyCrypto = verified, true, true, true, true
+		return nil
+	}))
+	must(s.PutSSOConnection(ctx, store.SSOConnection{OrgID: beta.ID, Name: "Beta IdP", MetadataXML: "<beta/>", IdPEntityID: "https://idp-1"}))
+	must(s.UpdateRoleMapping(ctx, beta.ID, func(m *store.RoleMapping) error {
+		m.Attribute, m.DefaultRole, m.Rules = "beta-groups", "viewer", []store.RoleRule{{Value: "beta", Role: "admin"}}
+		return nil
+	}))
+
+	compare := func(when string) {
+		t.Helper()
+		for _, o := range []store.Org{acme, beta} {
+			got := must(s.GetSignInSetup(ctx, o.Slug))
+			want := store.SignInSetup{Org: must(s.GetOrgBySlug(ctx, o.Slug)), Connections: must(s.ListSSOConnections(ctx, o.ID)),
+				RoleMapping: must(s.GetRoleMapping(ctx, o.ID))}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: GetSignInSetup(%s) differs from its lookups (-want +got):\n%s", when, o.Slug, diff)
+			}
+		}
+	}
+	compare("without a mapping for acme")
+	must(s.UpdateRoleMapping(ctx, acme.ID, func(m *store.RoleMapping) error {
+		m.Attribute, m.DefaultRole, m.Rules = "groups", "member", []store.RoleRule{{Value: "admins", Label: "Admins", Role: "admin"}}
+		return nil
+	}))
+	compare("with a mapping for each")
+	if got := must(s.GetSignInSetup(ctx, "acme")); len(got.Connections) != 2 || got.Connections[0].ID != first.ID {
+		t.Errorf("acme's setup connections = %+v, want its two, primary first", got.Connections)
+	}
+}
+
 func testEndSSOSessions(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	now := time.Now()

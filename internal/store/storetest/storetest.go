@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SetupLinks", testSetupLinks},
 		{"Domains", testDomains},
 		{"RoleMappings", testRoleMappings},
+		{"SignInSetup", testSignInSetup},
 		{"EndSSOSessions", testEndSSOSessions},
 		{"SCIM", testSCIM},
 		{"Provisioning", testProvisioning},
