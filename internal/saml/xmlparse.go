@@ -57,6 +57,12 @@ func DecodeBase64(s []byte, max int) ([]byte, error) {
 	if base64.StdEncoding.DecodedLen(len(s)) > max+max/8+1024 {
 		return nil, errorf(CodeTooLarge, "base64 message of %d bytes exceeds the %d-byte limit", len(s), max)
 	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	if n, err := base64.StdEncoding.Decode(out, s); err == nil {
+		// The common case, without spaces or tabs (the decoder itself
+		// skips line breaks): no copy without the whitespace.
+		return checkDecodedSize(out[:n], max)
+	}
 	clean := make([]byte, 0, len(s))
 	for _, c := range s {
 		switch c {
@@ -65,15 +71,18 @@ func DecodeBase64(s []byte, max int) ([]byte, error) {
 			clean = append(clean, c)
 		}
 	}
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
 	n, err := base64.StdEncoding.Decode(out, clean)
 	if err != nil {
 		return nil, errorf(CodeMalformed, "invalid base64: %v", err)
 	}
-	if n > max {
-		return nil, errorf(CodeTooLarge, "message of %d bytes exceeds the %d-byte limit", n, max)
+	return checkDecodedSize(out[:n], max)
+}
+
+func checkDecodedSize(b []byte, max int) ([]byte, error) {
+	if len(b) > max {
+		return nil, errorf(CodeTooLarge, "message of %d bytes exceeds the %d-byte limit", len(b), max)
 	}
-	return out[:n], nil
+	return b, nil
 }
 
 // parseXML is the only way SAML input becomes a tree: the xmlsig parser,

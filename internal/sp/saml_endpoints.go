@@ -91,7 +91,7 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 	}
 	o := setup.Org
 	r.Body = http.MaxBytesReader(w, r.Body, maxACSBody)
-	if err := r.ParseForm(); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		var maxErr *http.MaxBytesError
 		if errors.As(err, &maxErr) {
 			return h.signInFailed(w, r, o, saml.NewError(saml.CodeTooLarge, err))
