@@ -50,13 +50,19 @@ func urlencoded(contentType string) bool {
 	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
+// maxPreallocated bounds what readBody allocates before the body's bytes
+// arrive: a Content-Length is only the client's claim, and a stranger
+// announcing megabytes must not make every request allocate them.
+const maxPreallocated = 64 << 10
+
 // readBody reads r to its end, in one allocation when size (the announced
-// Content-Length, -1 if unknown) is right.
+// Content-Length, -1 if unknown) is right and small; otherwise the buffer
+// grows as the bytes come.
 func readBody(r io.Reader, size int64) ([]byte, error) {
-	if size < 0 || size > maxFormBytes {
+	if size < 0 {
 		size = 512
 	}
-	b := make([]byte, 0, size+1) // +1: the read that finds the end needs room
+	b := make([]byte, 0, min(size, maxPreallocated)+1) // +1: the read that finds the end needs room
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]

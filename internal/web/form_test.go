@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -127,6 +128,25 @@ func TestParseFormMatchesNetHTTP(t *testing.T) {
 				t.Errorf("Form differs (-net/http +ours):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestParseFormTrustsNoContentLength: a request announcing 10 MB and
+// sending a few bytes costs what it sent, not what it announced
+// (unauthenticated traffic never causes unbounded work).
+func TestParseFormTrustsNoContentLength(t *testing.T) {
+	r := httptest.NewRequest("POST", "/acs", strings.NewReader("SAMLResponse=abc"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.ContentLength = maxFormBytes
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err := ParseForm(r)
+	runtime.ReadMemStats(&after)
+	if err != nil || r.PostForm.Get("SAMLResponse") != "abc" {
+		t.Fatalf("ParseForm = %v, SAMLResponse %q", err, r.PostForm.Get("SAMLResponse"))
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("parsing a 16-byte body that claimed %d bytes allocated %d bytes", maxFormBytes, n)
 	}
 }
 
