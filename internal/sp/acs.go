@@ -119,27 +119,42 @@ type Result struct {
 	assertion *store.AssertionUse
 }
 
-// replayCheck is the ACS's replay cache for one response. Verify asks it
-// whether the assertion was used before, which is a read; the ID is
-// written by the sign-in's own final write (RecordSignIn), or at once for
-// an outcome that opens no session (recordAssertion). That write, not the
-// read, is what lets exactly one of concurrent uses through: a sign-in's
-// record fails whole if its ID is there already. So a sign-in costs one
-// write, and a response used before is refused before it changes anything.
+// replayCheck is the ACS's replay cache for one response. Verify hands it
+// the assertion's ID as its last step; check, the very next thing consume
+// does, reads whether the ID was used before (with the member lookup in
+// the same statement). The ID is written by the sign-in's own final write
+// (RecordSignIn), or at once for an outcome that opens no session
+// (recordAssertion). That write, not the read, is what lets exactly one of
+// concurrent uses through: a sign-in's record fails whole if its ID is
+// there already. So a sign-in costs one write, and a response used before
+// is refused before it changes anything.
 type replayCheck struct {
 	st  store.SAMLState
-	use *store.AssertionUse // the ID to record, once Verify has asked
+	use *store.AssertionUse // the ID to check and record, once Verify has handed it over
 }
 
-// RecordAssertion implements saml.ReplayCache: true if the ID is unused so
-// far, and then it is kept for the write.
-func (c *replayCheck) RecordAssertion(ctx context.Context, id string, expiresAt time.Time) (bool, error) {
-	seen, err := c.st.AssertionSeen(ctx, id)
-	if err != nil || seen {
-		return false, err
-	}
+// RecordAssertion implements saml.ReplayCache: it keeps the ID for check
+// and the write, and lets Verify finish; check refuses a replay.
+func (c *replayCheck) RecordAssertion(_ context.Context, id string, expiresAt time.Time) (bool, error) {
 	c.use = &store.AssertionUse{ID: id, ExpiresAt: expiresAt}
 	return true, nil
+}
+
+// check refuses the assertion Verify just accepted if its ID was used
+// before, as Verify's own replay check would have, and looks up the org's
+// member with the email in the same statement (email "": none).
+func (c *replayCheck) check(ctx context.Context, orgID, email string) (store.SignInLookup, error) {
+	if c.use == nil {
+		return store.SignInLookup{}, saml.NewError(saml.CodeInternal, errors.New("the verifier accepted an assertion without handing over its ID"))
+	}
+	l, err := c.st.LookUpSignIn(ctx, c.use.ID, orgID, email)
+	if err != nil {
+		return l, saml.NewError(saml.CodeInternal, fmt.Errorf("check assertion ID: %w", err))
+	}
+	if l.Seen {
+		return l, replayed(c.use.ID)
+	}
+	return l, nil
 }
 
 // replayed is the refusal of an assertion used before.
@@ -374,6 +389,23 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 		return res, err
 	}
 	a, err := v.VerifyBase64(ctx, samlResponse)
+	var lookup store.SignInLookup
+	var id signin.Identity
+	var idErr error
+	test := requests.consumed != nil && requests.consumed.Purpose == store.PurposeTest
+	forHostApp := requests.consumed != nil && requests.consumed.OAuthRequestID() != ""
+	if err == nil {
+		// The replay check comes first, as the last of Verify's checks
+		// would: a response used before is refused as a replay whatever
+		// else is wrong with it. The member lookup rides along.
+		forHostApp = forHostApp || (a.InResponseTo == "" && conn.HostAppClientID != "")
+		id, idErr = signin.ResolveIdentity(a, conn.Provider)
+		email := id.Email
+		if idErr != nil || forHostApp {
+			email = "" // no member to look up
+		}
+		lookup, err = replay.check(ctx, o.ID, email)
+	}
 	if err != nil {
 		if xml, derr := saml.DecodeBase64(samlResponse, s.Limits.WithDefaults().MaxMessageBytes); derr == nil {
 			if sum, ok := saml.Peek(xml, s.Limits); ok {
@@ -391,9 +423,8 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 	summary := saml.SummaryOf(a, s.EntityID(o), s.ACSURL(o))
 	res.Summary = &summary
 	res.Attempt.Email = a.NameID
-	id, err := signin.ResolveIdentity(a, conn.Provider)
-	if err != nil {
-		return res, err
+	if idErr != nil {
+		return res, idErr
 	}
 	res.Attempt.Email = id.Email
 	if conn.DomainsOnly {
@@ -401,14 +432,12 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 			return res, err
 		}
 	}
-	test := requests.consumed != nil && requests.consumed.Purpose == store.PurposeTest
-	forHostApp := requests.consumed != nil && requests.consumed.OAuthRequestID() != ""
 	if a.InResponseTo == "" && conn.HostAppClientID != "" {
-		res.HostApp, forHostApp = &HostAppTarget{ClientID: conn.HostAppClientID, RedirectURI: conn.HostAppRedirectURI}, true
+		res.HostApp = &HostAppTarget{ClientID: conn.HostAppClientID, RedirectURI: conn.HostAppRedirectURI}
 	}
 	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Provider: string(conn.Provider), Assertion: a}
 	if !forHostApp { // a host app's people are its own, not Workspace members
-		if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test); err != nil {
+		if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test, lookup); err != nil {
 			return res, err
 		}
 		if err := s.applyRoleMapping(ctx, o, setup.RoleMapping, in, test); err != nil {
@@ -435,11 +464,15 @@ func markVerified(ctx context.Context, st store.Workspace, now time.Time, o stor
 }
 
 // memberFor finds the member with the email in this org only (never in
-// another org: SECURITY-CASES 68); failing that, accepts their pending
+// another org: SECURITY-CASES 68) — known is the lookup replayCheck.check
+// made for this org and email —; failing that, accepts their pending
 // invitation to the org, or provisions them when JIT is on. With dryRun
 // (a Test sign-in) it changes nothing and says what would happen.
-func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, email string, dryRun bool) (store.Member, string, error) {
-	m, err := s.Store.GetMemberByEmail(ctx, o.ID, email)
+func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, email string, dryRun bool, known store.SignInLookup) (store.Member, string, error) {
+	m, err := known.Member, error(nil)
+	if !known.Found {
+		err = fmt.Errorf("%w: no member %s in org %s", store.ErrNotFound, email, o.Slug)
+	}
 	if err == nil && m.Deactivated {
 		e := signin.NewError(signin.CodeUserDeactivated, fmt.Errorf("%s is deactivated in %s by directory sync", email, o.Slug))
 		return m, "", e

@@ -173,3 +173,41 @@ func TestReplayChangesNothing(t *testing.T) {
 		t.Error("the replay provisioned the removed member again")
 	}
 }
+
+// TestReplayOfARefusalIsAReplay: a response refused for what it says (no
+// email anywhere) and posted again is refused as a replay — the replay
+// check comes before every other refusal — so anyone replaying it adds
+// only unverified, rate-limited noise to the log, never an audit entry.
+func TestReplayOfARefusalIsAReplay(t *testing.T) {
+	w := newWorld(t)
+	w.connect(w.acme)
+	resp := w.response(w.acme, func(p *saml.ResponseParams) {
+		p.NameID, p.NameIDFormat, p.Attributes = "opaque-0042", saml.NameIDPersistent, nil
+	})
+	first := w.client().postACS(w.acme, resp, "")
+	if first.Status == http.StatusSeeOther || strings.Contains(first.Body, "replayed") {
+		t.Fatalf("first post = %d, want a refusal for the missing email\n%s", first.Status, excerpt(first.Body))
+	}
+	ctx := t.Context()
+	audited := func() int {
+		events, _, err := w.st.ListAudit(ctx, store.RealmWorkspace, w.acme.ID, store.ListOptions{Query: "signin.failed", Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(events)
+	}
+	before := audited()
+	if r := w.client().postACS(w.acme, resp, ""); r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "replayed") {
+		t.Errorf("second post = %d, want 400 replayed\n%s", r.Status, excerpt(r.Body))
+	}
+	list, _, err := w.st.ListSignInAttempts(ctx, w.acme.ID, store.ListOptions{Limit: 10})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("attempts = %d, %v; want 2", len(list), err)
+	}
+	if latest := list[0]; latest.Code != string(saml.CodeReplayed) || !latest.Unverified {
+		t.Errorf("the replay's attempt = code %q unverified %v, want %q and unverified", latest.Code, latest.Unverified, saml.CodeReplayed)
+	}
+	if after := audited(); after != before {
+		t.Errorf("the replay added %d audit entries", after-before)
+	}
+}

@@ -211,6 +211,10 @@ type SAMLState interface {
 	// write records the ID (SignInRecord.Assertion), and that write is what
 	// lets exactly one of concurrent uses through.
 	AssertionSeen(ctx context.Context, assertionID string) (bool, error)
+	// LookUpSignIn is AssertionSeen and, when email is not "",
+	// GetMemberByEmail in one statement: what a verified assertion's
+	// sign-in reads next (on PostgreSQL, one round trip instead of two).
+	LookUpSignIn(ctx context.Context, assertionID, orgID, email string) (SignInLookup, error)
 	// PruneSAMLState deletes expired request IDs and replay-cache entries.
 	PruneSAMLState(ctx context.Context, now time.Time) (int64, error)
 }

@@ -115,6 +115,15 @@ type SignInSetup struct {
 	RoleMapping RoleMapping     // one with no rules if none was saved
 }
 
+// SignInLookup is LookUpSignIn's answer: whether the assertion ID is in
+// the replay cache, and the org's member with the email (Found false if
+// none, or if no email was asked for).
+type SignInLookup struct {
+	Seen   bool
+	Member Member
+	Found  bool
+}
+
 // Member is a person in an org.
 type Member struct {
 	ID           string

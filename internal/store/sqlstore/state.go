@@ -64,6 +64,36 @@ func (s *stateStore) AssertionSeen(ctx context.Context, assertionID string) (boo
 	return true, nil
 }
 
+// lookUpSignInQuery is the replay check and the member lookup in one
+// statement; the member's columns are empty when there is none.
+const lookUpSignInQuery = `SELECT EXISTS (SELECT 1 FROM saml_replay_cache WHERE assertion_id = $1),
+	COALESCE(m.id, ''), COALESCE(m.org_id, ''), COALESCE(m.email, ''), COALESCE(m.role, ''),
+	COALESCE(m.password_hash, ''), COALESCE(m.created_at, 0), COALESCE(m.deactivated, FALSE)
+	FROM (SELECT 1) AS just_one_row
+	LEFT JOIN sp_members m ON m.org_id = $2 AND lower(m.email) = lower($3) AND $3 <> ''`
+
+// LookUpSignIn implements store.SAMLState.
+func (s *stateStore) LookUpSignIn(ctx context.Context, assertionID, orgID, email string) (store.SignInLookup, error) {
+	var l store.SignInLookup
+	m, err := scanMember(prefixedRow{s.reads().QueryRowContext(ctx, lookUpSignInQuery, assertionID, orgID, email), &l.Seen})
+	if err != nil {
+		return store.SignInLookup{}, fmt.Errorf("look up assertion ID and member: %w", mapErr(err))
+	}
+	l.Member, l.Found = m, m.ID != ""
+	return l, nil
+}
+
+// prefixedRow scans a row whose first column is lead's and whose rest a
+// scanner of another row shape reads.
+type prefixedRow struct {
+	row  interface{ Scan(...any) error }
+	lead any
+}
+
+func (r prefixedRow) Scan(dest ...any) error {
+	return r.row.Scan(append([]any{r.lead}, dest...)...)
+}
+
 // insertAssertionUse records a sign-in's assertion ID. Unlike
 // RecordAssertion it fails if the ID is there already: as a sign-in's
 // first statement, it refuses the whole record (mapErr makes that

@@ -160,6 +160,48 @@ func testSignInSetup(t *testing.T, s store.Store) {
 	}
 }
 
+// testLookUpSignIn checks the one-statement replay check and member
+// lookup against AssertionSeen and GetMemberByEmail, across orgs.
+func testLookUpSignIn(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	acme := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, nil))
+	beta := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "growth"}, nil))
+	pat := must(s.CreateMember(ctx, store.Member{OrgID: acme.ID, Email: "Pat@Corp.example", Role: "admin", CreatedAt: time.Now()}))
+	must(s.CreateMember(ctx, store.Member{OrgID: beta.ID, Email: "sam@corp.example", Role: "member", CreatedAt: time.Now()}))
+	if ok := must(s.RecordAssertion(ctx, "_used", time.Now().Add(time.Hour))); !ok {
+		t.Fatal("RecordAssertion of a new ID = false")
+	}
+	cases := []struct {
+		assertion, org, email string
+		seen, found           bool
+	}{
+		{"_used", acme.ID, "pat@corp.example", true, true},
+		{"_fresh", acme.ID, "PAT@corp.EXAMPLE", false, true},
+		{"_fresh", acme.ID, "sam@corp.example", false, false}, // beta's member, not acme's
+		{"_fresh", beta.ID, "pat@corp.example", false, false},
+		{"_used", acme.ID, "", true, false}, // no email: the replay check alone
+		{"_fresh", acme.ID, "", false, false},
+	}
+	for _, c := range cases {
+		got, err := s.LookUpSignIn(ctx, c.assertion, c.org, c.email)
+		if err != nil {
+			t.Fatalf("LookUpSignIn(%s, %s, %q) = %v", c.assertion, c.org, c.email, err)
+		}
+		if got.Seen != c.seen || got.Found != c.found {
+			t.Errorf("LookUpSignIn(%s, %s, %q) = seen %v found %v, want %v %v", c.assertion, c.org, c.email, got.Seen, got.Found, c.seen, c.found)
+		}
+		if seen := must(s.AssertionSeen(ctx, c.assertion)); seen != got.Seen {
+			t.Errorf("LookUpSignIn says seen %v, AssertionSeen %v", got.Seen, seen)
+		}
+		if c.found && !cmp.Equal(got.Member, must(s.GetMemberByEmail(ctx, c.org, c.email))) {
+			t.Errorf("LookUpSignIn's member %+v differs from GetMemberByEmail's", got.Member)
+		}
+		if c.found && got.Member.ID != pat.ID {
+			t.Errorf("LookUpSignIn found %+v, want pat", got.Member)
+		}
+	}
+}
+
 func testEndSSOSessions(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	now := time.Now()

@@ -60,6 +60,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Domains", testDomains},
 		{"RoleMappings", testRoleMappings},
 		{"SignInSetup", testSignInSetup},
+		{"LookUpSignIn", testLookUpSignIn},
 		{"EndSSOSessions", testEndSSOSessions},
 		{"SCIM", testSCIM},
 		{"Provisioning", testProvisioning},
