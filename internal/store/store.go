@@ -206,14 +206,13 @@ type SAMLState interface {
 	// absent and reports whether it was inserted. Exactly one of any number of
 	// concurrent calls with the same ID returns true.
 	RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error)
-	// AssertionSeen reports whether the assertion ID is in the replay
-	// cache. It is only the early half of a replay check: the sign-in's own
-	// write records the ID (SignInRecord.Assertion), and that write is what
-	// lets exactly one of concurrent uses through.
-	AssertionSeen(ctx context.Context, assertionID string) (bool, error)
-	// LookUpSignIn is AssertionSeen and, when email is not "",
-	// GetMemberByEmail in one statement: what a verified assertion's
-	// sign-in reads next (on PostgreSQL, one round trip instead of two).
+	// LookUpSignIn reports whether the assertion ID is in the replay cache
+	// and, when email is not "", finds the org's member with the email
+	// (as GetMemberByEmail), in one statement: what a verified assertion's
+	// sign-in reads next. The replay read is only the early half of a
+	// replay check: the sign-in's own write records the ID
+	// (SignInRecord.Assertion), and that write is what lets exactly one of
+	// concurrent uses through.
 	LookUpSignIn(ctx context.Context, assertionID, orgID, email string) (SignInLookup, error)
 	// PruneSAMLState deletes expired request IDs and replay-cache entries.
 	PruneSAMLState(ctx context.Context, now time.Time) (int64, error)

@@ -51,19 +51,6 @@ func (s *stateStore) RecordAssertion(ctx context.Context, assertionID string, ex
 	return n == 1, err
 }
 
-// AssertionSeen implements store.SAMLState.
-func (s *stateStore) AssertionSeen(ctx context.Context, assertionID string) (bool, error) {
-	var one int
-	err := s.reads().QueryRowContext(ctx, `SELECT 1 FROM saml_replay_cache WHERE assertion_id = $1`, assertionID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("look up assertion ID: %w", err)
-	}
-	return true, nil
-}
-
 // lookUpSignInQuery is the replay check and the member lookup in one
 // statement; the member's columns are empty when there is none.
 const lookUpSignInQuery = `SELECT EXISTS (SELECT 1 FROM saml_replay_cache WHERE assertion_id = $1),

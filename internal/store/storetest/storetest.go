@@ -808,8 +808,8 @@ func testSignInRecordReplay(t *testing.T, s store.Store) {
 			Attempt:   &store.SignInAttempt{OrgID: o.ID, At: now, OK: true, Email: pat.Email, Flow: "idp-initiated"},
 			Audit:     []store.AuditEvent{{At: now, Realm: store.RealmWorkspace, OrgID: o.ID, Actor: pat.Email, Action: "signin"}}})
 	}
-	if must(s.AssertionSeen(ctx, "_once")) {
-		t.Fatal("AssertionSeen: an unused ID was seen")
+	if must(s.LookUpSignIn(ctx, "_once", "", "")).Seen {
+		t.Fatal("LookUpSignIn: an unused ID was seen")
 	}
 	const tries = 8
 	errs := make([]error, tries)
@@ -840,8 +840,8 @@ func testSignInRecordReplay(t *testing.T, s store.Store) {
 	if _, n, _ := s.ListAudit(ctx, store.RealmWorkspace, o.ID, store.ListOptions{Query: "signin"}); n != 1 {
 		t.Errorf("%d audit entries, want 1", n)
 	}
-	if !must(s.AssertionSeen(ctx, "_once")) {
-		t.Error("AssertionSeen: the recorded ID was not seen")
+	if !must(s.LookUpSignIn(ctx, "_once", "", "")).Seen {
+		t.Error("LookUpSignIn: the recorded ID was not seen")
 	}
 	if must(s.RecordAssertion(ctx, "_once", now.Add(time.Hour))) {
 		t.Error("RecordAssertion accepted an ID a sign-in had recorded")
@@ -859,7 +859,7 @@ func testSignInRecordReplay(t *testing.T, s store.Store) {
 		t.Errorf("a duplicate session ID was reported as a replay: %v", err)
 	}
 	mustConflict(t, "a duplicate session ID", err)
-	if must(s.AssertionSeen(ctx, "_fresh")) {
+	if must(s.LookUpSignIn(ctx, "_fresh", "", "")).Seen {
 		t.Error("a refused record kept its assertion ID")
 	}
 }
