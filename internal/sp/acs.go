@@ -389,22 +389,9 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 		return res, err
 	}
 	a, err := v.VerifyBase64(ctx, samlResponse)
-	var lookup store.SignInLookup
-	var id signin.Identity
-	var idErr error
-	test := requests.consumed != nil && requests.consumed.Purpose == store.PurposeTest
-	forHostApp := requests.consumed != nil && requests.consumed.OAuthRequestID() != ""
+	var after afterVerify
 	if err == nil {
-		// The replay check comes first, as the last of Verify's checks
-		// would: a response used before is refused as a replay whatever
-		// else is wrong with it. The member lookup rides along.
-		forHostApp = forHostApp || (a.InResponseTo == "" && conn.HostAppClientID != "")
-		id, idErr = signin.ResolveIdentity(a, conn.Provider)
-		email := id.Email
-		if idErr != nil || forHostApp {
-			email = "" // no member to look up
-		}
-		lookup, err = replay.check(ctx, o.ID, email)
+		after, err = checkAfterVerify(ctx, o, conn, requests, a, replay)
 	}
 	if err != nil {
 		if xml, derr := saml.DecodeBase64(samlResponse, s.Limits.WithDefaults().MaxMessageBytes); derr == nil {
@@ -423,8 +410,9 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 	summary := saml.SummaryOf(a, s.EntityID(o), s.ACSURL(o))
 	res.Summary = &summary
 	res.Attempt.Email = a.NameID
-	if idErr != nil {
-		return res, idErr
+	id := after.identity
+	if after.identityErr != nil {
+		return res, after.identityErr
 	}
 	res.Attempt.Email = id.Email
 	if conn.DomainsOnly {
@@ -436,8 +424,9 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 		res.HostApp = &HostAppTarget{ClientID: conn.HostAppClientID, RedirectURI: conn.HostAppRedirectURI}
 	}
 	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Provider: string(conn.Provider), Assertion: a}
-	if !forHostApp { // a host app's people are its own, not Workspace members
-		if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test, lookup); err != nil {
+	test := requests.consumed != nil && requests.consumed.Purpose == store.PurposeTest
+	if !after.forHostApp { // a host app's people are its own, not Workspace members
+		if in.Member, in.Joined, err = s.memberFor(ctx, o, conn, id.Email, test, after.lookup); err != nil {
 			return res, err
 		}
 		if err := s.applyRoleMapping(ctx, o, setup.RoleMapping, in, test); err != nil {
@@ -446,6 +435,34 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 	}
 	res.SignIn = in
 	return res, markVerified(ctx, s.Store, s.now(), o, conn)
+}
+
+// afterVerify is what consume learns right after Verify accepted an
+// assertion: who it names, whether it is for a host app, and the replay
+// cache's and the member table's answers.
+type afterVerify struct {
+	identity    signin.Identity
+	identityErr error // refused for what it says; reported after the replay check
+	forHostApp  bool  // a host app's sign-in: no Workspace member
+	lookup      store.SignInLookup
+}
+
+// checkAfterVerify runs the replay check, as the last of Verify's checks
+// would have: a response used before is refused as a replay whatever else
+// is wrong with it, and before anything is written. The member lookup
+// rides along in the same statement.
+func checkAfterVerify(ctx context.Context, o store.Org, conn *Connection, requests orgRequests, a *saml.Assertion, replay *replayCheck) (afterVerify, error) {
+	var after afterVerify
+	after.forHostApp = (requests.consumed != nil && requests.consumed.OAuthRequestID() != "") ||
+		(a.InResponseTo == "" && conn.HostAppClientID != "")
+	after.identity, after.identityErr = signin.ResolveIdentity(a, conn.Provider)
+	email := after.identity.Email
+	if after.identityErr != nil || after.forHostApp {
+		email = "" // no member to look up
+	}
+	var err error
+	after.lookup, err = replay.check(ctx, o.ID, email)
+	return after, err
 }
 
 // markVerified records that a sign-in (or a Test sign-in) went through the
