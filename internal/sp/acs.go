@@ -420,7 +420,7 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 			return res, err
 		}
 	}
-	if a.InResponseTo == "" && conn.HostAppClientID != "" {
+	if after.unsolicitedHostApp {
 		res.HostApp = &HostAppTarget{ClientID: conn.HostAppClientID, RedirectURI: conn.HostAppRedirectURI}
 	}
 	in := &SignIn{Email: id.Email, IdP: conn.IdPEntityID, Provider: string(conn.Provider), Assertion: a}
@@ -443,8 +443,11 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 type afterVerify struct {
 	identity    signin.Identity
 	identityErr error // refused for what it says; reported after the replay check
-	forHostApp  bool  // a host app's sign-in: no Workspace member
-	lookup      store.SignInLookup
+	// forHostApp: a host app's sign-in, with no Workspace member; an
+	// IdP-initiated one when the connection sends those to a host app
+	// (unsolicitedHostApp).
+	forHostApp, unsolicitedHostApp bool
+	lookup                         store.SignInLookup
 }
 
 // checkAfterVerify runs the replay check, as the last of Verify's checks
@@ -453,8 +456,8 @@ type afterVerify struct {
 // rides along in the same statement.
 func checkAfterVerify(ctx context.Context, o store.Org, conn *Connection, requests orgRequests, a *saml.Assertion, replay *replayCheck) (afterVerify, error) {
 	var after afterVerify
-	after.forHostApp = (requests.consumed != nil && requests.consumed.OAuthRequestID() != "") ||
-		(a.InResponseTo == "" && conn.HostAppClientID != "")
+	after.unsolicitedHostApp = a.InResponseTo == "" && conn.HostAppClientID != ""
+	after.forHostApp = after.unsolicitedHostApp || (requests.consumed != nil && requests.consumed.OAuthRequestID() != "")
 	after.identity, after.identityErr = signin.ResolveIdentity(a, conn.Provider)
 	email := after.identity.Email
 	if after.identityErr != nil || after.forHostApp {
@@ -486,20 +489,14 @@ func markVerified(ctx context.Context, st store.Workspace, now time.Time, o stor
 // invitation to the org, or provisions them when JIT is on. With dryRun
 // (a Test sign-in) it changes nothing and says what would happen.
 func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, email string, dryRun bool, known store.SignInLookup) (store.Member, string, error) {
-	m, err := known.Member, error(nil)
-	if !known.Found {
-		err = fmt.Errorf("%w: no member %s in org %s", store.ErrNotFound, email, o.Slug)
-	}
-	if err == nil && m.Deactivated {
-		e := signin.NewError(signin.CodeUserDeactivated, fmt.Errorf("%s is deactivated in %s by directory sync", email, o.Slug))
-		return m, "", e
-	}
-	if err == nil {
+	if m := known.Member; known.Found {
+		if m.Deactivated {
+			e := signin.NewError(signin.CodeUserDeactivated, fmt.Errorf("%s is deactivated in %s by directory sync", email, o.Slug))
+			return m, "", e
+		}
 		return m, JoinedAsMember, nil
 	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return m, "", err
-	}
+	var m store.Member
 	if inv, ok, err := pendingInvite(ctx, s.Store, o, email, s.now()); err != nil {
 		return m, "", err
 	} else if ok && dryRun {
@@ -531,7 +528,7 @@ func (s *Service) memberFor(ctx context.Context, o store.Org, conn *Connection, 
 	if dryRun {
 		return store.Member{OrgID: o.ID, Email: email, Role: conn.JITRole}, JoinedByJIT, nil
 	}
-	m, err = s.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: email, Role: conn.JITRole, CreatedAt: s.now()})
+	m, err := s.Store.CreateMember(ctx, store.Member{OrgID: o.ID, Email: email, Role: conn.JITRole, CreatedAt: s.now()})
 	if errors.Is(err, store.ErrConflict) { // provisioned concurrently
 		m, err = s.Store.GetMemberByEmail(ctx, o.ID, email)
 		return m, JoinedAsMember, err

@@ -175,8 +175,8 @@ func TestReplayChangesNothing(t *testing.T) {
 }
 
 // TestReplayOfARefusalIsAReplay: a response refused for what it says (no
-// email anywhere) and posted again is refused as a replay — the replay
-// check comes before every other refusal — so anyone replaying it adds
+// email anywhere) and posted again is refused as a replay, at the replay
+// check that comes before every other refusal, so anyone replaying it adds
 // only unverified, rate-limited noise to the log, never an audit entry.
 func TestReplayOfARefusalIsAReplay(t *testing.T) {
 	w := newWorld(t)
@@ -206,6 +206,12 @@ func TestReplayOfARefusalIsAReplay(t *testing.T) {
 	}
 	if latest := list[0]; latest.Code != string(saml.CodeReplayed) || !latest.Unverified {
 		t.Errorf("the replay's attempt = code %q unverified %v, want %q and unverified", latest.Code, latest.Unverified, saml.CodeReplayed)
+	}
+	// Refused at the replay check, before anything of what the assertion
+	// says was taken in: no flow, no email (a refusal after it, turned
+	// into a replay only when its ID was written, would show both).
+	if latest := list[0]; latest.Flow != "" || latest.Email != "" {
+		t.Errorf("the replay's attempt took in flow %q and email %q: it was refused after the replay check", latest.Flow, latest.Email)
 	}
 	if after := audited(); after != before {
 		t.Errorf("the replay added %d audit entries", after-before)
