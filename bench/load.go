@@ -237,7 +237,9 @@ func openStore(kind, pg string) (store.Store, func(), error) {
 
 // loadTests drives the ACSs and returns the load targets.
 func loadTests(w *world, d time.Duration, conns int, pg string, stores []string) ([]target, error) {
-	n := int(d.Seconds() * 3500) // more responses than the fastest server here can take in d (Signet on SQLite took up to 2,980/s)
+	// More responses than each server here can take in d: Signet on SQLite
+	// took up to 2,980/s, crewjam's handler up to 1,160/s.
+	n, crewN := int(d.Seconds()*3500), int(d.Seconds()*2000)
 	fmt.Printf("\nACS load: %d connections, %s per server in %d turns alternating with the crewjam baseline, up to %d pre-generated responses per server (unique, assertion signed)\n",
 		conns, d, loadSlices, n)
 	cj, err := crewjamACS(w)
@@ -246,13 +248,12 @@ func loadTests(w *world, d time.Duration, conns int, pg string, stores []string)
 	}
 	defer cj.Close()
 	var results []loadResult
-	prepare := func(name string, acs, aud string) (*load, error) {
-		count := n
-		if strings.HasPrefix(acs, cj.URL) {
-			count = int(d.Seconds() * 2000) // crewjam's handler took up to 1,160/s
-		}
+	prepare := func(name string, count int, acs, aud string) (*load, error) {
 		bodies, err := pregenerate(w, count, acs, aud)
 		return &load{name: name, acs: acs, bodies: bodies}, err
+	}
+	prepareCrewjam := func(name string) (*load, error) {
+		return prepare("crewjam/saml minimal ACS (alternating with "+name+")", crewN, cj.URL+"/saml/acs", cj.URL+"/saml/metadata")
 	}
 	var targets []target
 	for _, kind := range stores {
@@ -274,11 +275,11 @@ func loadTests(w *world, d time.Duration, conns int, pg string, stores []string)
 		org := store.Org{Slug: "acme"}
 		// Signet and the crewjam baseline take turns (alternate), so the
 		// machine's drift falls on both alike.
-		crewLoad, err := prepare("crewjam/saml minimal ACS (alternating with "+kind+")", cj.URL+"/saml/acs", cj.URL+"/saml/metadata")
+		crewLoad, err := prepareCrewjam(kind)
 		if err != nil {
 			return nil, err
 		}
-		signetLoad, err := prepare("signet ACS on "+kind+" (10 orgs)", svc.ACSURL(org), svc.EntityID(org))
+		signetLoad, err := prepare("signet ACS on "+kind+" (10 orgs)", n, svc.ACSURL(org), svc.EntityID(org))
 		if err != nil {
 			return nil, err
 		}
@@ -299,11 +300,11 @@ func loadTests(w *world, d time.Duration, conns int, pg string, stores []string)
 					return nil, err
 				}
 			}
-			crewLoad, err := prepare("crewjam/saml minimal ACS (alternating with 10,000 orgs)", cj.URL+"/saml/acs", cj.URL+"/saml/metadata")
+			crewLoad, err := prepareCrewjam("10,000 orgs")
 			if err != nil {
 				return nil, err
 			}
-			bigLoad, err := prepare("signet ACS on sqlite (10,000 orgs, full replay cache)", svc.ACSURL(org), svc.EntityID(org))
+			bigLoad, err := prepare("signet ACS on sqlite (10,000 orgs, full replay cache)", n, svc.ACSURL(org), svc.EntityID(org))
 			if err != nil {
 				return nil, err
 			}

@@ -119,22 +119,14 @@ func (s *workspaceStore) GetSignInSetup(ctx context.Context, slug string) (store
 	var rules string
 	var updated int64
 	for rows.Next() {
-		var o store.Org
+		o, m := &setup.Org, &setup.RoleMapping
 		var created int64
-		var c store.SSOConnection
-		var cCreated, verified, cUpdated, refreshed int64
-		m := &setup.RoleMapping
-		err := rows.Scan(&o.ID, &o.Slug, &o.Name, &o.Plan, &created, &o.ExternalID,
-			&m.Attribute, &m.DefaultRole, &rules, &updated,
-			&c.ID, &c.OrgID, &c.Name, &c.Primary, &cCreated, &c.Provider, &c.MetadataXML, &c.IdPEntityID,
-			&c.CertificatesPEM, &c.AllowIdPInitiated, &c.JITRole, &c.RequireSSO, &c.AllowLegacyCrypto, &verified, &cUpdated,
-			&c.MetadataURL, &refreshed, &c.RefreshError, &c.HostAppClientID, &c.HostAppRedirectURI, &c.DomainsOnly, &c.JITDomainsOnly)
+		c, err := scanConn(leadingColumns{rows, []any{&o.ID, &o.Slug, &o.Name, &o.Plan, &created, &o.ExternalID,
+			&m.Attribute, &m.DefaultRole, &rules, &updated}})
 		if err != nil {
 			return store.SignInSetup{}, fmt.Errorf("read sign-in setup: %w", err)
 		}
 		o.CreatedAt = fromMS(created)
-		c.CreatedAt, c.VerifiedAt, c.UpdatedAt, c.RefreshedAt = fromMS(cCreated), fromMS(verified), fromMS(cUpdated), fromMS(refreshed)
-		setup.Org = o
 		setup.Connections = append(setup.Connections, c)
 	}
 	if err := rows.Err(); err != nil {

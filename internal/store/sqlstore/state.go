@@ -62,7 +62,7 @@ const lookUpSignInQuery = `SELECT EXISTS (SELECT 1 FROM saml_replay_cache WHERE 
 // LookUpSignIn implements store.SAMLState.
 func (s *stateStore) LookUpSignIn(ctx context.Context, assertionID, orgID, email string) (store.SignInLookup, error) {
 	var l store.SignInLookup
-	m, err := scanMember(prefixedRow{s.reads().QueryRowContext(ctx, lookUpSignInQuery, assertionID, orgID, email), &l.Seen})
+	m, err := scanMember(leadingColumns{s.reads().QueryRowContext(ctx, lookUpSignInQuery, assertionID, orgID, email), []any{&l.Seen}})
 	if err != nil {
 		return store.SignInLookup{}, fmt.Errorf("look up assertion ID and member: %w", mapErr(err))
 	}
@@ -70,15 +70,15 @@ func (s *stateStore) LookUpSignIn(ctx context.Context, assertionID, orgID, email
 	return l, nil
 }
 
-// prefixedRow scans a row whose first column is lead's and whose rest a
-// scanner of another row shape reads.
-type prefixedRow struct {
+// leadingColumns lets a scanner of one row shape (scanMember, scanConn)
+// read a row that has other columns first: those go to lead.
+type leadingColumns struct {
 	row  interface{ Scan(...any) error }
-	lead any
+	lead []any
 }
 
-func (r prefixedRow) Scan(dest ...any) error {
-	return r.row.Scan(append([]any{r.lead}, dest...)...)
+func (r leadingColumns) Scan(dest ...any) error {
+	return r.row.Scan(append(r.lead[:len(r.lead):len(r.lead)], dest...)...)
 }
 
 // insertAssertionUse records a sign-in's assertion ID. Unlike
