@@ -110,7 +110,8 @@ type Workspace interface {
 	GetOrgBySlug(ctx context.Context, slug string) (Org, error)
 	// GetSignInSetup reads, in one statement, what an SSO sign-in needs
 	// about the org with the slug: the org, its connections (primary
-	// first, as ListSSOConnections) and its role mapping.
+	// first, as ListSSOConnections) and its role mapping, with their
+	// version.
 	GetSignInSetup(ctx context.Context, slug string) (SignInSetup, error)
 	// DeleteOrg deletes the org with its members, connection, keys,
 	// invitations, attempts and sessions; its audit entries stay.
@@ -208,8 +209,8 @@ type SAMLState interface {
 	RecordAssertion(ctx context.Context, assertionID string, expiresAt time.Time) (bool, error)
 	// LookUpSignIn reports whether the assertion ID is in the replay cache
 	// and, when email is not "", finds the org's member with the email
-	// (as GetMemberByEmail), in one statement: what a verified assertion's
-	// sign-in reads next. The replay read is only the early half of a
+	// (as GetMemberByEmail), and reads the org's current setup version,
+	// in one statement: what a verified assertion's sign-in reads next. The replay read is only the early half of a
 	// replay check: the sign-in's own write records the ID
 	// (SignInRecord.Assertion), and that write is what lets exactly one of
 	// concurrent uses through.

@@ -113,6 +113,9 @@ type SignInSetup struct {
 	Org         Org
 	Connections []SSOConnection // primary first, then by name
 	RoleMapping RoleMapping     // one with no rules if none was saved
+	// Version is the setup's version when it was read: any change to the
+	// org, its connections or its role mapping gives a new one.
+	Version int64
 }
 
 // SignInLookup is LookUpSignIn's answer: whether the assertion ID is in
@@ -122,6 +125,9 @@ type SignInLookup struct {
 	Seen   bool
 	Member Member
 	Found  bool
+	// SetupVersion is the org's current SignInSetup.Version (-1 if the
+	// org is gone).
+	SetupVersion int64
 }
 
 // Member is a person in an org.

@@ -97,7 +97,7 @@ func (s *workspaceStore) ListSSOConnections(ctx context.Context, orgID string) (
 // in one statement: a row per connection, each repeating the org and the
 // mapping (an org has a few connections). An org without connections has
 // no rows; GetSignInSetup then reads the org and mapping on their own.
-var signInSetupQuery = `SELECT ` + prefixed("o.", orgColumns) + `,
+var signInSetupQuery = `SELECT ` + prefixed("o.", orgColumns) + `, o.setup_version,
 	COALESCE(m.attribute, ''), COALESCE(m.default_role, ''), COALESCE(m.rules, ''), COALESCE(m.updated_at, 0),
 	` + prefixed("c.", connColumns) + `
 	FROM sp_orgs o
@@ -121,7 +121,7 @@ func (s *workspaceStore) GetSignInSetup(ctx context.Context, slug string) (store
 	for rows.Next() {
 		o, m := &setup.Org, &setup.RoleMapping
 		var created int64
-		c, err := scanConn(leadingColumns{rows, []any{&o.ID, &o.Slug, &o.Name, &o.Plan, &created, &o.ExternalID,
+		c, err := scanConn(leadingColumns{rows, []any{&o.ID, &o.Slug, &o.Name, &o.Plan, &created, &o.ExternalID, &setup.Version,
 			&m.Attribute, &m.DefaultRole, &rules, &updated}})
 		if err != nil {
 			return store.SignInSetup{}, fmt.Errorf("read sign-in setup: %w", err)
@@ -133,6 +133,8 @@ func (s *workspaceStore) GetSignInSetup(ctx context.Context, slug string) (store
 		return store.SignInSetup{}, fmt.Errorf("read sign-in setup: %w", mapErr(err))
 	}
 	if len(setup.Connections) == 0 {
+		// Nothing to sign in with: the ACS refuses this setup and keeps
+		// no copy, so its version is not needed.
 		if setup.Org, err = s.GetOrgBySlug(ctx, slug); err != nil {
 			return store.SignInSetup{}, err
 		}

@@ -262,7 +262,7 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(eventQueueMigration(s.fl))}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(eventQueueMigration(s.fl), setupVersionMigration(s.fl))}
 	dialect := goose.DialectSQLite3
 	if s.fl.name == "postgres" {
 		dialect = goose.DialectPostgres
@@ -283,7 +283,7 @@ func latestVersion() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	latest := int64(eventQueueVersion)
+	latest := int64(max(eventQueueVersion, setupVersionVersion))
 	for _, e := range entries {
 		v, err := goose.NumericComponent(e.Name())
 		if err != nil {

@@ -51,18 +51,19 @@ func (s *stateStore) RecordAssertion(ctx context.Context, assertionID string, ex
 	return n == 1, err
 }
 
-// lookUpSignInQuery is the replay check and the member lookup in one
-// statement; the member's columns are empty when there is none.
-const lookUpSignInQuery = `SELECT EXISTS (SELECT 1 FROM saml_replay_cache WHERE assertion_id = $1),
+// lookUpSignInQuery is the replay check, the org's setup version and the
+// member lookup in one statement; the member's columns are empty when there
+// is none.
+const lookUpSignInQuery = `SELECT EXISTS (SELECT 1 FROM saml_replay_cache WHERE assertion_id = $1), org.setup_version,
 	COALESCE(m.id, ''), COALESCE(m.org_id, ''), COALESCE(m.email, ''), COALESCE(m.role, ''),
 	COALESCE(m.password_hash, ''), COALESCE(m.created_at, 0), COALESCE(m.deactivated, FALSE)
-	FROM (SELECT 1) AS just_one_row
+	FROM (SELECT COALESCE((SELECT setup_version FROM sp_orgs WHERE id = $2), -1) AS setup_version) AS org
 	LEFT JOIN sp_members m ON m.org_id = $2 AND lower(m.email) = lower($3) AND $3 <> ''`
 
 // LookUpSignIn implements store.SAMLState.
 func (s *stateStore) LookUpSignIn(ctx context.Context, assertionID, orgID, email string) (store.SignInLookup, error) {
 	var l store.SignInLookup
-	m, err := scanMember(leadingColumns{s.reads().QueryRowContext(ctx, lookUpSignInQuery, assertionID, orgID, email), []any{&l.Seen}})
+	m, err := scanMember(leadingColumns{s.reads().QueryRowContext(ctx, lookUpSignInQuery, assertionID, orgID, email), []any{&l.Seen, &l.SetupVersion}})
 	if err != nil {
 		return store.SignInLookup{}, fmt.Errorf("look up assertion ID and member: %w", mapErr(err))
 	}

@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,7 +144,7 @@ func testSignInSetup(t *testing.T, s store.Store) {
 		for _, o := range []store.Org{acme, beta} {
 			got := must(s.GetSignInSetup(ctx, o.Slug))
 			want := store.SignInSetup{Org: must(s.GetOrgBySlug(ctx, o.Slug)), Connections: must(s.ListSSOConnections(ctx, o.ID)),
-				RoleMapping: must(s.GetRoleMapping(ctx, o.ID))}
+				RoleMapping: must(s.GetRoleMapping(ctx, o.ID)), Version: got.Version} // testSetupVersion checks it
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s: GetSignInSetup(%s) differs from its lookups (-want +got):\n%s", when, o.Slug, diff)
 			}
@@ -196,6 +197,80 @@ func testLookUpSignIn(t *testing.T, s store.Store) {
 		if c.found && got.Member.ID != pat.ID {
 			t.Errorf("LookUpSignIn found %+v, want pat", got.Member)
 		}
+	}
+}
+
+// testSetupVersion checks that every change to what GetSignInSetup reads
+// gives the org's setup a new version, that LookUpSignIn reads the same
+// version, and that other writes, and another org's changes, leave it.
+func testSetupVersion(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	acme := must(s.CreateOrg(ctx, store.Org{Slug: "acme", Name: "Acme", Plan: "growth"}, nil))
+	beta := must(s.CreateOrg(ctx, store.Org{Slug: "beta", Name: "Beta", Plan: "growth"}, nil))
+	conn := func(org, name string) store.SSOConnection {
+		return store.SSOConnection{OrgID: org, Name: name, MetadataXML: "<md/>", IdPEntityID: "https://" + name, CertificatesPEM: "PEM"}
+	}
+	first := must(s.PutSSOConnection(ctx, conn(acme.ID, "one")))
+	betaConn := must(s.PutSSOConnection(ctx, conn(beta.ID, "beta")))
+	version := func(o store.Org) int64 {
+		t.Helper()
+		v := must(s.GetSignInSetup(ctx, o.Slug)).Version
+		if l := must(s.LookUpSignIn(ctx, "_any", o.ID, "")); l.SetupVersion != v {
+			t.Errorf("LookUpSignIn's setup version of %s = %d, GetSignInSetup's %d", o.Slug, l.SetupVersion, v)
+		}
+		return v
+	}
+	var second store.SSOConnection
+	changes := []struct {
+		name    string
+		changes bool // acme's setup
+		do      func()
+	}{
+		{"add a connection", true, func() { second = must(s.PutSSOConnection(ctx, conn(acme.ID, "two"))) }},
+		{"edit a connection", true, func() {
+			must(s.UpdateSSOConnection(ctx, acme.ID, first.ID, func(c *store.SSOConnection) error { c.CertificatesPEM = "PEM2"; return nil }))
+		}},
+		{"mark it verified", true, func() {
+			must(s.UpdateSSOConnection(ctx, acme.ID, first.ID, func(c *store.SSOConnection) error { c.VerifiedAt = time.Now(); return nil }))
+		}},
+		{"make another primary", true, func() { check(t, s.SetPrimarySSOConnection(ctx, acme.ID, second.ID)) }},
+		{"save a role mapping", true, func() {
+			must(s.UpdateRoleMapping(ctx, acme.ID, func(m *store.RoleMapping) error { m.Attribute, m.DefaultRole = "groups", "member"; return nil }))
+		}},
+		{"change the role mapping", true, func() {
+			must(s.UpdateRoleMapping(ctx, acme.ID, func(m *store.RoleMapping) error { m.DefaultRole = "viewer"; return nil }))
+		}},
+		{"rename the org", true, func() {
+			must(s.UpdateOrg(ctx, acme.ID, func(o *store.Org) error { o.Name = "Acme Corp"; return nil }))
+		}},
+		{"change the plan", true, func() {
+			must(s.UpdateOrg(ctx, acme.ID, func(o *store.Org) error { o.Plan = "starter"; return nil }))
+		}},
+		{"delete a connection", true, func() { check(t, s.DeleteSSOConnection(ctx, acme.ID, second.ID)) }},
+		{"add a member", false, func() {
+			must(s.CreateMember(ctx, store.Member{OrgID: acme.ID, Email: "pat@corp.example", Role: "member", CreatedAt: time.Now()}))
+		}},
+		{"record an assertion", false, func() { must(s.RecordAssertion(ctx, "_a1", time.Now().Add(time.Hour))) }},
+		{"change another org's connection", false, func() {
+			must(s.UpdateSSOConnection(ctx, beta.ID, betaConn.ID, func(c *store.SSOConnection) error { c.CertificatesPEM = "B2"; return nil }))
+		}},
+		{"change another org's mapping", false, func() {
+			must(s.UpdateRoleMapping(ctx, beta.ID, func(m *store.RoleMapping) error { m.DefaultRole = "admin"; return nil }))
+		}},
+	}
+	for _, c := range changes {
+		before, otherBefore := version(acme), version(beta)
+		c.do()
+		after := version(acme)
+		if changed := after != before; changed != c.changes {
+			t.Errorf("%s: acme's setup version %d → %d, want changed = %v", c.name, before, after, c.changes)
+		}
+		if !c.changes && strings.Contains(c.name, "another org") && version(beta) == otherBefore {
+			t.Errorf("%s: beta's setup version stayed %d", c.name, otherBefore)
+		}
+	}
+	if l := must(s.LookUpSignIn(ctx, "_any", "org_gone", "")); l.SetupVersion != -1 {
+		t.Errorf("LookUpSignIn of an unknown org: setup version %d, want -1", l.SetupVersion)
 	}
 }
 

@@ -61,6 +61,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"RoleMappings", testRoleMappings},
 		{"SignInSetup", testSignInSetup},
 		{"LookUpSignIn", testLookUpSignIn},
+		{"SetupVersion", testSetupVersion},
 		{"EndSSOSessions", testEndSSOSessions},
 		{"SCIM", testSCIM},
 		{"Provisioning", testProvisioning},
