@@ -114,9 +114,14 @@ type Result struct {
 	Attempt  store.SignInAttempt
 	Summary  *saml.Summary // what the response said, verified or not
 	Recorded bool
+	// Org is the org as the sign-in saw it (its setup's).
+	Org store.Org
 	// assertion is the verified assertion's ID, not in the replay cache
 	// yet: the sign-in's record writes it (RecordSignIn).
 	assertion *store.AssertionUse
+	// setupCurrent: the sign-in's lookup found the setup's version still
+	// stored.
+	setupCurrent bool
 }
 
 // replayCheck is the ACS's replay cache for one response. Verify hands it
@@ -149,13 +154,17 @@ func (c *replayCheck) check(ctx context.Context, orgID, email string) (store.Sig
 	}
 	l, err := c.st.LookUpSignIn(ctx, c.use.ID, orgID, email)
 	if err != nil {
-		return l, saml.NewError(saml.CodeInternal, fmt.Errorf("check assertion ID: %w", err))
+		return store.SignInLookup{SetupVersion: -1}, saml.NewError(saml.CodeInternal, fmt.Errorf("check assertion ID: %w", err))
 	}
 	if l.Seen {
 		return l, replayed(c.use.ID)
 	}
 	return l, nil
 }
+
+// errSetupChanged ends a sign-in decided on a remembered setup that the
+// database no longer has; ConsumeResponse decides it again.
+var errSetupChanged = errors.New("the org's sign-in setup changed since it was remembered")
 
 // replayed is the refusal of an assertion used before.
 func replayed(id string) *saml.Error {
@@ -178,11 +187,26 @@ func noConnection(o store.Org) *saml.Error {
 // changes no member. Every outcome goes to the org's sign-in attempts log.
 // source is the client's address, for the rate limit on recording
 // unverified attempts. setup is the org with its connections and role
-// mapping, read in one go (Store.GetSignInSetup).
-func (s *Service) ConsumeResponse(ctx context.Context, setup store.SignInSetup, samlResponse []byte, started []string, source string) (Result, error) {
-	o := setup.Org
+// mapping, read in one go (Store.GetSignInSetup), or remembered from an
+// earlier sign-in (signInSetup): then it counts only if the database
+// confirms it current (see setupCache), and the outcome is decided again on
+// a fresh read if not. Result.Org is the org the outcome was decided for;
+// it is empty if that read failed.
+func (s *Service) ConsumeResponse(ctx context.Context, setup store.SignInSetup, remembered bool, samlResponse []byte, started []string, source string) (Result, error) {
 	var consumed store.AuthnRequest
-	res, err := s.consume(ctx, setup, samlResponse, orgRequests{started: started, consumed: &consumed})
+	requests := orgRequests{started: started, consumed: &consumed}
+	res, err := s.consume(ctx, setup, remembered, samlResponse, requests)
+	if remembered && !res.setupCurrent {
+		// Nothing was written: decide on the setup as stored now.
+		s.setups.drop(setup.Org.Slug)
+		if setup, _, err = s.signInSetup(ctx, setup.Org.Slug, false); err != nil {
+			return Result{}, err
+		}
+		consumed = store.AuthnRequest{}
+		res, err = s.consume(ctx, setup, false, samlResponse, requests)
+	}
+	o := setup.Org
+	res.Org = o
 	res.Test = consumed.Purpose == store.PurposeTest
 	res.OAuthRequest = consumed.OAuthRequestID()
 	if res.SignIn != nil {
@@ -368,7 +392,10 @@ func signedInMessage(in *SignIn) string {
 	return msg
 }
 
-func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResponse []byte, requests orgRequests) (Result, error) {
+// consume decides a sign-in. With a remembered setup it stops, having
+// written nothing, unless the lookup right after Verify confirms the setup
+// current (res.setupCurrent): ConsumeResponse then decides again.
+func (s *Service) consume(ctx context.Context, setup store.SignInSetup, remembered bool, samlResponse []byte, requests orgRequests) (Result, error) {
 	o := setup.Org
 	var res Result
 	if !SSOAvailable(o.Plan) {
@@ -392,6 +419,13 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, samlResp
 	var after afterVerify
 	if err == nil {
 		after, err = checkAfterVerify(ctx, o, conn, requests, a, replay)
+		res.setupCurrent = after.lookup.SetupVersion == setup.Version
+		if remembered && !res.setupCurrent {
+			return res, errSetupChanged
+		}
+	}
+	if remembered && err != nil {
+		return res, err // decided before the setup was confirmed
 	}
 	if err != nil {
 		if xml, derr := saml.DecodeBase64(samlResponse, s.Limits.WithDefaults().MaxMessageBytes); derr == nil {

@@ -103,7 +103,7 @@ func TestReplayThatLosesTheRaceSignsNobodyIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.svc.ConsumeResponse(ctx, setup, []byte(w.response(w.acme, nil)), nil, "192.0.2.1")
+	res, err := w.svc.ConsumeResponse(ctx, setup, false, []byte(w.response(w.acme, nil)), nil, "192.0.2.1")
 	if err != nil || res.SignIn == nil {
 		t.Fatalf("ConsumeResponse = %v", err)
 	}

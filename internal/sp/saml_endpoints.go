@@ -85,24 +85,28 @@ const maxACSBody = 1<<20*4/3 + 16<<10
 
 // acs is the Assertion Consumer Service of one org.
 func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
-	setup, err := h.Svc.Store.GetSignInSetup(r.Context(), r.PathValue("org"))
+	slug, started := r.PathValue("org"), h.startedRequests(r)
+	// A response to a request this browser started consumes the request as
+	// it is verified, which a second decision could not repeat: those
+	// sign-ins read the setup afresh rather than risk deciding twice.
+	setup, remembered, err := h.Svc.signInSetup(r.Context(), slug, len(started) == 0)
 	if err != nil {
 		return err
 	}
-	o := setup.Org
 	r.Body = http.MaxBytesReader(w, r.Body, maxACSBody)
-	if err := web.ParseForm(r); err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return h.signInFailed(w, r, o, saml.NewError(saml.CodeTooLarge, err))
+	if err := acsForm(r); err != nil {
+		if remembered { // the refusal is recorded for the org as stored now
+			if setup, _, err = h.Svc.signInSetup(r.Context(), slug, false); err != nil {
+				return err
+			}
 		}
-		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, err))
+		return h.signInFailed(w, r, setup.Org, err)
 	}
-	value := r.PostForm.Get("SAMLResponse")
-	if value == "" {
-		return h.signInFailed(w, r, o, saml.NewError(saml.CodeMalformed, errors.New("no SAMLResponse in the POST")))
+	res, err := h.Svc.ConsumeResponse(r.Context(), setup, remembered, []byte(r.PostForm.Get("SAMLResponse")), started, web.ClientIP(r))
+	o := res.Org
+	if o.ID == "" {
+		return err // the org's setup could not be read again
 	}
-	res, err := h.Svc.ConsumeResponse(r.Context(), setup, []byte(value), h.startedRequests(r), web.ClientIP(r))
 	if res.OAuthRequest != "" && h.HostApps != nil {
 		return h.answerHostApp(w, r, o, res, err)
 	}
@@ -133,6 +137,21 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 		return h.confirmSwitch(w, r, o, &res, cur, sess, next)
 	}
 	return h.startSSOSession(w, r, o, &res, sess, next)
+}
+
+// acsForm parses the ACS's POST, which must carry a SAMLResponse.
+func acsForm(r *http.Request) error {
+	if err := web.ParseForm(r); err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return saml.NewError(saml.CodeTooLarge, err)
+		}
+		return saml.NewError(saml.CodeMalformed, err)
+	}
+	if r.PostForm.Get("SAMLResponse") == "" {
+		return saml.NewError(saml.CodeMalformed, errors.New("no SAMLResponse in the POST"))
+	}
+	return nil
 }
 
 // answerHostApp sends the browser back to the host app whose OpenID

@@ -82,6 +82,7 @@ type Service struct {
 	Mail *mail.Outbox
 
 	parsed   parseCache
+	setups   setupCache
 	keys     orgKeys
 	attempts attemptGate
 }
