@@ -94,13 +94,13 @@ func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxACSBody)
-	if err := acsForm(r); err != nil {
+	if formErr := acsForm(r); formErr != nil {
 		if remembered { // the refusal is recorded for the org as stored now
 			if setup, _, err = h.Svc.signInSetup(r.Context(), slug, false); err != nil {
 				return err
 			}
 		}
-		return h.signInFailed(w, r, setup.Org, err)
+		return h.signInFailed(w, r, setup.Org, formErr)
 	}
 	res, err := h.Svc.ConsumeResponse(r.Context(), setup, remembered, []byte(r.PostForm.Get("SAMLResponse")), started, web.ClientIP(r))
 	o := res.Org

@@ -30,15 +30,17 @@ func TestRememberedSetupNeverOutlivesAChange(t *testing.T) {
 		name        string
 		change      func(w *world)
 		rotatedKey  bool // the response after the change is signed with the new key
+		noResponse  bool // the POST after the change carries no SAMLResponse
 		wantRefused bool // on a server that remembered nothing
 	}{
-		{"certificate replaced, the old key signs", replaceCertificate, false, true},
-		{"certificate replaced, the new key signs", replaceCertificate, true, false},
+		{"no change, a POST without a response", func(*world) {}, false, true, true},
+		{"certificate replaced, the old key signs", replaceCertificate, false, false, true},
+		{"certificate replaced, the new key signs", replaceCertificate, true, false, false},
 		{"plan without SSO", func(w *world) {
 			if _, err := w.st.UpdateOrg(w.t.Context(), w.acme.ID, func(o *store.Org) error { o.Plan = "starter"; return nil }); err != nil {
 				w.t.Fatal(err)
 			}
-		}, false, true},
+		}, false, false, true},
 		{"connection deleted", func(w *world) {
 			c, err := w.st.GetSSOConnection(w.t.Context(), w.acme.ID, "")
 			if err != nil {
@@ -47,12 +49,12 @@ func TestRememberedSetupNeverOutlivesAChange(t *testing.T) {
 			if err := w.st.DeleteSSOConnection(w.t.Context(), w.acme.ID, c.ID); err != nil {
 				w.t.Fatal(err)
 			}
-		}, false, true},
+		}, false, false, true},
 		{"org deleted", func(w *world) {
 			if err := w.st.DeleteOrg(w.t.Context(), w.acme.ID); err != nil {
 				w.t.Fatal(err)
 			}
-		}, false, true},
+		}, false, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,13 +68,21 @@ func TestRememberedSetupNeverOutlivesAChange(t *testing.T) {
 					}
 				}
 				tt.change(w)
-				r := w.client().postACS(w.acme, w.response(w.acme, func(p *saml.ResponseParams) {
+				resp := w.response(w.acme, func(p *saml.ResponseParams) {
 					if tt.rotatedKey {
 						p.Key = rotated
 					}
-				}), "")
+				})
+				if tt.noResponse {
+					resp = ""
+				}
+				before := attempts(w)
+				r := w.client().postACS(w.acme, resp, "")
 				if r.Status == http.StatusSeeOther || r.Status == http.StatusNotFound {
 					return r.Status, ""
+				}
+				if attempts(w) == before {
+					return r.Status, "(not logged)"
 				}
 				return r.Status, w.lastAttempt(w.acme).Code
 			}
@@ -86,4 +96,15 @@ func TestRememberedSetupNeverOutlivesAChange(t *testing.T) {
 			}
 		})
 	}
+}
+
+// attempts counts the sign-in attempts logged for acme (none once it is
+// deleted).
+func attempts(w *world) int {
+	w.t.Helper()
+	_, n, err := w.st.ListSignInAttempts(w.t.Context(), w.acme.ID, store.ListOptions{Limit: 1})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return n
 }
