@@ -163,7 +163,8 @@ func (c *replayCheck) check(ctx context.Context, orgID, email string) (store.Sig
 }
 
 // errSetupChanged ends a sign-in decided on a remembered setup that the
-// database no longer has; ConsumeResponse decides it again.
+// database has not confirmed (Result.setupCurrent); ConsumeResponse
+// decides it again.
 var errSetupChanged = errors.New("the org's sign-in setup changed since it was remembered")
 
 // replayed is the refusal of an assertion used before.
@@ -186,23 +187,29 @@ func noConnection(o store.Org) *saml.Error {
 // request is refused. A response to a Test sign-in signs nobody in and
 // changes no member. Every outcome goes to the org's sign-in attempts log.
 // source is the client's address, for the rate limit on recording
-// unverified attempts. setup is the org with its connections and role
-// mapping, read in one go (Store.GetSignInSetup), or remembered from an
-// earlier sign-in (signInSetup): then it counts only if the database
-// confirms it current (see setupCache), and the outcome is decided again on
-// a fresh read if not. Result.Org is the org the outcome was decided for;
-// it is empty if that read failed.
-func (s *Service) ConsumeResponse(ctx context.Context, setup store.SignInSetup, remembered bool, samlResponse []byte, started []string, source string) (Result, error) {
+// unverified attempts. The org with the slug comes with its connections and
+// role mapping (its sign-in setup), remembered from an earlier sign-in when
+// there is one: that counts only if the database confirms it current (see
+// setupCache), and the sign-in is decided again on a fresh read if not.
+// Result.Org is the org the outcome was decided for; it is empty when the
+// setup could not be read (an unknown org: store.ErrNotFound).
+func (s *Service) ConsumeResponse(ctx context.Context, slug string, samlResponse []byte, started []string, source string) (Result, error) {
 	var consumed store.AuthnRequest
 	requests := orgRequests{started: started, consumed: &consumed}
+	// A response to a request this browser started consumes the request as
+	// it is verified, which a second decision could not repeat: those
+	// sign-ins read the setup afresh.
+	setup, remembered, err := s.signInSetup(ctx, slug, len(started) == 0)
+	if err != nil {
+		return Result{}, err
+	}
 	res, err := s.consume(ctx, setup, remembered, samlResponse, requests)
 	if remembered && !res.setupCurrent {
 		// Nothing was written: decide on the setup as stored now.
-		s.setups.drop(setup.Org.Slug)
-		if setup, _, err = s.signInSetup(ctx, setup.Org.Slug, false); err != nil {
+		s.setups.drop(slug)
+		if setup, _, err = s.signInSetup(ctx, slug, false); err != nil {
 			return Result{}, err
 		}
-		consumed = store.AuthnRequest{}
 		res, err = s.consume(ctx, setup, false, samlResponse, requests)
 	}
 	o := setup.Org
@@ -420,12 +427,11 @@ func (s *Service) consume(ctx context.Context, setup store.SignInSetup, remember
 	if err == nil {
 		after, err = checkAfterVerify(ctx, o, conn, requests, a, replay)
 		res.setupCurrent = after.lookup.SetupVersion == setup.Version
-		if remembered && !res.setupCurrent {
-			return res, errSetupChanged
-		}
 	}
-	if remembered && err != nil {
-		return res, err // decided before the setup was confirmed
+	if remembered && !res.setupCurrent {
+		// The setup changed, or the sign-in ended before the database
+		// could confirm it: nothing decided so far counts.
+		return res, errSetupChanged
 	}
 	if err != nil {
 		if xml, derr := saml.DecodeBase64(samlResponse, s.Limits.WithDefaults().MaxMessageBytes); derr == nil {

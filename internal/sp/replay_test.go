@@ -99,11 +99,7 @@ func TestReplayThatLosesTheRaceSignsNobodyIn(t *testing.T) {
 	w.connect(w.acme)
 	w.member(w.acme, "pat@corp.example", "member")
 	ctx := t.Context()
-	setup, err := w.st.GetSignInSetup(ctx, w.acme.Slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := w.svc.ConsumeResponse(ctx, setup, false, []byte(w.response(w.acme, nil)), nil, "192.0.2.1")
+	res, err := w.svc.ConsumeResponse(ctx, w.acme.Slug, []byte(w.response(w.acme, nil)), nil, "192.0.2.1")
 	if err != nil || res.SignIn == nil {
 		t.Fatalf("ConsumeResponse = %v", err)
 	}

@@ -85,27 +85,19 @@ const maxACSBody = 1<<20*4/3 + 16<<10
 
 // acs is the Assertion Consumer Service of one org.
 func (h *samlEndpoints) acs(w http.ResponseWriter, r *http.Request) error {
-	slug, started := r.PathValue("org"), h.startedRequests(r)
-	// A response to a request this browser started consumes the request as
-	// it is verified, which a second decision could not repeat: those
-	// sign-ins read the setup afresh rather than risk deciding twice.
-	setup, remembered, err := h.Svc.signInSetup(r.Context(), slug, len(started) == 0)
-	if err != nil {
-		return err
-	}
+	slug := r.PathValue("org")
 	r.Body = http.MaxBytesReader(w, r.Body, maxACSBody)
 	if formErr := acsForm(r); formErr != nil {
-		if remembered { // the refusal is recorded for the org as stored now
-			if setup, _, err = h.Svc.signInSetup(r.Context(), slug, false); err != nil {
-				return err
-			}
+		o, err := h.Svc.Store.GetOrgBySlug(r.Context(), slug)
+		if err != nil {
+			return err
 		}
-		return h.signInFailed(w, r, setup.Org, formErr)
+		return h.signInFailed(w, r, o, formErr)
 	}
-	res, err := h.Svc.ConsumeResponse(r.Context(), setup, remembered, []byte(r.PostForm.Get("SAMLResponse")), started, web.ClientIP(r))
+	res, err := h.Svc.ConsumeResponse(r.Context(), slug, []byte(r.PostForm.Get("SAMLResponse")), h.startedRequests(r), web.ClientIP(r))
 	o := res.Org
 	if o.ID == "" {
-		return err // the org's setup could not be read again
+		return err // no such org, or its setup could not be read
 	}
 	if res.OAuthRequest != "" && h.HostApps != nil {
 		return h.answerHostApp(w, r, o, res, err)

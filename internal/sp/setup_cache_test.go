@@ -14,10 +14,12 @@ import (
 // TestRememberedSetupNeverOutlivesAChange: the ACS remembers an org's
 // sign-in setup after a sign-in, but a change to the org, its connection
 // or its IdP's certificate made since then decides the next sign-in
-// exactly as it does on a server that remembered nothing. The first case
-// is the one that matters most: a response signed with a key the admin
-// has just replaced verifies against the remembered certificate, and must
-// still be refused.
+// exactly as on a server that remembered nothing (the same history, then
+// ForgetSignInSetups, as after a restart): the same status, and the same
+// logged attempt. The certificate case matters most: a response signed
+// with a key the admin has just replaced verifies against the remembered
+// certificate, and must still be refused. Without a change, a replay and a
+// POST without a response must be logged as they would be anyway.
 func TestRememberedSetupNeverOutlivesAChange(t *testing.T) {
 	rotated := samltest.Key(t, "idp-rotated")
 	replaceCertificate := func(w *world) {
@@ -26,21 +28,30 @@ func TestRememberedSetupNeverOutlivesAChange(t *testing.T) {
 			w.t.Fatalf("upload the new metadata = %d\n%s", r.Status, excerpt(r.Body))
 		}
 	}
+	noChange := func(*world) {}
+	type post int
+	const (
+		freshResponse post = iota // signed with the IdP's first key
+		rotatedKey                // signed with the key that replaced it
+		sameResponse              // the first sign-in's response again
+		noResponse                // no SAMLResponse at all
+	)
 	tests := []struct {
 		name        string
 		change      func(w *world)
-		rotatedKey  bool // the response after the change is signed with the new key
-		noResponse  bool // the POST after the change carries no SAMLResponse
+		post        post
 		wantRefused bool // on a server that remembered nothing
 	}{
-		{"no change, a POST without a response", func(*world) {}, false, true, true},
-		{"certificate replaced, the old key signs", replaceCertificate, false, false, true},
-		{"certificate replaced, the new key signs", replaceCertificate, true, false, false},
+		{"no change, a new response", noChange, freshResponse, false},
+		{"no change, the same response again", noChange, sameResponse, true},
+		{"no change, a POST without a response", noChange, noResponse, true},
+		{"certificate replaced, the old key signs", replaceCertificate, freshResponse, true},
+		{"certificate replaced, the new key signs", replaceCertificate, rotatedKey, false},
 		{"plan without SSO", func(w *world) {
 			if _, err := w.st.UpdateOrg(w.t.Context(), w.acme.ID, func(o *store.Org) error { o.Plan = "starter"; return nil }); err != nil {
 				w.t.Fatal(err)
 			}
-		}, false, false, true},
+		}, freshResponse, true},
 		{"connection deleted", func(w *world) {
 			c, err := w.st.GetSSOConnection(w.t.Context(), w.acme.ID, "")
 			if err != nil {
@@ -49,53 +60,67 @@ func TestRememberedSetupNeverOutlivesAChange(t *testing.T) {
 			if err := w.st.DeleteSSOConnection(w.t.Context(), w.acme.ID, c.ID); err != nil {
 				w.t.Fatal(err)
 			}
-		}, false, false, true},
+		}, freshResponse, true},
 		{"org deleted", func(w *world) {
 			if err := w.st.DeleteOrg(w.t.Context(), w.acme.ID); err != nil {
 				w.t.Fatal(err)
 			}
-		}, false, false, true},
+		}, freshResponse, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			outcome := func(remembered bool) (int, string) {
+			outcome := func(remembered bool) signInOutcome {
 				w := newWorld(t)
 				w.connect(w.acme)
 				w.member(w.acme, "pat@corp.example", "member")
-				if remembered {
-					if r := w.client().postACS(w.acme, w.response(w.acme, nil), ""); r.Status != http.StatusSeeOther {
-						t.Fatalf("the sign-in before the change = %d\n%s", r.Status, excerpt(r.Body))
+				// Two sign-ins: the first marks the connection verified, a
+				// change itself, so the second is what leaves a current
+				// setup remembered.
+				first := w.response(w.acme, nil)
+				for _, resp := range []string{first, w.response(w.acme, nil)} {
+					if r := w.client().postACS(w.acme, resp, ""); r.Status != http.StatusSeeOther {
+						t.Fatalf("a sign-in before the change = %d\n%s", r.Status, excerpt(r.Body))
 					}
 				}
 				tt.change(w)
-				resp := w.response(w.acme, func(p *saml.ResponseParams) {
-					if tt.rotatedKey {
-						p.Key = rotated
-					}
-				})
-				if tt.noResponse {
-					resp = ""
+				if !remembered {
+					w.svc.ForgetSignInSetups()
+				}
+				var resp string
+				switch tt.post {
+				case freshResponse:
+					resp = w.response(w.acme, nil)
+				case rotatedKey:
+					resp = w.response(w.acme, func(p *saml.ResponseParams) { p.Key = rotated })
+				case sameResponse:
+					resp = first
 				}
 				before := attempts(w)
 				r := w.client().postACS(w.acme, resp, "")
-				if r.Status == http.StatusSeeOther || r.Status == http.StatusNotFound {
-					return r.Status, ""
+				got := signInOutcome{Status: r.Status}
+				if attempts(w) > before {
+					a := w.lastAttempt(w.acme)
+					got.Logged, got.Code, got.Hint, got.Unverified, got.Summary = true, a.Code, a.Hint, a.Unverified, a.Assertion != ""
 				}
-				if attempts(w) == before {
-					return r.Status, "(not logged)"
-				}
-				return r.Status, w.lastAttempt(w.acme).Code
+				return got
 			}
-			freshStatus, freshCode := outcome(false)
-			if refused := freshStatus != http.StatusSeeOther; refused != tt.wantRefused {
-				t.Fatalf("with nothing remembered: %d %q, want refused = %v", freshStatus, freshCode, tt.wantRefused)
+			fresh := outcome(false)
+			if refused := fresh.Status != http.StatusSeeOther; refused != tt.wantRefused {
+				t.Fatalf("with nothing remembered: %+v, want refused = %v", fresh, tt.wantRefused)
 			}
-			status, code := outcome(true)
-			if status != freshStatus || code != freshCode {
-				t.Errorf("after a remembered sign-in: %d %q; with nothing remembered: %d %q", status, code, freshStatus, freshCode)
+			if got := outcome(true); got != fresh {
+				t.Errorf("with the setup remembered: %+v\nwith nothing remembered:   %+v", got, fresh)
 			}
 		})
 	}
+}
+
+// signInOutcome is what a person and the admin see of one ACS post.
+type signInOutcome struct {
+	Status              int
+	Logged              bool // a new attempt in the org's log
+	Code, Hint          string
+	Unverified, Summary bool
 }
 
 // attempts counts the sign-in attempts logged for acme (none once it is
